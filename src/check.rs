@@ -1,0 +1,271 @@
+//! The pipeline for one run: discover the units, then for each unit (in
+//! parallel) load, parse, build the model and run the rules. Results are
+//! data; renderers turn them into text.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{self, Unit};
+use crate::model::terraform::{self, Scope, TfFile};
+use crate::model::{Model, cfn};
+use crate::parse::{ParseError, hcl, json, yaml};
+use crate::rules::{self, Rule, Severity};
+use crate::source::{FileId, SourceFile, Span};
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub rules: Vec<&'static Rule>,
+}
+
+/// A place in a file, ready to show.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    pub start: u32,
+    pub end: u32,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Location {
+    fn new(file: &Arc<SourceFile>, span: Span) -> Location {
+        let (line, column) = file.position(span.start);
+        let (end_line, end_column) = file.position(span.end);
+        Location {
+            file: Arc::clone(file),
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub label: String,
+    pub location: Location,
+    /// Logical id or Terraform address of the block holding the text.
+    pub resource: String,
+    pub resource_type: String,
+    /// The bucket concerned: its name and where it is declared.
+    pub bucket: Option<(String, Location)>,
+}
+
+/// Something that could not be checked.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+#[derive(Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<Problem>,
+    /// Files passed over because they are not templates (shown with --verbose).
+    pub skipped: Vec<(PathBuf, String)>,
+    pub files: usize,
+    pub resources: usize,
+}
+
+pub fn run(options: &Options) -> Report {
+    let found = discover::discover(&options.paths);
+    let mut report = Report::default();
+    for (path, message) in found.errors {
+        report.errors.push(Problem { path, location: None, message });
+    }
+    let results: Vec<Report> = found
+        .units
+        .par_iter()
+        .map(|unit| {
+            catch_unwind(AssertUnwindSafe(|| check_unit(unit, &options.rules))).unwrap_or_else(|_| {
+                let path = match unit {
+                    Unit::Template(p) => p.clone(),
+                    Unit::Module { dir, .. } => dir.clone(),
+                };
+                Report {
+                    errors: vec![Problem {
+                        path,
+                        location: None,
+                        message: "internal error while checking this file; please report it".into(),
+                    }],
+                    ..Report::default()
+                }
+            })
+        })
+        .collect();
+    for r in results {
+        report.findings.extend(r.findings);
+        report.errors.extend(r.errors);
+        report.skipped.extend(r.skipped);
+        report.files += r.files;
+        report.resources += r.resources;
+    }
+    report.findings.sort_by(|a, b| {
+        (a.location.file.path.as_path(), a.location.line, a.location.column, a.rule.code)
+            .cmp(&(b.location.file.path.as_path(), b.location.line, b.location.column, b.rule.code))
+    });
+    report.errors.sort_by(|a, b| {
+        let key = |p: &Problem| (p.path.clone(), p.location.as_ref().map(|l| (l.line, l.column)));
+        key(a).cmp(&key(b))
+    });
+    report
+}
+
+/// Reads a file as UTF-8 text, without a byte-order mark.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+fn check_unit(unit: &Unit, enabled: &[&'static Rule]) -> Report {
+    match unit {
+        Unit::Template(path) => check_template(path, enabled),
+        Unit::Module { dir, files, root } => check_module(dir, files, root, enabled),
+    }
+}
+
+/// Signs that a file that failed to parse was meant to be a template.
+fn looks_like_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
+}
+
+fn check_template(path: &Path, enabled: &[&'static Rule]) -> Report {
+    let mut report = Report::default();
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err(message) => {
+            report.errors.push(Problem { path: path.to_path_buf(), location: None, message });
+            return report;
+        }
+    };
+    // Cheap sniff: a template must say `Resources` or its format version.
+    if !text.contains("Resources") && !text.contains("AWSTemplateFormatVersion") {
+        report.skipped.push((path.to_path_buf(), "not a CloudFormation template".into()));
+        return report;
+    }
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
+    let files = [Arc::clone(&file)];
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || file.text.trim_start().starts_with('{');
+    let parsed = if is_json {
+        json::parse(&file.text, json::Placement::At(0, 0)).map(|d| (vec![d.value], d.warnings))
+    } else {
+        yaml::parse(&file.text, 0).map(|d| (d.docs, d.warnings))
+    };
+    let (docs, warnings) = match parsed {
+        Ok(p) => p,
+        Err(e) if looks_like_template(&file.text) => {
+            report.errors.push(problem(&files, path, &e));
+            return report;
+        }
+        Err(e) => {
+            report.skipped.push((path.to_path_buf(), format!("not parsable as a template: {}", e.message)));
+            return report;
+        }
+    };
+    let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();
+    if templates.is_empty() {
+        report.skipped.push((path.to_path_buf(), "not a CloudFormation template".into()));
+        return report;
+    }
+    report.files = 1;
+    for w in &warnings {
+        report.errors.push(problem(&files, path, w));
+    }
+    for doc in templates {
+        let model = cfn::build(doc);
+        report.resources += model.resources.len();
+        collect(&mut report, &model, &files, enabled);
+    }
+    report
+}
+
+fn check_module(dir: &Path, paths: &[PathBuf], root: &Path, enabled: &[&'static Rule]) -> Report {
+    let mut report = Report::default();
+    let mut files: Vec<Arc<SourceFile>> = Vec::new();
+    let mut bodies = Vec::new();
+    for path in paths {
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(message) => {
+                report.errors.push(Problem { path: path.clone(), location: None, message });
+                continue;
+            }
+        };
+        let id = files.len() as FileId;
+        files.push(Arc::new(SourceFile::new(path.clone(), text)));
+        report.files += 1;
+        match hcl::parse(&files[id as usize].text, id) {
+            Ok(body) => bodies.push((id, body)),
+            Err(e) => report.errors.push(problem(&files, path, &e)),
+        }
+    }
+    let tf_files: Vec<TfFile> = bodies
+        .iter()
+        .map(|(id, body)| TfFile { id: *id, body, text: &files[*id as usize].text })
+        .collect();
+    let out = terraform::build(&tf_files, Scope { module_dir: dir, root, next_id: files.len() as FileId });
+    for loaded in out.loaded {
+        debug_assert_eq!(loaded.id as usize, files.len());
+        files.push(Arc::new(SourceFile::new(loaded.path, loaded.text)));
+    }
+    for e in &out.errors {
+        let path = files.get(e.span.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| dir.to_path_buf());
+        report.errors.push(problem(&files, &path, e));
+    }
+    report.resources += out.model.resources.len();
+    collect(&mut report, &out.model, &files, enabled);
+    report
+}
+
+fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
+    Problem {
+        path: path.to_path_buf(),
+        location: files.get(e.span.file as usize).map(|f| Location::new(f, e.span)),
+        message: e.message.clone(),
+    }
+}
+
+fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], enabled: &[&'static Rule]) {
+    for v in rules::run(model, enabled) {
+        let Some(file) = files.get(v.span.file as usize) else { continue };
+        let bucket = v.bucket.and_then(|i| model.resources.get(i));
+        let (resource, resource_type) = match model.holder(v.span) {
+            Some(b) => (b.id.clone(), b.source_type.clone()),
+            None => match bucket {
+                Some(b) => (b.id.clone(), b.cfn_type.clone()),
+                None => (String::new(), String::new()),
+            },
+        };
+        let bucket = bucket.and_then(|b| Some((b.id.clone(), Location::new(files.get(b.head.file as usize)?, b.head))));
+        report.findings.push(Finding {
+            rule: v.rule,
+            severity: v.severity,
+            message: v.message,
+            label: v.label,
+            location: Location::new(file, v.span),
+            resource,
+            resource_type,
+            bucket,
+        });
+    }
+}

@@ -1,0 +1,121 @@
+//! Which files to check, and how they group into units: a CloudFormation
+//! template is one file; a Terraform module is every `.tf` file of a folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unit {
+    /// A file that may be a CloudFormation template (YAML or JSON).
+    Template(PathBuf),
+    /// A Terraform module: its folder, its `.tf` files, and the folder that
+    /// bounds what evaluation may read (`file()`).
+    Module {
+        dir: PathBuf,
+        files: Vec<PathBuf>,
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub units: Vec<Unit>,
+    /// Paths that could not be read, with the reason.
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+fn is_template_ext(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("yaml" | "yml" | "json" | "template")
+    )
+}
+
+fn is_tf(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tf")
+}
+
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    let mut found = Discovery::default();
+    let mut templates = Vec::new();
+    // module folder -> (root, files)
+    let mut modules: BTreeMap<PathBuf, (PathBuf, Vec<PathBuf>)> = BTreeMap::new();
+    let mut add_tf = |file: PathBuf, root: &Path| {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let entry = modules.entry(dir).or_insert_with(|| (root.to_path_buf(), Vec::new()));
+        if !entry.1.contains(&file) {
+            entry.1.push(file);
+        }
+    };
+    for path in paths {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                found.errors.push((path.clone(), e.to_string()));
+                continue;
+            }
+        };
+        if meta.is_file() {
+            if is_tf(path) {
+                // The whole module is needed to judge one of its files.
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                for f in module_files(&dir) {
+                    add_tf(f, &dir);
+                }
+            } else {
+                templates.push(path.clone());
+            }
+            continue;
+        }
+        if !meta.is_dir() {
+            found.errors.push((path.clone(), "not a regular file or folder".into()));
+            continue;
+        }
+        let walker = WalkBuilder::new(path)
+            .hidden(true)
+            .git_ignore(true)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|e| e.file_name() != ".terraform")
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    let p = e.into_path();
+                    if is_tf(&p) {
+                        add_tf(p, path);
+                    } else if is_template_ext(&p) {
+                        templates.push(p);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => found.errors.push((path.clone(), e.to_string())),
+            }
+        }
+    }
+    templates.sort();
+    templates.dedup();
+    found.units.extend(templates.into_iter().map(Unit::Template));
+    for (dir, (root, mut files)) in modules {
+        files.sort();
+        found.units.push(Unit::Module { dir, files, root });
+    }
+    found
+}
+
+/// The `.tf` files directly in `dir`.
+fn module_files(dir: &Path) -> Vec<PathBuf> {
+    let here = dir.as_os_str().is_empty();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(if here { Path::new(".") } else { dir })
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| if here { PathBuf::from(e.file_name()) } else { e.path() })
+                .filter(|p| is_tf(p) && p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}

@@ -1,0 +1,16 @@
+//! bucketlint: a static policy linter for S3 buckets, bucket policies and
+//! IAM policies in CloudFormation and Terraform.
+//!
+//! The pipeline, one module per stage: [`discover`] → [`parse`] →
+//! [`model`] (with [`policy`] semantics) → [`rules`] → [`report`];
+//! [`check`] runs it.
+
+pub mod check;
+pub mod discover;
+pub mod model;
+pub mod parse;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod tree;

@@ -1,0 +1,94 @@
+//! The common resource model, shaped like CloudFormation whatever the
+//! source: buckets are `AWS::S3::Bucket` with CloudFormation property names,
+//! Terraform's split bucket resources are merged into their bucket, and each
+//! value keeps the span of the text it came from.
+
+pub mod cfn;
+mod iam;
+pub mod s3;
+pub mod terraform;
+
+pub use iam::IdentityPolicy;
+
+use crate::source::Span;
+use crate::tree::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    CloudFormation,
+    Terraform,
+}
+
+/// A block of source that declares something: a CloudFormation resource or
+/// a Terraform resource or data source. Findings name the block that holds
+/// their text, so suppressions stay precise.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// Logical id or Terraform address (`aws_s3_bucket_acl.logs`).
+    pub id: String,
+    /// Type as written (`AWS::S3::Bucket`, `aws_s3_bucket_acl`).
+    pub source_type: String,
+    /// The declaration's name: logical id key, or the block header.
+    pub head: Span,
+    /// The whole declaration.
+    pub extent: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub id: String,
+    /// CloudFormation type, also for Terraform input.
+    pub cfn_type: String,
+    pub head: Span,
+    pub properties: Value,
+    /// For bucket policies and other attachments: the bucket they apply to.
+    pub bucket: Option<usize>,
+    /// False for a bucket known only through a resource that configures it
+    /// (its declaration is elsewhere): rules about what a bucket lacks skip it.
+    pub declared: bool,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub format: Format,
+    pub resources: Vec<Resource>,
+    pub blocks: Vec<Block>,
+}
+
+impl Model {
+    pub fn new(format: Format) -> Model {
+        Model {
+            format,
+            resources: Vec::new(),
+            blocks: Vec::new(),
+        }
+    }
+
+    pub fn of_type<'a>(&'a self, cfn_type: &'a str) -> impl Iterator<Item = (usize, &'a Resource)> {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.cfn_type == cfn_type)
+    }
+
+    pub fn buckets(&self) -> impl Iterator<Item = (usize, &Resource)> {
+        self.of_type("AWS::S3::Bucket")
+    }
+
+    pub fn bucket_policies(&self) -> impl Iterator<Item = &Resource> {
+        self.of_type("AWS::S3::BucketPolicy").map(|(_, r)| r)
+    }
+
+    /// The policy documents attached to bucket `index`.
+    pub fn policies_of(&self, index: usize) -> impl Iterator<Item = &Resource> {
+        self.bucket_policies().filter(move |p| p.bucket == Some(index))
+    }
+
+    /// The innermost block whose text holds `span`.
+    pub fn holder(&self, span: Span) -> Option<&Block> {
+        self.blocks
+            .iter()
+            .filter(|b| b.extent.contains(span))
+            .min_by_key(|b| b.extent.len())
+    }
+}

@@ -1,0 +1,120 @@
+//! Views of S3 bucket settings that several rules share.
+
+use super::Resource;
+use crate::source::Span;
+use crate::tree::Value;
+
+/// The four Block Public Access flags, in CloudFormation's names.
+pub const PAB_FLAGS: [&str; 4] = [
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+];
+
+/// True only when every branch of the value is `true`.
+pub fn certainly_true(v: Option<&Value>) -> bool {
+    v.is_some_and(|v| {
+        let alts = v.alternatives();
+        !alts.is_empty() && alts.iter().all(|a| a.as_bool() == Some(true))
+    })
+}
+
+impl Resource {
+    pub fn public_access_block(&self) -> Option<&Value> {
+        self.properties.get("PublicAccessBlockConfiguration")
+    }
+
+    /// Why public ACLs on this bucket have no effect, if they do not.
+    pub fn acl_neutraliser(&self) -> Option<&'static str> {
+        let pab = self.public_access_block();
+        if certainly_true(pab.and_then(|p| p.get("IgnorePublicAcls"))) {
+            return Some("IgnorePublicAcls is on, so S3 ignores it");
+        }
+        if certainly_true(pab.and_then(|p| p.get("BlockPublicAcls"))) {
+            return Some("BlockPublicAcls is on, so S3 refuses to apply it");
+        }
+        let enforced = self
+            .properties
+            .path(&["OwnershipControls", "Rules"])
+            .map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|r| r.get("ObjectOwnership").and_then(Value::as_str) == Some("BucketOwnerEnforced"));
+        enforced.then_some("ObjectOwnership is BucketOwnerEnforced, so ACLs are disabled")
+    }
+
+    /// Every public ACL grant on the bucket: canned ACLs and explicit grants.
+    pub fn public_acl_grants(&self) -> Vec<AclGrant> {
+        let mut out = Vec::new();
+        if let Some(acl) = self.properties.get("AccessControl") {
+            for alt in acl.alternatives() {
+                let Some(s) = alt.as_str() else { continue };
+                let norm: String = s.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
+                let (audience, access) = match norm.as_str() {
+                    "publicread" => (Audience::AllUsers, Access::Read),
+                    "publicreadwrite" => (Audience::AllUsers, Access::Write),
+                    "authenticatedread" => (Audience::AuthenticatedUsers, Access::Read),
+                    _ => continue,
+                };
+                out.push(AclGrant { audience, access, span: alt.span, text: s.to_string() });
+            }
+        }
+        let grants = self.properties.get(crate::model::terraform::GRANTS);
+        for g in grants.map(Value::items).unwrap_or_default() {
+            let uri = g.path(&["Grantee", "URI"]).and_then(Value::as_str).unwrap_or("");
+            let audience = if uri.ends_with("/global/AllUsers") {
+                Audience::AllUsers
+            } else if uri.ends_with("/global/AuthenticatedUsers") {
+                Audience::AuthenticatedUsers
+            } else {
+                continue;
+            };
+            for p in g.get("Permission").map(Value::items).unwrap_or_default() {
+                let access = match p.as_str().unwrap_or("") {
+                    "READ" => Access::Read,
+                    "WRITE" | "FULL_CONTROL" => Access::Write,
+                    "READ_ACP" => Access::ReadAcp,
+                    "WRITE_ACP" => Access::WriteAcp,
+                    _ => continue,
+                };
+                let text = format!("{} to {}", p.as_str().unwrap_or(""), audience.describe());
+                out.push(AclGrant { audience, access, span: p.span, text });
+            }
+        }
+        out
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    AllUsers,
+    AuthenticatedUsers,
+}
+
+impl Audience {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Audience::AllUsers => "everyone (AllUsers)",
+            Audience::AuthenticatedUsers => "every AWS account (AuthenticatedUsers)",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    /// Write, or full control.
+    Write,
+    ReadAcp,
+    WriteAcp,
+}
+
+#[derive(Clone, Debug)]
+pub struct AclGrant {
+    pub audience: Audience,
+    pub access: Access,
+    pub span: Span,
+    /// The canned ACL or grant as written.
+    pub text: String,
+}

@@ -1,0 +1,774 @@
+//! A Terraform module (every `.tf` file of one folder) into the model.
+//!
+//! Resources become their CloudFormation counterparts. The AWS provider's
+//! split bucket resources (`aws_s3_bucket_acl`, `_public_access_block`,
+//! `_ownership_controls`) are merged into the bucket they reference, so
+//! rules see one `AWS::S3::Bucket`; bucket policies stay separate resources,
+//! as in CloudFormation. Expressions are evaluated where the value is known
+//! statically (literals, variable defaults, locals, `jsonencode`, heredoc
+//! JSON, `aws_iam_policy_document`, `file()`); anything else stays unknown.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Block as HclBlock, Body};
+use hcl_edit::template::{Element, Template};
+
+use super::iam::{decode_json_string, mark_interpolations};
+use super::{Block, Format, Model, Resource};
+use crate::parse::ParseError;
+use crate::parse::json::{self, Placement};
+use crate::source::{FileId, Span};
+use crate::tree::{Entry, Kind, Ref, Value};
+
+/// One parsed `.tf` file of the module.
+pub struct TfFile<'a> {
+    pub id: FileId,
+    pub body: &'a Body,
+    pub text: &'a str,
+}
+
+/// A file that evaluation read (`file("policy.json")`), to be added to the
+/// unit's sources under the id it was given.
+pub struct LoadedFile {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+pub struct TfOutput {
+    pub model: Model,
+    pub loaded: Vec<LoadedFile>,
+    pub errors: Vec<ParseError>,
+}
+
+/// Where evaluation may read files from.
+pub struct Scope<'a> {
+    /// The module's folder, as shown to the user.
+    pub module_dir: &'a Path,
+    /// Nothing outside this folder is read.
+    pub root: &'a Path,
+    /// The first free file id.
+    pub next_id: FileId,
+}
+
+/// Evaluation of references deeper than this gives up (cycles in locals).
+const MAX_EVAL_DEPTH: usize = 64;
+
+pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
+    let mut index = Index::default();
+    for f in files {
+        for block in f.body.blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("resource", [ty, name]) => index.resources.push((f.id, block, ty, name)),
+                ("data", [ty, name]) => {
+                    index.data.insert(format!("data.{ty}.{name}"), (f.id, block));
+                }
+                ("variable", [name]) => {
+                    if let Some(d) = block.body.get_attribute("default") {
+                        index.vars.insert(name, (f.id, &d.value));
+                    }
+                }
+                ("locals", []) => {
+                    for a in block.body.attributes() {
+                        index.locals.insert(a.key.as_str(), (f.id, &a.value));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let ctx = Ctx {
+        index: &index,
+        texts: files.iter().map(|f| (f.id, f.text)).collect(),
+        scope,
+        loaded: RefCell::new(Vec::new()),
+        errors: RefCell::new(Vec::new()),
+        depth: Cell::new(0),
+    };
+    let mut model = Model::new(Format::Terraform);
+    for f in files {
+        for block in f.body.blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let (kind, ty, name) = match (block.ident.as_str(), labels.as_slice()) {
+                ("resource", [ty, name]) => ("", *ty, *name),
+                ("data", [ty, name]) => ("data.", *ty, *name),
+                _ => continue,
+            };
+            let extent = span_of(block, f.id);
+            let head_end = block
+                .labels
+                .last()
+                .and_then(|l| l.span())
+                .map_or(extent.start as usize, |r| r.end);
+            model.blocks.push(Block {
+                id: format!("{kind}{ty}.{name}"),
+                source_type: ty.to_string(),
+                head: Span::new(f.id, extent.start as usize, head_end),
+                extent,
+            });
+        }
+    }
+    Builder { ctx: &ctx, model: &mut model, buckets_by_id: HashMap::new(), buckets_by_name: HashMap::new(), external: HashMap::new() }.run();
+    let Ctx { loaded, errors, .. } = ctx;
+    TfOutput {
+        model,
+        loaded: loaded.into_inner(),
+        errors: errors.into_inner(),
+    }
+}
+
+#[derive(Default)]
+struct Index<'a> {
+    resources: Vec<(FileId, &'a HclBlock, &'a str, &'a str)>,
+    data: HashMap<String, (FileId, &'a HclBlock)>,
+    vars: HashMap<&'a str, (FileId, &'a Expression)>,
+    locals: HashMap<&'a str, (FileId, &'a Expression)>,
+}
+
+fn span_of(node: &impl hcl_edit::Span, file: FileId) -> Span {
+    node.span()
+        .map(|r| Span::new(file, r.start, r.end))
+        .unwrap_or(Span::new(file, 0, 0))
+}
+
+struct Builder<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    model: &'c mut Model,
+    buckets_by_id: HashMap<String, usize>,
+    buckets_by_name: HashMap<String, usize>,
+    /// Buckets declared outside the module, by the expression naming them.
+    external: HashMap<String, usize>,
+}
+
+impl Builder<'_, '_> {
+    fn run(mut self) {
+        let index = self.ctx.index;
+        // Buckets first, so that everything else can be linked to them.
+        for &(file, block, ty, name) in &index.resources {
+            if ty == "aws_s3_bucket" {
+                self.bucket(file, block, name);
+            }
+        }
+        for &(file, block, ty, name) in &index.resources {
+            let id = format!("{ty}.{name}");
+            let head = self.head_of(&id);
+            let body = &block.body;
+            match ty {
+                "aws_s3_bucket_acl" => {
+                    let mut props = Vec::new();
+                    self.attr(&mut props, body, file, "acl", "AccessControl");
+                    if let Some(grants) = acl_policy_grants(self.ctx, body, file) {
+                        props.push(grants);
+                    }
+                    self.merge_into_bucket(body, file, &id, head, props);
+                }
+                "aws_s3_bucket_public_access_block" => {
+                    let mut flags = Vec::new();
+                    for (tf, cfn) in PAB_FLAGS {
+                        self.attr(&mut flags, body, file, tf, cfn);
+                    }
+                    let span = span_of(block, file);
+                    let props = vec![entry("PublicAccessBlockConfiguration", head, Value::map(span, flags))];
+                    self.merge_into_bucket(body, file, &id, head, props);
+                }
+                "aws_s3_bucket_ownership_controls" => {
+                    let rules: Vec<Value> = body
+                        .get_blocks("rule")
+                        .map(|rule| {
+                            let mut r = Vec::new();
+                            self.attr(&mut r, &rule.body, file, "object_ownership", "ObjectOwnership");
+                            Value::map(span_of(rule, file), r)
+                        })
+                        .collect();
+                    let span = span_of(block, file);
+                    let oc = Value::map(span, vec![entry("Rules", span, Value::new(span, Kind::Seq(rules)))]);
+                    self.merge_into_bucket(body, file, &id, head, vec![entry("OwnershipControls", head, oc)]);
+                }
+                "aws_s3_bucket_policy" => {
+                    let bucket = self.bucket_ref(body, file, &id, head);
+                    let mut props = Vec::new();
+                    self.attr(&mut props, body, file, "bucket", "Bucket");
+                    if let Some(p) = body.get_attribute("policy") {
+                        props.push(entry("PolicyDocument", span_of(p, file), self.ctx.policy(&p.value, file)));
+                    }
+                    self.push(id, "AWS::S3::BucketPolicy", head, span_of(block, file), props, Some(bucket));
+                }
+                "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
+                    let cfn = if ty == "aws_iam_policy" { "AWS::IAM::ManagedPolicy" } else { "AWS::IAM::Policy" };
+                    let mut props = Vec::new();
+                    if let Some(p) = body.get_attribute("policy") {
+                        props.push(entry("PolicyDocument", span_of(p, file), self.ctx.policy(&p.value, file)));
+                    }
+                    self.push(id, cfn, head, span_of(block, file), props, None);
+                }
+                "aws_iam_role" => {
+                    let policies: Vec<Value> = body
+                        .get_blocks("inline_policy")
+                        .filter_map(|b| {
+                            let p = b.body.get_attribute("policy")?;
+                            let span = span_of(b, file);
+                            let mut e = Vec::new();
+                            self.attr(&mut e, &b.body, file, "name", "PolicyName");
+                            e.push(entry("PolicyDocument", span_of(p, file), self.ctx.policy(&p.value, file)));
+                            Some(Value::map(span, e))
+                        })
+                        .collect();
+                    let span = span_of(block, file);
+                    let props = vec![entry("Policies", span, Value::new(span, Kind::Seq(policies)))];
+                    self.push(id, "AWS::IAM::Role", head, span, props, None);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn head_of(&self, id: &str) -> Span {
+        self.model.blocks.iter().find(|b| b.id == id).map(|b| b.head).unwrap_or_default()
+    }
+
+    fn push(&mut self, id: String, cfn_type: &str, head: Span, span: Span, props: Vec<Entry>, bucket: Option<usize>) -> usize {
+        self.model.resources.push(Resource {
+            id,
+            cfn_type: cfn_type.to_string(),
+            head,
+            properties: Value::map(span, props),
+            bucket,
+            declared: true,
+        });
+        self.model.resources.len() - 1
+    }
+
+    /// Adds `tf_name`'s value, if the attribute is present, as `cfn_name`.
+    fn attr(&self, out: &mut Vec<Entry>, body: &Body, file: FileId, tf_name: &str, cfn_name: &str) {
+        if let Some(a) = body.get_attribute(tf_name) {
+            out.push(Entry {
+                key: cfn_name.to_string(),
+                key_span: span_of(&a.key, file),
+                value: self.ctx.eval(&a.value, file),
+            });
+        }
+    }
+
+    fn bucket(&mut self, file: FileId, block: &HclBlock, name: &str) {
+        let id = format!("aws_s3_bucket.{name}");
+        let head = self.head_of(&id);
+        let body = &block.body;
+        let mut props = Vec::new();
+        self.attr(&mut props, body, file, "bucket", "BucketName");
+        // Provider v3 inline arguments.
+        self.attr(&mut props, body, file, "acl", "AccessControl");
+        let grants: Vec<Value> = body
+            .get_blocks("grant")
+            .map(|g| {
+                let mut grantee = Vec::new();
+                self.attr(&mut grantee, &g.body, file, "type", "Type");
+                self.attr(&mut grantee, &g.body, file, "uri", "URI");
+                self.attr(&mut grantee, &g.body, file, "id", "ID");
+                let span = span_of(g, file);
+                let mut e = vec![entry("Grantee", span, Value::map(span, grantee))];
+                self.attr(&mut e, &g.body, file, "permissions", "Permission");
+                Value::map(span, e)
+            })
+            .collect();
+        if !grants.is_empty() {
+            let span = span_of(block, file);
+            props.push(entry(GRANTS, span, Value::new(span, Kind::Seq(grants))));
+        }
+        let index = self.push(id.clone(), "AWS::S3::Bucket", head, span_of(block, file), props, None);
+        if let Some(name) = self.model.resources[index].properties.get("BucketName").and_then(Value::as_str) {
+            self.buckets_by_name.insert(name.to_string(), index);
+        }
+        self.buckets_by_id.insert(id.clone(), index);
+        if let Some(p) = body.get_attribute("policy") {
+            let doc = self.ctx.policy(&p.value, file);
+            let span = span_of(p, file);
+            self.push(id, "AWS::S3::BucketPolicy", head, span, vec![entry("PolicyDocument", span, doc)], Some(index));
+        }
+    }
+
+    /// The bucket that a split resource's `bucket` argument names. When it is
+    /// not declared in this module, a stand-in bucket carries the settings.
+    fn bucket_ref(&mut self, body: &Body, file: FileId, id: &str, head: Span) -> usize {
+        let value = body.get_attribute("bucket").map(|a| (self.ctx.eval(&a.value, file), span_of(&a.value, file)));
+        let found = value.as_ref().and_then(|(v, _)| match &v.kind {
+            Kind::Ref(Ref { target, .. }) => self.buckets_by_id.get(target).copied(),
+            Kind::Str(name) => self
+                .buckets_by_name
+                .get(name)
+                .or_else(|| self.buckets_by_id.get(&format!("aws_s3_bucket.{name}")))
+                .copied(),
+            _ => None,
+        });
+        if let Some(i) = found {
+            return i;
+        }
+        let key = value
+            .as_ref()
+            .map(|(_, s)| self.ctx.text(*s).to_string())
+            .unwrap_or_else(|| id.to_string());
+        if let Some(&i) = self.external.get(&key) {
+            return i;
+        }
+        // The stand-in is named by what the configuration says: `var.name`,
+        // or the literal bucket name.
+        let name = key.trim_matches('"').to_string();
+        let i = self.push(name, "AWS::S3::Bucket", head, head, Vec::new(), None);
+        self.model.resources[i].declared = false;
+        self.external.insert(key, i);
+        i
+    }
+
+    fn merge_into_bucket(&mut self, body: &Body, file: FileId, id: &str, head: Span, props: Vec<Entry>) {
+        let i = self.bucket_ref(body, file, id, head);
+        if let Kind::Map(entries) = &mut self.model.resources[i].properties.kind {
+            entries.extend(props);
+        }
+    }
+}
+
+/// A bucketlint extension of the bucket's properties: explicit ACL grants,
+/// which Terraform can express and CloudFormation cannot.
+pub const GRANTS: &str = "AccessControlGrants";
+
+const PAB_FLAGS: [(&str, &str); 4] = [
+    ("block_public_acls", "BlockPublicAcls"),
+    ("ignore_public_acls", "IgnorePublicAcls"),
+    ("block_public_policy", "BlockPublicPolicy"),
+    ("restrict_public_buckets", "RestrictPublicBuckets"),
+];
+
+fn entry(key: &str, key_span: Span, value: Value) -> Entry {
+    Entry {
+        key: key.to_string(),
+        key_span,
+        value,
+    }
+}
+
+/// `access_control_policy { grant { grantee { type uri id } permission } }`.
+fn acl_policy_grants(ctx: &Ctx, body: &Body, file: FileId) -> Option<Entry> {
+    let acp = body.get_blocks("access_control_policy").next()?;
+    let grants: Vec<Value> = acp
+        .body
+        .get_blocks("grant")
+        .map(|g| {
+            let span = span_of(g, file);
+            let mut e = Vec::new();
+            if let Some(grantee) = g.body.get_blocks("grantee").next() {
+                let gs = span_of(grantee, file);
+                let fields = [("type", "Type"), ("uri", "URI"), ("id", "ID")]
+                    .into_iter()
+                    .filter_map(|(tf, cfn)| {
+                        let a = grantee.body.get_attribute(tf)?;
+                        Some(entry(cfn, span_of(&a.key, file), ctx.eval(&a.value, file)))
+                    })
+                    .collect();
+                e.push(entry("Grantee", gs, Value::map(gs, fields)));
+            }
+            if let Some(p) = g.body.get_attribute("permission") {
+                e.push(entry("Permission", span_of(&p.key, file), ctx.eval(&p.value, file)));
+            }
+            Value::map(span, e)
+        })
+        .collect();
+    let span = span_of(acp, file);
+    Some(entry(GRANTS, span, Value::new(span, Kind::Seq(grants))))
+}
+
+struct Ctx<'a> {
+    index: &'a Index<'a>,
+    texts: HashMap<FileId, &'a str>,
+    scope: Scope<'a>,
+    loaded: RefCell<Vec<LoadedFile>>,
+    errors: RefCell<Vec<ParseError>>,
+    depth: Cell<usize>,
+}
+
+impl Ctx<'_> {
+    fn text(&self, span: Span) -> &str {
+        self.texts
+            .get(&span.file)
+            .and_then(|t| t.get(span.start as usize..span.end as usize))
+            .unwrap_or("")
+    }
+
+    /// Runs `f` one level deeper, or gives up past the limit.
+    fn nested(&self, span: Span, f: impl FnOnce() -> Value) -> Value {
+        if self.depth.get() >= MAX_EVAL_DEPTH {
+            return Value::unknown(span, "references nest too deeply (a cycle?)");
+        }
+        self.depth.set(self.depth.get() + 1);
+        let v = f();
+        self.depth.set(self.depth.get() - 1);
+        v
+    }
+
+    fn eval(&self, e: &Expression, file: FileId) -> Value {
+        let span = span_of(e, file);
+        match e {
+            Expression::Null(_) => Value::new(span, Kind::Null),
+            Expression::Bool(b) => Value::str(span, b.value().to_string()),
+            Expression::Number(n) => Value::str(span, n.value().to_string()),
+            Expression::String(s) => Value::str(span, s.value().clone()),
+            Expression::Array(a) => Value::new(span, Kind::Seq(a.iter().map(|x| self.eval(x, file)).collect())),
+            Expression::Object(o) => Value::map(
+                span,
+                o.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            ObjectKey::Ident(i) => i.as_str().to_string(),
+                            ObjectKey::Expression(x) => match self.eval(x, file).kind {
+                                Kind::Str(s) => s,
+                                _ => format!("${{{}}}", self.text(span_of(x, file))),
+                            },
+                        };
+                        entry(&key, span_of(k, file), self.eval(v.expr(), file))
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(t) => self.template(t, span, file),
+            Expression::HeredocTemplate(h) => self.template(&h.template, span, file),
+            Expression::Parenthesis(p) => self.eval(p.inner(), file),
+            Expression::Conditional(c) => Value::new(
+                span,
+                Kind::OneOf(vec![self.eval(&c.true_expr, file), self.eval(&c.false_expr, file)]),
+            ),
+            Expression::FuncCall(call) => {
+                let name = call.name.name.as_str();
+                let arg = call.args.iter().next();
+                match (name, arg) {
+                    ("jsonencode" | "tostring", Some(a)) => self.eval(a, file),
+                    ("file", Some(a)) => self.file(a, span, file),
+                    _ => Value::unknown(span, format!("{name}() is not evaluated")),
+                }
+            }
+            Expression::Traversal(t) => {
+                let Expression::Variable(root) = &t.expr else {
+                    return Value::unknown(span, "computed value");
+                };
+                let names: Vec<Option<&str>> = t
+                    .operators
+                    .iter()
+                    .map(|op| match op.value() {
+                        TraversalOperator::GetAttr(i) => Some(i.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                self.traversal(root.as_str(), &names, span)
+            }
+            Expression::Variable(_)
+            | Expression::UnaryOp(_)
+            | Expression::BinaryOp(_)
+            | Expression::ForExpr(_) => Value::unknown(span, "computed value"),
+        }
+    }
+
+    /// `root.a.b[0].c`: `names` holds each step (None for an index).
+    fn traversal(&self, root: &str, names: &[Option<&str>], span: Span) -> Value {
+        let first = names.first().copied().flatten();
+        match (root, first) {
+            ("var", Some(name)) if names.len() == 1 => match self.index.vars.get(name) {
+                Some(&(f, e)) => self.nested(span, || Value { span, ..self.eval(e, f) }),
+                None => Value::unknown(span, format!("var.{name} has no default")),
+            },
+            ("local", Some(name)) if names.len() == 1 => match self.index.locals.get(name) {
+                Some(&(f, e)) => self.nested(span, || Value { span, ..self.eval(e, f) }),
+                None => Value::unknown(span, format!("local.{name} is not defined")),
+            },
+            ("path", Some("module" | "root" | "cwd")) => Value::str(span, "."),
+            ("data", Some(ty)) => {
+                let rest: Vec<&str> = names[1..].iter().flatten().copied().collect();
+                match (ty, rest.as_slice()) {
+                    ("aws_iam_policy_document", [name, "json" | "minified_json", ..]) => {
+                        match self.index.data.get(&format!("data.{ty}.{name}")) {
+                            Some(&(f, b)) => self.nested(span, || self.policy_document(b, f)),
+                            None => Value::unknown(span, "policy document not found in this module"),
+                        }
+                    }
+                    _ => Value::unknown(span, "data source attribute"),
+                }
+            }
+            (ty, Some(name)) if ty.starts_with("aws_") => {
+                let attr = names[1..].iter().flatten().next().map(|a| a.to_string());
+                Value::new(span, Kind::Ref(Ref { target: format!("{ty}.{name}"), attr }))
+            }
+            _ => Value::unknown(span, format!("{root} is known only at plan time")),
+        }
+    }
+
+    fn template(&self, t: &Template, span: Span, file: FileId) -> Value {
+        let mut out = String::new();
+        let mut partial = false;
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => out.push_str(s.value()),
+                Element::Interpolation(i) => match self.eval(&i.expr, file).kind {
+                    Kind::Str(s) => out.push_str(&s),
+                    _ => {
+                        partial = true;
+                        out.push_str("${");
+                        out.push_str(self.text(span_of(&i.expr, file)));
+                        out.push('}');
+                    }
+                },
+                Element::Directive(_) => {
+                    partial = true;
+                    out.push_str("%{...}");
+                }
+            }
+        }
+        Value::new(span, if partial { Kind::Partial(out) } else { Kind::Str(out) })
+    }
+
+    /// A policy argument: a heredoc or string of JSON, `jsonencode({...})`,
+    /// a policy document data source, or a file.
+    fn policy(&self, e: &Expression, file: FileId) -> Value {
+        if let Expression::HeredocTemplate(h) = e {
+            let span = span_of(h.as_ref(), file);
+            let text = self.text(span);
+            // The JSON lies between the opening line and the closing delimiter.
+            if let (Some(open), Some(close)) = (text.find('\n'), text.trim_end().rfind('\n')) {
+                if open < close {
+                    let base = span.start as usize + open + 1;
+                    return match json::parse(&text[open + 1..close], Placement::At(file, base)) {
+                        Ok(doc) => mark_interpolations(doc.value),
+                        Err(err) => {
+                            self.errors.borrow_mut().push(err);
+                            Value::unknown(span, "policy heredoc is not valid JSON")
+                        }
+                    };
+                }
+            }
+        }
+        decode_json_string(self.eval(e, file))
+    }
+
+    /// `file("x.json")`, read only from inside the scanned tree.
+    fn file(&self, arg: &Expression, span: Span, file: FileId) -> Value {
+        let Kind::Str(rel) = self.eval(arg, file).kind else {
+            return Value::unknown(span, "file() of a computed path");
+        };
+        let path = self.scope.module_dir.join(&rel);
+        let inside = match (path.canonicalize(), self.scope.root.canonicalize()) {
+            (Ok(p), Ok(root)) => p.starts_with(root),
+            _ => false,
+        };
+        if !inside {
+            return Value::unknown(span, format!("file(\"{rel}\") is outside the checked folder"));
+        }
+        let text: Arc<str> = match std::fs::read_to_string(&path) {
+            Ok(t) => t.into(),
+            Err(e) => return Value::unknown(span, format!("file(\"{rel}\") could not be read: {e}")),
+        };
+        let id = self.scope.next_id + self.loaded.borrow().len() as FileId;
+        let parsed = json::parse(&text, Placement::At(id, 0));
+        self.loaded.borrow_mut().push(LoadedFile { id, path, text });
+        match parsed {
+            Ok(doc) => mark_interpolations(doc.value),
+            Err(err) => {
+                self.errors.borrow_mut().push(err);
+                Value::unknown(span, "file is not valid JSON")
+            }
+        }
+    }
+
+    /// `data "aws_iam_policy_document"` as the JSON document it renders.
+    fn policy_document(&self, block: &HclBlock, file: FileId) -> Value {
+        let span = span_of(block, file);
+        let body = &block.body;
+        let mut statements: Vec<Value> = Vec::new();
+        let list_docs = |name: &str| -> Vec<Value> {
+            let Some(a) = body.get_attribute(name) else { return Vec::new() };
+            let list = self.eval(&a.value, file);
+            let mut out = Vec::new();
+            for doc in list.items() {
+                match doc.get("Statement") {
+                    Some(s) => out.extend(s.items().into_iter().cloned()),
+                    None => out.push(Value::unknown(doc.span, "policy document not evaluated")),
+                }
+            }
+            out
+        };
+        statements.extend(list_docs("source_policy_documents"));
+        let overrides = list_docs("override_policy_documents");
+        if let Some(a) = body.get_attribute("source_json") {
+            let doc = decode_json_string(self.eval(&a.value, file));
+            statements.extend(doc.get("Statement").map(|s| s.items().into_iter().cloned().collect::<Vec<_>>()).unwrap_or_default());
+        }
+        for s in body.iter().filter_map(|s| s.as_block()) {
+            match s.ident.as_str() {
+                "statement" => statements.push(self.statement(s, file)),
+                "dynamic" => statements.push(Value::unknown(span_of(s, file), "dynamic statement")),
+                _ => {}
+            }
+        }
+        let sid = |v: &Value| v.get("Sid").and_then(Value::as_str).map(str::to_string);
+        for o in overrides {
+            match sid(&o).and_then(|id| statements.iter().position(|s| sid(s).as_deref() == Some(&id))) {
+                Some(i) => statements[i] = o,
+                None => statements.push(o),
+            }
+        }
+        Value::map(
+            span,
+            vec![
+                entry("Version", span, Value::str(span, "2012-10-17")),
+                entry("Statement", span, Value::new(span, Kind::Seq(statements))),
+            ],
+        )
+    }
+
+    fn statement(&self, block: &HclBlock, file: FileId) -> Value {
+        let span = span_of(block, file);
+        let body = &block.body;
+        let mut e = Vec::new();
+        let attr = |tf: &str, cfn: &str, e: &mut Vec<Entry>| {
+            if let Some(a) = body.get_attribute(tf) {
+                e.push(entry(cfn, span_of(&a.key, file), self.eval(&a.value, file)));
+            }
+        };
+        attr("sid", "Sid", &mut e);
+        if body.get_attribute("effect").is_some() {
+            attr("effect", "Effect", &mut e);
+        } else {
+            e.push(entry("Effect", span, Value::str(span, "Allow")));
+        }
+        attr("actions", "Action", &mut e);
+        attr("not_actions", "NotAction", &mut e);
+        attr("resources", "Resource", &mut e);
+        attr("not_resources", "NotResource", &mut e);
+        for (tf, cfn) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+            let blocks: Vec<&HclBlock> = body.get_blocks(tf).collect();
+            if blocks.is_empty() {
+                continue;
+            }
+            let mut map: Vec<Entry> = Vec::new();
+            let mut star = None;
+            for p in &blocks {
+                let ty = p.body.get_attribute("type").map(|a| self.eval(&a.value, file));
+                let ids = p.body.get_attribute("identifiers").map(|a| self.eval(&a.value, file));
+                let (Some(ty), Some(ids)) = (ty, ids) else { continue };
+                match ty.as_str() {
+                    // `type = "*"` renders as `"Principal": "*"`.
+                    Some("*") => star = Some(Value::str(ids.span, "*")),
+                    Some(t) => map.push(entry(t, ty.span, ids)),
+                    None => map.push(entry("?", ty.span, Value::unknown(ty.span, "computed principal type"))),
+                }
+            }
+            let value = star.unwrap_or_else(|| Value::map(span_of(blocks[0], file), map));
+            e.push(entry(cfn, span_of(blocks[0], file), value));
+        }
+        let conditions: Vec<&HclBlock> = body.get_blocks("condition").collect();
+        if !conditions.is_empty() {
+            let mut by_test: Vec<Entry> = Vec::new();
+            for c in &conditions {
+                let get = |k: &str| c.body.get_attribute(k).map(|a| self.eval(&a.value, file));
+                let (Some(test), Some(var), Some(values)) = (get("test"), get("variable"), get("values")) else {
+                    continue;
+                };
+                let cs = span_of(*c, file);
+                let test_name = test.as_str().unwrap_or("?").to_string();
+                let var_entry = entry(var.as_str().unwrap_or("?"), var.span, values);
+                match by_test.iter_mut().find(|t| t.key == test_name) {
+                    Some(t) => {
+                        if let Kind::Map(m) = &mut t.value.kind {
+                            m.push(var_entry);
+                        }
+                    }
+                    None => by_test.push(entry(&test_name, test.span, Value::map(cs, vec![var_entry]))),
+                }
+            }
+            let cs = span_of(conditions[0], file);
+            e.push(entry("Condition", cs, Value::map(cs, by_test)));
+        }
+        Value::map(span, e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(text: &str) -> Model {
+        let body = crate::parse::hcl::parse(text, 0).unwrap();
+        let files = [TfFile { id: 0, body: &body, text }];
+        let dir = Path::new(".");
+        build(&files, Scope { module_dir: dir, root: dir, next_id: 1 }).model
+    }
+
+    #[test]
+    fn split_resources_merge_into_their_bucket() {
+        let m = model(
+            r#"
+resource "aws_s3_bucket" "b" { bucket = "logs" }
+resource "aws_s3_bucket_acl" "a" {
+  bucket = aws_s3_bucket.b.id
+  acl    = "public-read"
+}
+resource "aws_s3_bucket_public_access_block" "p" {
+  bucket            = "logs"
+  block_public_acls = false
+}
+"#,
+        );
+        let b = &m.resources[0];
+        assert_eq!(b.properties.get("AccessControl").unwrap().as_str(), Some("public-read"));
+        let pab = b.properties.get("PublicAccessBlockConfiguration").unwrap();
+        assert_eq!(pab.get("BlockPublicAcls").unwrap().as_bool(), Some(false));
+        assert_eq!(m.holder(pab.get("BlockPublicAcls").unwrap().span).unwrap().id, "aws_s3_bucket_public_access_block.p");
+    }
+
+    #[test]
+    fn unknown_buckets_get_a_stand_in() {
+        let m = model("resource \"aws_s3_bucket_acl\" \"a\" {\n bucket = var.name\n acl = \"public-read\"\n}\n");
+        assert_eq!(m.resources.len(), 1);
+        assert!(!m.resources[0].declared);
+        assert_eq!(m.resources[0].id, "var.name");
+        assert_eq!(m.holder(m.resources[0].head).unwrap().id, "aws_s3_bucket_acl.a");
+    }
+
+    #[test]
+    fn policies_from_jsonencode_heredoc_and_documents() {
+        let text = r#"
+locals { who = "*" }
+resource "aws_s3_bucket_policy" "a" {
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = local.who }] })
+}
+resource "aws_s3_bucket_policy" "h" {
+  bucket = aws_s3_bucket.b.id
+  policy = <<EOF
+{"Statement": [{"Effect": "Allow", "Principal": "*", "Resource": "${aws_s3_bucket.b.arn}/*"}]}
+EOF
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["s3:*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "d" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.d.json
+}
+"#;
+        let m = model(text);
+        let st = |i: usize| m.bucket_policies().nth(i).unwrap().properties.path(&["PolicyDocument", "Statement"]).unwrap().items()[0].clone();
+        assert_eq!(st(0).get("Principal").unwrap().as_str(), Some("*"));
+        let p = st(1).get("Principal").unwrap().clone();
+        assert_eq!(&text[p.span.start as usize..p.span.end as usize], "\"*\"");
+        assert!(matches!(st(1).get("Resource").unwrap().kind, Kind::Partial(_)));
+        assert_eq!(st(2).get("Effect").unwrap().as_str(), Some("Allow"));
+        assert_eq!(st(2).get("Principal").unwrap().as_str(), Some("*"));
+        assert_eq!(m.holder(st(2).get("Principal").unwrap().span).unwrap().id, "data.aws_iam_policy_document.d");
+    }
+}

@@ -1,0 +1,163 @@
+//! JSON (CloudFormation, and JSON policies embedded in other files) through
+//! jsonc-parser in strict mode, which reports byte ranges.
+
+use jsonc_parser::ast;
+use jsonc_parser::{CollectOptions, ParseOptions};
+
+use super::{MAX_DEPTH, ParseError};
+use crate::source::{FileId, Span};
+use crate::tree::{Entry, Kind, Value};
+
+/// Where the parsed text sits in its file.
+#[derive(Clone, Copy, Debug)]
+pub enum Placement {
+    /// The text starts at this byte offset of the file.
+    At(FileId, usize),
+    /// The text is the decoded content of a string literal: every node gets
+    /// the literal's span, since escapes break the offset mapping.
+    Inside(Span),
+}
+
+impl Placement {
+    fn span(&self, start: usize, end: usize) -> Span {
+        match *self {
+            Placement::At(file, base) => Span::new(file, base + start, base + end),
+            Placement::Inside(span) => span,
+        }
+    }
+}
+
+pub struct JsonDoc {
+    pub value: Value,
+    pub warnings: Vec<ParseError>,
+}
+
+pub fn parse(text: &str, place: Placement) -> Result<JsonDoc, ParseError> {
+    if let Some(at) = too_deep(text) {
+        return Err(ParseError::new(
+            place.span(at, at),
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    let strict = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict)
+        .map_err(|e| {
+            let r = e.range();
+            ParseError::new(place.span(r.start, r.end), format!("invalid JSON: {}", e.kind()))
+        })?;
+    let Some(root) = parsed.value else {
+        return Err(ParseError::new(place.span(0, 0), "empty JSON document"));
+    };
+    let mut warnings = Vec::new();
+    let value = lower(&root, &place, &mut warnings);
+    Ok(JsonDoc { value, warnings })
+}
+
+/// The offset where nesting first exceeds the limit, ignoring strings.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn lower(v: &ast::Value, place: &Placement, warnings: &mut Vec<ParseError>) -> Value {
+    let span = |r: &jsonc_parser::common::Range| place.span(r.start, r.end);
+    match v {
+        ast::Value::StringLit(s) => Value::str(span(&s.range), s.value.to_string()),
+        ast::Value::NumberLit(n) => Value::str(span(&n.range), n.value),
+        ast::Value::BooleanLit(b) => Value::str(span(&b.range), b.value.to_string()),
+        ast::Value::NullKeyword(n) => Value::new(span(&n.range), Kind::Null),
+        ast::Value::Array(a) => Value::new(
+            span(&a.range),
+            Kind::Seq(a.elements.iter().map(|e| lower(e, place, warnings)).collect()),
+        ),
+        ast::Value::Object(o) => {
+            let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            for p in &o.properties {
+                let (key, key_range) = match &p.name {
+                    ast::ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                    ast::ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                };
+                let key_span = span(&key_range);
+                if entries.iter().any(|e| e.key == key) {
+                    warnings.push(ParseError::new(
+                        key_span,
+                        format!("duplicate key `{key}`; CloudFormation rejects the template"),
+                    ));
+                }
+                entries.push(Entry {
+                    key,
+                    key_span,
+                    value: lower(&p.value, place, warnings),
+                });
+            }
+            Value::map(span(&o.range), entries)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_byte_ranges_with_the_base_offset() {
+        let text = r#"{"a": {"b": "*"}}"#;
+        let v = parse(text, Placement::At(0, 10)).unwrap().value;
+        let b = v.path(&["a", "b"]).unwrap();
+        assert_eq!(b.as_str(), Some("*"));
+        assert_eq!((b.span.start, b.span.end), (22, 25));
+    }
+
+    #[test]
+    fn strict_mode_rejects_comments_and_trailing_commas() {
+        assert!(parse("{\"a\": 1,}", Placement::At(0, 0)).is_err());
+        assert!(parse("{// x\n}", Placement::At(0, 0)).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursing() {
+        let text = "[".repeat(100_000);
+        let e = parse(&text, Placement::At(0, 0)).err().unwrap();
+        assert!(e.message.contains("nesting"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported() {
+        let d = parse(r#"{"Effect": "Deny", "Effect": "Allow"}"#, Placement::At(0, 0)).unwrap();
+        assert_eq!(d.warnings.len(), 1);
+        assert_eq!(d.value.get("Effect").unwrap().as_str(), Some("Allow"));
+    }
+}

@@ -1,0 +1,293 @@
+//! YAML (CloudFormation) through saphyr-parser's event stream.
+//!
+//! Building the tree from events, rather than with saphyr's own loader, lets
+//! us turn short-form intrinsic tags into their long forms, bound alias
+//! expansion and nesting, and report duplicate keys. saphyr counts
+//! characters; offsets become bytes here, once.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use super::{MAX_DEPTH, ParseError};
+use crate::source::{FileId, Span};
+use crate::tree::{Entry, Kind, Value};
+
+/// Upper bound on the nodes that alias expansion may create in one file.
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
+
+pub struct YamlDocs {
+    pub docs: Vec<Value>,
+    /// Problems that do not stop loading (duplicate keys).
+    pub warnings: Vec<ParseError>,
+}
+
+/// Maps saphyr's character indices to byte offsets.
+struct Offsets<'a> {
+    text: &'a str,
+    table: Option<Vec<u32>>,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        let table = (!text.is_ascii()).then(|| {
+            let mut t: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
+            t.push(text.len() as u32);
+            t
+        });
+        Offsets { text, table }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.text.len()),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.text.len() as u32) as usize,
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        tag: Option<Tag>,
+        items: Vec<Value>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        tag: Option<Tag>,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+}
+
+pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
+    let offsets = Offsets::new(text);
+    let span_of = |s: &saphyr_parser::Span| {
+        Span::new(file, offsets.byte(s.start.index()), offsets.byte(s.end.index()))
+    };
+    let mut docs = Vec::new();
+    let mut warnings = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Value> = HashMap::new();
+    let mut expanded = 0usize;
+    let mut last_end = 0usize;
+
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            let at = offsets.byte(e.marker().index());
+            ParseError::new(Span::new(file, at, at), format!("invalid YAML: {}", e.info()))
+        })?;
+        let here = span_of(&span);
+        let done: Option<(Value, usize)> = match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                last_end = last_end.max(here.end as usize);
+                Some((scalar(here, &text, style, tag.as_deref()), anchor))
+            }
+            Event::Alias(id) => {
+                let v = anchors.get(&id).cloned().ok_or_else(|| {
+                    ParseError::new(here, "YAML alias refers to an unknown anchor")
+                })?;
+                expanded += v.size();
+                if expanded > MAX_ALIAS_NODES {
+                    return Err(ParseError::new(
+                        here,
+                        format!("YAML aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                    ));
+                }
+                let v = Value { span: here, ..v };
+                Some((v, 0))
+            }
+            Event::SequenceStart(anchor, tag) => {
+                push(&mut stack, here, Frame::Seq {
+                    start: here.start as usize,
+                    anchor,
+                    tag: tag.map(|t| t.into_owned()),
+                    items: Vec::new(),
+                })?;
+                None
+            }
+            Event::MappingStart(anchor, tag) => {
+                push(&mut stack, here, Frame::Map {
+                    start: here.start as usize,
+                    anchor,
+                    tag: tag.map(|t| t.into_owned()),
+                    entries: Vec::new(),
+                    key: None,
+                })?;
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = stack.pop().expect("balanced events");
+                // Flow collections end at their bracket; block ones at their
+                // last child (saphyr places the end event at the next token).
+                let closes = matches!(text.as_bytes().get(here.start as usize), Some(b'}' | b']'));
+                let end = if closes { here.end as usize } else { last_end };
+                let (value, anchor, tag) = match frame {
+                    Frame::Seq { start, anchor, tag, items } => {
+                        let end = if items.is_empty() { here.end as usize } else { end };
+                        (Value::new(Span::new(file, start, end), Kind::Seq(items)), anchor, tag)
+                    }
+                    Frame::Map { start, anchor, tag, entries, .. } => {
+                        let end = if entries.is_empty() { here.end as usize } else { end };
+                        (Value::map(Span::new(file, start, end), entries), anchor, tag)
+                    }
+                };
+                last_end = last_end.max(value.span.end as usize);
+                Some((apply_tag(value, tag.as_ref()), anchor))
+            }
+            Event::DocumentStart(_) => {
+                anchors.clear();
+                None
+            }
+            Event::DocumentEnd | Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
+        };
+        let Some((value, anchor)) = done else { continue };
+        if anchor != 0 {
+            anchors.insert(anchor, value.clone());
+        }
+        match stack.last_mut() {
+            None => docs.push(value),
+            Some(Frame::Seq { items, .. }) => items.push(value),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let Kind::Str(k) = value.kind else {
+                        return Err(ParseError::new(
+                            value.span,
+                            "mapping keys must be plain scalars in a template",
+                        ));
+                    };
+                    *key = Some((k, value.span));
+                }
+                Some((k, key_span)) => {
+                    if entries.iter().any(|e| e.key == k) {
+                        warnings.push(ParseError::new(
+                            key_span,
+                            format!("duplicate mapping key `{k}`; CloudFormation rejects the template"),
+                        ));
+                    }
+                    entries.push(Entry { key: k, key_span, value });
+                }
+            },
+        }
+    }
+    Ok(YamlDocs { docs, warnings })
+}
+
+fn push(stack: &mut Vec<Frame>, at: Span, frame: Frame) -> Result<(), ParseError> {
+    if stack.len() >= MAX_DEPTH {
+        return Err(ParseError::new(
+            at,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    stack.push(frame);
+    Ok(())
+}
+
+fn scalar(span: Span, text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+    let plain = matches!(style, ScalarStyle::Plain);
+    let kind = if plain && matches!(text, "" | "~" | "null" | "Null" | "NULL") && tag.is_none() {
+        Kind::Null
+    } else {
+        Kind::Str(text.to_string())
+    };
+    apply_tag(Value::new(span, kind), tag)
+}
+
+/// `!Ref x` becomes `{Ref: x}`, `!Sub s` becomes `{Fn::Sub: s}`, and so on.
+fn apply_tag(value: Value, tag: Option<&Tag>) -> Value {
+    let Some(tag) = tag else { return value };
+    if tag.handle != "!" {
+        return value; // `!!str` and friends: the value is already right
+    }
+    let key = match tag.suffix.as_str() {
+        "Ref" => "Ref".to_string(),
+        "Condition" => "Condition".to_string(),
+        s @ ("Sub" | "GetAtt" | "If" | "Join" | "Select" | "Split" | "FindInMap" | "Equals"
+        | "Not" | "And" | "Or" | "Base64" | "ImportValue" | "GetAZs" | "Cidr" | "Transform"
+        | "ToJsonString" | "Length") => format!("Fn::{s}"),
+        _ => return value,
+    };
+    let span = value.span;
+    Value::map(span, vec![Entry { key, key_span: span, value }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Value {
+        parse(text, 0).unwrap().docs.remove(0)
+    }
+
+    #[test]
+    fn spans_are_bytes_even_after_multibyte_text() {
+        let text = "a: é\nb: !Ref X\n";
+        let v = one(text);
+        let b = v.get("b").unwrap();
+        let r = b.get("Ref").unwrap();
+        assert_eq!(r.as_str(), Some("X"));
+        assert_eq!(&text[r.span.start as usize..r.span.end as usize], "!Ref X");
+        let e = &v.entries()[1];
+        assert_eq!(&text[e.key_span.start as usize..e.key_span.end as usize], "b");
+    }
+
+    #[test]
+    fn short_form_tags_become_long_form() {
+        let v = one("x: !GetAtt B.Arn\ny: !If [C, a, b]\nz: !Sub '${A}'\n");
+        assert_eq!(v.path(&["x", "Fn::GetAtt"]).unwrap().as_str(), Some("B.Arn"));
+        assert!(matches!(v.path(&["y", "Fn::If"]).unwrap().kind, Kind::Seq(_)));
+        assert_eq!(v.path(&["z", "Fn::Sub"]).unwrap().as_str(), Some("${A}"));
+    }
+
+    #[test]
+    fn multi_document_streams_give_each_document() {
+        let d = parse("a: 1\n---\nb: 2\n", 0).unwrap();
+        assert_eq!(d.docs.len(), 2);
+        assert!(d.docs[1].get("b").is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported() {
+        let d = parse("a: 1\na: 2\n", 0).unwrap();
+        assert_eq!(d.warnings.len(), 1);
+        assert_eq!(d.warnings[0].span.start, 5);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = parse(&text, 0).err().unwrap();
+        assert!(err.message.contains("aliases expand"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = "[".repeat(10_000);
+        assert!(parse(&text, 0).is_err());
+    }
+
+    #[test]
+    fn flow_collections_end_at_their_bracket() {
+        let text = "a: {b: [1, 2]}\n";
+        let v = one(text);
+        let a = v.get("a").unwrap();
+        assert_eq!(&text[a.span.start as usize..a.span.end as usize], "{b: [1, 2]}");
+    }
+
+    #[test]
+    fn block_map_span_covers_its_entries() {
+        let text = "R:\n  Type: X\n  Properties:\n    A: b\n";
+        let v = one(text);
+        let r = v.get("R").unwrap();
+        assert_eq!(&text[r.span.start as usize..r.span.end as usize], "Type: X\n  Properties:\n    A: b");
+    }
+}

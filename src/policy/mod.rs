@@ -1,0 +1,351 @@
+//! IAM policy semantics: statements normalised from the model's values,
+//! action patterns expanded against the S3 action list, and AWS's own
+//! definition of a public policy.
+//!
+//! Every question is answered from what is known: a value the model could
+//! not evaluate never makes a statement public, and never counts as the
+//! protection a rule asks for.
+
+pub mod actions;
+mod conditions;
+
+use crate::source::Span;
+use crate::tree::{Kind, Value};
+pub use actions::{ActionSet, Level};
+pub use conditions::pinned_to_fixed_values;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+    Unknown,
+}
+
+/// One statement of a policy document.
+#[derive(Clone, Debug)]
+pub struct Statement<'a> {
+    pub value: &'a Value,
+    /// The statement exists only in some branch of a condition.
+    pub conditional: bool,
+    pub effect: Effect,
+    pub principal: Option<&'a Value>,
+    pub not_principal: Option<&'a Value>,
+    pub action: Option<&'a Value>,
+    pub not_action: Option<&'a Value>,
+    pub resource: Option<&'a Value>,
+    pub not_resource: Option<&'a Value>,
+    pub condition: Option<&'a Value>,
+}
+
+/// The statements of a policy document; statements under `Fn::If` (or a
+/// Terraform conditional) are all returned and marked conditional.
+pub fn statements(doc: &Value) -> Vec<Statement<'_>> {
+    let mut out = Vec::new();
+    for alt in doc.alternatives() {
+        let Some(list) = alt.get("Statement") else { continue };
+        let direct: Vec<&Value> = match &list.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![list],
+        };
+        for item in direct {
+            let alts = item.alternatives();
+            let conditional = alts.len() != 1 || item.may_be_absent() || doc.alternatives().len() > 1;
+            for s in alts {
+                if s.is_map() {
+                    out.push(Statement::new(s, conditional));
+                }
+            }
+        }
+    }
+    out
+}
+
+impl<'a> Statement<'a> {
+    fn new(value: &'a Value, conditional: bool) -> Statement<'a> {
+        let effects: Vec<Option<&str>> = value
+            .get("Effect")
+            .map(|e| e.alternatives().into_iter().map(Value::as_str).collect())
+            .unwrap_or_default();
+        let is = |want: &str| !effects.is_empty() && effects.iter().all(|e| e.is_some_and(|e| e.eq_ignore_ascii_case(want)));
+        let effect = if is("Allow") {
+            Effect::Allow
+        } else if is("Deny") {
+            Effect::Deny
+        } else {
+            Effect::Unknown
+        };
+        // An Effect that is Allow in some branch is treated as Allow.
+        let effect = if effect == Effect::Unknown
+            && effects.iter().any(|e| e.is_some_and(|e| e.eq_ignore_ascii_case("Allow")))
+        {
+            Effect::Allow
+        } else {
+            effect
+        };
+        Statement {
+            value,
+            conditional,
+            effect,
+            principal: value.get("Principal"),
+            not_principal: value.get("NotPrincipal"),
+            action: value.get("Action"),
+            not_action: value.get("NotAction"),
+            resource: value.get("Resource"),
+            not_resource: value.get("NotResource"),
+            condition: value.get("Condition"),
+        }
+    }
+
+    pub fn is_allow(&self) -> bool {
+        self.effect == Effect::Allow
+    }
+
+    /// The node to point at for the whole statement: its `Sid` or `Effect`.
+    pub fn anchor(&self) -> Span {
+        self.value
+            .entry("Sid")
+            .or_else(|| self.value.entry("Effect"))
+            .map(|e| e.key_span)
+            .unwrap_or(self.value.span)
+    }
+
+    /// The S3 actions this statement applies to, and whether every pattern
+    /// was known. `NotAction` gives the complement.
+    pub fn s3_actions(&self) -> (ActionSet, bool) {
+        let (field, negate) = match (self.action, self.not_action) {
+            (Some(a), _) => (a, false),
+            (None, Some(n)) => (n, true),
+            (None, None) => return (ActionSet::default(), false),
+        };
+        let items = field.items();
+        let known: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
+        let complete = known.len() == items.len();
+        let set = ActionSet::matching(&known);
+        if negate {
+            // Unknown excluded patterns might exclude anything.
+            if complete { (set.complement(), true) } else { (ActionSet::default(), false) }
+        } else {
+            (set, complete)
+        }
+    }
+
+    /// Every item of the `Action` field, each branch included.
+    pub fn action_items(&self) -> Vec<&'a Value> {
+        self.action.map(Value::items).unwrap_or_default()
+    }
+}
+
+/// What a Deny on `aws:SecureTransport = false` covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TlsDeny {
+    pub all_actions: bool,
+    pub all_principals: bool,
+    pub coverage: Coverage,
+    /// The transport condition is the only one (others narrow the Deny).
+    pub unconditional: bool,
+}
+
+impl TlsDeny {
+    pub fn is_complete(&self) -> bool {
+        self.all_actions && self.all_principals && self.unconditional && self.coverage.bucket && self.coverage.objects
+    }
+}
+
+/// The statement as a Deny of insecure transport, if it is one.
+pub fn tls_deny(st: &Statement) -> Option<TlsDeny> {
+    if st.effect != Effect::Deny || st.conditional {
+        return None;
+    }
+    let condition = st.condition?;
+    let ops = condition.entries();
+    let transport = ops.iter().any(|op| {
+        let name = op.key.to_ascii_lowercase();
+        (name == "bool" || name == "boolifexists")
+            && op.value.entries().iter().any(|k| {
+                k.key.eq_ignore_ascii_case("aws:SecureTransport") && {
+                    let items = k.value.items();
+                    !items.is_empty() && items.iter().all(|v| v.as_bool() == Some(false))
+                }
+            })
+    });
+    if !transport {
+        return None;
+    }
+    let (actions, _) = st.s3_actions();
+    Some(TlsDeny {
+        all_actions: actions.is_all(),
+        all_principals: st.principal.and_then(anyone).is_some(),
+        coverage: coverage(st.resource),
+        unconditional: ops.len() == 1 && ops[0].value.entries().len() == 1,
+    })
+}
+
+/// True when every statement of the document could be read.
+pub fn fully_known(doc: &Value) -> bool {
+    doc.alternatives().iter().all(|d| {
+        d.get("Statement").is_some_and(|s| {
+            let items = match &s.kind {
+                Kind::Seq(items) => items.iter().flat_map(Value::alternatives).collect(),
+                _ => s.alternatives(),
+            };
+            items.iter().all(|i| i.is_map())
+        })
+    })
+}
+
+/// Where a principal grants to anyone: `"*"`, `{"AWS": "*"}` or `"*"` in a
+/// list of AWS principals. Returns the span of that `*`.
+pub fn anyone(principal: &Value) -> Option<Span> {
+    for alt in principal.alternatives() {
+        match &alt.kind {
+            Kind::Str(s) if s == "*" => return Some(alt.span),
+            Kind::Map(_) => {
+                if let Some(aws) = alt.get("AWS") {
+                    if let Some(star) = aws.items().into_iter().find(|v| v.as_str() == Some("*")) {
+                        return Some(star.span);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// What a statement's resources cover, as far as is known.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub bucket: bool,
+    pub objects: bool,
+}
+
+/// Which of a bucket and its objects a `Resource` field covers. Unknown
+/// values count as covering (a rule must not fire on what it cannot know).
+pub fn coverage(resource: Option<&Value>) -> Coverage {
+    let mut c = Coverage::default();
+    let Some(resource) = resource else { return c };
+    for item in resource.items() {
+        match &item.kind {
+            Kind::Str(s) if s == "*" => return Coverage { bucket: true, objects: true },
+            Kind::Str(s) | Kind::Partial(s) => {
+                if s.ends_with("/*") || s.ends_with("*") && s.contains('/') {
+                    c.objects = true;
+                } else if !s.contains('/') {
+                    c.bucket = true;
+                    if s.ends_with('*') {
+                        c.objects = true;
+                    }
+                }
+            }
+            Kind::Ref(_) => c.bucket = true,
+            _ => return Coverage { bucket: true, objects: true },
+        }
+    }
+    c
+}
+
+/// True when a resource pattern covers every bucket (`*`, `arn:aws:s3:::*`,
+/// `arn:aws:s3:::*/*`). Returns the span of that item.
+pub fn all_buckets(resource: &Value) -> Option<Span> {
+    resource.items().into_iter().find_map(|item| {
+        let s = item.as_str()?;
+        let all = s == "*" || {
+            let parts: Vec<&str> = s.splitn(6, ':').collect();
+            parts.len() == 6
+                && parts[0] == "arn"
+                && (parts[2] == "s3" || parts[2] == "*")
+                && parts[5].starts_with('*')
+        };
+        all.then_some(item.span)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    fn doc(text: &str) -> Value {
+        yaml::parse(text, 0).unwrap().docs.remove(0)
+    }
+
+    #[test]
+    fn wildcard_principals() {
+        let rows = [
+            ("Principal: '*'", true),
+            ("Principal: {AWS: '*'}", true),
+            ("Principal: {AWS: [arn:aws:iam::111122223333:root, '*']}", true),
+            ("Principal: {AWS: arn:aws:iam::111122223333:root}", false),
+            ("Principal: {Service: logging.s3.amazonaws.com}", false),
+            ("Principal: {AWS: 'arn:aws:iam::*:root'}", false),
+            ("Principal: {CanonicalUser: abc}", false),
+        ];
+        for (text, want) in rows {
+            let d = doc(text);
+            assert_eq!(anyone(d.get("Principal").unwrap()).is_some(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn not_action_takes_the_complement() {
+        let d = doc("Statement: [{Effect: Allow, NotAction: 's3:DeleteBucket'}]");
+        let s = &statements(&d)[0];
+        let (set, complete) = s.s3_actions();
+        assert!(complete);
+        assert!(set.any(|a| a.name == "s3:GetObject"));
+        assert!(!set.any(|a| a.name == "s3:DeleteBucket"));
+    }
+
+    #[test]
+    fn effects_and_conditional_statements() {
+        let t = doc("Resources: {P: {Type: AWS::S3::BucketPolicy, Properties: {PolicyDocument: \
+            {Statement: [{Effect: Deny}, {Effect: allow}, !If [c, {Effect: Allow}, !Ref AWS::NoValue], {Sid: x}]}}}}");
+        let m = crate::model::cfn::build(&t);
+        let d = m.resources[0].properties.get("PolicyDocument").unwrap();
+        let s = statements(d);
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[0].effect, Effect::Deny);
+        assert_eq!(s[1].effect, Effect::Allow);
+        assert!(s[2].conditional && !s[1].conditional);
+        assert_eq!(s[3].effect, Effect::Unknown, "no Effect is not an Allow");
+    }
+
+    #[test]
+    fn a_single_statement_object_is_accepted() {
+        let d = doc("Statement: {Effect: Allow, Action: 's3:*'}");
+        assert_eq!(statements(&d).len(), 1);
+    }
+
+    #[test]
+    fn resource_coverage() {
+        let rows = [
+            ("Resource: '*'", true, true),
+            ("Resource: 'arn:aws:s3:::b'", true, false),
+            ("Resource: 'arn:aws:s3:::b/*'", false, true),
+            ("Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*']", true, true),
+            ("Resource: 'arn:aws:s3:::b*'", true, true),
+            ("Resource: 'arn:aws:s3:::b/logs/*'", false, true),
+        ];
+        for (text, bucket, objects) in rows {
+            let d = doc(text);
+            assert_eq!(coverage(d.get("Resource")), Coverage { bucket, objects }, "{text}");
+        }
+    }
+
+    #[test]
+    fn all_bucket_resources() {
+        let rows = [
+            ("'*'", true),
+            ("'arn:aws:s3:::*'", true),
+            ("'arn:aws:s3:::*/*'", true),
+            ("'arn:*:s3:::*'", true),
+            ("'arn:aws:s3:::logs-*'", false),
+            ("'arn:aws:s3:::logs/*'", false),
+            ("'arn:aws:sqs:us-east-1:1:*'", false),
+        ];
+        for (text, want) in rows {
+            let d = doc(&format!("Resource: {text}"));
+            assert_eq!(all_buckets(d.get("Resource").unwrap()).is_some(), want, "{text}");
+        }
+    }
+}

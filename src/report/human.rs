@@ -1,0 +1,87 @@
+//! Human output: one miette diagnostic per finding, with the source
+//! snippet, a label on the offending node and one on the bucket it
+//! concerns, then a summary line.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, SourceSpan};
+
+use crate::check::{Finding, Location, Problem, Report};
+use crate::rules::Severity;
+
+pub struct Style {
+    pub color: bool,
+    /// Terminal width; `None` for miette's default.
+    pub width: Option<usize>,
+}
+
+pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let mut handler = GraphicalReportHandler::new_themed(theme).with_links(false);
+    if let Some(w) = style.width {
+        handler = handler.with_width(w);
+    }
+    for f in &report.findings {
+        write!(out, "{}", render_finding(&handler, f))?;
+    }
+    for p in &report.errors {
+        write!(out, "{}", render_problem(&handler, p))?;
+    }
+    writeln!(out, "{}", super::summary(report))
+}
+
+fn span(l: &Location) -> SourceSpan {
+    SourceSpan::new((l.start as usize).into(), (l.end - l.start) as usize)
+}
+
+fn source(l: &Location) -> NamedSource<Arc<str>> {
+    NamedSource::new(l.file.name(), Arc::clone(&l.file.text))
+}
+
+fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
+    let severity = match f.severity {
+        Severity::High => miette::Severity::Error,
+        Severity::Medium => miette::Severity::Warning,
+        Severity::Low | Severity::Info => miette::Severity::Advice,
+    };
+    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(f.label.clone()), span(&f.location))];
+    let mut help = f.rule.fix.to_string();
+    if let Some((name, at)) = &f.bucket {
+        let same_file = Arc::ptr_eq(&at.file, &f.location.file);
+        let overlaps = at.start < f.location.end && f.location.start < at.end;
+        if same_file && !overlaps {
+            labels.push(LabeledSpan::new_with_span(Some(format!("bucket `{name}`")), span(at)));
+        } else if !same_file {
+            help.push_str(&format!("\nBucket `{name}` is declared at {}:{}:{}.", at.file.name(), at.line, at.column));
+        }
+    }
+    let diagnostic = MietteDiagnostic::new(f.message.clone())
+        .with_code(format!("{} {} ({})", f.rule.code, f.rule.name, f.severity.as_str()))
+        .with_severity(severity)
+        .with_labels(labels)
+        .with_help(help);
+    let report = miette::Report::new(diagnostic).with_source_code(source(&f.location));
+    let mut s = String::new();
+    // Rendering into a String cannot fail for lack of space.
+    let _ = handler.render_report(&mut s, report.as_ref());
+    s.push('\n');
+    s
+}
+
+fn render_problem(handler: &GraphicalReportHandler, p: &Problem) -> String {
+    let mut diagnostic = MietteDiagnostic::new(format!("{}: {}", p.path.to_string_lossy(), p.message))
+        .with_code("could-not-check")
+        .with_severity(miette::Severity::Error);
+    let report = match &p.location {
+        Some(l) => {
+            diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(Some("here".into()), span(l)));
+            miette::Report::new(diagnostic).with_source_code(source(l))
+        }
+        None => miette::Report::new(diagnostic),
+    };
+    let mut s = String::new();
+    let _ = handler.render_report(&mut s, report.as_ref());
+    s.push('\n');
+    s
+}

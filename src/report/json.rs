@@ -1,0 +1,70 @@
+//! The versioned JSON report: a contract with editors and scripts.
+//! Fields are only ever added within a version.
+
+use serde_json::{Value, json};
+
+use crate::check::{Finding, Problem, Report};
+use crate::rules::Rule;
+
+pub const VERSION: u32 = 1;
+
+pub fn report(report: &Report) -> Value {
+    json!({
+        "version": VERSION,
+        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "errors": report.errors.iter().map(problem).collect::<Vec<_>>(),
+        "summary": {
+            "files": report.files,
+            "resources": report.resources,
+            "findings": report.findings.len(),
+            "errors": report.errors.len(),
+        },
+    })
+}
+
+fn finding(f: &Finding) -> Value {
+    let l = &f.location;
+    json!({
+        "rule": f.rule.code,
+        "name": f.rule.name,
+        "severity": f.severity.as_str(),
+        "message": f.message,
+        "file": l.file.name(),
+        "line": l.line,
+        "column": l.column,
+        "end_line": l.end_line,
+        "end_column": l.end_column,
+        "offset": l.start,
+        "end_offset": l.end,
+        "resource": f.resource,
+        "bucket": f.bucket.as_ref().map(|(name, _)| name),
+        "resource_type": f.resource_type,
+    })
+}
+
+fn problem(p: &Problem) -> Value {
+    json!({
+        "file": p.path.to_string_lossy().replace('\\', "/"),
+        "line": p.location.as_ref().map(|l| l.line),
+        "column": p.location.as_ref().map(|l| l.column),
+        "message": p.message,
+    })
+}
+
+/// `rules --format json`.
+pub fn rules(rules: &[&'static Rule]) -> Value {
+    json!({
+        "rules": rules.iter().map(|r| json!({
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity.as_str(),
+            "summary": r.summary,
+            "fix": r.fix,
+            "default": r.default_enabled,
+            "formats": r.formats(),
+            "fixable": r.fixable,
+            "help_url": r.help_url(),
+            "equivalents": r.equivalents,
+        })).collect::<Vec<_>>(),
+    })
+}

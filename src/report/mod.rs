@@ -1,0 +1,41 @@
+//! Renderers: each output format turns a [`Report`](crate::check::Report)
+//! into text. miette lives only in the human renderer.
+
+pub mod human;
+pub mod json;
+
+use crate::check::Report;
+use crate::rules::Severity;
+
+/// "3 findings (2 high, 1 low) in 4 files; 1 error."
+pub fn summary(report: &Report) -> String {
+    let n = report.findings.len();
+    let mut line = if n == 0 {
+        format!("No findings in {} {}", report.files, plural(report.files, "file"))
+    } else {
+        let counts: Vec<String> = [Severity::High, Severity::Medium, Severity::Low, Severity::Info]
+            .into_iter()
+            .filter_map(|s| {
+                let c = report.findings.iter().filter(|f| f.severity == s).count();
+                (c > 0).then(|| format!("{c} {}", s.as_str()))
+            })
+            .collect();
+        format!(
+            "Found {n} {} ({}) in {} {}",
+            plural(n, "finding"),
+            counts.join(", "),
+            report.files,
+            plural(report.files, "file")
+        )
+    };
+    if !report.errors.is_empty() {
+        let e = report.errors.len();
+        line.push_str(&format!("; {e} {} could not be checked", plural(e, "problem")));
+    }
+    line.push('.');
+    line
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { word.to_string() } else { format!("{word}s") }
+}

@@ -1,0 +1,62 @@
+//! BL102: a bucket ACL lets everyone write. Also holds the wording shared
+//! by the three ACL rules.
+
+use super::{Equivalents, Rule, Severity, Sink};
+use crate::model::Model;
+use crate::model::s3::{Access, AclGrant, Audience};
+
+pub static RULE: Rule = Rule {
+    code: "BL102",
+    name: "acl-public-write",
+    severity: Severity::High,
+    summary: "Bucket ACL grants write access to everyone.",
+    fix: "Use the `private` canned ACL (or none); writers should be named principals in a bucket policy.",
+    docs: include_str!("../../rules/acl-public-write.md"),
+    default_enabled: true,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_57"],
+        trivy: &["AVD-AWS-0092", "AWS-0092", "aws-s3-no-public-access-with-acl"],
+        kics: &["07dda8de-d90d-469e-9b37-1aca53526ced", "38c5ee0d-7f22-4260-ab72-5073048df100"],
+        cfn_nag: &["F14"],
+        guard: &["S3_BUCKET_NO_PUBLIC_RW_ACL", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    report_acl(model, sink, |g| g.audience == Audience::AllUsers && g.access == Access::Write);
+}
+
+/// Reports each ACL grant that `select` picks, at low severity with the
+/// reason when the bucket's settings make public ACLs ineffective.
+pub(super) fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGrant) -> bool) {
+    for (i, bucket) in model.buckets() {
+        let neutralised = bucket.acl_neutraliser();
+        for grant in bucket.public_acl_grants().into_iter().filter(|g| select(g)) {
+            let what = match grant.access {
+                Access::Read => "read",
+                Access::Write => "write",
+                Access::ReadAcp => "read the ACL of",
+                Access::WriteAcp => "change the ACL of",
+            };
+            let message = format!(
+                "Bucket `{}` has an ACL that lets {} {what} it (`{}`).",
+                bucket.id,
+                grant.audience.describe(),
+                grant.text
+            );
+            let label = format!("{} can {what}", grant.audience.describe());
+            match neutralised {
+                Some(reason) => sink.report_at(
+                    super::Severity::Low,
+                    grant.span,
+                    label,
+                    format!("{message} It has no effect today: {reason}."),
+                    Some(i),
+                ),
+                None => sink.report(grant.span, label, message, Some(i)),
+            }
+        }
+    }
+}

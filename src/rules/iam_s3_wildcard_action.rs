@@ -1,0 +1,51 @@
+//! BL301: an identity policy allows every S3 action.
+
+use super::{Equivalents, Rule, Severity, Sink, identity_statements};
+use crate::model::Model;
+use crate::policy::ActionSet;
+
+pub static RULE: Rule = Rule {
+    code: "BL301",
+    name: "iam-s3-wildcard-action",
+    severity: Severity::High,
+    summary: "IAM policy allows every S3 action.",
+    fix: "List the S3 actions the identity needs instead of `*` or `s3:*`.",
+    docs: include_str!("../../rules/iam-s3-wildcard-action.md"),
+    default_enabled: true,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63"],
+        trivy: &["AVD-AWS-0345", "AWS-0345", "aws-iam-no-s3-full-access"],
+        kics: &[
+            "953b3cdb-ce13-428a-aa12-318726506661",
+            "2f37c4a3-58b9-4afe-8a87-d7f1d2286f84",
+            "f62aa827-4ade-4dc4-89e4-1433d384a368",
+            "575a2155-6af1-4026-b1af-d5bc8fe2a904",
+            "b1ffa705-19a3-4b73-b9d0-0c97d0663842",
+        ],
+        cfn_nag: &["F3", "F4", "F5"],
+        guard: &["IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS", "IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for st in identity_statements(model) {
+        if !st.is_allow() {
+            continue;
+        }
+        for item in st.action_items() {
+            let Some(pattern) = item.as_str() else { continue };
+            if !pattern.contains('*') || !ActionSet::matching(&[pattern]).is_all() {
+                continue;
+            }
+            let what = if pattern == "*" { "every action of every service, S3 included" } else { "every S3 action" };
+            sink.report(
+                item.span,
+                format!("`{pattern}`"),
+                format!("IAM policy allows `{pattern}`: {what}."),
+                None,
+            );
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The rules. Each rule is one file: its metadata (the single source for
+//! `rules`, `explain`, JSON and docs), its check over the model, and the
+//! wording of its messages. Its user documentation is `rules/<name>.md`.
+
+mod acl_authenticated_read;
+mod acl_public_read;
+mod acl_public_write;
+mod iam_s3_all_buckets;
+mod iam_s3_wildcard_action;
+mod policy_allow_not_action;
+mod policy_allow_not_principal;
+mod policy_insecure_transport;
+mod policy_public_principal;
+mod policy_wildcard_action;
+mod public_access_block_disabled;
+mod public_access_block_missing;
+
+use serde::Serialize;
+
+use crate::model::Model;
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// Check ids of other tools that test the same thing.
+#[derive(Debug, Default, Serialize)]
+pub struct Equivalents {
+    pub checkov: &'static [&'static str],
+    pub trivy: &'static [&'static str],
+    pub kics: &'static [&'static str],
+    pub cfn_nag: &'static [&'static str],
+    pub guard: &'static [&'static str],
+}
+
+pub struct Rule {
+    /// Stable code, never reused.
+    pub code: &'static str,
+    /// Kebab-case name; accepted wherever the code is.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what is wrong.
+    pub summary: &'static str,
+    /// One line: what to do instead.
+    pub fix: &'static str,
+    /// The rule's page, `rules/<name>.md`.
+    pub docs: &'static str,
+    pub default_enabled: bool,
+    pub fixable: bool,
+    pub equivalents: Equivalents,
+    pub check: fn(&Model, &mut Sink),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+impl Rule {
+    pub fn formats(&self) -> &'static [&'static str] {
+        &["cloudformation-yaml", "cloudformation-json", "terraform"]
+    }
+
+    pub fn help_url(&self) -> String {
+        format!("https://github.com/bucketlint/bucketlint/blob/main/rules/{}.md", self.name)
+    }
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &acl_public_read::RULE,
+    &acl_public_write::RULE,
+    &acl_authenticated_read::RULE,
+    &public_access_block_disabled::RULE,
+    &public_access_block_missing::RULE,
+    &policy_public_principal::RULE,
+    &policy_wildcard_action::RULE,
+    &policy_allow_not_action::RULE,
+    &policy_allow_not_principal::RULE,
+    &policy_insecure_transport::RULE,
+    &iam_s3_wildcard_action::RULE,
+    &iam_s3_all_buckets::RULE,
+];
+
+/// A rule by code or name, case-insensitively.
+pub fn find(key: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+/// One violation, as a rule reports it.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    /// The offending node.
+    pub span: Span,
+    pub label: String,
+    /// Index of the bucket concerned in the model, if any.
+    pub bucket: Option<usize>,
+}
+
+/// Collects the violations of one rule run.
+pub struct Sink {
+    rule: &'static Rule,
+    pub violations: Vec<Violation>,
+}
+
+impl Sink {
+    pub fn new(rule: &'static Rule) -> Sink {
+        Sink {
+            rule,
+            violations: Vec::new(),
+        }
+    }
+
+    pub fn report(&mut self, span: Span, label: impl Into<String>, message: impl Into<String>, bucket: Option<usize>) {
+        self.report_at(self.rule.severity, span, label, message, bucket);
+    }
+
+    pub fn report_at(
+        &mut self,
+        severity: Severity,
+        span: Span,
+        label: impl Into<String>,
+        message: impl Into<String>,
+        bucket: Option<usize>,
+    ) {
+        self.violations.push(Violation {
+            rule: self.rule,
+            severity,
+            message: message.into(),
+            span,
+            label: label.into(),
+            bucket,
+        });
+    }
+}
+
+/// Runs the enabled rules over a model.
+pub fn run(model: &Model, enabled: &[&'static Rule]) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for rule in enabled {
+        let mut sink = Sink::new(rule);
+        (rule.check)(model, &mut sink);
+        out.append(&mut sink.violations);
+    }
+    // The same text can be reached twice (a policy document shared by two
+    // policies); report it once.
+    out.sort_by(|a, b| (a.rule.code, a.span).cmp(&(b.rule.code, b.span)));
+    out.dedup_by(|a, b| a.rule.code == b.rule.code && a.span == b.span);
+    out
+}
+
+/// Every statement of every bucket policy, with the policy resource.
+pub(crate) fn bucket_policy_statements(model: &Model) -> Vec<(&crate::model::Resource, crate::policy::Statement<'_>)> {
+    model
+        .bucket_policies()
+        .flat_map(|p| {
+            p.properties
+                .get("PolicyDocument")
+                .map(crate::policy::statements)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |s| (p, s))
+        })
+        .collect()
+}
+
+/// Every statement of every identity policy.
+pub(crate) fn identity_statements(model: &Model) -> Vec<crate::policy::Statement<'_>> {
+    model
+        .identity_policies()
+        .into_iter()
+        .flat_map(|p| crate::policy::statements(p.document))
+        .collect()
+}
+
+/// How a bucket is named in messages.
+pub(crate) fn bucket_name(model: &Model, index: Option<usize>) -> String {
+    match index.and_then(|i| model.resources.get(i)) {
+        Some(b) => format!("`{}`", b.id),
+        None => "its bucket".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        for (i, a) in RULES.iter().enumerate() {
+            assert!(a.code.starts_with("BL") && a.code.len() == 5, "{}", a.code);
+            assert!(a.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            for b in &RULES[i + 1..] {
+                assert_ne!(a.code, b.code);
+                assert_ne!(a.name, b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_page_has_the_sections_and_matches_the_registry() {
+        for r in RULES {
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety", "## References"] {
+                assert!(r.docs.contains(section), "rules/{}.md lacks {section}", r.name);
+            }
+            let title = r.docs.lines().next().unwrap_or("");
+            assert_eq!(title, format!("# {} {}", r.code, r.name), "title of rules/{}.md", r.name);
+            assert!(r.docs.contains(r.summary), "rules/{}.md does not state the summary", r.name);
+            assert!(r.docs.contains("```yaml") && r.docs.contains("```hcl"), "rules/{}.md needs both examples", r.name);
+        }
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_name() {
+        assert_eq!(find("bl201").unwrap().name, "policy-public-principal");
+        assert_eq!(find("Policy-Public-Principal").unwrap().code, "BL201");
+        assert!(find("nope").is_none());
+    }
+}

@@ -1,0 +1,59 @@
+//! BL201: a bucket policy grants access to anyone.
+
+use super::{Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
+use crate::model::Model;
+use crate::policy::{self, pinned_to_fixed_values};
+
+pub static RULE: Rule = Rule {
+    code: "BL201",
+    name: "policy-public-principal",
+    severity: Severity::High,
+    summary: "Bucket policy grants access to anyone.",
+    fix: "Name the principals that need access, or pin the wildcard principal with a condition on fixed values (aws:SourceVpce, aws:PrincipalOrgID, aws:SourceIp, ...).",
+    docs: include_str!("../../rules/policy-public-principal.md"),
+    default_enabled: true,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_70", "CKV_AWS_283"],
+        trivy: &[],
+        kics: &[
+            "7772bb8c-c0f3-42d4-8e4e-f1b8939ad085",
+            "7af43613-6bb9-4a0e-8c4d-1314b799425e",
+            "acc78859-765e-4011-a229-a65ea57db252",
+            "ffdf4b37-7703-4dfe-a682-9d2e99bc6c09",
+            "f97b7d23-568f-4bcc-9ac9-02df0d57fbba",
+            "1df37f4b-7197-45ce-83f8-9994d2fcf885",
+            "faa8fddf-c0aa-4b2d-84ff-e993e233ebe9",
+            "66c6f96f-2d9e-417e-a998-9058aeeecd44",
+            "f6397a20-4cf1-4540-a997-1d363c25ef58",
+            "d24c0755-c028-44b1-b503-8e719c898832",
+            "456b00a3-1072-4149-9740-6b8bb60251b0",
+        ],
+        cfn_nag: &["F16"],
+        guard: &["S3_BUCKET_POLICY_NO_WILDCARD_PRINCIPAL"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for (policy, st) in bucket_policy_statements(model) {
+        if !st.is_allow() || pinned_to_fixed_values(st.condition) {
+            continue;
+        }
+        let Some(star) = st.principal.and_then(policy::anyone) else { continue };
+        let (actions, _) = st.s3_actions();
+        if !actions.any(|a| a.is_public_sensitive()) {
+            continue;
+        }
+        sink.report(
+            star,
+            "anyone",
+            format!(
+                "Bucket policy of {} lets anyone {}. No condition pins the caller to fixed values.",
+                bucket_name(model, policy.bucket),
+                actions.describe()
+            ),
+            policy.bucket,
+        );
+    }
+}

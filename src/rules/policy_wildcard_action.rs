@@ -1,0 +1,57 @@
+//! BL202: a bucket policy allows a wildcard action that covers write,
+//! delete or permissions-management actions.
+
+use super::{Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
+use crate::model::Model;
+use crate::policy::{ActionSet, Level};
+
+pub static RULE: Rule = Rule {
+    code: "BL202",
+    name: "policy-wildcard-action",
+    severity: Severity::High,
+    summary: "Bucket policy allows a wildcard action that covers writes, deletes or permission changes.",
+    fix: "List the actions the principal needs, e.g. `s3:GetObject` and `s3:PutObject`, instead of a wildcard.",
+    docs: include_str!("../../rules/policy-wildcard-action.md"),
+    default_enabled: true,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &[],
+        trivy: &[],
+        kics: &["4ae8af91-5108-42cb-9471-3bdbe596eac9", "a4966c4f-9141-48b8-a564-ffe9959945bc"],
+        cfn_nag: &["F15"],
+        guard: &["S3_BUCKET_POLICY_NO_WILDCARD_ACTION"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for (policy, st) in bucket_policy_statements(model) {
+        if !st.is_allow() {
+            continue;
+        }
+        for item in st.action_items() {
+            let Some(pattern) = item.as_str() else { continue };
+            if !pattern.contains(['*', '?']) {
+                continue;
+            }
+            let set = ActionSet::matching(&[pattern]);
+            if !set.any(|a| matches!(a.level, Level::Write | Level::PermissionsManagement)) {
+                continue;
+            }
+            let scope = if set.is_all() {
+                "every S3 action".to_string()
+            } else {
+                format!("{} actions that {}", set.iter().count(), set.describe())
+            };
+            sink.report(
+                item.span,
+                format!("covers {scope}"),
+                format!(
+                    "Bucket policy of {} allows `{pattern}`, which covers {scope}.",
+                    bucket_name(model, policy.bucket)
+                ),
+                policy.bucket,
+            );
+        }
+    }
+}

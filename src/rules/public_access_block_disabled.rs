@@ -1,0 +1,74 @@
+//! BL104: a declared Block Public Access configuration turns a flag off.
+
+use super::{Equivalents, Rule, Severity, Sink};
+use crate::model::Model;
+use crate::model::s3::PAB_FLAGS;
+
+pub static RULE: Rule = Rule {
+    code: "BL104",
+    name: "public-access-block-disabled",
+    severity: Severity::High,
+    summary: "Bucket's Block Public Access configuration leaves a protection off.",
+    fix: "Set BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets to true.",
+    docs: include_str!("../../rules/public-access-block-disabled.md"),
+    default_enabled: true,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"],
+        trivy: &["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093", "AWS-0086", "AWS-0087", "AWS-0091", "AWS-0093"],
+        kics: &[
+            "48f100d9-f499-4c6d-b2b8-deafe47ffb26",
+            "d0cc8694-fcad-43ff-ac86-32331d7e867f",
+            "860ba89b-b8de-4e72-af54-d6aee4138a69",
+            "1a4bc881-9f69-4d44-8c9a-d37d08f54c50",
+            "6c8d51af-218d-4bfb-94a9-94eabaa0703a",
+            "4fa66806-0dd9-4f8d-9480-3174d39c7c91",
+            "350cd468-0e2c-44ef-9d22-cfb73a62523c",
+            "1ec253ab-c220-4d63-b2de-5b40e0af9293",
+        ],
+        cfn_nag: &[],
+        guard: &["S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for (i, bucket) in model.buckets() {
+        let Some(entry) = bucket.properties.entry("PublicAccessBlockConfiguration") else { continue };
+        for block in entry.value.alternatives() {
+            if !block.is_map() {
+                continue; // unknown: nothing to say
+            }
+            let mut unset = Vec::new();
+            for flag in PAB_FLAGS {
+                match block.get(flag) {
+                    None => unset.push(flag),
+                    Some(v) => {
+                        for alt in v.alternatives() {
+                            if alt.as_bool() == Some(false) {
+                                sink.report(
+                                    alt.span,
+                                    format!("{flag} is false"),
+                                    format!("Bucket `{}` turns off {flag} in its Block Public Access configuration.", bucket.id),
+                                    Some(i),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            if !unset.is_empty() {
+                let list = unset.join(", ");
+                sink.report(
+                    entry.key_span,
+                    format!("{list} not set"),
+                    format!(
+                        "Bucket `{}` declares Block Public Access without {list}, which therefore default to false.",
+                        bucket.id
+                    ),
+                    Some(i),
+                );
+            }
+        }
+    }
+}

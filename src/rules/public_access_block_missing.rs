@@ -1,0 +1,51 @@
+//! BL105: a bucket declares no Block Public Access configuration.
+
+use super::{Equivalents, Rule, Severity, Sink};
+use crate::model::Model;
+
+pub static RULE: Rule = Rule {
+    code: "BL105",
+    name: "public-access-block-missing",
+    severity: Severity::Low,
+    summary: "Bucket does not declare a Block Public Access configuration.",
+    fix: "Declare all four Block Public Access settings as true on the bucket.",
+    docs: include_str!("../../rules/public-access-block-missing.md"),
+    default_enabled: true,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"],
+        trivy: &["AVD-AWS-0094", "AWS-0094", "aws-s3-specify-public-access-block"],
+        kics: &[
+            "48f100d9-f499-4c6d-b2b8-deafe47ffb26",
+            "860ba89b-b8de-4e72-af54-d6aee4138a69",
+            "6c8d51af-218d-4bfb-94a9-94eabaa0703a",
+            "350cd468-0e2c-44ef-9d22-cfb73a62523c",
+        ],
+        cfn_nag: &[],
+        guard: &["S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for (i, bucket) in model.buckets().filter(|(_, b)| b.declared) {
+        match bucket.properties.entry("PublicAccessBlockConfiguration") {
+            None => sink.report(
+                bucket.head,
+                "no Block Public Access settings",
+                format!(
+                    "Bucket `{}` does not declare Block Public Access. New buckets get it by default, but imported and older buckets do not.",
+                    bucket.id
+                ),
+                Some(i),
+            ),
+            Some(e) if e.value.may_be_absent() => sink.report(
+                e.key_span,
+                "absent in some branch",
+                format!("Bucket `{}` declares Block Public Access only under a condition.", bucket.id),
+                Some(i),
+            ),
+            Some(_) => {}
+        }
+    }
+}
