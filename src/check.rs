@@ -139,7 +139,14 @@ fn read_text(path: &Path) -> Result<String, String> {
 fn check_unit(unit: &Unit, enabled: &[&'static Rule]) -> Report {
     match unit {
         Unit::Template(path) => check_template(path, enabled),
-        Unit::Module { dir, files, root } => check_module(dir, files, root, enabled),
+        Unit::Module { dir, files, root, only } => {
+            let mut report = check_module(dir, files, root, enabled);
+            if let Some(only) = only {
+                report.findings.retain(|f| only.contains(&f.location.file.path));
+                report.files = only.len();
+            }
+            report
+        }
     }
 }
 

@@ -16,6 +16,9 @@ pub enum Unit {
         dir: PathBuf,
         files: Vec<PathBuf>,
         root: PathBuf,
+        /// When files were named one by one, findings are reported only in
+        /// those; the rest of the module is read for context.
+        only: Option<Vec<PathBuf>>,
     },
 }
 
@@ -42,6 +45,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut templates = Vec::new();
     // module folder -> (root, files)
     let mut modules: BTreeMap<PathBuf, (PathBuf, Vec<PathBuf>)> = BTreeMap::new();
+    // module folder -> files named on the command line (None: the folder was)
+    let mut named: BTreeMap<PathBuf, Option<Vec<PathBuf>>> = BTreeMap::new();
     let mut add_tf = |file: PathBuf, root: &Path| {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let entry = modules.entry(dir).or_insert_with(|| (root.to_path_buf(), Vec::new()));
@@ -61,7 +66,12 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             if is_tf(path) {
                 // The whole module is needed to judge one of its files.
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                for f in module_files(&dir) {
+                let files = module_files(&dir);
+                let this = files.iter().find(|f| same_file(f, path)).cloned().unwrap_or_else(|| path.clone());
+                if let Some(list) = named.entry(dir.clone()).or_insert_with(|| Some(Vec::new())) {
+                    list.push(this);
+                }
+                for f in files {
                     add_tf(f, &dir);
                 }
             } else {
@@ -85,6 +95,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     let p = e.into_path();
                     if is_tf(&p) {
+                        if let Some(dir) = p.parent() {
+                            named.insert(dir.to_path_buf(), None);
+                        }
                         add_tf(p, path);
                     } else if is_template_ext(&p) {
                         templates.push(p);
@@ -100,9 +113,14 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     found.units.extend(templates.into_iter().map(Unit::Template));
     for (dir, (root, mut files)) in modules {
         files.sort();
-        found.units.push(Unit::Module { dir, files, root });
+        let only = named.remove(&dir).flatten();
+        found.units.push(Unit::Module { dir, files, root, only });
     }
     found
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// The `.tf` files directly in `dir`.

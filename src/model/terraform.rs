@@ -195,7 +195,7 @@ impl Builder<'_, '_> {
                     let mut props = Vec::new();
                     self.attr(&mut props, body, file, "bucket", "Bucket");
                     if let Some(p) = body.get_attribute("policy") {
-                        props.push(entry("PolicyDocument", span_of(p, file), self.ctx.policy(&p.value, file)));
+                        props.push(entry("PolicyDocument", span_of(&p.key, file), self.ctx.policy(&p.value, file)));
                     }
                     self.push(id, "AWS::S3::BucketPolicy", head, span_of(block, file), props, Some(bucket));
                 }
@@ -203,7 +203,7 @@ impl Builder<'_, '_> {
                     let cfn = if ty == "aws_iam_policy" { "AWS::IAM::ManagedPolicy" } else { "AWS::IAM::Policy" };
                     let mut props = Vec::new();
                     if let Some(p) = body.get_attribute("policy") {
-                        props.push(entry("PolicyDocument", span_of(p, file), self.ctx.policy(&p.value, file)));
+                        props.push(entry("PolicyDocument", span_of(&p.key, file), self.ctx.policy(&p.value, file)));
                     }
                     self.push(id, cfn, head, span_of(block, file), props, None);
                 }
@@ -215,7 +215,7 @@ impl Builder<'_, '_> {
                             let span = span_of(b, file);
                             let mut e = Vec::new();
                             self.attr(&mut e, &b.body, file, "name", "PolicyName");
-                            e.push(entry("PolicyDocument", span_of(p, file), self.ctx.policy(&p.value, file)));
+                            e.push(entry("PolicyDocument", span_of(&p.key, file), self.ctx.policy(&p.value, file)));
                             Some(Value::map(span, e))
                         })
                         .collect();
@@ -288,7 +288,8 @@ impl Builder<'_, '_> {
         if let Some(p) = body.get_attribute("policy") {
             let doc = self.ctx.policy(&p.value, file);
             let span = span_of(p, file);
-            self.push(id, "AWS::S3::BucketPolicy", head, span, vec![entry("PolicyDocument", span, doc)], Some(index));
+            let props = vec![entry("PolicyDocument", span_of(&p.key, file), doc)];
+            self.push(id, "AWS::S3::BucketPolicy", head, span, props, Some(index));
         }
     }
 

@@ -10,6 +10,10 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 use crate::check::{Finding, Location, Problem, Report};
 use crate::rules::Severity;
 
+/// How far (in lines) the bucket may be from the finding to be labelled
+/// in the same snippet.
+const NEAR_LINES: usize = 8;
+
 pub struct Style {
     pub color: bool,
     /// Terminal width; `None` for miette's default.
@@ -50,9 +54,11 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
     if let Some((name, at)) = &f.bucket {
         let same_file = Arc::ptr_eq(&at.file, &f.location.file);
         let overlaps = at.start < f.location.end && f.location.start < at.end;
-        if same_file && !overlaps {
+        // A far-away label would pull every line in between into the snippet.
+        let near = at.line.abs_diff(f.location.line) <= NEAR_LINES;
+        if same_file && near && !overlaps {
             labels.push(LabeledSpan::new_with_span(Some(format!("bucket `{name}`")), span(at)));
-        } else if !same_file {
+        } else if !overlaps {
             help.push_str(&format!("\nBucket `{name}` is declared at {}:{}:{}.", at.file.name(), at.line, at.column));
         }
     }
