@@ -195,7 +195,7 @@ impl Builder<'_, '_> {
                     let mut props = Vec::new();
                     self.attr(&mut props, body, file, "bucket", "Bucket");
                     if let Some(p) = body.get_attribute("policy") {
-                        props.push(entry("PolicyDocument", span_of(&p.key, file), self.ctx.policy(&p.value, file)));
+                        props.push(self.policy(p, file, &id, ty));
                     }
                     self.push(id, "AWS::S3::BucketPolicy", head, span_of(block, file), props, Some(bucket));
                 }
@@ -203,22 +203,19 @@ impl Builder<'_, '_> {
                     let cfn = if ty == "aws_iam_policy" { "AWS::IAM::ManagedPolicy" } else { "AWS::IAM::Policy" };
                     let mut props = Vec::new();
                     if let Some(p) = body.get_attribute("policy") {
-                        props.push(entry("PolicyDocument", span_of(&p.key, file), self.ctx.policy(&p.value, file)));
+                        props.push(self.policy(p, file, &id, ty));
                     }
                     self.push(id, cfn, head, span_of(block, file), props, None);
                 }
                 "aws_iam_role" => {
-                    let policies: Vec<Value> = body
-                        .get_blocks("inline_policy")
-                        .filter_map(|b| {
-                            let p = b.body.get_attribute("policy")?;
-                            let span = span_of(b, file);
-                            let mut e = Vec::new();
-                            self.attr(&mut e, &b.body, file, "name", "PolicyName");
-                            e.push(entry("PolicyDocument", span_of(&p.key, file), self.ctx.policy(&p.value, file)));
-                            Some(Value::map(span, e))
-                        })
-                        .collect();
+                    let mut policies = Vec::new();
+                    for b in body.get_blocks("inline_policy") {
+                        let Some(p) = b.body.get_attribute("policy") else { continue };
+                        let mut e = Vec::new();
+                        self.attr(&mut e, &b.body, file, "name", "PolicyName");
+                        e.push(self.policy(p, file, &id, ty));
+                        policies.push(Value::map(span_of(b, file), e));
+                    }
                     let span = span_of(block, file);
                     let props = vec![entry("Policies", span, Value::new(span, Kind::Seq(policies)))];
                     self.push(id, "AWS::IAM::Role", head, span, props, None);
@@ -226,6 +223,22 @@ impl Builder<'_, '_> {
                 _ => {}
             }
         }
+    }
+
+    /// A policy read from another file (`file("policy.json")`) belongs to
+    /// the resource that reads it: findings there name that resource.
+    fn policy(&mut self, p: &hcl_edit::structure::Attribute, file: FileId, id: &str, ty: &str) -> Entry {
+        let doc = self.ctx.policy(&p.value, file);
+        if doc.span.file >= self.ctx.scope.next_id {
+            let len = self.ctx.loaded.borrow().iter().find(|f| f.id == doc.span.file).map_or(0, |f| f.text.len());
+            self.model.blocks.push(Block {
+                id: id.to_string(),
+                source_type: ty.to_string(),
+                head: self.head_of(id),
+                extent: Span::new(doc.span.file, 0, len),
+            });
+        }
+        entry("PolicyDocument", span_of(&p.key, file), doc)
     }
 
     fn head_of(&self, id: &str) -> Span {
@@ -286,10 +299,8 @@ impl Builder<'_, '_> {
         }
         self.buckets_by_id.insert(id.clone(), index);
         if let Some(p) = body.get_attribute("policy") {
-            let doc = self.ctx.policy(&p.value, file);
-            let span = span_of(p, file);
-            let props = vec![entry("PolicyDocument", span_of(&p.key, file), doc)];
-            self.push(id, "AWS::S3::BucketPolicy", head, span, props, Some(index));
+            let props = vec![self.policy(p, file, &id, "aws_s3_bucket")];
+            self.push(id, "AWS::S3::BucketPolicy", head, span_of(p, file), props, Some(index));
         }
     }
 
@@ -555,7 +566,14 @@ impl Ctx<'_> {
         let Kind::Str(rel) = self.eval(arg, file).kind else {
             return Value::unknown(span, "file() of a computed path");
         };
-        let path = self.scope.module_dir.join(&rel);
+        // `${path.module}/x.json` evaluates to `./x.json`: drop the `.`.
+        let path: PathBuf = self
+            .scope
+            .module_dir
+            .join(&rel)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
         let inside = match (path.canonicalize(), self.scope.root.canonicalize()) {
             (Ok(p), Ok(root)) => p.starts_with(root),
             _ => false,

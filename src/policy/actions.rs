@@ -79,7 +79,14 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 pub struct ActionSet(Vec<bool>);
 
 impl ActionSet {
+    /// The S3 actions that any of `patterns` matches. A pattern without a
+    /// service prefix (`GetObject`) is read as an S3 action: IAM rejects it,
+    /// but its intent is plain.
     pub fn matching(patterns: &[&str]) -> ActionSet {
+        let patterns: Vec<String> = patterns
+            .iter()
+            .map(|p| if p.contains(':') || *p == "*" { p.to_string() } else { format!("s3:{p}") })
+            .collect();
         ActionSet(
             ACTIONS
                 .iter()
@@ -180,6 +187,8 @@ mod tests {
     #[test]
     fn sets_describe_access_levels() {
         assert_eq!(ActionSet::matching(&["s3:GetObject"]).describe(), "read");
+        assert_eq!(ActionSet::matching(&["GetObject"]).describe(), "read");
+        assert!(ActionSet::matching(&["ec2:*"]).is_empty());
         assert_eq!(ActionSet::matching(&["s3:DeleteObject"]).describe(), "delete");
         assert!(ActionSet::matching(&["s3:*"]).is_all());
         assert_eq!(

@@ -244,6 +244,17 @@ pub fn coverage(resource: Option<&Value>) -> Coverage {
     c
 }
 
+/// True when some item of a `Resource` field may name an S3 bucket or
+/// object: `*`, an ARN whose service matches `s3`, or a value not known.
+pub fn may_be_s3(resource: Option<&Value>) -> bool {
+    let Some(resource) = resource else { return true };
+    resource.items().into_iter().any(|item| match &item.kind {
+        Kind::Str(s) => s == "*" || s.split(':').nth(2).is_some_and(|svc| actions::glob(svc, "s3")),
+        Kind::Partial(s) => !s.starts_with("arn:") || s.split(':').nth(2).is_none_or(|svc| svc.contains("${") || actions::glob(svc, "s3")),
+        _ => true,
+    })
+}
+
 /// True when a resource pattern covers every bucket (`*`, `arn:aws:s3:::*`,
 /// `arn:aws:s3:::*/*`). Returns the span of that item.
 pub fn all_buckets(resource: &Value) -> Option<Span> {
@@ -329,6 +340,23 @@ mod tests {
         for (text, bucket, objects) in rows {
             let d = doc(text);
             assert_eq!(coverage(d.get("Resource")), Coverage { bucket, objects }, "{text}");
+        }
+    }
+
+    #[test]
+    fn resources_that_may_be_s3() {
+        let rows = [
+            ("'*'", true),
+            ("'arn:aws:s3:::b/*'", true),
+            ("'arn:aws:*:::b'", true),
+            ("'arn:aws:iam::aws:policy/AdministratorAccess'", false),
+            ("[SomeResource]", false),
+            ("['arn:aws:sqs:us-east-1:1:q', 'arn:aws:s3:::b']", true),
+            ("{Ref: X}", true),
+        ];
+        for (text, want) in rows {
+            let d = doc(&format!("Resource: {text}"));
+            assert_eq!(may_be_s3(d.get("Resource")), want, "{text}");
         }
     }
 

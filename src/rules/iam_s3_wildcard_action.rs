@@ -31,7 +31,8 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for st in identity_statements(model) {
-        if !st.is_allow() {
+        // `*` on IAM or EC2 resources only grants nothing in S3.
+        if !st.is_allow() || (st.not_resource.is_none() && !crate::policy::may_be_s3(st.resource)) {
             continue;
         }
         for item in st.action_items() {
