@@ -84,26 +84,33 @@ pub fn run(options: &Options) -> Report {
     let found = discover::discover(&options.paths);
     let mut report = Report::default();
     for (path, message) in found.errors {
-        report.errors.push(Problem { path, location: None, message });
+        report.errors.push(Problem {
+            path,
+            location: None,
+            message,
+        });
     }
     let results: Vec<Report> = found
         .units
         .par_iter()
         .map(|unit| {
-            catch_unwind(AssertUnwindSafe(|| check_unit(unit, &options.rules))).unwrap_or_else(|_| {
-                let path = match unit {
-                    Unit::Template(p) => p.clone(),
-                    Unit::Module { dir, .. } => dir.clone(),
-                };
-                Report {
-                    errors: vec![Problem {
-                        path,
-                        location: None,
-                        message: "internal error while checking this file; please report it".into(),
-                    }],
-                    ..Report::default()
-                }
-            })
+            catch_unwind(AssertUnwindSafe(|| check_unit(unit, &options.rules))).unwrap_or_else(
+                |_| {
+                    let path = match unit {
+                        Unit::Template(p) => p.clone(),
+                        Unit::Module { dir, .. } => dir.clone(),
+                    };
+                    Report {
+                        errors: vec![Problem {
+                            path,
+                            location: None,
+                            message: "internal error while checking this file; please report it"
+                                .into(),
+                        }],
+                        ..Report::default()
+                    }
+                },
+            )
         })
         .collect();
     for r in results {
@@ -114,11 +121,26 @@ pub fn run(options: &Options) -> Report {
         report.resources += r.resources;
     }
     report.findings.sort_by(|a, b| {
-        (a.location.file.path.as_path(), a.location.line, a.location.column, a.rule.code)
-            .cmp(&(b.location.file.path.as_path(), b.location.line, b.location.column, b.rule.code))
+        (
+            a.location.file.path.as_path(),
+            a.location.line,
+            a.location.column,
+            a.rule.code,
+        )
+            .cmp(&(
+                b.location.file.path.as_path(),
+                b.location.line,
+                b.location.column,
+                b.rule.code,
+            ))
     });
     report.errors.sort_by(|a, b| {
-        let key = |p: &Problem| (p.path.clone(), p.location.as_ref().map(|l| (l.line, l.column)));
+        let key = |p: &Problem| {
+            (
+                p.path.clone(),
+                p.location.as_ref().map(|l| (l.line, l.column)),
+            )
+        };
         key(a).cmp(&key(b))
     });
     report
@@ -128,7 +150,10 @@ pub fn run(options: &Options) -> Report {
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
@@ -139,10 +164,17 @@ fn read_text(path: &Path) -> Result<String, String> {
 fn check_unit(unit: &Unit, enabled: &[&'static Rule]) -> Report {
     match unit {
         Unit::Template(path) => check_template(path, enabled),
-        Unit::Module { dir, files, root, only } => {
+        Unit::Module {
+            dir,
+            files,
+            root,
+            only,
+        } => {
             let mut report = check_module(dir, files, root, enabled);
             if let Some(only) = only {
-                report.findings.retain(|f| only.contains(&f.location.file.path));
+                report
+                    .findings
+                    .retain(|f| only.contains(&f.location.file.path));
                 report.files = only.len();
             }
             report
@@ -160,18 +192,26 @@ fn check_template(path: &Path, enabled: &[&'static Rule]) -> Report {
     let text = match read_text(path) {
         Ok(t) => t,
         Err(message) => {
-            report.errors.push(Problem { path: path.to_path_buf(), location: None, message });
+            report.errors.push(Problem {
+                path: path.to_path_buf(),
+                location: None,
+                message,
+            });
             return report;
         }
     };
     // Cheap sniff: a template must say `Resources` or its format version.
     if !text.contains("Resources") && !text.contains("AWSTemplateFormatVersion") {
-        report.skipped.push((path.to_path_buf(), "not a CloudFormation template".into()));
+        report
+            .skipped
+            .push((path.to_path_buf(), "not a CloudFormation template".into()));
         return report;
     }
     let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let files = [Arc::clone(&file)];
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || file.text.trim_start().starts_with('{');
     let parsed = if is_json {
         json::parse(&file.text, json::Placement::At(0, 0)).map(|d| (vec![d.value], d.warnings))
@@ -185,13 +225,18 @@ fn check_template(path: &Path, enabled: &[&'static Rule]) -> Report {
             return report;
         }
         Err(e) => {
-            report.skipped.push((path.to_path_buf(), format!("not parsable as a template: {}", e.message)));
+            report.skipped.push((
+                path.to_path_buf(),
+                format!("not parsable as a template: {}", e.message),
+            ));
             return report;
         }
     };
     let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();
     if templates.is_empty() {
-        report.skipped.push((path.to_path_buf(), "not a CloudFormation template".into()));
+        report
+            .skipped
+            .push((path.to_path_buf(), "not a CloudFormation template".into()));
         return report;
     }
     report.files = 1;
@@ -214,7 +259,11 @@ fn check_module(dir: &Path, paths: &[PathBuf], root: &Path, enabled: &[&'static 
         let text = match read_text(path) {
             Ok(t) => t,
             Err(message) => {
-                report.errors.push(Problem { path: path.clone(), location: None, message });
+                report.errors.push(Problem {
+                    path: path.clone(),
+                    location: None,
+                    message,
+                });
                 continue;
             }
         };
@@ -228,15 +277,29 @@ fn check_module(dir: &Path, paths: &[PathBuf], root: &Path, enabled: &[&'static 
     }
     let tf_files: Vec<TfFile> = bodies
         .iter()
-        .map(|(id, body)| TfFile { id: *id, body, text: &files[*id as usize].text })
+        .map(|(id, body)| TfFile {
+            id: *id,
+            body,
+            text: &files[*id as usize].text,
+        })
         .collect();
-    let out = terraform::build(&tf_files, Scope { module_dir: dir, root, next_id: files.len() as FileId });
+    let out = terraform::build(
+        &tf_files,
+        Scope {
+            module_dir: dir,
+            root,
+            next_id: files.len() as FileId,
+        },
+    );
     for loaded in out.loaded {
         debug_assert_eq!(loaded.id as usize, files.len());
         files.push(Arc::new(SourceFile::new(loaded.path, loaded.text)));
     }
     for e in &out.errors {
-        let path = files.get(e.span.file as usize).map(|f| f.path.clone()).unwrap_or_else(|| dir.to_path_buf());
+        let path = files
+            .get(e.span.file as usize)
+            .map(|f| f.path.clone())
+            .unwrap_or_else(|| dir.to_path_buf());
         report.errors.push(problem(&files, &path, e));
     }
     report.resources += out.model.resources.len();
@@ -247,14 +310,23 @@ fn check_module(dir: &Path, paths: &[PathBuf], root: &Path, enabled: &[&'static 
 fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
     Problem {
         path: path.to_path_buf(),
-        location: files.get(e.span.file as usize).map(|f| Location::new(f, e.span)),
+        location: files
+            .get(e.span.file as usize)
+            .map(|f| Location::new(f, e.span)),
         message: e.message.clone(),
     }
 }
 
-fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], enabled: &[&'static Rule]) {
+fn collect(
+    report: &mut Report,
+    model: &Model,
+    files: &[Arc<SourceFile>],
+    enabled: &[&'static Rule],
+) {
     for v in rules::run(model, enabled) {
-        let Some(file) = files.get(v.span.file as usize) else { continue };
+        let Some(file) = files.get(v.span.file as usize) else {
+            continue;
+        };
         let bucket = v.bucket.and_then(|i| model.resources.get(i));
         let (resource, resource_type) = match model.holder(v.span) {
             Some(b) => (b.id.clone(), b.source_type.clone()),
@@ -263,7 +335,12 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], enable
                 None => (String::new(), String::new()),
             },
         };
-        let bucket = bucket.and_then(|b| Some((b.id.clone(), Location::new(files.get(b.head.file as usize)?, b.head))));
+        let bucket = bucket.and_then(|b| {
+            Some((
+                b.id.clone(),
+                Location::new(files.get(b.head.file as usize)?, b.head),
+            ))
+        });
         report.findings.push(Finding {
             rule: v.rule,
             severity: v.severity,

@@ -31,7 +31,10 @@ pub struct Discovery {
 
 fn is_template_ext(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("yaml" | "yml" | "json" | "template")
     )
 }
@@ -49,7 +52,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut named: BTreeMap<PathBuf, Option<Vec<PathBuf>>> = BTreeMap::new();
     let mut add_tf = |file: PathBuf, root: &Path| {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let entry = modules.entry(dir).or_insert_with(|| (root.to_path_buf(), Vec::new()));
+        let entry = modules
+            .entry(dir)
+            .or_insert_with(|| (root.to_path_buf(), Vec::new()));
         if !entry.1.contains(&file) {
             entry.1.push(file);
         }
@@ -67,7 +72,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 // The whole module is needed to judge one of its files.
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 let files = module_files(&dir);
-                let this = files.iter().find(|f| same_file(f, path)).cloned().unwrap_or_else(|| path.clone());
+                let this = files
+                    .iter()
+                    .find(|f| same_file(f, path))
+                    .cloned()
+                    .unwrap_or_else(|| path.clone());
                 if let Some(list) = named.entry(dir.clone()).or_insert_with(|| Some(Vec::new())) {
                     list.push(this);
                 }
@@ -80,7 +89,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             continue;
         }
         if !meta.is_dir() {
-            found.errors.push((path.clone(), "not a regular file or folder".into()));
+            found
+                .errors
+                .push((path.clone(), "not a regular file or folder".into()));
             continue;
         }
         let walker = WalkBuilder::new(path)
@@ -110,11 +121,18 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     }
     templates.sort();
     templates.dedup();
-    found.units.extend(templates.into_iter().map(Unit::Template));
+    found
+        .units
+        .extend(templates.into_iter().map(Unit::Template));
     for (dir, (root, mut files)) in modules {
         files.sort();
         let only = named.remove(&dir).flatten();
-        found.units.push(Unit::Module { dir, files, root, only });
+        found.units.push(Unit::Module {
+            dir,
+            files,
+            root,
+            only,
+        });
     }
     found
 }
@@ -129,7 +147,13 @@ fn module_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(if here { Path::new(".") } else { dir })
         .map(|rd| {
             rd.filter_map(Result::ok)
-                .map(|e| if here { PathBuf::from(e.file_name()) } else { e.path() })
+                .map(|e| {
+                    if here {
+                        PathBuf::from(e.file_name())
+                    } else {
+                        e.path()
+                    }
+                })
                 .filter(|p| is_tf(p) && p.is_file())
                 .collect()
         })

@@ -12,7 +12,11 @@ use bucketlint::report::{self, human};
 use bucketlint::rules::{self, RULES, Rule};
 
 #[derive(Parser)]
-#[command(name = "bucketlint", version, about = "Finds public S3 buckets and over-broad S3 and IAM policies in CloudFormation and Terraform.")]
+#[command(
+    name = "bucketlint",
+    version,
+    about = "Finds public S3 buckets and over-broad S3 and IAM policies in CloudFormation and Terraform."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -102,18 +106,28 @@ fn matching(selector: &str) -> Vec<&'static Rule> {
         return vec![r];
     }
     let upper = selector.to_ascii_uppercase();
-    RULES.iter().copied().filter(|r| r.code.starts_with(&upper)).collect()
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| r.code.starts_with(&upper))
+        .collect()
 }
 
 fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static Rule>, String> {
     let mut chosen: Vec<&'static Rule> = if args.select.is_empty() {
-        RULES.iter().copied().filter(|r| r.default_enabled).collect()
+        RULES
+            .iter()
+            .copied()
+            .filter(|r| r.default_enabled)
+            .collect()
     } else {
         let mut v = Vec::new();
         for s in &args.select {
             let m = matching(s);
             if m.is_empty() {
-                return Err(format!("unknown rule `{s}` in --select (see `bucketlint rules`)"));
+                return Err(format!(
+                    "unknown rule `{s}` in --select (see `bucketlint rules`)"
+                ));
             }
             v.extend(m);
         }
@@ -122,7 +136,9 @@ fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static Rule>, String> {
     for s in &args.ignore {
         let m = matching(s);
         if m.is_empty() {
-            return Err(format!("unknown rule `{s}` in --ignore (see `bucketlint rules`)"));
+            return Err(format!(
+                "unknown rule `{s}` in --ignore (see `bucketlint rules`)"
+            ));
         }
         chosen.retain(|r| !m.iter().any(|x| x.code == r.code));
     }
@@ -139,7 +155,11 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let report = check::run(&Options { paths, rules });
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -184,7 +204,14 @@ fn list_rules(format: ListFormat) -> io::Result<ExitCode> {
         ListFormat::Text => {
             for r in RULES {
                 let default = if r.default_enabled { "" } else { " (opt-in)" };
-                writeln!(out, "{}  {:<30} {:<6} {}{default}", r.code, r.name, r.severity.as_str(), r.summary)?;
+                writeln!(
+                    out,
+                    "{}  {:<30} {:<6} {}{default}",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                )?;
             }
         }
     }

@@ -33,7 +33,9 @@ fn parse_marker(spec: &str) -> (&'static Rule, Option<String>) {
     let mut words = spec.split_whitespace();
     let name = words.next().expect("a rule after `expect:`");
     let rule = rules::find(name).unwrap_or_else(|| panic!("unknown rule `{name}` in a marker"));
-    let resource = words.find_map(|w| w.strip_prefix("resource=")).map(str::to_string);
+    let resource = words
+        .find_map(|w| w.strip_prefix("resource="))
+        .map(str::to_string);
     (rule, resource)
 }
 
@@ -53,10 +55,16 @@ fn expectations(dir: &Path) -> Vec<Expect> {
             }
             "expect" => {
                 let target = file.with_extension("");
-                let lines: Vec<String> = fs::read_to_string(&target).unwrap().lines().map(str::to_string).collect();
+                let lines: Vec<String> = fs::read_to_string(&target)
+                    .unwrap()
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
                 let mut used = BTreeSet::new();
                 for spec in text.lines().filter(|l| !l.trim().is_empty()) {
-                    let (name, needle) = spec.split_once(' ').expect("`<rule> [resource=<id>] <text>`");
+                    let (name, needle) = spec
+                        .split_once(' ')
+                        .expect("`<rule> [resource=<id>] <text>`");
                     let (rule, _) = parse_marker(name);
                     let (resource, needle) = match needle.strip_prefix("resource=") {
                         Some(rest) => {
@@ -67,7 +75,9 @@ fn expectations(dir: &Path) -> Vec<Expect> {
                     };
                     let line = (0..lines.len())
                         .find(|i| !used.contains(i) && lines[*i].contains(needle))
-                        .unwrap_or_else(|| panic!("{}: no unused line holds {needle:?}", file.display()));
+                        .unwrap_or_else(|| {
+                            panic!("{}: no unused line holds {needle:?}", file.display())
+                        });
                     used.insert(line);
                     out.push((target.clone(), line + 1, rule.code, resource));
                 }
@@ -81,35 +91,66 @@ fn expectations(dir: &Path) -> Vec<Expect> {
 fn rule_of_folder(dir: &Path) -> &'static Rule {
     let name = dir.file_name().unwrap().to_str().unwrap();
     rules::find(name)
-        .or_else(|| fs::read_to_string(dir.join("rule.txt")).ok().and_then(|r| rules::find(r.trim())))
+        .or_else(|| {
+            fs::read_to_string(dir.join("rule.txt"))
+                .ok()
+                .and_then(|r| rules::find(r.trim()))
+        })
         .unwrap_or_else(|| panic!("fixtures/{name} is not a rule name and has no rule.txt"))
 }
 
 fn check_folder(dir: &Path) {
     let rule = rule_of_folder(dir);
-    let report = check::run(&Options { paths: vec![dir.to_path_buf()], rules: vec![rule] });
-    assert!(report.errors.is_empty(), "{}: errors {:?}", dir.display(), report.errors);
+    let report = check::run(&Options {
+        paths: vec![dir.to_path_buf()],
+        rules: vec![rule],
+    });
+    assert!(
+        report.errors.is_empty(),
+        "{}: errors {:?}",
+        dir.display(),
+        report.errors
+    );
     let expected = expectations(dir);
     let actual: BTreeSet<(PathBuf, usize, &str)> = report
         .findings
         .iter()
         .map(|f| (f.location.file.path.clone(), f.location.line, f.rule.code))
         .collect();
-    let wanted: BTreeSet<(PathBuf, usize, &str)> = expected.iter().map(|(f, l, r, _)| (f.clone(), *l, *r)).collect();
+    let wanted: BTreeSet<(PathBuf, usize, &str)> = expected
+        .iter()
+        .map(|(f, l, r, _)| (f.clone(), *l, *r))
+        .collect();
     let missing: Vec<_> = wanted.difference(&actual).collect();
     let extra: Vec<_> = report
         .findings
         .iter()
         .filter(|f| !wanted.contains(&(f.location.file.path.clone(), f.location.line, f.rule.code)))
-        .map(|f| format!("{}:{}: {} {}", f.location.file.path.display(), f.location.line, f.rule.code, f.message))
+        .map(|f| {
+            format!(
+                "{}:{}: {} {}",
+                f.location.file.path.display(),
+                f.location.line,
+                f.rule.code,
+                f.message
+            )
+        })
         .collect();
-    assert!(missing.is_empty() && extra.is_empty(), "{}:\n missing {missing:#?}\n unexpected {extra:#?}", dir.display());
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{}:\n missing {missing:#?}\n unexpected {extra:#?}",
+        dir.display()
+    );
     for (file, line, code, resource) in &expected {
         if let Some(resource) = resource {
             let f = report
                 .findings
                 .iter()
-                .find(|f| &f.location.file.path == file && f.location.line == *line && f.rule.code == *code)
+                .find(|f| {
+                    &f.location.file.path == file
+                        && f.location.line == *line
+                        && f.rule.code == *code
+                })
                 .unwrap();
             assert_eq!(&f.resource, resource, "{}:{line}", file.display());
         }
@@ -135,8 +176,19 @@ fn every_fixture_folder_matches_its_expectations() {
 fn every_rule_has_failing_and_passing_twins_in_each_format() {
     for rule in RULES {
         let dir = fixtures().join(rule.name);
-        for twin in ["fail.yaml", "pass.yaml", "fail.json", "pass.json", "fail-tf/main.tf", "pass-tf/main.tf"] {
-            assert!(dir.join(twin).is_file(), "fixtures/{}/{twin} is missing", rule.name);
+        for twin in [
+            "fail.yaml",
+            "pass.yaml",
+            "fail.json",
+            "pass.json",
+            "fail-tf/main.tf",
+            "pass-tf/main.tf",
+        ] {
+            assert!(
+                dir.join(twin).is_file(),
+                "fixtures/{}/{twin} is missing",
+                rule.name
+            );
         }
         let expected = expectations(&dir);
         for fail in ["fail.yaml", "fail.json", "fail-tf"] {

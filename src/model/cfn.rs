@@ -46,7 +46,10 @@ pub fn build(doc: &Value) -> Model {
         let Some(cfn_type) = entry.value.get("Type").and_then(Value::as_str) else {
             continue;
         };
-        let extent = Span { end: entry.value.span.end.max(entry.key_span.end), ..entry.key_span };
+        let extent = Span {
+            end: entry.value.span.end.max(entry.key_span.end),
+            ..entry.key_span
+        };
         model.blocks.push(Block {
             id: entry.key.clone(),
             source_type: cfn_type.to_string(),
@@ -195,13 +198,22 @@ impl Resolver<'_> {
         }
         if let Some(default) = self.params.get(target) {
             // The default as the value, at the place that uses it.
-            return Value { span, ..(*default).clone() };
+            return Value {
+                span,
+                ..(*default).clone()
+            };
         }
         if PSEUDO.contains(&target) {
             return Value::unknown(span, format!("{target} is known only at deploy time"));
         }
         if self.logical_ids.contains(&target) {
-            return Value::new(span, Kind::Ref(Ref { target: target.to_string(), attr: None }));
+            return Value::new(
+                span,
+                Kind::Ref(Ref {
+                    target: target.to_string(),
+                    attr: None,
+                }),
+            );
         }
         Value::unknown(span, format!("parameter {target} has no default"))
     }
@@ -256,14 +268,22 @@ impl Resolver<'_> {
             rest = &after[close + 1..];
         }
         out.push_str(rest);
-        Value::new(span, if partial { Kind::Partial(out) } else { Kind::Str(out) })
+        Value::new(
+            span,
+            if partial {
+                Kind::Partial(out)
+            } else {
+                Kind::Str(out)
+            },
+        )
     }
 
     fn join(&self, arg: &Value, span: Span, depth: usize) -> Value {
         let Kind::Seq(items) = &arg.kind else {
             return Value::unknown(span, "malformed Fn::Join");
         };
-        let (Some(delim), Some(list)) = (items.first().and_then(Value::as_str), items.get(1)) else {
+        let (Some(delim), Some(list)) = (items.first().and_then(Value::as_str), items.get(1))
+        else {
             return Value::unknown(span, "malformed Fn::Join");
         };
         let list = self.resolve(list, depth + 1);
@@ -286,7 +306,14 @@ impl Resolver<'_> {
             })
             .collect();
         let out = texts.join(delim);
-        Value::new(span, if partial { Kind::Partial(out) } else { Kind::Str(out) })
+        Value::new(
+            span,
+            if partial {
+                Kind::Partial(out)
+            } else {
+                Kind::Str(out)
+            },
+        )
     }
 }
 
@@ -332,14 +359,19 @@ Resources:
         let m = model(T);
         let b = &m.resources[0].properties;
         assert_eq!(b.get("AccessControl").unwrap().as_str(), Some("PublicRead"));
-        assert!(matches!(b.get("BucketName").unwrap().kind, Kind::Unknown(_)));
+        assert!(matches!(
+            b.get("BucketName").unwrap().kind,
+            Kind::Unknown(_)
+        ));
     }
 
     #[test]
     fn fn_if_keeps_both_branches() {
         let m = model(T);
         let tags = m.resources[0].properties.get("Tags").unwrap();
-        let Kind::Seq(items) = &tags.kind else { panic!() };
+        let Kind::Seq(items) = &tags.kind else {
+            panic!()
+        };
         assert!(matches!(&items[0].kind, Kind::OneOf(b) if b.len() == 2));
         assert_eq!(tags.items().len(), 1, "the NoValue branch is dropped");
     }
@@ -348,7 +380,10 @@ Resources:
     fn policies_link_to_their_bucket_and_sub_keeps_unknown_parts() {
         let m = model(T);
         assert_eq!(m.resources[1].bucket, Some(0));
-        let s = m.resources[1].properties.path(&["PolicyDocument", "Statement"]).unwrap();
+        let s = m.resources[1]
+            .properties
+            .path(&["PolicyDocument", "Statement"])
+            .unwrap();
         let Kind::Seq(st) = &s.kind else { panic!() };
         assert_eq!(
             st[0].get("Resource").unwrap().kind,
@@ -359,9 +394,15 @@ Resources:
 
     #[test]
     fn sniffing_needs_template_markers() {
-        let doc = yaml::parse("name: chart\nResources: {}\n", 0).unwrap().docs.remove(0);
+        let doc = yaml::parse("name: chart\nResources: {}\n", 0)
+            .unwrap()
+            .docs
+            .remove(0);
         assert!(!is_template(&doc));
-        let doc = yaml::parse("Resources: {A: {Type: AWS::S3::Bucket}}\n", 0).unwrap().docs.remove(0);
+        let doc = yaml::parse("Resources: {A: {Type: AWS::S3::Bucket}}\n", 0)
+            .unwrap()
+            .docs
+            .remove(0);
         assert!(is_template(&doc));
     }
 }

@@ -19,13 +19,24 @@ impl Model {
             match r.cfn_type.as_str() {
                 "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
                     if let Some(doc) = r.properties.get("PolicyDocument") {
-                        out.push(IdentityPolicy { resource: r, document: doc });
+                        out.push(IdentityPolicy {
+                            resource: r,
+                            document: doc,
+                        });
                     }
                 }
                 "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
-                    for p in r.properties.get("Policies").map(Value::items).unwrap_or_default() {
+                    for p in r
+                        .properties
+                        .get("Policies")
+                        .map(Value::items)
+                        .unwrap_or_default()
+                    {
                         if let Some(doc) = p.get("PolicyDocument") {
-                            out.push(IdentityPolicy { resource: r, document: doc });
+                            out.push(IdentityPolicy {
+                                resource: r,
+                                document: doc,
+                            });
                         }
                     }
                 }

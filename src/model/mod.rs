@@ -81,7 +81,8 @@ impl Model {
 
     /// The policy documents attached to bucket `index`.
     pub fn policies_of(&self, index: usize) -> impl Iterator<Item = &Resource> {
-        self.bucket_policies().filter(move |p| p.bucket == Some(index))
+        self.bucket_policies()
+            .filter(move |p| p.bucket == Some(index))
     }
 
     /// The innermost block whose text holds `span`.

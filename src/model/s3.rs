@@ -40,7 +40,9 @@ impl Resource {
             .map(Value::items)
             .unwrap_or_default()
             .iter()
-            .any(|r| r.get("ObjectOwnership").and_then(Value::as_str) == Some("BucketOwnerEnforced"));
+            .any(|r| {
+                r.get("ObjectOwnership").and_then(Value::as_str) == Some("BucketOwnerEnforced")
+            });
         enforced.then_some("ObjectOwnership is BucketOwnerEnforced, so ACLs are disabled")
     }
 
@@ -50,19 +52,31 @@ impl Resource {
         if let Some(acl) = self.properties.get("AccessControl") {
             for alt in acl.alternatives() {
                 let Some(s) = alt.as_str() else { continue };
-                let norm: String = s.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
+                let norm: String = s
+                    .chars()
+                    .filter(|c| *c != '-')
+                    .collect::<String>()
+                    .to_ascii_lowercase();
                 let (audience, access) = match norm.as_str() {
                     "publicread" => (Audience::AllUsers, Access::Read),
                     "publicreadwrite" => (Audience::AllUsers, Access::Write),
                     "authenticatedread" => (Audience::AuthenticatedUsers, Access::Read),
                     _ => continue,
                 };
-                out.push(AclGrant { audience, access, span: alt.span, text: s.to_string() });
+                out.push(AclGrant {
+                    audience,
+                    access,
+                    span: alt.span,
+                    text: s.to_string(),
+                });
             }
         }
         let grants = self.properties.get(crate::model::terraform::GRANTS);
         for g in grants.map(Value::items).unwrap_or_default() {
-            let uri = g.path(&["Grantee", "URI"]).and_then(Value::as_str).unwrap_or("");
+            let uri = g
+                .path(&["Grantee", "URI"])
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let audience = if uri.ends_with("/global/AllUsers") {
                 Audience::AllUsers
             } else if uri.ends_with("/global/AuthenticatedUsers") {
@@ -79,7 +93,12 @@ impl Resource {
                     _ => continue,
                 };
                 let text = format!("{} to {}", p.as_str().unwrap_or(""), audience.describe());
-                out.push(AclGrant { audience, access, span: p.span, text });
+                out.push(AclGrant {
+                    audience,
+                    access,
+                    span: p.span,
+                    text,
+                });
             }
         }
         out

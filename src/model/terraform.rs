@@ -67,7 +67,9 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
             match (block.ident.as_str(), labels.as_slice()) {
                 ("resource", [ty, name]) => index.resources.push((f.id, block, ty, name)),
                 ("data", [ty, name]) => {
-                    index.data.insert(format!("data.{ty}.{name}"), (f.id, block));
+                    index
+                        .data
+                        .insert(format!("data.{ty}.{name}"), (f.id, block));
                 }
                 ("variable", [name]) => {
                     if let Some(d) = block.body.get_attribute("default") {
@@ -114,7 +116,14 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
             });
         }
     }
-    Builder { ctx: &ctx, model: &mut model, buckets_by_id: HashMap::new(), buckets_by_name: HashMap::new(), external: HashMap::new() }.run();
+    Builder {
+        ctx: &ctx,
+        model: &mut model,
+        buckets_by_id: HashMap::new(),
+        buckets_by_name: HashMap::new(),
+        external: HashMap::new(),
+    }
+    .run();
     let Ctx { loaded, errors, .. } = ctx;
     TfOutput {
         model,
@@ -174,7 +183,11 @@ impl Builder<'_, '_> {
                         self.attr(&mut flags, body, file, tf, cfn);
                     }
                     let span = span_of(block, file);
-                    let props = vec![entry("PublicAccessBlockConfiguration", head, Value::map(span, flags))];
+                    let props = vec![entry(
+                        "PublicAccessBlockConfiguration",
+                        head,
+                        Value::map(span, flags),
+                    )];
                     self.merge_into_bucket(body, file, &id, head, props);
                 }
                 "aws_s3_bucket_ownership_controls" => {
@@ -182,13 +195,28 @@ impl Builder<'_, '_> {
                         .get_blocks("rule")
                         .map(|rule| {
                             let mut r = Vec::new();
-                            self.attr(&mut r, &rule.body, file, "object_ownership", "ObjectOwnership");
+                            self.attr(
+                                &mut r,
+                                &rule.body,
+                                file,
+                                "object_ownership",
+                                "ObjectOwnership",
+                            );
                             Value::map(span_of(rule, file), r)
                         })
                         .collect();
                     let span = span_of(block, file);
-                    let oc = Value::map(span, vec![entry("Rules", span, Value::new(span, Kind::Seq(rules)))]);
-                    self.merge_into_bucket(body, file, &id, head, vec![entry("OwnershipControls", head, oc)]);
+                    let oc = Value::map(
+                        span,
+                        vec![entry("Rules", span, Value::new(span, Kind::Seq(rules)))],
+                    );
+                    self.merge_into_bucket(
+                        body,
+                        file,
+                        &id,
+                        head,
+                        vec![entry("OwnershipControls", head, oc)],
+                    );
                 }
                 "aws_s3_bucket_policy" => {
                     let bucket = self.bucket_ref(body, file, &id, head);
@@ -197,10 +225,24 @@ impl Builder<'_, '_> {
                     if let Some(p) = body.get_attribute("policy") {
                         props.push(self.policy(p, file, &id, ty));
                     }
-                    self.push(id, "AWS::S3::BucketPolicy", head, span_of(block, file), props, Some(bucket));
+                    self.push(
+                        id,
+                        "AWS::S3::BucketPolicy",
+                        head,
+                        span_of(block, file),
+                        props,
+                        Some(bucket),
+                    );
                 }
-                "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
-                    let cfn = if ty == "aws_iam_policy" { "AWS::IAM::ManagedPolicy" } else { "AWS::IAM::Policy" };
+                "aws_iam_policy"
+                | "aws_iam_role_policy"
+                | "aws_iam_user_policy"
+                | "aws_iam_group_policy" => {
+                    let cfn = if ty == "aws_iam_policy" {
+                        "AWS::IAM::ManagedPolicy"
+                    } else {
+                        "AWS::IAM::Policy"
+                    };
                     let mut props = Vec::new();
                     if let Some(p) = body.get_attribute("policy") {
                         props.push(self.policy(p, file, &id, ty));
@@ -210,14 +252,20 @@ impl Builder<'_, '_> {
                 "aws_iam_role" => {
                     let mut policies = Vec::new();
                     for b in body.get_blocks("inline_policy") {
-                        let Some(p) = b.body.get_attribute("policy") else { continue };
+                        let Some(p) = b.body.get_attribute("policy") else {
+                            continue;
+                        };
                         let mut e = Vec::new();
                         self.attr(&mut e, &b.body, file, "name", "PolicyName");
                         e.push(self.policy(p, file, &id, ty));
                         policies.push(Value::map(span_of(b, file), e));
                     }
                     let span = span_of(block, file);
-                    let props = vec![entry("Policies", span, Value::new(span, Kind::Seq(policies)))];
+                    let props = vec![entry(
+                        "Policies",
+                        span,
+                        Value::new(span, Kind::Seq(policies)),
+                    )];
                     self.push(id, "AWS::IAM::Role", head, span, props, None);
                 }
                 _ => {}
@@ -227,10 +275,22 @@ impl Builder<'_, '_> {
 
     /// A policy read from another file (`file("policy.json")`) belongs to
     /// the resource that reads it: findings there name that resource.
-    fn policy(&mut self, p: &hcl_edit::structure::Attribute, file: FileId, id: &str, ty: &str) -> Entry {
+    fn policy(
+        &mut self,
+        p: &hcl_edit::structure::Attribute,
+        file: FileId,
+        id: &str,
+        ty: &str,
+    ) -> Entry {
         let doc = self.ctx.policy(&p.value, file);
         if doc.span.file >= self.ctx.scope.next_id {
-            let len = self.ctx.loaded.borrow().iter().find(|f| f.id == doc.span.file).map_or(0, |f| f.text.len());
+            let len = self
+                .ctx
+                .loaded
+                .borrow()
+                .iter()
+                .find(|f| f.id == doc.span.file)
+                .map_or(0, |f| f.text.len());
             self.model.blocks.push(Block {
                 id: id.to_string(),
                 source_type: ty.to_string(),
@@ -242,10 +302,23 @@ impl Builder<'_, '_> {
     }
 
     fn head_of(&self, id: &str) -> Span {
-        self.model.blocks.iter().find(|b| b.id == id).map(|b| b.head).unwrap_or_default()
+        self.model
+            .blocks
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.head)
+            .unwrap_or_default()
     }
 
-    fn push(&mut self, id: String, cfn_type: &str, head: Span, span: Span, props: Vec<Entry>, bucket: Option<usize>) -> usize {
+    fn push(
+        &mut self,
+        id: String,
+        cfn_type: &str,
+        head: Span,
+        span: Span,
+        props: Vec<Entry>,
+        bucket: Option<usize>,
+    ) -> usize {
         self.model.resources.push(Resource {
             id,
             cfn_type: cfn_type.to_string(),
@@ -293,21 +366,41 @@ impl Builder<'_, '_> {
             let span = span_of(block, file);
             props.push(entry(GRANTS, span, Value::new(span, Kind::Seq(grants))));
         }
-        let index = self.push(id.clone(), "AWS::S3::Bucket", head, span_of(block, file), props, None);
-        if let Some(name) = self.model.resources[index].properties.get("BucketName").and_then(Value::as_str) {
+        let index = self.push(
+            id.clone(),
+            "AWS::S3::Bucket",
+            head,
+            span_of(block, file),
+            props,
+            None,
+        );
+        if let Some(name) = self.model.resources[index]
+            .properties
+            .get("BucketName")
+            .and_then(Value::as_str)
+        {
             self.buckets_by_name.insert(name.to_string(), index);
         }
         self.buckets_by_id.insert(id.clone(), index);
         if let Some(p) = body.get_attribute("policy") {
             let props = vec![self.policy(p, file, &id, "aws_s3_bucket")];
-            self.push(id, "AWS::S3::BucketPolicy", head, span_of(p, file), props, Some(index));
+            self.push(
+                id,
+                "AWS::S3::BucketPolicy",
+                head,
+                span_of(p, file),
+                props,
+                Some(index),
+            );
         }
     }
 
     /// The bucket that a split resource's `bucket` argument names. When it is
     /// not declared in this module, a stand-in bucket carries the settings.
     fn bucket_ref(&mut self, body: &Body, file: FileId, id: &str, head: Span) -> usize {
-        let value = body.get_attribute("bucket").map(|a| (self.ctx.eval(&a.value, file), span_of(&a.value, file)));
+        let value = body
+            .get_attribute("bucket")
+            .map(|a| (self.ctx.eval(&a.value, file), span_of(&a.value, file)));
         let found = value.as_ref().and_then(|(v, _)| match &v.kind {
             Kind::Ref(Ref { target, .. }) => self.buckets_by_id.get(target).copied(),
             Kind::Str(name) => self
@@ -336,7 +429,14 @@ impl Builder<'_, '_> {
         i
     }
 
-    fn merge_into_bucket(&mut self, body: &Body, file: FileId, id: &str, head: Span, props: Vec<Entry>) {
+    fn merge_into_bucket(
+        &mut self,
+        body: &Body,
+        file: FileId,
+        id: &str,
+        head: Span,
+        props: Vec<Entry>,
+    ) {
         let i = self.bucket_ref(body, file, id, head);
         if let Kind::Map(entries) = &mut self.model.resources[i].properties.kind {
             entries.extend(props);
@@ -384,7 +484,11 @@ fn acl_policy_grants(ctx: &Ctx, body: &Body, file: FileId) -> Option<Entry> {
                 e.push(entry("Grantee", gs, Value::map(gs, fields)));
             }
             if let Some(p) = g.body.get_attribute("permission") {
-                e.push(entry("Permission", span_of(&p.key, file), ctx.eval(&p.value, file)));
+                e.push(entry(
+                    "Permission",
+                    span_of(&p.key, file),
+                    ctx.eval(&p.value, file),
+                ));
             }
             Value::map(span, e)
         })
@@ -428,7 +532,10 @@ impl Ctx<'_> {
             Expression::Bool(b) => Value::str(span, b.value().to_string()),
             Expression::Number(n) => Value::str(span, n.value().to_string()),
             Expression::String(s) => Value::str(span, s.value().clone()),
-            Expression::Array(a) => Value::new(span, Kind::Seq(a.iter().map(|x| self.eval(x, file)).collect())),
+            Expression::Array(a) => Value::new(
+                span,
+                Kind::Seq(a.iter().map(|x| self.eval(x, file)).collect()),
+            ),
             Expression::Object(o) => Value::map(
                 span,
                 o.iter()
@@ -449,7 +556,10 @@ impl Ctx<'_> {
             Expression::Parenthesis(p) => self.eval(p.inner(), file),
             Expression::Conditional(c) => Value::new(
                 span,
-                Kind::OneOf(vec![self.eval(&c.true_expr, file), self.eval(&c.false_expr, file)]),
+                Kind::OneOf(vec![
+                    self.eval(&c.true_expr, file),
+                    self.eval(&c.false_expr, file),
+                ]),
             ),
             Expression::FuncCall(call) => {
                 let name = call.name.name.as_str();
@@ -486,11 +596,17 @@ impl Ctx<'_> {
         let first = names.first().copied().flatten();
         match (root, first) {
             ("var", Some(name)) if names.len() == 1 => match self.index.vars.get(name) {
-                Some(&(f, e)) => self.nested(span, || Value { span, ..self.eval(e, f) }),
+                Some(&(f, e)) => self.nested(span, || Value {
+                    span,
+                    ..self.eval(e, f)
+                }),
                 None => Value::unknown(span, format!("var.{name} has no default")),
             },
             ("local", Some(name)) if names.len() == 1 => match self.index.locals.get(name) {
-                Some(&(f, e)) => self.nested(span, || Value { span, ..self.eval(e, f) }),
+                Some(&(f, e)) => self.nested(span, || Value {
+                    span,
+                    ..self.eval(e, f)
+                }),
                 None => Value::unknown(span, format!("local.{name} is not defined")),
             },
             ("path", Some("module" | "root" | "cwd")) => Value::str(span, "."),
@@ -500,7 +616,9 @@ impl Ctx<'_> {
                     ("aws_iam_policy_document", [name, "json" | "minified_json", ..]) => {
                         match self.index.data.get(&format!("data.{ty}.{name}")) {
                             Some(&(f, b)) => self.nested(span, || self.policy_document(b, f)),
-                            None => Value::unknown(span, "policy document not found in this module"),
+                            None => {
+                                Value::unknown(span, "policy document not found in this module")
+                            }
                         }
                     }
                     _ => Value::unknown(span, "data source attribute"),
@@ -508,7 +626,13 @@ impl Ctx<'_> {
             }
             (ty, Some(name)) if ty.starts_with("aws_") => {
                 let attr = names[1..].iter().flatten().next().map(|a| a.to_string());
-                Value::new(span, Kind::Ref(Ref { target: format!("{ty}.{name}"), attr }))
+                Value::new(
+                    span,
+                    Kind::Ref(Ref {
+                        target: format!("{ty}.{name}"),
+                        attr,
+                    }),
+                )
             }
             _ => Value::unknown(span, format!("{root} is known only at plan time")),
         }
@@ -535,7 +659,14 @@ impl Ctx<'_> {
                 }
             }
         }
-        Value::new(span, if partial { Kind::Partial(out) } else { Kind::Str(out) })
+        Value::new(
+            span,
+            if partial {
+                Kind::Partial(out)
+            } else {
+                Kind::Str(out)
+            },
+        )
     }
 
     /// A policy argument: a heredoc or string of JSON, `jsonencode({...})`,
@@ -545,17 +676,17 @@ impl Ctx<'_> {
             let span = span_of(h.as_ref(), file);
             let text = self.text(span);
             // The JSON lies between the opening line and the closing delimiter.
-            if let (Some(open), Some(close)) = (text.find('\n'), text.trim_end().rfind('\n')) {
-                if open < close {
-                    let base = span.start as usize + open + 1;
-                    return match json::parse(&text[open + 1..close], Placement::At(file, base)) {
-                        Ok(doc) => mark_interpolations(doc.value),
-                        Err(err) => {
-                            self.errors.borrow_mut().push(err);
-                            Value::unknown(span, "policy heredoc is not valid JSON")
-                        }
-                    };
-                }
+            if let (Some(open), Some(close)) = (text.find('\n'), text.trim_end().rfind('\n'))
+                && open < close
+            {
+                let base = span.start as usize + open + 1;
+                return match json::parse(&text[open + 1..close], Placement::At(file, base)) {
+                    Ok(doc) => mark_interpolations(doc.value),
+                    Err(err) => {
+                        self.errors.borrow_mut().push(err);
+                        Value::unknown(span, "policy heredoc is not valid JSON")
+                    }
+                };
             }
         }
         decode_json_string(self.eval(e, file))
@@ -579,11 +710,16 @@ impl Ctx<'_> {
             _ => false,
         };
         if !inside {
-            return Value::unknown(span, format!("file(\"{rel}\") is outside the checked folder"));
+            return Value::unknown(
+                span,
+                format!("file(\"{rel}\") is outside the checked folder"),
+            );
         }
         let text: Arc<str> = match std::fs::read_to_string(&path) {
             Ok(t) => t.into(),
-            Err(e) => return Value::unknown(span, format!("file(\"{rel}\") could not be read: {e}")),
+            Err(e) => {
+                return Value::unknown(span, format!("file(\"{rel}\") could not be read: {e}"));
+            }
         };
         let id = self.scope.next_id + self.loaded.borrow().len() as FileId;
         let parsed = json::parse(&text, Placement::At(id, 0));
@@ -603,7 +739,9 @@ impl Ctx<'_> {
         let body = &block.body;
         let mut statements: Vec<Value> = Vec::new();
         let list_docs = |name: &str| -> Vec<Value> {
-            let Some(a) = body.get_attribute(name) else { return Vec::new() };
+            let Some(a) = body.get_attribute(name) else {
+                return Vec::new();
+            };
             let list = self.eval(&a.value, file);
             let mut out = Vec::new();
             for doc in list.items() {
@@ -618,7 +756,11 @@ impl Ctx<'_> {
         let overrides = list_docs("override_policy_documents");
         if let Some(a) = body.get_attribute("source_json") {
             let doc = decode_json_string(self.eval(&a.value, file));
-            statements.extend(doc.get("Statement").map(|s| s.items().into_iter().cloned().collect::<Vec<_>>()).unwrap_or_default());
+            statements.extend(
+                doc.get("Statement")
+                    .map(|s| s.items().into_iter().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            );
         }
         for s in body.iter().filter_map(|s| s.as_block()) {
             match s.ident.as_str() {
@@ -629,7 +771,11 @@ impl Ctx<'_> {
         }
         let sid = |v: &Value| v.get("Sid").and_then(Value::as_str).map(str::to_string);
         for o in overrides {
-            match sid(&o).and_then(|id| statements.iter().position(|s| sid(s).as_deref() == Some(&id))) {
+            match sid(&o).and_then(|id| {
+                statements
+                    .iter()
+                    .position(|s| sid(s).as_deref() == Some(&id))
+            }) {
                 Some(i) => statements[i] = o,
                 None => statements.push(o),
             }
@@ -662,7 +808,10 @@ impl Ctx<'_> {
         attr("not_actions", "NotAction", &mut e);
         attr("resources", "Resource", &mut e);
         attr("not_resources", "NotResource", &mut e);
-        for (tf, cfn) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+        for (tf, cfn) in [
+            ("principals", "Principal"),
+            ("not_principals", "NotPrincipal"),
+        ] {
             let blocks: Vec<&HclBlock> = body.get_blocks(tf).collect();
             if blocks.is_empty() {
                 continue;
@@ -670,14 +819,26 @@ impl Ctx<'_> {
             let mut map: Vec<Entry> = Vec::new();
             let mut star = None;
             for p in &blocks {
-                let ty = p.body.get_attribute("type").map(|a| self.eval(&a.value, file));
-                let ids = p.body.get_attribute("identifiers").map(|a| self.eval(&a.value, file));
-                let (Some(ty), Some(ids)) = (ty, ids) else { continue };
+                let ty = p
+                    .body
+                    .get_attribute("type")
+                    .map(|a| self.eval(&a.value, file));
+                let ids = p
+                    .body
+                    .get_attribute("identifiers")
+                    .map(|a| self.eval(&a.value, file));
+                let (Some(ty), Some(ids)) = (ty, ids) else {
+                    continue;
+                };
                 match ty.as_str() {
                     // `type = "*"` renders as `"Principal": "*"`.
                     Some("*") => star = Some(Value::str(ids.span, "*")),
                     Some(t) => map.push(entry(t, ty.span, ids)),
-                    None => map.push(entry("?", ty.span, Value::unknown(ty.span, "computed principal type"))),
+                    None => map.push(entry(
+                        "?",
+                        ty.span,
+                        Value::unknown(ty.span, "computed principal type"),
+                    )),
                 }
             }
             let value = star.unwrap_or_else(|| Value::map(span_of(blocks[0], file), map));
@@ -688,7 +849,9 @@ impl Ctx<'_> {
             let mut by_test: Vec<Entry> = Vec::new();
             for c in &conditions {
                 let get = |k: &str| c.body.get_attribute(k).map(|a| self.eval(&a.value, file));
-                let (Some(test), Some(var), Some(values)) = (get("test"), get("variable"), get("values")) else {
+                let (Some(test), Some(var), Some(values)) =
+                    (get("test"), get("variable"), get("values"))
+                else {
                     continue;
                 };
                 let cs = span_of(*c, file);
@@ -700,7 +863,11 @@ impl Ctx<'_> {
                             m.push(var_entry);
                         }
                     }
-                    None => by_test.push(entry(&test_name, test.span, Value::map(cs, vec![var_entry]))),
+                    None => by_test.push(entry(
+                        &test_name,
+                        test.span,
+                        Value::map(cs, vec![var_entry]),
+                    )),
                 }
             }
             let cs = span_of(conditions[0], file);
@@ -716,9 +883,21 @@ mod tests {
 
     fn model(text: &str) -> Model {
         let body = crate::parse::hcl::parse(text, 0).unwrap();
-        let files = [TfFile { id: 0, body: &body, text }];
+        let files = [TfFile {
+            id: 0,
+            body: &body,
+            text,
+        }];
         let dir = Path::new(".");
-        build(&files, Scope { module_dir: dir, root: dir, next_id: 1 }).model
+        build(
+            &files,
+            Scope {
+                module_dir: dir,
+                root: dir,
+                next_id: 1,
+            },
+        )
+        .model
     }
 
     #[test]
@@ -737,19 +916,32 @@ resource "aws_s3_bucket_public_access_block" "p" {
 "#,
         );
         let b = &m.resources[0];
-        assert_eq!(b.properties.get("AccessControl").unwrap().as_str(), Some("public-read"));
+        assert_eq!(
+            b.properties.get("AccessControl").unwrap().as_str(),
+            Some("public-read")
+        );
         let pab = b.properties.get("PublicAccessBlockConfiguration").unwrap();
         assert_eq!(pab.get("BlockPublicAcls").unwrap().as_bool(), Some(false));
-        assert_eq!(m.holder(pab.get("BlockPublicAcls").unwrap().span).unwrap().id, "aws_s3_bucket_public_access_block.p");
+        assert_eq!(
+            m.holder(pab.get("BlockPublicAcls").unwrap().span)
+                .unwrap()
+                .id,
+            "aws_s3_bucket_public_access_block.p"
+        );
     }
 
     #[test]
     fn unknown_buckets_get_a_stand_in() {
-        let m = model("resource \"aws_s3_bucket_acl\" \"a\" {\n bucket = var.name\n acl = \"public-read\"\n}\n");
+        let m = model(
+            "resource \"aws_s3_bucket_acl\" \"a\" {\n bucket = var.name\n acl = \"public-read\"\n}\n",
+        );
         assert_eq!(m.resources.len(), 1);
         assert!(!m.resources[0].declared);
         assert_eq!(m.resources[0].id, "var.name");
-        assert_eq!(m.holder(m.resources[0].head).unwrap().id, "aws_s3_bucket_acl.a");
+        assert_eq!(
+            m.holder(m.resources[0].head).unwrap().id,
+            "aws_s3_bucket_acl.a"
+        );
     }
 
     #[test]
@@ -781,13 +973,28 @@ resource "aws_s3_bucket_policy" "d" {
 }
 "#;
         let m = model(text);
-        let st = |i: usize| m.bucket_policies().nth(i).unwrap().properties.path(&["PolicyDocument", "Statement"]).unwrap().items()[0].clone();
+        let st = |i: usize| {
+            m.bucket_policies()
+                .nth(i)
+                .unwrap()
+                .properties
+                .path(&["PolicyDocument", "Statement"])
+                .unwrap()
+                .items()[0]
+                .clone()
+        };
         assert_eq!(st(0).get("Principal").unwrap().as_str(), Some("*"));
         let p = st(1).get("Principal").unwrap().clone();
         assert_eq!(&text[p.span.start as usize..p.span.end as usize], "\"*\"");
-        assert!(matches!(st(1).get("Resource").unwrap().kind, Kind::Partial(_)));
+        assert!(matches!(
+            st(1).get("Resource").unwrap().kind,
+            Kind::Partial(_)
+        ));
         assert_eq!(st(2).get("Effect").unwrap().as_str(), Some("Allow"));
         assert_eq!(st(2).get("Principal").unwrap().as_str(), Some("*"));
-        assert_eq!(m.holder(st(2).get("Principal").unwrap().span).unwrap().id, "data.aws_iam_policy_document.d");
+        assert_eq!(
+            m.holder(st(2).get("Principal").unwrap().span).unwrap().id,
+            "data.aws_iam_policy_document.d"
+        );
     }
 }

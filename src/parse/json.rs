@@ -51,10 +51,13 @@ pub fn parse(text: &str, place: Placement) -> Result<JsonDoc, ParseError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict)
-        .map_err(|e| {
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict).map_err(|e| {
             let r = e.range();
-            ParseError::new(place.span(r.start, r.end), format!("invalid JSON: {}", e.kind()))
+            ParseError::new(
+                place.span(r.start, r.end),
+                format!("invalid JSON: {}", e.kind()),
+            )
         })?;
     let Some(root) = parsed.value else {
         return Err(ParseError::new(place.span(0, 0), "empty JSON document"));
@@ -101,7 +104,12 @@ fn lower(v: &ast::Value, place: &Placement, warnings: &mut Vec<ParseError>) -> V
         ast::Value::NullKeyword(n) => Value::new(span(&n.range), Kind::Null),
         ast::Value::Array(a) => Value::new(
             span(&a.range),
-            Kind::Seq(a.elements.iter().map(|e| lower(e, place, warnings)).collect()),
+            Kind::Seq(
+                a.elements
+                    .iter()
+                    .map(|e| lower(e, place, warnings))
+                    .collect(),
+            ),
         ),
         ast::Value::Object(o) => {
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
@@ -156,7 +164,11 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_reported() {
-        let d = parse(r#"{"Effect": "Deny", "Effect": "Allow"}"#, Placement::At(0, 0)).unwrap();
+        let d = parse(
+            r#"{"Effect": "Deny", "Effect": "Allow"}"#,
+            Placement::At(0, 0),
+        )
+        .unwrap();
         assert_eq!(d.warnings.len(), 1);
         assert_eq!(d.value.get("Effect").unwrap().as_str(), Some("Allow"));
     }

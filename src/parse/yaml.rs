@@ -65,7 +65,11 @@ enum Frame {
 pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
     let offsets = Offsets::new(text);
     let span_of = |s: &saphyr_parser::Span| {
-        Span::new(file, offsets.byte(s.start.index()), offsets.byte(s.end.index()))
+        Span::new(
+            file,
+            offsets.byte(s.start.index()),
+            offsets.byte(s.end.index()),
+        )
     };
     let mut docs = Vec::new();
     let mut warnings = Vec::new();
@@ -77,7 +81,10 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             let at = offsets.byte(e.marker().index());
-            ParseError::new(Span::new(file, at, at), format!("invalid YAML: {}", e.info()))
+            ParseError::new(
+                Span::new(file, at, at),
+                format!("invalid YAML: {}", e.info()),
+            )
         })?;
         let here = span_of(&span);
         let done: Option<(Value, usize)> = match event {
@@ -100,22 +107,30 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
                 Some((v, 0))
             }
             Event::SequenceStart(anchor, tag) => {
-                push(&mut stack, here, Frame::Seq {
-                    start: here.start as usize,
-                    anchor,
-                    tag: tag.map(|t| t.into_owned()),
-                    items: Vec::new(),
-                })?;
+                push(
+                    &mut stack,
+                    here,
+                    Frame::Seq {
+                        start: here.start as usize,
+                        anchor,
+                        tag: tag.map(|t| t.into_owned()),
+                        items: Vec::new(),
+                    },
+                )?;
                 None
             }
             Event::MappingStart(anchor, tag) => {
-                push(&mut stack, here, Frame::Map {
-                    start: here.start as usize,
-                    anchor,
-                    tag: tag.map(|t| t.into_owned()),
-                    entries: Vec::new(),
-                    key: None,
-                })?;
+                push(
+                    &mut stack,
+                    here,
+                    Frame::Map {
+                        start: here.start as usize,
+                        anchor,
+                        tag: tag.map(|t| t.into_owned()),
+                        entries: Vec::new(),
+                        key: None,
+                    },
+                )?;
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -125,13 +140,40 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
                 let closes = matches!(text.as_bytes().get(here.start as usize), Some(b'}' | b']'));
                 let end = if closes { here.end as usize } else { last_end };
                 let (value, anchor, tag) = match frame {
-                    Frame::Seq { start, anchor, tag, items } => {
-                        let end = if items.is_empty() { here.end as usize } else { end };
-                        (Value::new(Span::new(file, start, end), Kind::Seq(items)), anchor, tag)
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        tag,
+                        items,
+                    } => {
+                        let end = if items.is_empty() {
+                            here.end as usize
+                        } else {
+                            end
+                        };
+                        (
+                            Value::new(Span::new(file, start, end), Kind::Seq(items)),
+                            anchor,
+                            tag,
+                        )
                     }
-                    Frame::Map { start, anchor, tag, entries, .. } => {
-                        let end = if entries.is_empty() { here.end as usize } else { end };
-                        (Value::map(Span::new(file, start, end), entries), anchor, tag)
+                    Frame::Map {
+                        start,
+                        anchor,
+                        tag,
+                        entries,
+                        ..
+                    } => {
+                        let end = if entries.is_empty() {
+                            here.end as usize
+                        } else {
+                            end
+                        };
+                        (
+                            Value::map(Span::new(file, start, end), entries),
+                            anchor,
+                            tag,
+                        )
                     }
                 };
                 last_end = last_end.max(value.span.end as usize);
@@ -143,33 +185,41 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
             }
             Event::DocumentEnd | Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
         };
-        let Some((value, anchor)) = done else { continue };
+        let Some((value, anchor)) = done else {
+            continue;
+        };
         if anchor != 0 {
             anchors.insert(anchor, value.clone());
         }
         match stack.last_mut() {
             None => docs.push(value),
             Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => {
-                    let Kind::Str(k) = value.kind else {
-                        return Err(ParseError::new(
-                            value.span,
-                            "mapping keys must be plain scalars in a template",
-                        ));
-                    };
-                    *key = Some((k, value.span));
-                }
-                Some((k, key_span)) => {
-                    if entries.iter().any(|e| e.key == k) {
-                        warnings.push(ParseError::new(
+            Some(Frame::Map { entries, key, .. }) => {
+                match key.take() {
+                    None => {
+                        let Kind::Str(k) = value.kind else {
+                            return Err(ParseError::new(
+                                value.span,
+                                "mapping keys must be plain scalars in a template",
+                            ));
+                        };
+                        *key = Some((k, value.span));
+                    }
+                    Some((k, key_span)) => {
+                        if entries.iter().any(|e| e.key == k) {
+                            warnings.push(ParseError::new(
                             key_span,
                             format!("duplicate mapping key `{k}`; CloudFormation rejects the template"),
                         ));
+                        }
+                        entries.push(Entry {
+                            key: k,
+                            key_span,
+                            value,
+                        });
                     }
-                    entries.push(Entry { key: k, key_span, value });
                 }
-            },
+            }
         }
     }
     Ok(YamlDocs { docs, warnings })
@@ -206,12 +256,19 @@ fn apply_tag(value: Value, tag: Option<&Tag>) -> Value {
         "Ref" => "Ref".to_string(),
         "Condition" => "Condition".to_string(),
         s @ ("Sub" | "GetAtt" | "If" | "Join" | "Select" | "Split" | "FindInMap" | "Equals"
-        | "Not" | "And" | "Or" | "Base64" | "ImportValue" | "GetAZs" | "Cidr" | "Transform"
-        | "ToJsonString" | "Length") => format!("Fn::{s}"),
+        | "Not" | "And" | "Or" | "Base64" | "ImportValue" | "GetAZs" | "Cidr"
+        | "Transform" | "ToJsonString" | "Length") => format!("Fn::{s}"),
         _ => return value,
     };
     let span = value.span;
-    Value::map(span, vec![Entry { key, key_span: span, value }])
+    Value::map(
+        span,
+        vec![Entry {
+            key,
+            key_span: span,
+            value,
+        }],
+    )
 }
 
 #[cfg(test)]
@@ -231,14 +288,23 @@ mod tests {
         assert_eq!(r.as_str(), Some("X"));
         assert_eq!(&text[r.span.start as usize..r.span.end as usize], "!Ref X");
         let e = &v.entries()[1];
-        assert_eq!(&text[e.key_span.start as usize..e.key_span.end as usize], "b");
+        assert_eq!(
+            &text[e.key_span.start as usize..e.key_span.end as usize],
+            "b"
+        );
     }
 
     #[test]
     fn short_form_tags_become_long_form() {
         let v = one("x: !GetAtt B.Arn\ny: !If [C, a, b]\nz: !Sub '${A}'\n");
-        assert_eq!(v.path(&["x", "Fn::GetAtt"]).unwrap().as_str(), Some("B.Arn"));
-        assert!(matches!(v.path(&["y", "Fn::If"]).unwrap().kind, Kind::Seq(_)));
+        assert_eq!(
+            v.path(&["x", "Fn::GetAtt"]).unwrap().as_str(),
+            Some("B.Arn")
+        );
+        assert!(matches!(
+            v.path(&["y", "Fn::If"]).unwrap().kind,
+            Kind::Seq(_)
+        ));
         assert_eq!(v.path(&["z", "Fn::Sub"]).unwrap().as_str(), Some("${A}"));
     }
 
@@ -280,7 +346,10 @@ mod tests {
         let text = "a: {b: [1, 2]}\n";
         let v = one(text);
         let a = v.get("a").unwrap();
-        assert_eq!(&text[a.span.start as usize..a.span.end as usize], "{b: [1, 2]}");
+        assert_eq!(
+            &text[a.span.start as usize..a.span.end as usize],
+            "{b: [1, 2]}"
+        );
     }
 
     #[test]
@@ -288,6 +357,9 @@ mod tests {
         let text = "R:\n  Type: X\n  Properties:\n    A: b\n";
         let v = one(text);
         let r = v.get("R").unwrap();
-        assert_eq!(&text[r.span.start as usize..r.span.end as usize], "Type: X\n  Properties:\n    A: b");
+        assert_eq!(
+            &text[r.span.start as usize..r.span.end as usize],
+            "Type: X\n  Properties:\n    A: b"
+        );
     }
 }

@@ -26,7 +26,9 @@ impl Action {
     /// `s3:Put*`, `s3:Delete*`, `s3:AbortMultipartUpload`, `s3:RestoreObject`.
     pub fn is_public_sensitive(&self) -> bool {
         let n = &self.name[3..];
-        ["Get", "List", "Put", "Delete"].iter().any(|p| n.starts_with(p))
+        ["Get", "List", "Put", "Delete"]
+            .iter()
+            .any(|p| n.starts_with(p))
             || n == "AbortMultipartUpload"
             || n == "RestoreObject"
     }
@@ -85,7 +87,13 @@ impl ActionSet {
     pub fn matching(patterns: &[&str]) -> ActionSet {
         let patterns: Vec<String> = patterns
             .iter()
-            .map(|p| if p.contains(':') || *p == "*" { p.to_string() } else { format!("s3:{p}") })
+            .map(|p| {
+                if p.contains(':') || *p == "*" {
+                    p.to_string()
+                } else {
+                    format!("s3:{p}")
+                }
+            })
             .collect();
         ActionSet(
             ACTIONS
@@ -97,7 +105,13 @@ impl ActionSet {
 
     /// The actions of this set that `keep` selects.
     pub fn filter(&self, keep: impl Fn(&Action) -> bool) -> ActionSet {
-        ActionSet(ACTIONS.iter().zip(&self.0).map(|(a, b)| *b && keep(a)).collect())
+        ActionSet(
+            ACTIONS
+                .iter()
+                .zip(&self.0)
+                .map(|(a, b)| *b && keep(a))
+                .collect(),
+        )
     }
 
     pub fn complement(&self) -> ActionSet {
@@ -105,7 +119,11 @@ impl ActionSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'static Action> + '_ {
-        ACTIONS.iter().zip(&self.0).filter(|(_, b)| **b).map(|(a, _)| a)
+        ACTIONS
+            .iter()
+            .zip(&self.0)
+            .filter(|(_, b)| **b)
+            .map(|(a, _)| a)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -180,7 +198,10 @@ mod tests {
         assert!(ACTIONS.len() > 150);
         let get = ACTIONS.iter().find(|a| a.name == "s3:GetObject").unwrap();
         assert_eq!(get.level, Level::Read);
-        let pol = ACTIONS.iter().find(|a| a.name == "s3:PutBucketPolicy").unwrap();
+        let pol = ACTIONS
+            .iter()
+            .find(|a| a.name == "s3:PutBucketPolicy")
+            .unwrap();
         assert_eq!(pol.level, Level::PermissionsManagement);
     }
 
@@ -189,7 +210,10 @@ mod tests {
         assert_eq!(ActionSet::matching(&["s3:GetObject"]).describe(), "read");
         assert_eq!(ActionSet::matching(&["GetObject"]).describe(), "read");
         assert!(ActionSet::matching(&["ec2:*"]).is_empty());
-        assert_eq!(ActionSet::matching(&["s3:DeleteObject"]).describe(), "delete");
+        assert_eq!(
+            ActionSet::matching(&["s3:DeleteObject"]).describe(),
+            "delete"
+        );
         assert!(ActionSet::matching(&["s3:*"]).is_all());
         assert_eq!(
             ActionSet::matching(&["s3:List*", "s3:PutBucketAcl"]).describe(),

@@ -19,7 +19,8 @@ static PINNING_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
             let mut cols = l.split('\t');
             let key = cols.next()?;
             let effect = cols.nth(1)?;
-            matches!(effect, "nonpublic-if-fixed" | "principal-key").then(|| key.to_ascii_lowercase())
+            matches!(effect, "nonpublic-if-fixed" | "principal-key")
+                .then(|| key.to_ascii_lowercase())
         })
         .collect()
 });
@@ -27,13 +28,18 @@ static PINNING_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
 /// True when some condition restricts the statement to fixed values of a
 /// pinning key, or when the condition cannot be known.
 pub fn pinned_to_fixed_values(condition: Option<&Value>) -> bool {
-    let Some(condition) = condition else { return false };
-    condition.alternatives().into_iter().all(|alt| match &alt.kind {
-        Kind::Map(ops) => ops.iter().any(|op| operator_pins(&op.key, &op.value)),
-        Kind::Null => false,
-        // A condition we cannot read might well restrict the caller.
-        _ => true,
-    })
+    let Some(condition) = condition else {
+        return false;
+    };
+    condition
+        .alternatives()
+        .into_iter()
+        .all(|alt| match &alt.kind {
+            Kind::Map(ops) => ops.iter().any(|op| operator_pins(&op.key, &op.value)),
+            Kind::Null => false,
+            // A condition we cannot read might well restrict the caller.
+            _ => true,
+        })
 }
 
 fn operator_pins(operator: &str, keys: &Value) -> bool {
@@ -75,7 +81,9 @@ fn all_fixed(key: &str, values: &Value, wildcards: bool, ip: bool) -> bool {
                 }
                 // Access-point delegation may wildcard the name, not the account.
                 key == "s3:dataaccesspointarn"
-                    && s.split(':').nth(4).is_some_and(|acct| !acct.is_empty() && !acct.contains(['*', '?']))
+                    && s.split(':')
+                        .nth(4)
+                        .is_some_and(|acct| !acct.is_empty() && !acct.contains(['*', '?']))
             }
             // Known only at deploy time: a parameter, a reference.
             _ => true,
@@ -98,31 +106,73 @@ mod tests {
             ("{StringEquals: {aws:SourceVpc: 'vpc-*'}}", true),
             ("{IpAddress: {aws:SourceIp: 203.0.113.0/24}}", true),
             ("{IpAddress: {aws:SourceIp: 0.0.0.0/0}}", false),
-            ("{IpAddress: {aws:SourceIp: ['203.0.113.0/24', '::/0']}}", false),
+            (
+                "{IpAddress: {aws:SourceIp: ['203.0.113.0/24', '::/0']}}",
+                false,
+            ),
             ("{NotIpAddress: {aws:SourceIp: 203.0.113.0/24}}", false),
             ("{StringEquals: {aws:PrincipalOrgID: o-abc123}}", true),
-            ("{StringEqualsIfExists: {aws:PrincipalOrgID: o-abc123}}", false),
+            (
+                "{StringEqualsIfExists: {aws:PrincipalOrgID: o-abc123}}",
+                false,
+            ),
             ("{StringNotEquals: {aws:PrincipalOrgID: o-abc123}}", false),
-            ("{ForAllValues:StringEquals: {aws:PrincipalOrgID: o-abc123}}", false),
-            ("{ForAnyValue:StringEquals: {aws:SourceAccount: '111122223333'}}", true),
-            ("{ArnLike: {aws:SourceArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/x'}}", true),
-            ("{ArnLike: {aws:SourceArn: 'arn:aws:cloudtrail:*:*:trail/*'}}", false),
-            ("{ArnEquals: {aws:PrincipalArn: 'arn:aws:iam::*:role/x'}}", false),
+            (
+                "{ForAllValues:StringEquals: {aws:PrincipalOrgID: o-abc123}}",
+                false,
+            ),
+            (
+                "{ForAnyValue:StringEquals: {aws:SourceAccount: '111122223333'}}",
+                true,
+            ),
+            (
+                "{ArnLike: {aws:SourceArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/x'}}",
+                true,
+            ),
+            (
+                "{ArnLike: {aws:SourceArn: 'arn:aws:cloudtrail:*:*:trail/*'}}",
+                false,
+            ),
+            (
+                "{ArnEquals: {aws:PrincipalArn: 'arn:aws:iam::*:role/x'}}",
+                false,
+            ),
             ("{StringEquals: {aws:userid: '${aws:username}'}}", false),
             ("{StringLike: {aws:userid: 'AROAEXAMPLE:*'}}", false),
-            ("{StringEquals: {aws:Referer: 'https://example.com'}}", false),
+            (
+                "{StringEquals: {aws:Referer: 'https://example.com'}}",
+                false,
+            ),
             ("{StringEquals: {aws:UserAgent: x}}", false),
             ("{Bool: {aws:SecureTransport: 'true'}}", false),
             ("{Bool: {aws:PrincipalIsAWSService: 'true'}}", false),
-            ("{StringEquals: {s3:x-amz-acl: bucket-owner-full-control}}", false),
-            ("{StringLike: {s3:DataAccessPointArn: 'arn:aws:s3:us-east-1:111122223333:accesspoint/*'}}", true),
-            ("{StringLike: {s3:DataAccessPointArn: 'arn:aws:s3:us-east-1:*:accesspoint/*'}}", false),
-            ("{StringEquals: {s3:DataAccessPointAccount: '111122223333'}}", true),
-            ("{Bool: {aws:SecureTransport: 'true'}, StringEquals: {aws:SourceVpce: vpce-1}}", true),
+            (
+                "{StringEquals: {s3:x-amz-acl: bucket-owner-full-control}}",
+                false,
+            ),
+            (
+                "{StringLike: {s3:DataAccessPointArn: 'arn:aws:s3:us-east-1:111122223333:accesspoint/*'}}",
+                true,
+            ),
+            (
+                "{StringLike: {s3:DataAccessPointArn: 'arn:aws:s3:us-east-1:*:accesspoint/*'}}",
+                false,
+            ),
+            (
+                "{StringEquals: {s3:DataAccessPointAccount: '111122223333'}}",
+                true,
+            ),
+            (
+                "{Bool: {aws:SecureTransport: 'true'}, StringEquals: {aws:SourceVpce: vpce-1}}",
+                true,
+            ),
             ("{StringEquals: {aws:SourceVpce: {Ref: VpceId}}}", true),
         ];
         for (text, want) in rows {
-            let v = yaml::parse(&format!("C: {text}"), 0).unwrap().docs.remove(0);
+            let v = yaml::parse(&format!("C: {text}"), 0)
+                .unwrap()
+                .docs
+                .remove(0);
             assert_eq!(pinned_to_fixed_values(v.get("C")), want, "{text}");
         }
     }

@@ -42,14 +42,17 @@ pub struct Statement<'a> {
 pub fn statements(doc: &Value) -> Vec<Statement<'_>> {
     let mut out = Vec::new();
     for alt in doc.alternatives() {
-        let Some(list) = alt.get("Statement") else { continue };
+        let Some(list) = alt.get("Statement") else {
+            continue;
+        };
         let direct: Vec<&Value> = match &list.kind {
             Kind::Seq(items) => items.iter().collect(),
             _ => vec![list],
         };
         for item in direct {
             let alts = item.alternatives();
-            let conditional = alts.len() != 1 || item.may_be_absent() || doc.alternatives().len() > 1;
+            let conditional =
+                alts.len() != 1 || item.may_be_absent() || doc.alternatives().len() > 1;
             for s in alts {
                 if s.is_map() {
                     out.push(Statement::new(s, conditional));
@@ -66,7 +69,12 @@ impl<'a> Statement<'a> {
             .get("Effect")
             .map(|e| e.alternatives().into_iter().map(Value::as_str).collect())
             .unwrap_or_default();
-        let is = |want: &str| !effects.is_empty() && effects.iter().all(|e| e.is_some_and(|e| e.eq_ignore_ascii_case(want)));
+        let is = |want: &str| {
+            !effects.is_empty()
+                && effects
+                    .iter()
+                    .all(|e| e.is_some_and(|e| e.eq_ignore_ascii_case(want)))
+        };
         let effect = if is("Allow") {
             Effect::Allow
         } else if is("Deny") {
@@ -76,7 +84,9 @@ impl<'a> Statement<'a> {
         };
         // An Effect that is Allow in some branch is treated as Allow.
         let effect = if effect == Effect::Unknown
-            && effects.iter().any(|e| e.is_some_and(|e| e.eq_ignore_ascii_case("Allow")))
+            && effects
+                .iter()
+                .any(|e| e.is_some_and(|e| e.eq_ignore_ascii_case("Allow")))
         {
             Effect::Allow
         } else {
@@ -123,7 +133,11 @@ impl<'a> Statement<'a> {
         let set = ActionSet::matching(&known);
         if negate {
             // Unknown excluded patterns might exclude anything.
-            if complete { (set.complement(), true) } else { (ActionSet::default(), false) }
+            if complete {
+                (set.complement(), true)
+            } else {
+                (ActionSet::default(), false)
+            }
         } else {
             (set, complete)
         }
@@ -147,7 +161,11 @@ pub struct TlsDeny {
 
 impl TlsDeny {
     pub fn is_complete(&self) -> bool {
-        self.all_actions && self.all_principals && self.unconditional && self.coverage.bucket && self.coverage.objects
+        self.all_actions
+            && self.all_principals
+            && self.unconditional
+            && self.coverage.bucket
+            && self.coverage.objects
     }
 }
 
@@ -200,10 +218,10 @@ pub fn anyone(principal: &Value) -> Option<Span> {
         match &alt.kind {
             Kind::Str(s) if s == "*" => return Some(alt.span),
             Kind::Map(_) => {
-                if let Some(aws) = alt.get("AWS") {
-                    if let Some(star) = aws.items().into_iter().find(|v| v.as_str() == Some("*")) {
-                        return Some(star.span);
-                    }
+                if let Some(aws) = alt.get("AWS")
+                    && let Some(star) = aws.items().into_iter().find(|v| v.as_str() == Some("*"))
+                {
+                    return Some(star.span);
                 }
             }
             _ => {}
@@ -226,7 +244,12 @@ pub fn coverage(resource: Option<&Value>) -> Coverage {
     let Some(resource) = resource else { return c };
     for item in resource.items() {
         match &item.kind {
-            Kind::Str(s) if s == "*" => return Coverage { bucket: true, objects: true },
+            Kind::Str(s) if s == "*" => {
+                return Coverage {
+                    bucket: true,
+                    objects: true,
+                };
+            }
             Kind::Str(s) | Kind::Partial(s) => {
                 if s.ends_with("/*") || s.ends_with("*") && s.contains('/') {
                     c.objects = true;
@@ -238,7 +261,12 @@ pub fn coverage(resource: Option<&Value>) -> Coverage {
                 }
             }
             Kind::Ref(_) => c.bucket = true,
-            _ => return Coverage { bucket: true, objects: true },
+            _ => {
+                return Coverage {
+                    bucket: true,
+                    objects: true,
+                };
+            }
         }
     }
     c
@@ -247,10 +275,22 @@ pub fn coverage(resource: Option<&Value>) -> Coverage {
 /// True when some item of a `Resource` field may name an S3 bucket or
 /// object: `*`, an ARN whose service matches `s3`, or a value not known.
 pub fn may_be_s3(resource: Option<&Value>) -> bool {
-    let Some(resource) = resource else { return true };
+    let Some(resource) = resource else {
+        return true;
+    };
     resource.items().into_iter().any(|item| match &item.kind {
-        Kind::Str(s) => s == "*" || s.split(':').nth(2).is_some_and(|svc| actions::glob(svc, "s3")),
-        Kind::Partial(s) => !s.starts_with("arn:") || s.split(':').nth(2).is_none_or(|svc| svc.contains("${") || actions::glob(svc, "s3")),
+        Kind::Str(s) => {
+            s == "*"
+                || s.split(':')
+                    .nth(2)
+                    .is_some_and(|svc| actions::glob(svc, "s3"))
+        }
+        Kind::Partial(s) => {
+            !s.starts_with("arn:")
+                || s.split(':')
+                    .nth(2)
+                    .is_none_or(|svc| svc.contains("${") || actions::glob(svc, "s3"))
+        }
         _ => true,
     })
 }
@@ -285,7 +325,10 @@ mod tests {
         let rows = [
             ("Principal: '*'", true),
             ("Principal: {AWS: '*'}", true),
-            ("Principal: {AWS: [arn:aws:iam::111122223333:root, '*']}", true),
+            (
+                "Principal: {AWS: [arn:aws:iam::111122223333:root, '*']}",
+                true,
+            ),
             ("Principal: {AWS: arn:aws:iam::111122223333:root}", false),
             ("Principal: {Service: logging.s3.amazonaws.com}", false),
             ("Principal: {AWS: 'arn:aws:iam::*:root'}", false),
@@ -293,7 +336,11 @@ mod tests {
         ];
         for (text, want) in rows {
             let d = doc(text);
-            assert_eq!(anyone(d.get("Principal").unwrap()).is_some(), want, "{text}");
+            assert_eq!(
+                anyone(d.get("Principal").unwrap()).is_some(),
+                want,
+                "{text}"
+            );
         }
     }
 
@@ -309,8 +356,10 @@ mod tests {
 
     #[test]
     fn effects_and_conditional_statements() {
-        let t = doc("Resources: {P: {Type: AWS::S3::BucketPolicy, Properties: {PolicyDocument: \
-            {Statement: [{Effect: Deny}, {Effect: allow}, !If [c, {Effect: Allow}, !Ref AWS::NoValue], {Sid: x}]}}}}");
+        let t = doc(
+            "Resources: {P: {Type: AWS::S3::BucketPolicy, Properties: {PolicyDocument: \
+            {Statement: [{Effect: Deny}, {Effect: allow}, !If [c, {Effect: Allow}, !Ref AWS::NoValue], {Sid: x}]}}}}",
+        );
         let m = crate::model::cfn::build(&t);
         let d = m.resources[0].properties.get("PolicyDocument").unwrap();
         let s = statements(d);
@@ -333,13 +382,21 @@ mod tests {
             ("Resource: '*'", true, true),
             ("Resource: 'arn:aws:s3:::b'", true, false),
             ("Resource: 'arn:aws:s3:::b/*'", false, true),
-            ("Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*']", true, true),
+            (
+                "Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*']",
+                true,
+                true,
+            ),
             ("Resource: 'arn:aws:s3:::b*'", true, true),
             ("Resource: 'arn:aws:s3:::b/logs/*'", false, true),
         ];
         for (text, bucket, objects) in rows {
             let d = doc(text);
-            assert_eq!(coverage(d.get("Resource")), Coverage { bucket, objects }, "{text}");
+            assert_eq!(
+                coverage(d.get("Resource")),
+                Coverage { bucket, objects },
+                "{text}"
+            );
         }
     }
 
@@ -373,7 +430,11 @@ mod tests {
         ];
         for (text, want) in rows {
             let d = doc(&format!("Resource: {text}"));
-            assert_eq!(all_buckets(d.get("Resource").unwrap()).is_some(), want, "{text}");
+            assert_eq!(
+                all_buckets(d.get("Resource").unwrap()).is_some(),
+                want,
+                "{text}"
+            );
         }
     }
 }

@@ -5,7 +5,9 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, SourceSpan,
+};
 
 use crate::check::{Finding, Location, Problem, Report};
 use crate::rules::Severity;
@@ -21,7 +23,11 @@ pub struct Style {
 }
 
 pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let mut handler = GraphicalReportHandler::new_themed(theme).with_links(false);
     if let Some(w) = style.width {
         handler = handler.with_width(w);
@@ -49,7 +55,10 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
         Severity::Medium => miette::Severity::Warning,
         Severity::Low | Severity::Info => miette::Severity::Advice,
     };
-    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(f.label.clone()), span(&f.location))];
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(f.label.clone()),
+        span(&f.location),
+    )];
     let mut help = f.rule.fix.to_string();
     if let Some((name, at)) = &f.bucket {
         let same_file = Arc::ptr_eq(&at.file, &f.location.file);
@@ -57,13 +66,26 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
         // A far-away label would pull every line in between into the snippet.
         let near = at.line.abs_diff(f.location.line) <= NEAR_LINES;
         if same_file && near && !overlaps {
-            labels.push(LabeledSpan::new_with_span(Some(format!("bucket `{name}`")), span(at)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(format!("bucket `{name}`")),
+                span(at),
+            ));
         } else if !overlaps {
-            help.push_str(&format!("\nBucket `{name}` is declared at {}:{}:{}.", at.file.name(), at.line, at.column));
+            help.push_str(&format!(
+                "\nBucket `{name}` is declared at {}:{}:{}.",
+                at.file.name(),
+                at.line,
+                at.column
+            ));
         }
     }
     let diagnostic = MietteDiagnostic::new(f.message.clone())
-        .with_code(format!("{} {} ({})", f.rule.code, f.rule.name, f.severity.as_str()))
+        .with_code(format!(
+            "{} {} ({})",
+            f.rule.code,
+            f.rule.name,
+            f.severity.as_str()
+        ))
         .with_severity(severity)
         .with_labels(labels)
         .with_help(help);
@@ -76,12 +98,16 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
 }
 
 fn render_problem(handler: &GraphicalReportHandler, p: &Problem) -> String {
-    let mut diagnostic = MietteDiagnostic::new(format!("{}: {}", p.path.to_string_lossy(), p.message))
-        .with_code("could-not-check")
-        .with_severity(miette::Severity::Error);
+    let mut diagnostic =
+        MietteDiagnostic::new(format!("{}: {}", p.path.to_string_lossy(), p.message))
+            .with_code("could-not-check")
+            .with_severity(miette::Severity::Error);
     let report = match &p.location {
         Some(l) => {
-            diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(Some("here".into()), span(l)));
+            diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(
+                Some("here".into()),
+                span(l),
+            ));
             miette::Report::new(diagnostic).with_source_code(source(l))
         }
         None => miette::Report::new(diagnostic),

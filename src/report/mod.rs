@@ -11,15 +11,24 @@ use crate::rules::Severity;
 pub fn summary(report: &Report) -> String {
     let n = report.findings.len();
     let mut line = if n == 0 {
-        format!("No findings in {} {}", report.files, plural(report.files, "file"))
+        format!(
+            "No findings in {} {}",
+            report.files,
+            plural(report.files, "file")
+        )
     } else {
-        let counts: Vec<String> = [Severity::High, Severity::Medium, Severity::Low, Severity::Info]
-            .into_iter()
-            .filter_map(|s| {
-                let c = report.findings.iter().filter(|f| f.severity == s).count();
-                (c > 0).then(|| format!("{c} {}", s.as_str()))
-            })
-            .collect();
+        let counts: Vec<String> = [
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Info,
+        ]
+        .into_iter()
+        .filter_map(|s| {
+            let c = report.findings.iter().filter(|f| f.severity == s).count();
+            (c > 0).then(|| format!("{c} {}", s.as_str()))
+        })
+        .collect();
         format!(
             "Found {n} {} ({}) in {} {}",
             plural(n, "finding"),
@@ -30,12 +39,19 @@ pub fn summary(report: &Report) -> String {
     };
     if !report.errors.is_empty() {
         let e = report.errors.len();
-        line.push_str(&format!("; {e} {} could not be checked", plural(e, "problem")));
+        line.push_str(&format!(
+            "; {e} {} could not be checked",
+            plural(e, "problem")
+        ));
     }
     line.push('.');
     line
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }

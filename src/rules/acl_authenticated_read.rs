@@ -16,7 +16,10 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20", "CKV2_AWS_43"],
         trivy: &["AVD-AWS-0092", "AWS-0092"],
-        kics: &["835d5497-a526-4aea-a23f-98a9afd1635f", "57b9893d-33b1-4419-bcea-a717ea87e139"],
+        kics: &[
+            "835d5497-a526-4aea-a23f-98a9afd1635f",
+            "57b9893d-33b1-4419-bcea-a717ea87e139",
+        ],
         cfn_nag: &[],
         guard: &[],
     },
@@ -24,5 +27,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    super::acl_public_write::report_acl(model, sink, |g| g.audience == Audience::AuthenticatedUsers);
+    super::acl_public_write::report_acl(model, sink, |g| {
+        g.audience == Audience::AuthenticatedUsers
+    });
 }

@@ -15,14 +15,26 @@ pub static RULE: Rule = Rule {
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20"],
-        trivy: &["AVD-AWS-0092", "AWS-0092", "aws-s3-no-public-access-with-acl"],
-        kics: &["219f4c95-aa50-44e0-97de-cf71f4641170", "38c5ee0d-7f22-4260-ab72-5073048df100"],
+        trivy: &[
+            "AVD-AWS-0092",
+            "AWS-0092",
+            "aws-s3-no-public-access-with-acl",
+        ],
+        kics: &[
+            "219f4c95-aa50-44e0-97de-cf71f4641170",
+            "38c5ee0d-7f22-4260-ab72-5073048df100",
+        ],
         cfn_nag: &["W31"],
-        guard: &["S3_BUCKET_PUBLIC_READ_ACL", "S3_BUCKET_PUBLIC_READ_PROHIBITED"],
+        guard: &[
+            "S3_BUCKET_PUBLIC_READ_ACL",
+            "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+        ],
     },
     check,
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    super::acl_public_write::report_acl(model, sink, |g| g.audience == Audience::AllUsers && g.access == Access::Read);
+    super::acl_public_write::report_acl(model, sink, |g| {
+        g.audience == Audience::AllUsers && g.access == Access::Read
+    });
 }

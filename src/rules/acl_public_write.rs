@@ -16,16 +16,28 @@ pub static RULE: Rule = Rule {
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_57"],
-        trivy: &["AVD-AWS-0092", "AWS-0092", "aws-s3-no-public-access-with-acl"],
-        kics: &["07dda8de-d90d-469e-9b37-1aca53526ced", "38c5ee0d-7f22-4260-ab72-5073048df100"],
+        trivy: &[
+            "AVD-AWS-0092",
+            "AWS-0092",
+            "aws-s3-no-public-access-with-acl",
+        ],
+        kics: &[
+            "07dda8de-d90d-469e-9b37-1aca53526ced",
+            "38c5ee0d-7f22-4260-ab72-5073048df100",
+        ],
         cfn_nag: &["F14"],
-        guard: &["S3_BUCKET_NO_PUBLIC_RW_ACL", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"],
+        guard: &[
+            "S3_BUCKET_NO_PUBLIC_RW_ACL",
+            "S3_BUCKET_PUBLIC_WRITE_PROHIBITED",
+        ],
     },
     check,
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    report_acl(model, sink, |g| g.audience == Audience::AllUsers && g.access == Access::Write);
+    report_acl(model, sink, |g| {
+        g.audience == Audience::AllUsers && g.access == Access::Write
+    });
 }
 
 /// Reports each ACL grant that `select` picks, at low severity with the

@@ -17,7 +17,10 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_355", "CKV_AWS_109", "CKV_AWS_289"],
         trivy: &["AVD-AWS-0346", "AWS-0346"],
-        kics: &["f62aa827-4ade-4dc4-89e4-1433d384a368", "575a2155-6af1-4026-b1af-d5bc8fe2a904"],
+        kics: &[
+            "f62aa827-4ade-4dc4-89e4-1433d384a368",
+            "575a2155-6af1-4026-b1af-d5bc8fe2a904",
+        ],
         cfn_nag: &["W11", "W12", "W13"],
         guard: &["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"],
     },
@@ -29,16 +32,22 @@ fn check(model: &Model, sink: &mut Sink) {
         if !st.is_allow() {
             continue;
         }
-        let Some(all) = st.resource.and_then(policy::all_buckets) else { continue };
+        let Some(all) = st.resource.and_then(policy::all_buckets) else {
+            continue;
+        };
         let (actions, _) = st.s3_actions();
-        let dangerous = actions.filter(|a| a.is_delete() || a.level == Level::PermissionsManagement);
+        let dangerous =
+            actions.filter(|a| a.is_delete() || a.level == Level::PermissionsManagement);
         if dangerous.is_empty() {
             continue;
         }
         sink.report(
             all,
             "every bucket",
-            format!("IAM policy grants S3 actions that {} on every bucket in the account.", dangerous.describe()),
+            format!(
+                "IAM policy grants S3 actions that {} on every bucket in the account.",
+                dangerous.describe()
+            ),
             None,
         );
     }

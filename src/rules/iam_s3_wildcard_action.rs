@@ -24,7 +24,10 @@ pub static RULE: Rule = Rule {
             "b1ffa705-19a3-4b73-b9d0-0c97d0663842",
         ],
         cfn_nag: &["F3", "F4", "F5"],
-        guard: &["IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS", "IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS"],
+        guard: &[
+            "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
+            "IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
+        ],
     },
     check,
 };
@@ -36,11 +39,17 @@ fn check(model: &Model, sink: &mut Sink) {
             continue;
         }
         for item in st.action_items() {
-            let Some(pattern) = item.as_str() else { continue };
+            let Some(pattern) = item.as_str() else {
+                continue;
+            };
             if !pattern.contains('*') || !ActionSet::matching(&[pattern]).is_all() {
                 continue;
             }
-            let what = if pattern == "*" { "every action of every service, S3 included" } else { "every S3 action" };
+            let what = if pattern == "*" {
+                "every action of every service, S3 included"
+            } else {
+                "every S3 action"
+            };
             sink.report(
                 item.span,
                 format!("`{pattern}`"),

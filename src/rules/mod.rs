@@ -80,7 +80,10 @@ impl Rule {
     }
 
     pub fn help_url(&self) -> String {
-        format!("https://github.com/bucketlint/bucketlint/blob/main/rules/{}.md", self.name)
+        format!(
+            "https://github.com/bucketlint/bucketlint/blob/main/rules/{}.md",
+            self.name
+        )
     }
 }
 
@@ -135,7 +138,13 @@ impl Sink {
         }
     }
 
-    pub fn report(&mut self, span: Span, label: impl Into<String>, message: impl Into<String>, bucket: Option<usize>) {
+    pub fn report(
+        &mut self,
+        span: Span,
+        label: impl Into<String>,
+        message: impl Into<String>,
+        bucket: Option<usize>,
+    ) {
         self.report_at(self.rule.severity, span, label, message, bucket);
     }
 
@@ -174,7 +183,9 @@ pub fn run(model: &Model, enabled: &[&'static Rule]) -> Vec<Violation> {
 }
 
 /// Every statement of every bucket policy, with the policy resource.
-pub(crate) fn bucket_policy_statements(model: &Model) -> Vec<(&crate::model::Resource, crate::policy::Statement<'_>)> {
+pub(crate) fn bucket_policy_statements(
+    model: &Model,
+) -> Vec<(&crate::model::Resource, crate::policy::Statement<'_>)> {
     model
         .bucket_policies()
         .flat_map(|p| {
@@ -213,7 +224,11 @@ mod tests {
     fn codes_and_names_are_unique_and_well_formed() {
         for (i, a) in RULES.iter().enumerate() {
             assert!(a.code.starts_with("BL") && a.code.len() == 5, "{}", a.code);
-            assert!(a.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            assert!(
+                a.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            );
             for b in &RULES[i + 1..] {
                 assert_ne!(a.code, b.code);
                 assert_ne!(a.name, b.name);
@@ -224,13 +239,37 @@ mod tests {
     #[test]
     fn every_rule_page_has_the_sections_and_matches_the_registry() {
         for r in RULES {
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety", "## References"] {
-                assert!(r.docs.contains(section), "rules/{}.md lacks {section}", r.name);
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+                "## Fix safety",
+                "## References",
+            ] {
+                assert!(
+                    r.docs.contains(section),
+                    "rules/{}.md lacks {section}",
+                    r.name
+                );
             }
             let title = r.docs.lines().next().unwrap_or("");
-            assert_eq!(title, format!("# {} {}", r.code, r.name), "title of rules/{}.md", r.name);
-            assert!(r.docs.contains(r.summary), "rules/{}.md does not state the summary", r.name);
-            assert!(r.docs.contains("```yaml") && r.docs.contains("```hcl"), "rules/{}.md needs both examples", r.name);
+            assert_eq!(
+                title,
+                format!("# {} {}", r.code, r.name),
+                "title of rules/{}.md",
+                r.name
+            );
+            assert!(
+                r.docs.contains(r.summary),
+                "rules/{}.md does not state the summary",
+                r.name
+            );
+            assert!(
+                r.docs.contains("```yaml") && r.docs.contains("```hcl"),
+                "rules/{}.md needs both examples",
+                r.name
+            );
         }
     }
 

@@ -24,10 +24,16 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (policy, st) in bucket_policy_statements(model) {
-        let Some(entry) = st.value.entry("NotAction").filter(|_| st.is_allow()) else { continue };
+        let Some(entry) = st.value.entry("NotAction").filter(|_| st.is_allow()) else {
+            continue;
+        };
         let (set, complete) = st.s3_actions();
         let reach = if complete {
-            format!("grants {} S3 actions that {}", set.iter().count(), set.describe())
+            format!(
+                "grants {} S3 actions that {}",
+                set.iter().count(),
+                set.describe()
+            )
         } else {
             "grants every action not listed".to_string()
         };

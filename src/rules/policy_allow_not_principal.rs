@@ -24,7 +24,9 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (policy, st) in bucket_policy_statements(model) {
-        let Some(entry) = st.value.entry("NotPrincipal").filter(|_| st.is_allow()) else { continue };
+        let Some(entry) = st.value.entry("NotPrincipal").filter(|_| st.is_allow()) else {
+            continue;
+        };
         sink.report(
             entry.key_span,
             "Allow with NotPrincipal",

@@ -16,7 +16,10 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_379"],
         trivy: &[],
-        kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9", "38c64e76-c71e-4d92-a337-60174d1de1c9"],
+        kics: &[
+            "4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9",
+            "38c64e76-c71e-4d92-a337-60174d1de1c9",
+        ],
         cfn_nag: &[],
         guard: &["S3_BUCKET_SSL_REQUESTS_ONLY"],
     },
@@ -37,12 +40,18 @@ fn check(model: &Model, sink: &mut Sink) {
             }
             continue;
         }
-        let docs: Vec<_> = policies.iter().filter_map(|p| p.properties.get("PolicyDocument")).collect();
+        let docs: Vec<_> = policies
+            .iter()
+            .filter_map(|p| p.properties.get("PolicyDocument"))
+            .collect();
         if docs.len() < policies.len() || !docs.iter().all(|d| policy::fully_known(d)) {
             continue; // a statement we cannot read might be the Deny
         }
         let statements: Vec<_> = docs.iter().flat_map(|d| policy::statements(d)).collect();
-        let denies: Vec<(TlsDeny, _)> = statements.iter().filter_map(|s| Some((policy::tls_deny(s)?, s))).collect();
+        let denies: Vec<(TlsDeny, _)> = statements
+            .iter()
+            .filter_map(|s| Some((policy::tls_deny(s)?, s)))
+            .collect();
         if denies.iter().any(|(d, _)| d.is_complete()) {
             continue;
         }
@@ -56,7 +65,11 @@ fn check(model: &Model, sink: &mut Sink) {
                     gaps.push("only some principals");
                 }
                 if !(deny.coverage.bucket && deny.coverage.objects) {
-                    gaps.push(if deny.coverage.objects { "only the objects, not the bucket" } else { "only the bucket, not its objects" });
+                    gaps.push(if deny.coverage.objects {
+                        "only the objects, not the bucket"
+                    } else {
+                        "only the bucket, not its objects"
+                    });
                 }
                 if !deny.unconditional {
                     gaps.push("only when its other conditions also hold");
@@ -70,11 +83,18 @@ fn check(model: &Model, sink: &mut Sink) {
                 );
             }
             None => {
-                let at = policies[0].properties.entry("PolicyDocument").map(|e| e.key_span).unwrap_or(policies[0].head);
+                let at = policies[0]
+                    .properties
+                    .entry("PolicyDocument")
+                    .map(|e| e.key_span)
+                    .unwrap_or(policies[0].head);
                 sink.report(
                     at,
                     "no Deny for aws:SecureTransport false",
-                    format!("Bucket policy of `{}` does not deny requests over plain HTTP.", bucket.id),
+                    format!(
+                        "Bucket policy of `{}` does not deny requests over plain HTTP.",
+                        bucket.id
+                    ),
                     Some(i),
                 );
             }

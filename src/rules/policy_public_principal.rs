@@ -40,7 +40,9 @@ fn check(model: &Model, sink: &mut Sink) {
         if !st.is_allow() || pinned_to_fixed_values(st.condition) {
             continue;
         }
-        let Some(star) = st.principal.and_then(policy::anyone) else { continue };
+        let Some(star) = st.principal.and_then(policy::anyone) else {
+            continue;
+        };
         let (actions, _) = st.s3_actions();
         if !actions.any(|a| a.is_public_sensitive()) {
             continue;

@@ -17,7 +17,10 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &[],
         trivy: &[],
-        kics: &["4ae8af91-5108-42cb-9471-3bdbe596eac9", "a4966c4f-9141-48b8-a564-ffe9959945bc"],
+        kics: &[
+            "4ae8af91-5108-42cb-9471-3bdbe596eac9",
+            "a4966c4f-9141-48b8-a564-ffe9959945bc",
+        ],
         cfn_nag: &["F15"],
         guard: &["S3_BUCKET_POLICY_NO_WILDCARD_ACTION"],
     },
@@ -30,7 +33,9 @@ fn check(model: &Model, sink: &mut Sink) {
             continue;
         }
         for item in st.action_items() {
-            let Some(pattern) = item.as_str() else { continue };
+            let Some(pattern) = item.as_str() else {
+                continue;
+            };
             if !pattern.contains(['*', '?']) {
                 continue;
             }

@@ -14,8 +14,23 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     fixable: false,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"],
-        trivy: &["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093", "AWS-0086", "AWS-0087", "AWS-0091", "AWS-0093"],
+        checkov: &[
+            "CKV_AWS_53",
+            "CKV_AWS_54",
+            "CKV_AWS_55",
+            "CKV_AWS_56",
+            "CKV2_AWS_6",
+        ],
+        trivy: &[
+            "AVD-AWS-0086",
+            "AVD-AWS-0087",
+            "AVD-AWS-0091",
+            "AVD-AWS-0093",
+            "AWS-0086",
+            "AWS-0087",
+            "AWS-0091",
+            "AWS-0093",
+        ],
         kics: &[
             "48f100d9-f499-4c6d-b2b8-deafe47ffb26",
             "d0cc8694-fcad-43ff-ac86-32331d7e867f",
@@ -34,7 +49,9 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (i, bucket) in model.buckets() {
-        let Some(entry) = bucket.properties.entry("PublicAccessBlockConfiguration") else { continue };
+        let Some(entry) = bucket.properties.entry("PublicAccessBlockConfiguration") else {
+            continue;
+        };
         for block in entry.value.alternatives() {
             if !block.is_map() {
                 continue; // unknown: nothing to say

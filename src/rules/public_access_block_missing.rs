@@ -13,8 +13,18 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     fixable: false,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"],
-        trivy: &["AVD-AWS-0094", "AWS-0094", "aws-s3-specify-public-access-block"],
+        checkov: &[
+            "CKV_AWS_53",
+            "CKV_AWS_54",
+            "CKV_AWS_55",
+            "CKV_AWS_56",
+            "CKV2_AWS_6",
+        ],
+        trivy: &[
+            "AVD-AWS-0094",
+            "AWS-0094",
+            "aws-s3-specify-public-access-block",
+        ],
         kics: &[
             "48f100d9-f499-4c6d-b2b8-deafe47ffb26",
             "860ba89b-b8de-4e72-af54-d6aee4138a69",
