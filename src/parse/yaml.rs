@@ -88,9 +88,10 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
         })?;
         let here = span_of(&span);
         let done: Option<(Value, usize)> = match event {
-            Event::Scalar(text, style, anchor, tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
+                let here = trim_quoted(text, here, style);
                 last_end = last_end.max(here.end as usize);
-                Some((scalar(here, &text, style, tag.as_deref()), anchor))
+                Some((scalar(here, &value, style, tag.as_deref()), anchor))
             }
             Event::Alias(id) => {
                 let v = anchors.get(&id).cloned().ok_or_else(|| {
@@ -225,6 +226,28 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
     Ok(YamlDocs { docs, warnings })
 }
 
+/// saphyr ends a quoted scalar's span after trailing blanks and comments;
+/// end it at the closing quote instead.
+fn trim_quoted(text: &str, span: Span, style: ScalarStyle) -> Span {
+    let quote = match style {
+        ScalarStyle::DoubleQuoted => b'"',
+        ScalarStyle::SingleQuoted => b'\'',
+        _ => return span,
+    };
+    let bytes = &text.as_bytes()[span.start as usize..(span.end as usize).min(text.len())];
+    let Some(open) = bytes.iter().position(|&b| b == quote) else { return span };
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Span { end: span.start + i as u32 + 1, ..span },
+            _ => i += 1,
+        }
+    }
+    span
+}
+
 fn push(stack: &mut Vec<Frame>, at: Span, frame: Frame) -> Result<(), ParseError> {
     if stack.len() >= MAX_DEPTH {
         return Err(ParseError::new(
@@ -339,6 +362,19 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = "[".repeat(10_000);
         assert!(parse(&text, 0).is_err());
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "a: \"*\" # comment\nb: 'it''s'  \nc: !Sub \"x\\\"y\" # c\n";
+        let v = one(text);
+        let at = |k: &str| {
+            let s = v.get(k).unwrap().span;
+            &text[s.start as usize..s.end as usize]
+        };
+        assert_eq!(at("a"), "\"*\"");
+        assert_eq!(at("b"), "'it''s'");
+        assert_eq!(at("c"), "!Sub \"x\\\"y\"");
     }
 
     #[test]
