@@ -308,11 +308,21 @@ fn check_module(dir: &Path, paths: &[PathBuf], root: &Path, enabled: &[&'static 
 }
 
 fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
+    let location = files.get(e.span.file as usize).map(|f| {
+        // An error at the very end (an unclosed bracket) is shown on the
+        // last character, so the snippet has something to point at.
+        let mut span = e.span;
+        let body = f.text.trim_end();
+        if span.start as usize >= body.len() {
+            if let Some((i, c)) = body.char_indices().last() {
+                span = Span::new(span.file, i, i + c.len_utf8());
+            }
+        }
+        Location::new(f, span)
+    });
     Problem {
         path: path.to_path_buf(),
-        location: files
-            .get(e.span.file as usize)
-            .map(|f| Location::new(f, e.span)),
+        location,
         message: e.message.clone(),
     }
 }

@@ -46,11 +46,12 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Full)]
     format: Format,
     /// Check only these rules: a code, a name, a code prefix such as BL2, or
-    /// `all` (also enables rules that are off by default). Repeatable.
-    #[arg(long, value_name = "RULE")]
+    /// `all` (also enables rules that are off by default). Repeatable, or
+    /// comma-separated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     select: Vec<String>,
     /// Do not check these rules (code, name or prefix). Repeatable.
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     ignore: Vec<String>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]

@@ -92,7 +92,7 @@ impl Resource {
                     "WRITE_ACP" => Access::WriteAcp,
                     _ => continue,
                 };
-                let text = format!("{} to {}", p.as_str().unwrap_or(""), audience.describe());
+                let text = format!("grant of `{}`", p.as_str().unwrap_or(""));
                 out.push(AclGrant {
                     audience,
                     access,
@@ -134,6 +134,6 @@ pub struct AclGrant {
     pub audience: Audience,
     pub access: Access,
     pub span: Span,
-    /// The canned ACL or grant as written.
+    /// What grants it: "canned ACL `public-read`", "grant of `READ`".
     pub text: String,
 }

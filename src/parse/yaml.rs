@@ -235,13 +235,20 @@ fn trim_quoted(text: &str, span: Span, style: ScalarStyle) -> Span {
         _ => return span,
     };
     let bytes = &text.as_bytes()[span.start as usize..(span.end as usize).min(text.len())];
-    let Some(open) = bytes.iter().position(|&b| b == quote) else { return span };
+    let Some(open) = bytes.iter().position(|&b| b == quote) else {
+        return span;
+    };
     let mut i = open + 1;
     while i < bytes.len() {
         match bytes[i] {
             b'\\' if quote == b'"' => i += 2,
             b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            b if b == quote => return Span { end: span.start + i as u32 + 1, ..span },
+            b if b == quote => {
+                return Span {
+                    end: span.start + i as u32 + 1,
+                    ..span
+                };
+            }
             _ => i += 1,
         }
     }

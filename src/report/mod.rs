@@ -40,8 +40,8 @@ pub fn summary(report: &Report) -> String {
     if !report.errors.is_empty() {
         let e = report.errors.len();
         line.push_str(&format!(
-            "; {e} {} could not be checked",
-            plural(e, "problem")
+            "; {e} {}, so not everything was checked",
+            plural(e, "error")
         ));
     }
     line.push('.');

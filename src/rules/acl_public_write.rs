@@ -53,7 +53,7 @@ pub(super) fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGra
                 Access::WriteAcp => "change the ACL of",
             };
             let message = format!(
-                "Bucket `{}` has an ACL that lets {} {what} it (`{}`).",
+                "The ACL of bucket `{}` lets {} {what} it ({}).",
                 bucket.id,
                 grant.audience.describe(),
                 grant.text

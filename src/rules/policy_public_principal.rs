@@ -51,9 +51,10 @@ fn check(model: &Model, sink: &mut Sink) {
             star,
             "anyone",
             format!(
-                "Bucket policy of {} lets anyone {}. No condition pins the caller to fixed values.",
+                "Bucket policy of {} lets anyone {}{}. No condition pins the caller to fixed values.",
                 bucket_name(model, policy.bucket),
-                actions.describe()
+                actions.describe(),
+                if st.conditional { " in one branch of a condition" } else { "" }
             ),
             policy.bucket,
         );

@@ -1,0 +1,368 @@
+//! The command line as users run it: exit codes, formats, discovery.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bucketlint(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+const PUBLIC: &str = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
+
+#[test]
+fn exit_codes_say_clean_findings_or_could_not_check() {
+    let clean = bucketlint(
+        &[
+            "check",
+            "fixtures/acl-public-read/pass.yaml",
+            "--select",
+            "BL101",
+        ],
+        root(),
+    );
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("No findings in 1 file."));
+
+    let found = bucketlint(
+        &[
+            "check",
+            "fixtures/acl-public-read/fail.yaml",
+            "--select",
+            "BL101",
+        ],
+        root(),
+    );
+    assert_eq!(found.status.code(), Some(1));
+    assert!(
+        stdout(&found).contains("Found 3 findings (2 high, 1 low) in 1 file."),
+        "{}",
+        stdout(&found)
+    );
+
+    let missing = bucketlint(&["check", "no/such/path"], root());
+    assert_eq!(missing.status.code(), Some(2));
+
+    let bad_rule = bucketlint(&["check", "--select", "BL999", "fixtures"], root());
+    assert_eq!(bad_rule.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_rule.stderr).contains("unknown rule `BL999`"));
+
+    let bad_flag = bucketlint(&["check", "--no-such-flag"], root());
+    assert_eq!(bad_flag.status.code(), Some(2));
+}
+
+#[test]
+fn a_broken_template_is_an_error_with_its_position_and_the_rest_is_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("broken.yaml"),
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B: [unclosed\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("public.yaml"), PUBLIC).unwrap();
+    fs::create_dir(dir.path().join("tf")).unwrap();
+    fs::write(
+        dir.path().join("tf/main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \n",
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&out);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0]["file"], "./broken.yaml");
+    assert_eq!(errors[0]["line"], 3);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid YAML")
+    );
+    assert_eq!(errors[1]["file"], "./tf/main.tf");
+    assert_eq!(errors[1]["line"], 2);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "BL101" && f["file"] == "./public.yaml" && f["line"] == 5)
+    );
+}
+
+#[test]
+fn files_that_are_not_templates_are_skipped_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("package.json"),
+        "{\"name\": \"x\", \"version\": \"1.0.0\"}",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("values.yaml"),
+        "Resources: {{ .Values.resources }}\nimage: nginx\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("compose.yml"),
+        "services:\n  web:\n    image: nginx\n",
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("values.yaml"));
+    let verbose = bucketlint(&["check", "--verbose", "."], dir.path());
+    assert!(
+        stdout(&verbose).contains("skipped ./values.yaml: not parsable as a template"),
+        "{}",
+        stdout(&verbose)
+    );
+}
+
+#[test]
+fn hidden_terraform_cache_and_gitignored_paths_are_not_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in [".hidden", ".terraform/modules/m", "ignored", "checked"] {
+        fs::create_dir_all(dir.path().join(sub)).unwrap();
+        fs::write(dir.path().join(sub).join("t.yaml"), PUBLIC).unwrap();
+    }
+    fs::write(dir.path().join(".gitignore"), "ignored/\n").unwrap();
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL101", "."],
+        dir.path(),
+    );
+    let report = json(&out);
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["./checked/t.yaml"]);
+}
+
+#[test]
+fn multi_document_streams_are_checked_document_by_document() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("t.yaml"), format!("{PUBLIC}---\n{PUBLIC}")).unwrap();
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL101", "t.yaml"],
+        dir.path(),
+    );
+    let lines: Vec<u64> = json(&out)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [5, 11]);
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_endings_do_not_shift_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("\u{feff}{}", PUBLIC.replace('\n', "\r\n"));
+    fs::write(dir.path().join("t.yaml"), text).unwrap();
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL101", "t.yaml"],
+        dir.path(),
+    );
+    let f = &json(&out)["findings"][0];
+    assert_eq!(
+        (
+            f["line"].as_u64(),
+            f["column"].as_u64(),
+            f["end_column"].as_u64()
+        ),
+        (Some(5), Some(22), Some(32))
+    );
+}
+
+#[test]
+fn invalid_utf8_is_an_error_not_a_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("t.yaml"), b"Resources:\n  B: \xff\xfe\n").unwrap();
+    let out = bucketlint(&["check", "--format", "json", "t.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        json(&out)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not UTF-8")
+    );
+}
+
+#[test]
+fn json_report_follows_the_documented_schema() {
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL201",
+            "fixtures/policy-public-principal/fail.yaml",
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["version"], 1);
+    let f = &report["findings"][0];
+    let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "rule",
+            "name",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "offset",
+            "end_offset",
+            "resource",
+            "bucket",
+            "resource_type"
+        ]
+    );
+    assert_eq!(f["rule"], "BL201");
+    assert_eq!(f["name"], "policy-public-principal");
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["file"], "fixtures/policy-public-principal/fail.yaml");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(16), Some(24))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(16), Some(27))
+    );
+    assert_eq!(f["resource"], "SitePolicy");
+    assert_eq!(f["bucket"], "Site");
+    assert_eq!(f["resource_type"], "AWS::S3::BucketPolicy");
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["summary"]["findings"], 4);
+    assert_eq!(report["summary"]["errors"], 0);
+}
+
+#[test]
+fn rules_lists_every_rule_with_metadata() {
+    let out = bucketlint(&["rules", "--format", "json"], root());
+    assert_eq!(out.status.code(), Some(0));
+    let rules = json(&out)["rules"].as_array().unwrap().clone();
+    assert_eq!(rules.len(), bucketlint::rules::RULES.len());
+    let r = rules.iter().find(|r| r["code"] == "BL201").unwrap();
+    assert_eq!(r["name"], "policy-public-principal");
+    assert_eq!(r["severity"], "high");
+    assert_eq!(r["fixable"], false);
+    assert!(
+        r["equivalents"]["checkov"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "CKV_AWS_70")
+    );
+    assert!(
+        r["equivalents"]["cfn_nag"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "F16")
+    );
+    let text = bucketlint(&["rules"], root());
+    assert!(
+        stdout(&text)
+            .lines()
+            .any(|l| l.starts_with("BL105  public-access-block-missing") && l.contains("low"))
+    );
+}
+
+#[test]
+fn explain_prints_the_rule_page_by_code_or_name() {
+    let by_code = bucketlint(&["explain", "BL204"], root());
+    let by_name = bucketlint(&["explain", "policy-allow-not-principal"], root());
+    assert_eq!(by_code.status.code(), Some(0));
+    assert_eq!(stdout(&by_code), stdout(&by_name));
+    assert_eq!(
+        stdout(&by_code),
+        fs::read_to_string(root().join("rules/policy-allow-not-principal.md")).unwrap()
+    );
+    assert_eq!(
+        bucketlint(&["explain", "nope"], root()).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let args = [
+        "check",
+        "--select",
+        "BL101",
+        "fixtures/acl-public-read/fail.yaml",
+    ];
+    let piped = bucketlint(&args, root());
+    assert!(
+        !stdout(&piped).contains('\u{1b}'),
+        "no escape codes when piped"
+    );
+    let forced = bucketlint(&[&args[..], &["--color", "always"]].concat(), root());
+    assert!(stdout(&forced).contains('\u{1b}'));
+}
+
+#[test]
+fn a_named_terraform_file_is_checked_with_its_module_but_reports_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("main.tf"), "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\nresource \"aws_s3_bucket\" \"c\" {\n  bucket = \"y\"\n}\n").unwrap();
+    fs::write(
+        dir.path().join("access.tf"),
+        "resource \"aws_s3_bucket_public_access_block\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  block_public_acls = false\n}\n",
+    )
+    .unwrap();
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL104,BL105",
+            "main.tf",
+        ],
+        dir.path(),
+    );
+    let report = json(&out);
+    let found: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // Bucket `b` is protected from access.tf (not reported here); `c` is not.
+    assert_eq!(found, [("main.tf".to_string(), 4, "BL105".to_string())]);
+}
