@@ -313,10 +313,10 @@ fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
         // last character, so the snippet has something to point at.
         let mut span = e.span;
         let body = f.text.trim_end();
-        if span.start as usize >= body.len() {
-            if let Some((i, c)) = body.char_indices().last() {
-                span = Span::new(span.file, i, i + c.len_utf8());
-            }
+        if span.start as usize >= body.len()
+            && let Some((i, c)) = body.char_indices().last()
+        {
+            span = Span::new(span.file, i, i + c.len_utf8());
         }
         Location::new(f, span)
     });
