@@ -70,6 +70,7 @@ pub fn build(doc: &Value) -> Model {
         });
     }
     link_buckets(&mut model);
+    model.index_blocks();
     model
 }
 

@@ -10,6 +10,8 @@ pub mod terraform;
 
 pub use iam::IdentityPolicy;
 
+use std::collections::HashMap;
+
 use crate::source::Span;
 use crate::tree::Value;
 
@@ -79,17 +81,34 @@ impl Model {
         self.of_type("AWS::S3::BucketPolicy").map(|(_, r)| r)
     }
 
-    /// The policy documents attached to bucket `index`.
-    pub fn policies_of(&self, index: usize) -> impl Iterator<Item = &Resource> {
-        self.bucket_policies()
-            .filter(move |p| p.bucket == Some(index))
+    /// The bucket policies of each bucket, by the bucket's index.
+    pub fn policies_by_bucket(&self) -> HashMap<usize, Vec<&Resource>> {
+        let mut map: HashMap<usize, Vec<&Resource>> = HashMap::new();
+        for p in self.bucket_policies() {
+            if let Some(b) = p.bucket {
+                map.entry(b).or_default().push(p);
+            }
+        }
+        map
+    }
+
+    /// Sorts the blocks by position, for [`Model::holder`]. Builders call it
+    /// once, after the last block is added.
+    pub fn index_blocks(&mut self) {
+        self.blocks.sort_by_key(|b| (b.extent.file, b.extent.start, std::cmp::Reverse(b.extent.end)));
     }
 
     /// The innermost block whose text holds `span`.
     pub fn holder(&self, span: Span) -> Option<&Block> {
-        self.blocks
+        // Blocks sit side by side (declarations do not nest), so the last
+        // one starting at or before the span is the candidate.
+        let at = self
+            .blocks
+            .partition_point(|b| (b.extent.file, b.extent.start) <= (span.file, span.start));
+        self.blocks[..at]
             .iter()
-            .filter(|b| b.extent.contains(span))
-            .min_by_key(|b| b.extent.len())
+            .rev()
+            .take_while(|b| b.extent.file == span.file)
+            .find(|b| b.extent.contains(span))
     }
 }

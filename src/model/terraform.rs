@@ -116,14 +116,17 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
             });
         }
     }
+    let heads = model.blocks.iter().map(|b| (b.id.clone(), b.head)).collect();
     Builder {
         ctx: &ctx,
         model: &mut model,
+        heads,
         buckets_by_id: HashMap::new(),
         buckets_by_name: HashMap::new(),
         external: HashMap::new(),
     }
     .run();
+    model.index_blocks();
     let Ctx { loaded, errors, .. } = ctx;
     TfOutput {
         model,
@@ -149,6 +152,8 @@ fn span_of(node: &impl hcl_edit::Span, file: FileId) -> Span {
 struct Builder<'c, 'a> {
     ctx: &'c Ctx<'a>,
     model: &'c mut Model,
+    /// Where each block's header is, by address.
+    heads: HashMap<String, Span>,
     buckets_by_id: HashMap<String, usize>,
     buckets_by_name: HashMap<String, usize>,
     /// Buckets declared outside the module, by the expression naming them.
@@ -302,12 +307,7 @@ impl Builder<'_, '_> {
     }
 
     fn head_of(&self, id: &str) -> Span {
-        self.model
-            .blocks
-            .iter()
-            .find(|b| b.id == id)
-            .map(|b| b.head)
-            .unwrap_or_default()
+        self.heads.get(id).copied().unwrap_or_default()
     }
 
     fn push(

@@ -27,8 +27,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
+    let by_bucket = model.policies_by_bucket();
     for (i, bucket) in model.buckets() {
-        let policies: Vec<_> = model.policies_of(i).collect();
+        let policies = by_bucket.get(&i).cloned().unwrap_or_default();
         if policies.is_empty() {
             if bucket.declared {
                 sink.report(
