@@ -261,7 +261,7 @@ fn json_report_follows_the_documented_schema() {
     assert_eq!(f["bucket"], "Site");
     assert_eq!(f["resource_type"], "AWS::S3::BucketPolicy");
     assert_eq!(report["summary"]["files"], 1);
-    assert_eq!(report["summary"]["findings"], 4);
+    assert_eq!(report["summary"]["findings"], 5);
     assert_eq!(report["summary"]["errors"], 0);
 }
 
@@ -365,4 +365,44 @@ fn a_named_terraform_file_is_checked_with_its_module_but_reports_only_itself() {
         .collect();
     // Bucket `b` is protected from access.tf (not reported here); `c` is not.
     assert_eq!(found, [("main.tf".to_string(), 4, "BL105".to_string())]);
+}
+
+#[test]
+fn exposure_neutralised_by_the_bucket_settings_is_low_severity_with_the_reason() {
+    let severities = |path: &str, rule: &str| -> Vec<(u64, String, String)> {
+        let out = bucketlint(
+            &["check", "--format", "json", "--select", rule, path],
+            root(),
+        );
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap(),
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let acl = severities("fixtures/acl-public-read/fail.yaml", "BL101");
+    assert_eq!(
+        acl.iter()
+            .map(|(l, s, _)| (*l, s.as_str()))
+            .collect::<Vec<_>>(),
+        [(8, "high"), (13, "high"), (17, "low")]
+    );
+    assert!(
+        acl[2]
+            .2
+            .ends_with("It has no effect today: IgnorePublicAcls is on, so S3 ignores it."),
+        "{}",
+        acl[2].2
+    );
+    let policy = severities("fixtures/policy-public-principal/fail.yaml", "BL201");
+    let last = policy.last().unwrap();
+    assert_eq!((last.0, last.1.as_str()), (62, "low"));
+    assert!(last.2.contains("RestrictPublicBuckets is on"), "{}", last.2);
 }

@@ -95,7 +95,13 @@ impl Model {
     /// Sorts the blocks by position, for [`Model::holder`]. Builders call it
     /// once, after the last block is added.
     pub fn index_blocks(&mut self) {
-        self.blocks.sort_by_key(|b| (b.extent.file, b.extent.start, std::cmp::Reverse(b.extent.end)));
+        self.blocks.sort_by_key(|b| {
+            (
+                b.extent.file,
+                b.extent.start,
+                std::cmp::Reverse(b.extent.end),
+            )
+        });
     }
 
     /// The innermost block whose text holds `span`.

@@ -25,6 +25,20 @@ impl Resource {
         self.properties.get("PublicAccessBlockConfiguration")
     }
 
+    /// Why a public bucket policy on this bucket has no effect, if it does not.
+    pub fn policy_neutraliser(&self) -> Option<&'static str> {
+        let pab = self.public_access_block();
+        if certainly_true(pab.and_then(|p| p.get("RestrictPublicBuckets"))) {
+            return Some(
+                "RestrictPublicBuckets is on, so only AWS services and the bucket owner's account can use it",
+            );
+        }
+        if certainly_true(pab.and_then(|p| p.get("BlockPublicPolicy"))) {
+            return Some("BlockPublicPolicy is on, so S3 refuses to apply the policy");
+        }
+        None
+    }
+
     /// Why public ACLs on this bucket have no effect, if they do not.
     pub fn acl_neutraliser(&self) -> Option<&'static str> {
         let pab = self.public_access_block();

@@ -116,7 +116,11 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
             });
         }
     }
-    let heads = model.blocks.iter().map(|b| (b.id.clone(), b.head)).collect();
+    let heads = model
+        .blocks
+        .iter()
+        .map(|b| (b.id.clone(), b.head))
+        .collect();
     Builder {
         ctx: &ctx,
         model: &mut model,

@@ -47,16 +47,26 @@ fn check(model: &Model, sink: &mut Sink) {
         if !actions.any(|a| a.is_public_sensitive()) {
             continue;
         }
-        sink.report(
-            star,
-            "anyone",
-            format!(
-                "Bucket policy of {} lets anyone {}{}. No condition pins the caller to fixed values.",
-                bucket_name(model, policy.bucket),
-                actions.describe(),
-                if st.conditional { " in one branch of a condition" } else { "" }
-            ),
-            policy.bucket,
+        let message = format!(
+            "Bucket policy of {} lets anyone {}{}. No condition pins the caller to fixed values.",
+            bucket_name(model, policy.bucket),
+            actions.describe(),
+            if st.conditional {
+                " in one branch of a condition"
+            } else {
+                ""
+            }
         );
+        let bucket = policy.bucket.and_then(|b| model.resources.get(b));
+        match bucket.and_then(|b| b.policy_neutraliser()) {
+            Some(reason) => sink.report_at(
+                Severity::Low,
+                star,
+                "anyone",
+                format!("{message} It has no effect today: {reason}."),
+                policy.bucket,
+            ),
+            None => sink.report(star, "anyone", message, policy.bucket),
+        }
     }
 }
