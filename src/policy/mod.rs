@@ -211,6 +211,30 @@ pub fn fully_known(doc: &Value) -> bool {
     })
 }
 
+/// A statement that makes a bucket policy public, by AWS's definition.
+#[derive(Clone, Debug)]
+pub struct PublicGrant {
+    /// The wildcard principal.
+    pub principal: Span,
+    /// The S3 actions granted.
+    pub actions: ActionSet,
+}
+
+/// Whether a bucket-policy statement grants access to anyone: an Allow to a
+/// wildcard principal, not pinned by a condition on fixed values, granting
+/// at least one of the actions AWS counts (`s3:Get*`, `s3:List*`,
+/// `s3:Put*`, `s3:Delete*`, `s3:AbortMultipartUpload`, `s3:RestoreObject`).
+pub fn public_grant(st: &Statement) -> Option<PublicGrant> {
+    if !st.is_allow() || pinned_to_fixed_values(st.condition) {
+        return None;
+    }
+    let principal = st.principal.and_then(anyone)?;
+    let (actions, _) = st.s3_actions();
+    actions
+        .any(|a| a.is_public_sensitive())
+        .then_some(PublicGrant { principal, actions })
+}
+
 /// Where a principal grants to anyone: `"*"`, `{"AWS": "*"}` or `"*"` in a
 /// list of AWS principals. Returns the span of that `*`.
 pub fn anyone(principal: &Value) -> Option<Span> {
@@ -318,6 +342,102 @@ mod tests {
 
     fn doc(text: &str) -> Value {
         yaml::parse(text, 0).unwrap().docs.remove(0)
+    }
+
+    /// Whole statements against AWS's definition of public, one edge case a
+    /// row (the cases where peers disagree or are wrong).
+    #[test]
+    fn public_statements() {
+        let rows = [
+            // Wildcard principal forms.
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject'}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: {AWS: '*'}, Action: 's3:GetObject'}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: {AWS: ['*']}, Action: 's3:GetObject'}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: {AWS: 'arn:aws:iam::111122223333:role/app-*'}, Action: 's3:GetObject'}",
+                false,
+            ),
+            (
+                "{Effect: Allow, Principal: {Service: '*'}, Action: 's3:GetObject'}",
+                false,
+            ),
+            // Deny never makes a policy public; no Effect is not an Allow.
+            ("{Effect: Deny, Principal: '*', Action: 's3:*'}", false),
+            ("{Principal: '*', Action: 's3:*'}", false),
+            // Pinned by a fixed value of an AWS-listed key (any case).
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {StringEquals: {aws:SourceVpce: vpce-1}}}",
+                false,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {StringEquals: {AWS:SOURCEVPCE: vpce-1}}}",
+                false,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {IpAddress: {aws:SourceIp: 8.8.8.8/32}}}",
+                false,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {StringEquals: {aws:PrincipalOrgID: o-1}}}",
+                false,
+            ),
+            // Not pinned: IfExists, negation, wildcards, spoofable keys, any condition at all.
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {StringEqualsIfExists: {aws:SourceVpce: vpce-1}}}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {ArnNotEquals: {aws:PrincipalArn: 'arn:aws:iam::1:role/x'}}}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {StringLike: {aws:SourceVpc: 'vpc-*'}}}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {StringLike: {aws:Referer: 'https://x/*'}}}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:GetObject', Condition: {Bool: {aws:SecureTransport: 'true'}}}",
+                true,
+            ),
+            // Actions: wildcards and NotAction expand; unprefixed names are S3's.
+            ("{Effect: Allow, Principal: '*', Action: 's3:*'}", true),
+            ("{Effect: Allow, Principal: '*', Action: '*'}", true),
+            (
+                "{Effect: Allow, Principal: '*', NotAction: 's3:DeleteBucket'}",
+                true,
+            ),
+            ("{Effect: Allow, Principal: '*', Action: 'GetObject'}", true),
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:RestoreObject'}",
+                true,
+            ),
+            // Outside AWS's list of sensitive actions.
+            (
+                "{Effect: Allow, Principal: '*', Action: 's3:CreateBucket'}",
+                false,
+            ),
+            (
+                "{Effect: Allow, Principal: '*', Action: 'sqs:SendMessage'}",
+                false,
+            ),
+        ];
+        for (text, want) in rows {
+            let d = doc(&format!("Statement: [{text}]"));
+            let st = &statements(&d)[0];
+            assert_eq!(public_grant(st).is_some(), want, "{text}");
+        }
     }
 
     #[test]

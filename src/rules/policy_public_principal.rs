@@ -2,7 +2,7 @@
 
 use super::{Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
 use crate::model::Model;
-use crate::policy::{self, pinned_to_fixed_values};
+use crate::policy;
 
 pub static RULE: Rule = Rule {
     code: "BL201",
@@ -37,16 +37,10 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (policy, st) in bucket_policy_statements(model) {
-        if !st.is_allow() || pinned_to_fixed_values(st.condition) {
-            continue;
-        }
-        let Some(star) = st.principal.and_then(policy::anyone) else {
+        let Some(grant) = policy::public_grant(&st) else {
             continue;
         };
-        let (actions, _) = st.s3_actions();
-        if !actions.any(|a| a.is_public_sensitive()) {
-            continue;
-        }
+        let (star, actions) = (grant.principal, grant.actions);
         let message = format!(
             "Bucket policy of {} lets anyone {}{}. No condition pins the caller to fixed values.",
             bucket_name(model, policy.bucket),
