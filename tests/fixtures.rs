@@ -49,6 +49,12 @@ fn expectations(dir: &Path) -> Vec<Expect> {
                 for (i, line) in text.lines().enumerate() {
                     if let Some((_, spec)) = line.split_once("# expect:") {
                         let (rule, resource) = parse_marker(spec);
+                        assert!(
+                            resource.is_some(),
+                            "{}:{}: the marker names no resource",
+                            file.display(),
+                            i + 1
+                        );
                         out.push((file.clone(), i + 1, rule.code, resource));
                     }
                 }
@@ -71,7 +77,7 @@ fn expectations(dir: &Path) -> Vec<Expect> {
                             let (id, text) = rest.split_once(' ').expect("text after resource=");
                             (Some(id.to_string()), text)
                         }
-                        None => (None, needle),
+                        None => panic!("{}: `{spec}` names no resource", file.display()),
                     };
                     let line = (0..lines.len())
                         .find(|i| !used.contains(i) && lines[*i].contains(needle))
