@@ -54,6 +54,18 @@ impl Value {
         Value::new(span, Kind::Str(s.into()))
     }
 
+    /// A string built from pieces, some of which may be unknown.
+    pub fn text(span: Span, s: String, partial: bool) -> Value {
+        Value::new(
+            span,
+            if partial {
+                Kind::Partial(s)
+            } else {
+                Kind::Str(s)
+            },
+        )
+    }
+
     pub fn unknown(span: Span, why: impl Into<String>) -> Value {
         Value::new(span, Kind::Unknown(why.into()))
     }

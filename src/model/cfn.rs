@@ -269,14 +269,7 @@ impl Resolver<'_> {
             rest = &after[close + 1..];
         }
         out.push_str(rest);
-        Value::new(
-            span,
-            if partial {
-                Kind::Partial(out)
-            } else {
-                Kind::Str(out)
-            },
-        )
+        Value::text(span, out, partial)
     }
 
     fn join(&self, arg: &Value, span: Span, depth: usize) -> Value {
@@ -307,14 +300,7 @@ impl Resolver<'_> {
             })
             .collect();
         let out = texts.join(delim);
-        Value::new(
-            span,
-            if partial {
-                Kind::Partial(out)
-            } else {
-                Kind::Str(out)
-            },
-        )
+        Value::text(span, out, partial)
     }
 }
 

@@ -663,14 +663,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        Value::new(
-            span,
-            if partial {
-                Kind::Partial(out)
-            } else {
-                Kind::Str(out)
-            },
-        )
+        Value::text(span, out, partial)
     }
 
     /// A policy argument: a heredoc or string of JSON, `jsonencode({...})`,
