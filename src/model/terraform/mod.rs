@@ -169,6 +169,19 @@ impl Builder<'_, '_> {
             let id = format!("{ty}.{name}");
             let head = self.head_of(&id);
             let body = &block.body;
+            let span = span_of(block, file);
+            if let Some(split) = shapes::split(ty) {
+                let value = Value::map(span, shapes::map(self.ctx, body, file, split.shapes));
+                let props = vec![entry(split.property, head, value)];
+                self.merge_into_bucket(body, file, &id, head, props);
+                continue;
+            }
+            if let Some(kind) = shapes::standalone(ty) {
+                let props = shapes::map(self.ctx, body, file, kind.shapes);
+                let bucket = self.find_bucket(body, file);
+                self.push(id, kind.cfn_type, head, span, props, bucket);
+                continue;
+            }
             match ty {
                 "aws_s3_bucket_acl" => {
                     let mut props = Vec::new();
@@ -177,47 +190,6 @@ impl Builder<'_, '_> {
                         props.push(grants);
                     }
                     self.merge_into_bucket(body, file, &id, head, props);
-                }
-                "aws_s3_bucket_public_access_block" => {
-                    let mut flags = Vec::new();
-                    for (tf, cfn) in PAB_FLAGS {
-                        self.attr(&mut flags, body, file, tf, cfn);
-                    }
-                    let span = span_of(block, file);
-                    let props = vec![entry(
-                        "PublicAccessBlockConfiguration",
-                        head,
-                        Value::map(span, flags),
-                    )];
-                    self.merge_into_bucket(body, file, &id, head, props);
-                }
-                "aws_s3_bucket_ownership_controls" => {
-                    let rules: Vec<Value> = body
-                        .get_blocks("rule")
-                        .map(|rule| {
-                            let mut r = Vec::new();
-                            self.attr(
-                                &mut r,
-                                &rule.body,
-                                file,
-                                "object_ownership",
-                                "ObjectOwnership",
-                            );
-                            Value::map(span_of(rule, file), r)
-                        })
-                        .collect();
-                    let span = span_of(block, file);
-                    let oc = Value::map(
-                        span,
-                        vec![entry("Rules", span, Value::new(span, Kind::Seq(rules)))],
-                    );
-                    self.merge_into_bucket(
-                        body,
-                        file,
-                        &id,
-                        head,
-                        vec![entry("OwnershipControls", head, oc)],
-                    );
                 }
                 "aws_s3_bucket_policy" => {
                     let bucket = self.bucket_ref(body, file, &id, head);
@@ -261,12 +233,18 @@ impl Builder<'_, '_> {
                         e.push(self.policy(p, file, &id, ty));
                         policies.push(Value::map(span_of(b, file), e));
                     }
-                    let span = span_of(block, file);
-                    let props = vec![entry(
+                    let mut props = vec![entry(
                         "Policies",
                         span,
                         Value::new(span, Kind::Seq(policies)),
                     )];
+                    self.attr(
+                        &mut props,
+                        body,
+                        file,
+                        "managed_policy_arns",
+                        "ManagedPolicyArns",
+                    );
                     self.push(id, "AWS::IAM::Role", head, span, props, None);
                 }
                 _ => {}
@@ -362,6 +340,32 @@ impl Builder<'_, '_> {
             let span = span_of(block, file);
             props.push(entry(GRANTS, span, Value::new(span, Kind::Seq(grants))));
         }
+        for (block_name, property, inner) in shapes::INLINE {
+            match block_name {
+                Some(name) => {
+                    if let Some(b) = body.get_blocks(name).next() {
+                        let value = Value::map(
+                            span_of(b, file),
+                            shapes::map(self.ctx, &b.body, file, inner),
+                        );
+                        props.push(entry(property, span_of(&b.ident, file), value));
+                    }
+                }
+                None => {
+                    let entries = shapes::map(self.ctx, body, file, inner);
+                    if let Some(first) = entries.first().map(|e| e.key_span) {
+                        props.push(entry(property, first, Value::map(first, entries)));
+                    }
+                }
+            }
+        }
+        self.attr(
+            &mut props,
+            body,
+            file,
+            "object_lock_enabled",
+            "ObjectLockEnabled",
+        );
         let index = self.push(
             id.clone(),
             "AWS::S3::Bucket",
@@ -391,13 +395,10 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// The bucket that a split resource's `bucket` argument names. When it is
-    /// not declared in this module, a stand-in bucket carries the settings.
-    fn bucket_ref(&mut self, body: &Body, file: FileId, id: &str, head: Span) -> usize {
-        let value = body
-            .get_attribute("bucket")
-            .map(|a| (self.ctx.eval(&a.value, file), span_of(&a.value, file)));
-        let found = value.as_ref().and_then(|(v, _)| match &v.kind {
+    /// The bucket declared in this module that `bucket = ...` names.
+    fn find_bucket(&self, body: &Body, file: FileId) -> Option<usize> {
+        let value = self.ctx.eval(&body.get_attribute("bucket")?.value, file);
+        match &value.kind {
             Kind::Ref(Ref { target, .. }) => self.buckets_by_id.get(target).copied(),
             Kind::Str(name) => self
                 .buckets_by_name
@@ -405,13 +406,18 @@ impl Builder<'_, '_> {
                 .or_else(|| self.buckets_by_id.get(&format!("aws_s3_bucket.{name}")))
                 .copied(),
             _ => None,
-        });
-        if let Some(i) = found {
+        }
+    }
+
+    /// The bucket that a split resource's `bucket` argument names. When it is
+    /// not declared in this module, a stand-in bucket carries the settings.
+    fn bucket_ref(&mut self, body: &Body, file: FileId, id: &str, head: Span) -> usize {
+        if let Some(i) = self.find_bucket(body, file) {
             return i;
         }
-        let key = value
-            .as_ref()
-            .map(|(_, s)| self.ctx.text(*s).to_string())
+        let key = body
+            .get_attribute("bucket")
+            .map(|a| self.ctx.text(span_of(&a.value, file)).to_string())
             .unwrap_or_else(|| id.to_string());
         if let Some(&i) = self.external.get(&key) {
             return i;
@@ -443,13 +449,6 @@ impl Builder<'_, '_> {
 /// A bucketlint extension of the bucket's properties: explicit ACL grants,
 /// which Terraform can express and CloudFormation cannot.
 pub const GRANTS: &str = "AccessControlGrants";
-
-const PAB_FLAGS: [(&str, &str); 4] = [
-    ("block_public_acls", "BlockPublicAcls"),
-    ("ignore_public_acls", "IgnorePublicAcls"),
-    ("block_public_policy", "BlockPublicPolicy"),
-    ("restrict_public_buckets", "RestrictPublicBuckets"),
-];
 
 fn acl_policy_grants(ctx: &Ctx, body: &Body, file: FileId) -> Option<Entry> {
     let acp = body.get_blocks("access_control_policy").next()?;
