@@ -603,4 +603,77 @@ resource "aws_s3_bucket_policy" "d" {
             "data.aws_iam_policy_document.d"
         );
     }
+
+    #[test]
+    fn v3_blocks_and_split_resources_become_cloudformation_properties() {
+        let m = model(
+            r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "x"
+  versioning {
+    enabled = false
+  }
+  cors_rule {
+    allowed_origins = ["*"]
+    allowed_methods = ["GET"]
+  }
+  lifecycle_rule {
+    enabled                                = true
+    abort_incomplete_multipart_upload_days = 7
+  }
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "b" {
+  bucket = aws_s3_bucket.b.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+    bucket_key_enabled = true
+  }
+}
+resource "aws_s3_bucket_lifecycle_configuration" "b" {
+  bucket = aws_s3_bucket.b.id
+  dynamic "rule" {
+    for_each = var.rules
+    content {
+      status = "Enabled"
+    }
+  }
+}
+"#,
+        );
+        let p = &m.resources[0].properties;
+        assert_eq!(
+            p.path(&["VersioningConfiguration", "Status"])
+                .unwrap()
+                .as_str(),
+            Some("Suspended")
+        );
+        let cors = p.path(&["CorsConfiguration", "CorsRules"]).unwrap().items();
+        assert_eq!(
+            cors[0].get("AllowedOrigins").unwrap().items()[0].as_str(),
+            Some("*")
+        );
+        let sse = p
+            .path(&["BucketEncryption", "ServerSideEncryptionConfiguration"])
+            .unwrap()
+            .items();
+        assert_eq!(
+            sse[0]
+                .path(&["ServerSideEncryptionByDefault", "SSEAlgorithm"])
+                .unwrap()
+                .as_str(),
+            Some("aws:kms")
+        );
+        assert_eq!(
+            sse[0].get("BucketKeyEnabled").unwrap().as_bool(),
+            Some(true)
+        );
+        // The split resource comes later and wins; its rules are dynamic.
+        let rules = p
+            .path(&["LifecycleConfiguration", "Rules"])
+            .unwrap()
+            .items();
+        assert!(matches!(rules[0].kind, Kind::Unknown(_)));
+    }
 }
