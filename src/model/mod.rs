@@ -21,6 +21,15 @@ pub enum Format {
     Terraform,
 }
 
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::CloudFormation => "cloudformation",
+            Format::Terraform => "terraform",
+        }
+    }
+}
+
 /// A block of source that declares something: a CloudFormation resource or
 /// a Terraform resource or data source. Findings name the block that holds
 /// their text, so suppressions stay precise.

@@ -61,7 +61,7 @@ pub fn rules(rules: &[&'static Rule]) -> Value {
             "summary": r.summary,
             "fix": r.fix,
             "default": r.default_enabled,
-            "formats": r.formats(),
+            "formats": r.formats.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
             "fixable": r.fixable,
             "help_url": r.help_url(),
             "equivalents": r.equivalents,

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "Use the `private` canned ACL (or none) and grant access to named accounts in a bucket policy.",
     docs: include_str!("../../rules/acl-authenticated-read.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20", "CKV2_AWS_43"],

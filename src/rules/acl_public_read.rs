@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "Use the `private` canned ACL (or none) and grant access through a bucket policy to named principals.",
     docs: include_str!("../../rules/acl-public-read.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20"],

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: "Use the `private` canned ACL (or none); writers should be named principals in a bucket policy.",
     docs: include_str!("../../rules/acl-public-write.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_57"],

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: "Limit Resource to the ARNs of the buckets (and objects) the identity manages.",
     docs: include_str!("../../rules/iam-s3-all-buckets.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_355", "CKV_AWS_109", "CKV_AWS_289"],

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "List the S3 actions the identity needs instead of `*` or `s3:*`.",
     docs: include_str!("../../rules/iam-s3-wildcard-action.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63"],

@@ -17,7 +17,7 @@ mod public_access_block_missing;
 
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::model::{Format, Model};
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -39,6 +39,9 @@ impl Severity {
         }
     }
 }
+
+/// Both CloudFormation and Terraform.
+pub const BOTH: &[Format] = &[Format::CloudFormation, Format::Terraform];
 
 /// Check ids of other tools that test the same thing.
 #[derive(Debug, Default, Serialize)]
@@ -63,6 +66,8 @@ pub struct Rule {
     /// The rule's page, `rules/<name>.md`.
     pub docs: &'static str,
     pub default_enabled: bool,
+    /// The inputs that can express what the rule checks.
+    pub formats: &'static [Format],
     pub fixable: bool,
     pub equivalents: Equivalents,
     pub check: fn(&Model, &mut Sink),
@@ -75,10 +80,6 @@ impl std::fmt::Debug for Rule {
 }
 
 impl Rule {
-    pub fn formats(&self) -> &'static [&'static str] {
-        &["cloudformation-yaml", "cloudformation-json", "terraform"]
-    }
-
     pub fn help_url(&self) -> String {
         format!(
             "https://github.com/bucketlint/bucketlint/blob/main/rules/{}.md",
@@ -260,6 +261,9 @@ mod tests {
                 "title of rules/{}.md",
                 r.name
             );
+            let status = if r.default_enabled { "On by default." } else { "Opt-in" };
+            let line = format!("Severity: {}. {status}", r.severity.as_str());
+            assert!(r.docs.contains(&line), "rules/{}.md does not say `{line}`", r.name);
             assert!(
                 r.docs.contains(r.summary),
                 "rules/{}.md does not state the summary",
@@ -270,6 +274,26 @@ mod tests {
                 "rules/{}.md needs both examples",
                 r.name
             );
+        }
+    }
+
+    /// The README's rule table is kept in step with the registry.
+    #[test]
+    fn the_readme_lists_every_rule() {
+        let readme = include_str!("../../README.md");
+        for r in RULES {
+            let formats = |f: Format| if r.formats.contains(&f) { "yes" } else { "no" };
+            let row = format!(
+                "| {} | [{}](rules/{}.md) | {} | {} | {} | {} |",
+                r.code,
+                r.name,
+                r.name,
+                r.severity.as_str(),
+                if r.default_enabled { "on" } else { "opt-in" },
+                formats(Format::CloudFormation),
+                formats(Format::Terraform),
+            );
+            assert!(readme.contains(&row), "README.md lacks the row\n{row}");
         }
     }
 

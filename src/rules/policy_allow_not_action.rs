@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     fix: "Replace NotAction with an Action list of what the principal needs.",
     docs: include_str!("../../rules/policy-allow-not-action.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &[],

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     fix: "Use Principal with the principals that need access; keep NotPrincipal for Deny statements.",
     docs: include_str!("../../rules/policy-allow-not-principal.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &[],

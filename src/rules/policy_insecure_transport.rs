@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "Add a statement: Effect Deny, Principal \"*\", Action \"s3:*\", Resource the bucket ARN and ARN/*, Condition Bool aws:SecureTransport \"false\".",
     docs: include_str!("../../rules/policy-insecure-transport.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_379"],

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "Name the principals that need access, or pin the wildcard principal with a condition on fixed values (aws:SourceVpce, aws:PrincipalOrgID, aws:SourceIp, ...).",
     docs: include_str!("../../rules/policy-public-principal.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_70", "CKV_AWS_283"],

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: "List the actions the principal needs, e.g. `s3:GetObject` and `s3:PutObject`, instead of a wildcard.",
     docs: include_str!("../../rules/policy-wildcard-action.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &[],

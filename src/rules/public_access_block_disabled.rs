@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "Set BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets to true.",
     docs: include_str!("../../rules/public-access-block-disabled.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &[

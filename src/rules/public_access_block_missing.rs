@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     fix: "Declare all four Block Public Access settings as true on the bucket.",
     docs: include_str!("../../rules/public-access-block-missing.md"),
     default_enabled: true,
+    formats: super::BOTH,
     fixable: false,
     equivalents: Equivalents {
         checkov: &[
