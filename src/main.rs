@@ -71,6 +71,7 @@ enum Format {
 enum ListFormat {
     Text,
     Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -202,6 +203,7 @@ fn list_rules(format: ListFormat) -> io::Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &report::json::rules(RULES))?;
             writeln!(out)?;
         }
+        ListFormat::Markdown => write!(out, "{}", report::markdown::rules_table(RULES))?,
         ListFormat::Text => {
             for r in RULES {
                 let default = if r.default_enabled { "" } else { " (opt-in)" };

@@ -151,3 +151,70 @@ pub struct AclGrant {
     /// What grants it: "canned ACL `public-read`", "grant of `READ`".
     pub text: String,
 }
+
+impl super::Model {
+    /// Buckets that receive server access logs: named as a logging
+    /// destination by another bucket, carrying the log-delivery ACL, or
+    /// letting the logging service write through their policy.
+    pub fn log_targets(&self) -> std::collections::HashSet<usize> {
+        use crate::tree::{Kind, Ref};
+        let mut by_name = std::collections::HashMap::new();
+        let mut by_id = std::collections::HashMap::new();
+        for (i, b) in self.buckets() {
+            by_id.insert(b.id.as_str(), i);
+            if let Some(n) = b.properties.get("BucketName").and_then(Value::as_str) {
+                by_name.insert(n, i);
+            }
+        }
+        let mut out = std::collections::HashSet::new();
+        for (i, b) in self.buckets() {
+            if let Some(dest) = b
+                .properties
+                .path(&["LoggingConfiguration", "DestinationBucketName"])
+            {
+                let target = match &dest.kind {
+                    Kind::Ref(Ref { target, .. }) => by_id.get(target.as_str()).copied(),
+                    Kind::Str(name) => by_name.get(name.as_str()).copied(),
+                    _ => None,
+                };
+                out.extend(target);
+            }
+            let acl = b
+                .properties
+                .get("AccessControl")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if acl.eq_ignore_ascii_case("LogDeliveryWrite") || acl == "log-delivery-write" {
+                out.insert(i);
+            }
+        }
+        for p in self.bucket_policies() {
+            let Some(doc) = p.properties.get("PolicyDocument") else {
+                continue;
+            };
+            let logging = crate::policy::statements(doc).iter().any(|s| {
+                s.is_allow()
+                    && s.principal
+                        .and_then(|pr| pr.get("Service"))
+                        .is_some_and(|svc| {
+                            svc.items()
+                                .iter()
+                                .any(|v| v.as_str() == Some("logging.s3.amazonaws.com"))
+                        })
+            });
+            if logging {
+                out.extend(p.bucket);
+            }
+        }
+        out
+    }
+}
+
+/// The default encryption rules of a bucket, each with its algorithm.
+pub fn encryption_rules(bucket: &Resource) -> Vec<&Value> {
+    bucket
+        .properties
+        .path(&["BucketEncryption", "ServerSideEncryptionConfiguration"])
+        .map(Value::items)
+        .unwrap_or_default()
+}

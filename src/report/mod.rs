@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod markdown;
 
 use crate::check::Report;
 use crate::rules::Severity;

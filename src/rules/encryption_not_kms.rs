@@ -1,0 +1,53 @@
+//! BL402: default encryption does not use a KMS key.
+
+use super::{Equivalents, Rule, Severity, Sink};
+use crate::model::Model;
+use crate::model::s3::encryption_rules;
+
+pub static RULE: Rule = Rule {
+    code: "BL402",
+    name: "encryption-not-kms",
+    severity: Severity::Medium,
+    summary: "Bucket's default encryption does not use a KMS key.",
+    fix: "Use SSEAlgorithm aws:kms (or aws:kms:dsse) with a customer managed key in KMSMasterKeyID.",
+    docs: include_str!("../../rules/encryption-not-kms.md"),
+    default_enabled: false,
+    formats: super::BOTH,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_145"],
+        trivy: &["AVD-AWS-0132", "AWS-0132", "aws-s3-encryption-customer-key"],
+        kics: &[],
+        cfn_nag: &[],
+        guard: &["S3_DEFAULT_ENCRYPTION_KMS"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    // Log delivery has historically required SSE-S3 on the target bucket.
+    let log_targets = model.log_targets();
+    for (i, bucket) in model.buckets() {
+        if log_targets.contains(&i) {
+            continue;
+        }
+        for rule in encryption_rules(bucket) {
+            let Some(algorithm) = rule.path(&["ServerSideEncryptionByDefault", "SSEAlgorithm"])
+            else {
+                continue;
+            };
+            for alt in algorithm.alternatives() {
+                let Some(a) = alt.as_str() else { continue };
+                if a.eq_ignore_ascii_case("aws:kms") || a.eq_ignore_ascii_case("aws:kms:dsse") {
+                    continue;
+                }
+                sink.report(
+                    alt.span,
+                    format!("{a}: keys managed by S3"),
+                    format!("Bucket `{}` encrypts with {a}, so access to the data cannot be controlled or audited through a KMS key policy.", bucket.id),
+                    Some(i),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! BL501: a bucket keeps no object versions.
+
+use super::{Equivalents, Rule, Severity, Sink};
+use crate::model::Model;
+use crate::model::s3::certainly_true;
+
+pub static RULE: Rule = Rule {
+    code: "BL501",
+    name: "versioning-disabled",
+    severity: Severity::Medium,
+    summary: "Bucket does not keep object versions.",
+    fix: "Set VersioningConfiguration Status to Enabled (Terraform: aws_s3_bucket_versioning with status = \"Enabled\").",
+    docs: include_str!("../../rules/versioning-disabled.md"),
+    default_enabled: true,
+    formats: super::BOTH,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_21"],
+        trivy: &["AVD-AWS-0090", "AWS-0090", "aws-s3-enable-versioning"],
+        kics: &[
+            "a227ec01-f97a-4084-91a4-47b350c1db54",
+            "568a4d22-3517-44a6-a7ad-6a7eed88722c",
+        ],
+        cfn_nag: &[],
+        guard: &["S3_BUCKET_VERSIONING_ENABLED"],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for (i, bucket) in model.buckets() {
+        // Object lock requires, and turns on, versioning.
+        if certainly_true(bucket.properties.get("ObjectLockEnabled")) {
+            continue;
+        }
+        match bucket.properties.path(&["VersioningConfiguration", "Status"]) {
+            Some(status) => {
+                for alt in status.alternatives() {
+                    if let Some(s) = alt.as_str().filter(|s| *s != "Enabled") {
+                        sink.report(
+                            alt.span,
+                            format!("versioning {s}"),
+                            format!("Bucket `{}` has versioning {s}: overwritten and deleted objects cannot be recovered.", bucket.id),
+                            Some(i),
+                        );
+                    }
+                }
+            }
+            None if bucket.declared => sink.report(
+                bucket.head,
+                "no versioning",
+                format!("Bucket `{}` does not enable versioning: overwritten and deleted objects cannot be recovered.", bucket.id),
+                Some(i),
+            ),
+            None => {}
+        }
+    }
+}
