@@ -36,8 +36,7 @@ pub(super) fn entry(key: &str, key_span: Span, value: Value) -> Entry {
     }
 }
 
-/// `access_control_policy { grant { grantee { type uri id } permission } }`.
-
+/// What evaluation reads and where it records what it found.
 pub(super) struct Ctx<'a> {
     pub(super) index: &'a Index<'a>,
     pub(super) texts: HashMap<FileId, &'a str>,

@@ -450,6 +450,7 @@ impl Builder<'_, '_> {
 /// which Terraform can express and CloudFormation cannot.
 pub const GRANTS: &str = "AccessControlGrants";
 
+/// `access_control_policy { grant { grantee { type uri id } permission } }`.
 fn acl_policy_grants(ctx: &Ctx, body: &Body, file: FileId) -> Option<Entry> {
     let acp = body.get_blocks("access_control_policy").next()?;
     let grants: Vec<Value> = acp
