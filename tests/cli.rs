@@ -401,6 +401,15 @@ fn exposure_neutralised_by_the_bucket_settings_is_low_severity_with_the_reason()
         "{}",
         acl[2].2
     );
+    let account = severities("fixtures/acl-public-read/fail-account-tf", "BL101");
+    assert_eq!(account[0].1, "low");
+    assert!(
+        account[0]
+            .2
+            .contains("IgnorePublicAcls is on at account level"),
+        "{}",
+        account[0].2
+    );
     let policy = severities("fixtures/policy-public-principal/fail.yaml", "BL201");
     let last = policy.last().unwrap();
     assert_eq!((last.0, last.1.as_str()), (62, "low"));

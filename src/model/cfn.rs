@@ -74,7 +74,8 @@ pub fn build(doc: &Value) -> Model {
     model
 }
 
-/// Points each bucket policy at its bucket: by `Ref`, or by literal name.
+/// Points each bucket policy and access point at its bucket: by `Ref`, or
+/// by literal name.
 fn link_buckets(model: &mut Model) {
     let mut by_id = HashMap::new();
     let mut by_name = HashMap::new();
@@ -85,7 +86,7 @@ fn link_buckets(model: &mut Model) {
         }
     }
     for r in &mut model.resources {
-        if r.cfn_type != "AWS::S3::BucketPolicy" {
+        if r.cfn_type != "AWS::S3::BucketPolicy" && r.cfn_type != "AWS::S3::AccessPoint" {
             continue;
         }
         r.bucket = r.properties.get("Bucket").and_then(|b| match &b.kind {

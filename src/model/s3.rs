@@ -1,6 +1,6 @@
 //! Views of S3 bucket settings that several rules share.
 
-use super::Resource;
+use super::{Model, Resource};
 use crate::source::Span;
 use crate::tree::Value;
 
@@ -25,39 +25,51 @@ impl Resource {
         self.properties.get("PublicAccessBlockConfiguration")
     }
 
+    /// The Block Public Access flag `flag` is on for this bucket, at bucket
+    /// level or at the account level declared in `model`; says which.
+    fn blocked(&self, model: &Model, flag: &str) -> Option<&'static str> {
+        if certainly_true(self.public_access_block().and_then(|p| p.get(flag))) {
+            return Some("");
+        }
+        let account = model.account_public_access_block()?;
+        certainly_true(account.get(flag)).then_some(" at account level")
+    }
+
     /// Why a public bucket policy on this bucket has no effect, if it does not.
-    pub fn policy_neutraliser(&self) -> Option<&'static str> {
-        let pab = self.public_access_block();
-        if certainly_true(pab.and_then(|p| p.get("RestrictPublicBuckets"))) {
-            return Some(
-                "RestrictPublicBuckets is on, so only AWS services and the bucket owner's account can use it",
-            );
+    pub fn policy_neutraliser(&self, model: &Model) -> Option<String> {
+        if let Some(level) = self.blocked(model, "RestrictPublicBuckets") {
+            return Some(format!(
+                "RestrictPublicBuckets is on{level}, so only AWS services and the bucket owner's account can use it"
+            ));
         }
-        if certainly_true(pab.and_then(|p| p.get("BlockPublicPolicy"))) {
-            return Some("BlockPublicPolicy is on, so S3 refuses to apply the policy");
-        }
-        None
+        let level = self.blocked(model, "BlockPublicPolicy")?;
+        Some(format!(
+            "BlockPublicPolicy is on{level}, so S3 refuses to apply the policy"
+        ))
     }
 
     /// Why public ACLs on this bucket have no effect, if they do not.
-    pub fn acl_neutraliser(&self) -> Option<&'static str> {
-        let pab = self.public_access_block();
-        if certainly_true(pab.and_then(|p| p.get("IgnorePublicAcls"))) {
-            return Some("IgnorePublicAcls is on, so S3 ignores it");
+    pub fn acl_neutraliser(&self, model: &Model) -> Option<String> {
+        if let Some(level) = self.blocked(model, "IgnorePublicAcls") {
+            return Some(format!("IgnorePublicAcls is on{level}, so S3 ignores it"));
         }
-        if certainly_true(pab.and_then(|p| p.get("BlockPublicAcls"))) {
-            return Some("BlockPublicAcls is on, so S3 refuses to apply it");
+        if let Some(level) = self.blocked(model, "BlockPublicAcls") {
+            return Some(format!(
+                "BlockPublicAcls is on{level}, so S3 refuses to apply it"
+            ));
         }
-        let enforced = self
-            .properties
+        (self.object_ownership().and_then(Value::as_str) == Some("BucketOwnerEnforced"))
+            .then(|| "ObjectOwnership is BucketOwnerEnforced, so ACLs are disabled".to_string())
+    }
+
+    /// The object ownership setting, if declared.
+    pub fn object_ownership(&self) -> Option<&Value> {
+        self.properties
             .path(&["OwnershipControls", "Rules"])
             .map(Value::items)
             .unwrap_or_default()
-            .iter()
-            .any(|r| {
-                r.get("ObjectOwnership").and_then(Value::as_str) == Some("BucketOwnerEnforced")
-            });
-        enforced.then_some("ObjectOwnership is BucketOwnerEnforced, so ACLs are disabled")
+            .into_iter()
+            .find_map(|r| r.get("ObjectOwnership"))
     }
 
     /// Every public ACL grant on the bucket: canned ACLs and explicit grants.
@@ -101,7 +113,8 @@ impl Resource {
             for p in g.get("Permission").map(Value::items).unwrap_or_default() {
                 let access = match p.as_str().unwrap_or("") {
                     "READ" => Access::Read,
-                    "WRITE" | "FULL_CONTROL" => Access::Write,
+                    "WRITE" => Access::Write,
+                    "FULL_CONTROL" => Access::FullControl,
                     "READ_ACP" => Access::ReadAcp,
                     "WRITE_ACP" => Access::WriteAcp,
                     _ => continue,
@@ -137,10 +150,10 @@ impl Audience {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
     Read,
-    /// Write, or full control.
     Write,
     ReadAcp,
     WriteAcp,
+    FullControl,
 }
 
 #[derive(Clone, Debug)]
@@ -152,7 +165,15 @@ pub struct AclGrant {
     pub text: String,
 }
 
-impl super::Model {
+impl Model {
+    /// The account-level Block Public Access settings declared in this unit
+    /// (Terraform `aws_s3_account_public_access_block`).
+    pub fn account_public_access_block(&self) -> Option<&Value> {
+        self.of_type("AWS::S3::AccountPublicAccessBlock")
+            .map(|(_, r)| &r.properties)
+            .next()
+    }
+
     /// Buckets that receive server access logs: named as a logging
     /// destination by another bucket, carrying the log-delivery ACL, or
     /// letting the logging service write through their policy.

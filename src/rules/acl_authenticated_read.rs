@@ -2,7 +2,7 @@
 
 use super::{Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
-use crate::model::s3::Audience;
+use crate::model::s3::{Access, Audience};
 
 pub static RULE: Rule = Rule {
     code: "BL103",
@@ -30,5 +30,6 @@ pub static RULE: Rule = Rule {
 fn check(model: &Model, sink: &mut Sink) {
     super::acl_public_write::report_acl(model, sink, |g| {
         g.audience == Audience::AuthenticatedUsers
+            && matches!(g.access, Access::Read | Access::Write)
     });
 }

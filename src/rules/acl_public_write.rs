@@ -45,13 +45,14 @@ fn check(model: &Model, sink: &mut Sink) {
 /// reason when the bucket's settings make public ACLs ineffective.
 pub(super) fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGrant) -> bool) {
     for (i, bucket) in model.buckets() {
-        let neutralised = bucket.acl_neutraliser();
+        let neutralised = bucket.acl_neutraliser(model);
         for grant in bucket.public_acl_grants().into_iter().filter(|g| select(g)) {
             let what = match grant.access {
                 Access::Read => "read",
                 Access::Write => "write",
                 Access::ReadAcp => "read the ACL of",
                 Access::WriteAcp => "change the ACL of",
+                Access::FullControl => "take full control of",
             };
             let message = format!(
                 "The ACL of bucket `{}` lets {} {what} it ({}).",
@@ -60,7 +61,7 @@ pub(super) fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGra
                 grant.text
             );
             let label = format!("{} can {what}", grant.audience.describe());
-            match neutralised {
+            match &neutralised {
                 Some(reason) => sink.report_at(
                     super::Severity::Low,
                     grant.span,

@@ -2,14 +2,20 @@
 //! `rules`, `explain`, JSON and docs), its check over the model, and the
 //! wording of its messages. Its user documentation is `rules/<name>.md`.
 
+mod access_point_public;
+mod account_public_access_block_disabled;
 mod acl_authenticated_read;
+mod acl_public_acp;
 mod acl_public_read;
 mod acl_public_write;
 mod bucket_key_disabled;
+mod cors_wildcard_origin;
+mod dns_compliant_name;
 mod encryption_missing;
 mod encryption_not_kms;
 mod iam_s3_all_buckets;
 mod iam_s3_wildcard_action;
+mod object_ownership_acls_enabled;
 mod policy_allow_not_action;
 mod policy_allow_not_principal;
 mod policy_insecure_transport;
@@ -18,6 +24,7 @@ mod policy_wildcard_action;
 mod public_access_block_disabled;
 mod public_access_block_missing;
 mod versioning_disabled;
+mod website_hosting;
 
 use serde::Serialize;
 
@@ -99,6 +106,13 @@ pub static RULES: &[&Rule] = &[
     &acl_authenticated_read::RULE,
     &public_access_block_disabled::RULE,
     &public_access_block_missing::RULE,
+    &acl_public_acp::RULE,
+    &account_public_access_block_disabled::RULE,
+    &access_point_public::RULE,
+    &object_ownership_acls_enabled::RULE,
+    &website_hosting::RULE,
+    &cors_wildcard_origin::RULE,
+    &dns_compliant_name::RULE,
     &policy_public_principal::RULE,
     &policy_wildcard_action::RULE,
     &policy_allow_not_action::RULE,

@@ -53,7 +53,7 @@ fn check(model: &Model, sink: &mut Sink) {
             }
         );
         let bucket = policy.bucket.and_then(|b| model.resources.get(b));
-        match bucket.and_then(|b| b.policy_neutraliser()) {
+        match bucket.and_then(|b| b.policy_neutraliser(model)) {
             Some(reason) => sink.report_at(
                 Severity::Low,
                 star,

@@ -2,7 +2,7 @@
 
 use super::{Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
-use crate::model::s3::PAB_FLAGS;
+use crate::model::s3::{PAB_FLAGS, certainly_true};
 
 pub static RULE: Rule = Rule {
     code: "BL104",
@@ -49,6 +49,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
+    let account = model.account_public_access_block();
+    // A setting that is on at account level wins over the bucket's.
+    let covered = |flag: &str| certainly_true(account.and_then(|a| a.get(flag)));
     for (i, bucket) in model.buckets() {
         let Some(entry) = bucket.properties.entry("PublicAccessBlockConfiguration") else {
             continue;
@@ -60,16 +63,28 @@ fn check(model: &Model, sink: &mut Sink) {
             let mut unset = Vec::new();
             for flag in PAB_FLAGS {
                 match block.get(flag) {
-                    None => unset.push(flag),
+                    None if !covered(flag) => unset.push(flag),
+                    None => {}
                     Some(v) => {
-                        for alt in v.alternatives() {
-                            if alt.as_bool() == Some(false) {
-                                sink.report(
+                        for alt in v
+                            .alternatives()
+                            .into_iter()
+                            .filter(|a| a.as_bool() == Some(false))
+                        {
+                            let message = format!(
+                                "Bucket `{}` turns off {flag} in its Block Public Access configuration.",
+                                bucket.id
+                            );
+                            if covered(flag) {
+                                sink.report_at(
+                                    Severity::Low,
                                     alt.span,
                                     format!("{flag} is false"),
-                                    format!("Bucket `{}` turns off {flag} in its Block Public Access configuration.", bucket.id),
+                                    format!("{message} It has no effect today: the account-level setting is on."),
                                     Some(i),
                                 );
+                            } else {
+                                sink.report(alt.span, format!("{flag} is false"), message, Some(i));
                             }
                         }
                     }

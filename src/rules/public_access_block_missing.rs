@@ -2,6 +2,7 @@
 
 use super::{Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
+use crate::model::s3::{PAB_FLAGS, certainly_true};
 
 pub static RULE: Rule = Rule {
     code: "BL105",
@@ -39,6 +40,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
+    // An account-level block with every setting on protects every bucket.
+    let account = model.account_public_access_block();
+    if account.is_some_and(|a| PAB_FLAGS.iter().all(|f| certainly_true(a.get(f)))) {
+        return;
+    }
     for (i, bucket) in model.buckets().filter(|(_, b)| b.declared) {
         match bucket.properties.entry("PublicAccessBlockConfiguration") {
             None => sink.report(
