@@ -1,9 +1,9 @@
 //! BL302: an identity policy allows deleting or re-permissioning every
 //! bucket.
 
-use super::{Equivalents, Rule, Severity, Sink, identity_statements};
+use super::{AllBuckets, Equivalents, Rule, Severity, Sink, all_buckets_tier, identity_statements};
 use crate::model::Model;
-use crate::policy::{self, Level};
+use crate::policy::Level;
 
 pub static RULE: Rule = Rule {
     code: "BL302",
@@ -30,18 +30,11 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for st in identity_statements(model) {
-        if !st.is_allow() {
-            continue;
-        }
-        let Some(all) = st.resource.and_then(policy::all_buckets) else {
+        let Some((AllBuckets::DeleteOrPermissions, all, actions)) = all_buckets_tier(&st) else {
             continue;
         };
-        let (actions, _) = st.s3_actions();
         let dangerous =
             actions.filter(|a| a.is_delete() || a.level == Level::PermissionsManagement);
-        if dangerous.is_empty() {
-            continue;
-        }
         sink.report(
             all,
             "every bucket",

@@ -13,12 +13,20 @@ mod cors_wildcard_origin;
 mod dns_compliant_name;
 mod encryption_missing;
 mod encryption_not_kms;
+mod iam_allow_not_action;
 mod iam_s3_all_buckets;
+mod iam_s3_full_access_managed;
+mod iam_s3_read_all_buckets;
 mod iam_s3_wildcard_action;
+mod iam_s3_write_all_buckets;
+mod mfa_delete_disabled;
 mod object_ownership_acls_enabled;
 mod policy_allow_not_action;
 mod policy_allow_not_principal;
+mod policy_cross_account;
+mod policy_deny_lockout;
 mod policy_insecure_transport;
+mod policy_missing;
 mod policy_public_principal;
 mod policy_wildcard_action;
 mod public_access_block_disabled;
@@ -118,12 +126,20 @@ pub static RULES: &[&Rule] = &[
     &policy_allow_not_action::RULE,
     &policy_allow_not_principal::RULE,
     &policy_insecure_transport::RULE,
+    &policy_cross_account::RULE,
+    &policy_deny_lockout::RULE,
+    &policy_missing::RULE,
     &iam_s3_wildcard_action::RULE,
     &iam_s3_all_buckets::RULE,
+    &iam_s3_read_all_buckets::RULE,
+    &iam_s3_write_all_buckets::RULE,
+    &iam_allow_not_action::RULE,
+    &iam_s3_full_access_managed::RULE,
     &encryption_missing::RULE,
     &encryption_not_kms::RULE,
     &bucket_key_disabled::RULE,
     &versioning_disabled::RULE,
+    &mfa_delete_disabled::RULE,
 ];
 
 /// A rule by code or name, case-insensitively.
@@ -229,6 +245,41 @@ pub(crate) fn identity_statements(model: &Model) -> Vec<crate::policy::Statement
         .into_iter()
         .flat_map(|p| crate::policy::statements(p.document))
         .collect()
+}
+
+/// What an identity-policy statement allows on every bucket, by tier. A
+/// statement is reported once, by the most severe rule that applies:
+/// every S3 action (BL301), deletes and permission changes (BL302),
+/// writes (BL304), object reads (BL303).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AllBuckets {
+    Everything,
+    DeleteOrPermissions,
+    Write,
+    Read,
+}
+
+pub(crate) fn all_buckets_tier(
+    st: &crate::policy::Statement,
+) -> Option<(AllBuckets, crate::source::Span, crate::policy::ActionSet)> {
+    use crate::policy::Level;
+    if !st.is_allow() {
+        return None;
+    }
+    let span = st.resource.and_then(crate::policy::all_buckets)?;
+    let (actions, _) = st.s3_actions();
+    let tier = if actions.is_all() {
+        AllBuckets::Everything
+    } else if actions.any(|a| a.is_delete() || a.level == Level::PermissionsManagement) {
+        AllBuckets::DeleteOrPermissions
+    } else if actions.any(|a| a.level == Level::Write) {
+        AllBuckets::Write
+    } else if actions.any(|a| a.level == Level::Read && a.name.starts_with("s3:GetObject")) {
+        AllBuckets::Read
+    } else {
+        return None;
+    };
+    Some((tier, span, actions))
 }
 
 /// How a bucket is named in messages.

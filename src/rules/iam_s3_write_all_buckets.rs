@@ -1,0 +1,45 @@
+//! BL304: an identity policy can write to every bucket.
+
+use super::{
+    AllBuckets, BOTH, Equivalents, Rule, Severity, Sink, all_buckets_tier, identity_statements,
+};
+use crate::model::Model;
+use crate::policy::Level;
+
+pub static RULE: Rule = Rule {
+    code: "BL304",
+    name: "iam-s3-write-all-buckets",
+    severity: Severity::Medium,
+    summary: "IAM policy allows S3 write actions on every bucket.",
+    fix: "Limit Resource to the ARNs of the buckets and objects the identity writes.",
+    docs: include_str!("../../rules/iam-s3-write-all-buckets.md"),
+    default_enabled: true,
+    formats: BOTH,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_111", "CKV_AWS_290", "CKV_AWS_355", "CKV_AWS_356"],
+        trivy: &["AVD-AWS-0346", "AWS-0346"],
+        kics: &[],
+        cfn_nag: &[],
+        guard: &[],
+    },
+    check,
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for st in identity_statements(model) {
+        let Some((AllBuckets::Write, all, actions)) = all_buckets_tier(&st) else {
+            continue;
+        };
+        let writes = actions.filter(|a| a.level == Level::Write);
+        sink.report(
+            all,
+            "every bucket",
+            format!(
+                "IAM policy allows {} S3 write actions on every bucket of the account.",
+                writes.iter().count()
+            ),
+            None,
+        );
+    }
+}

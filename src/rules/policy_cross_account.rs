@@ -1,0 +1,90 @@
+//! BL206: a bucket policy grants access to another AWS account.
+
+use super::{BOTH, Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
+use crate::model::Model;
+use crate::tree::Value;
+
+pub static RULE: Rule = Rule {
+    code: "BL206",
+    name: "policy-cross-account",
+    severity: Severity::Medium,
+    summary: "Bucket policy grants access to a principal of a fixed AWS account.",
+    fix: "Check that the account is yours or trusted; prefer aws:PrincipalOrgID for accounts of your organisation.",
+    docs: include_str!("../../rules/policy-cross-account.md"),
+    default_enabled: false,
+    formats: BOTH,
+    fixable: false,
+    equivalents: Equivalents {
+        checkov: &[],
+        trivy: &[],
+        kics: &[],
+        cfn_nag: &[],
+        guard: &["S3_BUCKET_POLICY_GRANTEE_CHECK"],
+    },
+    check,
+};
+
+/// The account a principal names literally: a 12-digit id or an ARN with
+/// a literal account field.
+pub fn literal_account(principal: &str) -> Option<&str> {
+    let account = match principal.strip_prefix("arn:") {
+        Some(_) => principal.split(':').nth(4)?,
+        None => principal,
+    };
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+fn check(model: &Model, sink: &mut Sink) {
+    for (policy, st) in bucket_policy_statements(model) {
+        if !st.is_allow() {
+            continue;
+        }
+        let Some(principal) = st.principal else {
+            continue;
+        };
+        for alt in principal.alternatives() {
+            let accounts = alt
+                .get("AWS")
+                .map(Value::items)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| {
+                    let account = literal_account(p.as_str()?)?;
+                    Some((p, format!("account {account}")))
+                });
+            let canonical = alt
+                .get("CanonicalUser")
+                .map(Value::items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p, "a canonical user (an account's S3 owner id)".to_string()));
+            for (p, who) in accounts.chain(canonical) {
+                sink.report(
+                    p.span,
+                    who.clone(),
+                    format!(
+                        "Bucket policy of {} grants access to {who}.",
+                        bucket_name(model, policy.bucket)
+                    ),
+                    policy.bucket,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn literal_accounts() {
+        use super::literal_account;
+        assert_eq!(literal_account("111122223333"), Some("111122223333"));
+        assert_eq!(
+            literal_account("arn:aws:iam::111122223333:role/x"),
+            Some("111122223333")
+        );
+        assert_eq!(literal_account("arn:aws:iam::${AWS::AccountId}:root"), None);
+        assert_eq!(literal_account("*"), None);
+        assert_eq!(literal_account("arn:aws:iam::*:root"), None);
+    }
+}
