@@ -67,6 +67,16 @@ pub fn build(doc: &Value) -> Model {
             properties,
             bucket: None,
             declared: true,
+            attributes: Value::map(
+                entry.value.span,
+                entry
+                    .value
+                    .entries()
+                    .iter()
+                    .filter(|e| !matches!(e.key.as_str(), "Type" | "Properties"))
+                    .cloned()
+                    .collect(),
+            ),
         });
     }
     link_buckets(&mut model);

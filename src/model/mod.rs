@@ -57,6 +57,9 @@ pub struct Resource {
     /// False for a bucket known only through a resource that configures it
     /// (its declaration is elsewhere): rules about what a bucket lacks skip it.
     pub declared: bool,
+    /// CloudFormation resource attributes (`DeletionPolicy`,
+    /// `UpdateReplacePolicy`, `Metadata`, `Condition`), as a map.
+    pub attributes: Value,
 }
 
 #[derive(Debug)]

@@ -2,6 +2,7 @@
 //! `rules`, `explain`, JSON and docs), its check over the model, and the
 //! wording of its messages. Its user documentation is `rules/<name>.md`.
 
+mod access_logging_missing;
 mod access_point_public;
 mod account_public_access_block_disabled;
 mod acl_authenticated_read;
@@ -10,16 +11,24 @@ mod acl_public_read;
 mod acl_public_write;
 mod bucket_key_disabled;
 mod cors_wildcard_origin;
+mod deletion_policy_missing;
 mod dns_compliant_name;
 mod encryption_missing;
 mod encryption_not_kms;
+mod event_notifications_missing;
 mod iam_allow_not_action;
 mod iam_s3_all_buckets;
 mod iam_s3_full_access_managed;
 mod iam_s3_read_all_buckets;
 mod iam_s3_wildcard_action;
 mod iam_s3_write_all_buckets;
+mod lifecycle_abort_mpu_missing;
+mod lifecycle_missing;
+mod logging_target_self;
 mod mfa_delete_disabled;
+mod object_level_logging_missing;
+mod object_lock_disabled;
+mod object_not_encrypted;
 mod object_ownership_acls_enabled;
 mod policy_allow_not_action;
 mod policy_allow_not_principal;
@@ -31,6 +40,8 @@ mod policy_public_principal;
 mod policy_wildcard_action;
 mod public_access_block_disabled;
 mod public_access_block_missing;
+mod replication_missing;
+mod sse_not_enforced_by_policy;
 mod versioning_disabled;
 mod website_hosting;
 
@@ -138,8 +149,19 @@ pub static RULES: &[&Rule] = &[
     &encryption_missing::RULE,
     &encryption_not_kms::RULE,
     &bucket_key_disabled::RULE,
+    &sse_not_enforced_by_policy::RULE,
+    &object_not_encrypted::RULE,
     &versioning_disabled::RULE,
     &mfa_delete_disabled::RULE,
+    &object_lock_disabled::RULE,
+    &lifecycle_missing::RULE,
+    &lifecycle_abort_mpu_missing::RULE,
+    &replication_missing::RULE,
+    &event_notifications_missing::RULE,
+    &deletion_policy_missing::RULE,
+    &access_logging_missing::RULE,
+    &logging_target_self::RULE,
+    &object_level_logging_missing::RULE,
 ];
 
 /// A rule by code or name, case-insensitively.
@@ -280,6 +302,22 @@ pub(crate) fn all_buckets_tier(
         return None;
     };
     Some((tier, span, actions))
+}
+
+/// Reports each declared bucket for which `has` is false, at the bucket:
+/// the shape shared by the rules about a setting a bucket lacks.
+pub(crate) fn report_buckets_without(
+    model: &Model,
+    sink: &mut Sink,
+    label: &str,
+    message: impl Fn(&str) -> String,
+    has: impl Fn(usize, &crate::model::Resource) -> bool,
+) {
+    for (i, bucket) in model.buckets().filter(|(_, b)| b.declared) {
+        if !has(i, bucket) {
+            sink.report(bucket.head, label, message(&bucket.id), Some(i));
+        }
+    }
 }
 
 /// How a bucket is named in messages.

@@ -300,6 +300,7 @@ impl Builder<'_, '_> {
             properties: Value::map(span, props),
             bucket,
             declared: true,
+            attributes: Value::map(span, Vec::new()),
         });
         self.model.resources.len() - 1
     }
@@ -366,6 +367,8 @@ impl Builder<'_, '_> {
             "object_lock_enabled",
             "ObjectLockEnabled",
         );
+        // bucketlint's extension: Terraform deletes every object with the bucket.
+        self.attr(&mut props, body, file, "force_destroy", "ForceDestroy");
         let index = self.push(
             id.clone(),
             "AWS::S3::Bucket",
