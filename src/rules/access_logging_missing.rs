@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
             "4552b71f-0a2a-4bc4-92dd-ed7ec1b4674c",
             "f861041c-8c9f-4156-acfc-5e6e524f5884",
             "ee9e50e8-b2ed-4176-ad42-8fc0cf7593f4",
+            "c3ce69fd-e3df-49c6-be78-1db3f802261c",
         ],
         cfn_nag: &["W35"],
         guard: &["S3_BUCKET_LOGGING_ENABLED"],

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         kics: &[
             "219f4c95-aa50-44e0-97de-cf71f4641170",
             "38c5ee0d-7f22-4260-ab72-5073048df100",
+            "bd0088a5-c133-4b20-b129-ec9968b16ef3",
         ],
         cfn_nag: &["W31"],
         guard: &[

@@ -17,10 +17,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &[],
         trivy: &["AVD-AWS-0171", "AVD-AWS-0172", "AWS-0171", "AWS-0172"],
-        kics: &[
-            "a8fc2180-b3ac-4c93-bd0d-a55b974e4b07",
-            "c3ce69fd-e3df-49c6-be78-1db3f802261c",
-        ],
+        kics: &["a8fc2180-b3ac-4c93-bd0d-a55b974e4b07"],
         cfn_nag: &[],
         guard: &["CLOUDTRAIL_S3_DATAEVENTS_ENABLED"],
     },
