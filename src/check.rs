@@ -15,9 +15,12 @@ use crate::parse::{ParseError, hcl, json, yaml};
 use crate::rules::{self, Rule, Severity};
 use crate::source::{FileId, SourceFile, Span};
 
+#[derive(Default)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub rules: Vec<&'static Rule>,
+    /// CloudFormation parameter values (`--parameters`).
+    pub parameters: cfn::Parameters,
 }
 
 /// A place in a file, ready to show.
@@ -94,23 +97,20 @@ pub fn run(options: &Options) -> Report {
         .units
         .par_iter()
         .map(|unit| {
-            catch_unwind(AssertUnwindSafe(|| check_unit(unit, &options.rules))).unwrap_or_else(
-                |_| {
-                    let path = match unit {
-                        Unit::Template(p) => p.clone(),
-                        Unit::Module { dir, .. } => dir.clone(),
-                    };
-                    Report {
-                        errors: vec![Problem {
-                            path,
-                            location: None,
-                            message: "internal error while checking this file; please report it"
-                                .into(),
-                        }],
-                        ..Report::default()
-                    }
-                },
-            )
+            catch_unwind(AssertUnwindSafe(|| check_unit(unit, options))).unwrap_or_else(|_| {
+                let path = match unit {
+                    Unit::Template(p) => p.clone(),
+                    Unit::Module { dir, .. } => dir.clone(),
+                };
+                Report {
+                    errors: vec![Problem {
+                        path,
+                        location: None,
+                        message: "internal error while checking this file; please report it".into(),
+                    }],
+                    ..Report::default()
+                }
+            })
         })
         .collect();
     for r in results {
@@ -161,9 +161,10 @@ fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
-fn check_unit(unit: &Unit, enabled: &[&'static Rule]) -> Report {
+fn check_unit(unit: &Unit, options: &Options) -> Report {
+    let enabled = &options.rules[..];
     match unit {
-        Unit::Template(path) => check_template(path, enabled),
+        Unit::Template(path) => check_template(path, enabled, &options.parameters),
         Unit::Module {
             dir,
             files,
@@ -187,7 +188,7 @@ fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
 }
 
-fn check_template(path: &Path, enabled: &[&'static Rule]) -> Report {
+fn check_template(path: &Path, enabled: &[&'static Rule], parameters: &cfn::Parameters) -> Report {
     let mut report = Report::default();
     let text = match read_text(path) {
         Ok(t) => t,
@@ -244,7 +245,7 @@ fn check_template(path: &Path, enabled: &[&'static Rule]) -> Report {
         report.errors.push(problem(&files, path, w));
     }
     for doc in templates {
-        let model = cfn::build(doc);
+        let model = cfn::build(doc, parameters);
         report.resources += model.resources.len();
         collect(&mut report, &model, &files, enabled);
     }

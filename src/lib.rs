@@ -8,6 +8,7 @@
 pub mod check;
 pub mod discover;
 pub mod model;
+pub mod params;
 pub mod parse;
 pub mod policy;
 pub mod report;

@@ -53,6 +53,10 @@ struct CheckArgs {
     /// Do not check these rules (code, name or prefix). Repeatable.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     ignore: Vec<String>,
+    /// CloudFormation parameter values: a file (AWS CLI JSON list, JSON
+    /// object, or Key=Value lines) or Key=Value pairs. Repeatable.
+    #[arg(long, value_name = "FILE|KEY=VALUE")]
+    parameters: Vec<String>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -162,7 +166,18 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     } else {
         args.paths.clone()
     };
-    let report = check::run(&Options { paths, rules });
+    let mut parameters = Default::default();
+    for arg in &args.parameters {
+        if let Err(message) = bucketlint::params::read(arg, &mut parameters) {
+            eprintln!("bucketlint: --parameters {message}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let report = check::run(&Options {
+        paths,
+        rules,
+        parameters,
+    });
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match args.format {

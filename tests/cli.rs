@@ -415,3 +415,25 @@ fn exposure_neutralised_by_the_bucket_settings_is_low_severity_with_the_reason()
     assert_eq!((last.0, last.1.as_str()), (62, "low"));
     assert!(last.2.contains("RestrictPublicBuckets is on"), "{}", last.2);
 }
+
+#[test]
+fn parameters_from_the_command_line_decide_conditions() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "Parameters:\n  Env:\n    Type: String\n    Default: public\nConditions:\n  IsPublic: !Equals [!Ref Env, public]\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: !If [IsPublic, PublicRead, Private]\n";
+    fs::write(dir.path().join("t.yaml"), template).unwrap();
+    fs::write(
+        dir.path().join("private.json"),
+        r#"[{"ParameterKey": "Env", "ParameterValue": "private"}]"#,
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--select", "BL101", "t.yaml"];
+        args.extend_from_slice(extra);
+        bucketlint(&args, dir.path()).status.code()
+    };
+    // A default can be overridden at deploy time: every branch counts.
+    assert_eq!(run(&[]), Some(1));
+    assert_eq!(run(&["--parameters", "private.json"]), Some(0));
+    assert_eq!(run(&["--parameters", "Env=public"]), Some(1));
+    assert_eq!(run(&["--parameters", "Env"]), Some(2));
+}

@@ -111,6 +111,7 @@ fn check_folder(dir: &Path) {
     let report = check::run(&Options {
         paths: vec![dir.to_path_buf()],
         rules: vec![rule],
+        ..Default::default()
     });
     assert!(
         report.errors.is_empty(),

@@ -11,6 +11,7 @@ fn render(path: &str, rule: &str) -> String {
     let report = check::run(&Options {
         paths: vec![PathBuf::from(path)],
         rules: vec![rules::find(rule).unwrap()],
+        ..Default::default()
     });
     let mut out = Vec::new();
     human::render(

@@ -480,7 +480,7 @@ mod tests {
             "Resources: {P: {Type: AWS::S3::BucketPolicy, Properties: {PolicyDocument: \
             {Statement: [{Effect: Deny}, {Effect: allow}, !If [c, {Effect: Allow}, !Ref AWS::NoValue], {Sid: x}]}}}}",
         );
-        let m = crate::model::cfn::build(&t);
+        let m = crate::model::cfn::build(&t, &Default::default());
         let d = m.resources[0].properties.get("PolicyDocument").unwrap();
         let s = statements(d);
         assert_eq!(s.len(), 4);

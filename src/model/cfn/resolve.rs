@@ -1,0 +1,425 @@
+//! Static evaluation of CloudFormation intrinsic functions.
+//!
+//! `Fn::If` keeps every *feasible* branch: a condition known from the
+//! parameters given on the command line (or from literals) picks its
+//! branch; an unknown one keeps both, and each branch is evaluated assuming
+//! the condition's value, so nested `Fn::If`s on related conditions keep
+//! only the combinations that can happen. The work is linear in the size of
+//! the template: condition combinations are never enumerated.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::model::iam::decode_json_string;
+use crate::source::Span;
+use crate::tree::{Entry, Kind, Ref, Value};
+
+const PSEUDO: &[&str] = &[
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+];
+
+/// Deeper than this, intrinsic functions are left unknown.
+const MAX_RESOLVE_DEPTH: usize = 200;
+
+/// What the template and the command line say, read once per template.
+pub struct Template<'a> {
+    /// Values of parameters: given on the command line, else the default.
+    pub params: HashMap<&'a str, Value>,
+    /// Parameters whose value is certain (given on the command line).
+    pub fixed: Vec<&'a str>,
+    pub logical_ids: Vec<&'a str>,
+    pub mappings: Option<&'a Value>,
+    pub conditions: HashMap<&'a str, &'a Value>,
+}
+
+/// Condition values assumed while evaluating a branch of `Fn::If`.
+#[derive(Clone, Default)]
+pub struct Assumed(Vec<(String, bool)>);
+
+impl Assumed {
+    fn with(&self, name: &str, value: bool) -> Assumed {
+        let mut next = self.clone();
+        next.0.push((name.to_string(), value));
+        next
+    }
+
+    fn get(&self, name: &str) -> Option<bool> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+    }
+
+    /// Identifies the set of assumptions, for the cache.
+    fn key(&self) -> String {
+        self.0.iter().map(|(n, v)| format!("{n}={v};")).collect()
+    }
+}
+
+pub struct Resolver<'a> {
+    pub t: &'a Template<'a>,
+    /// Condition values already worked out, per set of assumptions: a
+    /// condition built from others is evaluated once, however often used.
+    cache: RefCell<HashMap<(String, String), Option<bool>>>,
+    /// Conditions being evaluated (a cycle makes a condition unknown).
+    active: RefCell<Vec<String>>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(t: &'a Template<'a>) -> Self {
+        Resolver {
+            t,
+            cache: RefCell::new(HashMap::new()),
+            active: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The value of condition `name`, if it can be known.
+    pub fn condition(&self, name: &str, assumed: &Assumed) -> Option<bool> {
+        if let Some(v) = assumed.get(name) {
+            return Some(v);
+        }
+        let key = (name.to_string(), assumed.key());
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return *v;
+        }
+        if self.active.borrow().iter().any(|n| n == name) {
+            return None;
+        }
+        let expr = self.t.conditions.get(name)?;
+        self.active.borrow_mut().push(name.to_string());
+        let v = self.truth(expr, assumed, 0);
+        self.active.borrow_mut().pop();
+        self.cache.borrow_mut().insert(key, v);
+        v
+    }
+
+    /// Three-valued evaluation of a condition expression.
+    fn truth(&self, v: &Value, assumed: &Assumed, depth: usize) -> Option<bool> {
+        if depth > MAX_RESOLVE_DEPTH {
+            return None;
+        }
+        let [entry] = v.entries() else {
+            return v.as_bool();
+        };
+        let args: Vec<&Value> = match &entry.value.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![&entry.value],
+        };
+        match entry.key.as_str() {
+            "Condition" => self.condition(entry.value.as_str()?, assumed),
+            "Fn::Not" => self.truth(args.first()?, assumed, depth + 1).map(|b| !b),
+            "Fn::And" => {
+                let vals: Vec<_> = args
+                    .iter()
+                    .map(|a| self.truth(a, assumed, depth + 1))
+                    .collect();
+                if vals.contains(&Some(false)) {
+                    Some(false)
+                } else {
+                    vals.iter().all(Option::is_some).then_some(true)
+                }
+            }
+            "Fn::Or" => {
+                let vals: Vec<_> = args
+                    .iter()
+                    .map(|a| self.truth(a, assumed, depth + 1))
+                    .collect();
+                if vals.contains(&Some(true)) {
+                    Some(true)
+                } else {
+                    vals.iter().all(Option::is_some).then_some(false)
+                }
+            }
+            "Fn::Equals" => {
+                let [a, b] = args[..] else { return None };
+                let (a, b) = (
+                    self.certain(a, assumed, depth)?,
+                    self.certain(b, assumed, depth)?,
+                );
+                Some(a == b)
+            }
+            _ => None,
+        }
+    }
+
+    /// A value known for certain (literals, fixed parameters, mappings), as
+    /// text for comparisons. Parameter defaults are not certain: the
+    /// deployment may override them.
+    fn certain(&self, v: &Value, assumed: &Assumed, depth: usize) -> Option<String> {
+        if let Some(name) = v.get("Ref").and_then(Value::as_str) {
+            if !self.t.fixed.contains(&name) {
+                return None;
+            }
+        }
+        let resolved = self.resolve_in(v, assumed, depth + 1);
+        match resolved.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn resolve(&self, v: &Value) -> Value {
+        self.resolve_in(v, &Assumed::default(), 0)
+    }
+
+    fn resolve_in(&self, v: &Value, assumed: &Assumed, depth: usize) -> Value {
+        if depth > MAX_RESOLVE_DEPTH {
+            return Value::unknown(v.span, "nested too deeply to evaluate");
+        }
+        match &v.kind {
+            Kind::Map(entries) if entries.len() == 1 && is_intrinsic(&entries[0].key) => {
+                self.intrinsic(&entries[0].key, &entries[0].value, v.span, assumed, depth)
+            }
+            Kind::Map(entries) => Value::map(
+                v.span,
+                entries
+                    .iter()
+                    .map(|e| {
+                        let mut value = self.resolve_in(&e.value, assumed, depth + 1);
+                        if e.key == "PolicyDocument" {
+                            value = decode_json_string(value);
+                        }
+                        Entry {
+                            key: e.key.clone(),
+                            key_span: e.key_span,
+                            value,
+                        }
+                    })
+                    .collect(),
+            ),
+            Kind::Seq(items) => Value::new(
+                v.span,
+                Kind::Seq(
+                    items
+                        .iter()
+                        .map(|i| self.resolve_in(i, assumed, depth + 1))
+                        .filter(|i| !matches!(i.kind, Kind::NoValue))
+                        .collect(),
+                ),
+            ),
+            _ => v.clone(),
+        }
+    }
+
+    fn intrinsic(
+        &self,
+        name: &str,
+        arg: &Value,
+        span: Span,
+        assumed: &Assumed,
+        depth: usize,
+    ) -> Value {
+        let args: Vec<&Value> = match &arg.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => Vec::new(),
+        };
+        match name {
+            "Ref" => match arg.as_str() {
+                Some(target) => self.reference(target, span),
+                None => Value::unknown(span, "Ref to a computed name"),
+            },
+            "Fn::GetAtt" => {
+                let (target, attr) = match arg.as_str() {
+                    Some(s) => match s.split_once('.') {
+                        Some((t, a)) => (Some(t.to_string()), Some(a.to_string())),
+                        None => (Some(s.to_string()), None),
+                    },
+                    None => (
+                        args.first().and_then(|v| v.as_str()).map(str::to_string),
+                        args.get(1).and_then(|v| v.as_str()).map(str::to_string),
+                    ),
+                };
+                match target {
+                    Some(target) => Value::new(span, Kind::Ref(Ref { target, attr })),
+                    None => Value::unknown(span, "Fn::GetAtt of a computed name"),
+                }
+            }
+            "Fn::If" => {
+                let (Some(cond), Some(yes), Some(no)) = (
+                    args.first().and_then(|c| c.as_str()),
+                    args.get(1),
+                    args.get(2),
+                ) else {
+                    return Value::unknown(span, "malformed Fn::If");
+                };
+                match self.condition(cond, assumed) {
+                    Some(true) => self.resolve_in(yes, assumed, depth + 1),
+                    Some(false) => self.resolve_in(no, assumed, depth + 1),
+                    None => Value::new(
+                        span,
+                        Kind::OneOf(vec![
+                            self.resolve_in(yes, &assumed.with(cond, true), depth + 1),
+                            self.resolve_in(no, &assumed.with(cond, false), depth + 1),
+                        ]),
+                    ),
+                }
+            }
+            "Fn::Sub" => self.sub(arg, span, assumed, depth),
+            "Fn::Join" => self.join(&args, span, assumed, depth),
+            "Fn::Select" => {
+                let (Some(index), Some(list)) = (args.first(), args.get(1)) else {
+                    return Value::unknown(span, "malformed Fn::Select");
+                };
+                let index = self.resolve_in(index, assumed, depth + 1);
+                let list = self.resolve_in(list, assumed, depth + 1);
+                match (
+                    index.as_str().and_then(|i| i.parse::<usize>().ok()),
+                    &list.kind,
+                ) {
+                    (Some(i), Kind::Seq(items)) if i < items.len() => Value {
+                        span,
+                        ..items[i].clone()
+                    },
+                    _ => Value::unknown(span, "Fn::Select of a computed list or index"),
+                }
+            }
+            "Fn::Split" => {
+                let (Some(delim), Some(text)) =
+                    (args.first().and_then(|d| d.as_str()), args.get(1))
+                else {
+                    return Value::unknown(span, "malformed Fn::Split");
+                };
+                match self.resolve_in(text, assumed, depth + 1).kind {
+                    Kind::Str(s) if !delim.is_empty() => Value::new(
+                        span,
+                        Kind::Seq(s.split(delim).map(|p| Value::str(span, p)).collect()),
+                    ),
+                    _ => Value::unknown(span, "Fn::Split of a computed string"),
+                }
+            }
+            "Fn::FindInMap" => {
+                let keys: Vec<Option<String>> = args
+                    .iter()
+                    .map(|k| {
+                        self.resolve_in(k, assumed, depth + 1)
+                            .as_str()
+                            .map(str::to_string)
+                    })
+                    .collect();
+                let found = match (self.t.mappings, keys.as_slice()) {
+                    (Some(m), [Some(map), Some(top), Some(second), ..]) => {
+                        m.path(&[map, top, second])
+                    }
+                    _ => None,
+                };
+                match found {
+                    Some(v) => Value {
+                        span,
+                        ..self.resolve_in(v, assumed, depth + 1)
+                    },
+                    None => Value::unknown(span, "Fn::FindInMap with keys not known"),
+                }
+            }
+            _ => Value::unknown(span, format!("{name} is not evaluated")),
+        }
+    }
+
+    fn reference(&self, target: &str, span: Span) -> Value {
+        if target == "AWS::NoValue" {
+            return Value::new(span, Kind::NoValue);
+        }
+        if let Some(value) = self.t.params.get(target) {
+            // The parameter's value, at the place that uses it.
+            return Value {
+                span,
+                ..value.clone()
+            };
+        }
+        if PSEUDO.contains(&target) {
+            return Value::unknown(span, format!("{target} is known only at deploy time"));
+        }
+        if self.t.logical_ids.contains(&target) {
+            return Value::new(
+                span,
+                Kind::Ref(Ref {
+                    target: target.to_string(),
+                    attr: None,
+                }),
+            );
+        }
+        Value::unknown(span, format!("parameter {target} has no default"))
+    }
+
+    fn sub(&self, arg: &Value, span: Span, assumed: &Assumed, depth: usize) -> Value {
+        let (template, vars) = match &arg.kind {
+            Kind::Str(s) => (s.as_str(), None),
+            Kind::Seq(items) if !items.is_empty() => match items[0].as_str() {
+                Some(s) => (s, items.get(1)),
+                None => return Value::unknown(span, "Fn::Sub of a computed template"),
+            },
+            _ => return Value::unknown(span, "malformed Fn::Sub"),
+        };
+        let mut out = String::new();
+        let mut partial = false;
+        let mut rest = template;
+        while let Some(at) = rest.find("${") {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 2..];
+            let Some(close) = after.find('}') else {
+                out.push_str(&rest[at..]);
+                rest = "";
+                break;
+            };
+            let name = &after[..close];
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            } else {
+                let value = match vars.and_then(|m| m.get(name)) {
+                    Some(v) => self.resolve_in(v, assumed, depth + 1),
+                    None if name.contains('.') => Value::unknown(span, "attribute"),
+                    None => self.reference(name, span),
+                };
+                match value.kind {
+                    Kind::Str(t) => out.push_str(&t),
+                    _ => {
+                        partial = true;
+                        out.push_str(&format!("${{{name}}}"));
+                    }
+                }
+            }
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        Value::text(span, out, partial)
+    }
+
+    fn join(&self, args: &[&Value], span: Span, assumed: &Assumed, depth: usize) -> Value {
+        let (Some(delim), Some(list)) = (args.first().and_then(|d| d.as_str()), args.get(1)) else {
+            return Value::unknown(span, "malformed Fn::Join");
+        };
+        let list = self.resolve_in(list, assumed, depth + 1);
+        let Kind::Seq(parts) = &list.kind else {
+            return Value::unknown(span, "Fn::Join of a computed list");
+        };
+        let mut partial = false;
+        let texts: Vec<String> = parts
+            .iter()
+            .map(|p| match &p.kind {
+                Kind::Str(s) => s.clone(),
+                Kind::Partial(s) => {
+                    partial = true;
+                    s.clone()
+                }
+                _ => {
+                    partial = true;
+                    "${?}".to_string()
+                }
+            })
+            .collect();
+        Value::text(span, texts.join(delim), partial)
+    }
+}
+
+fn is_intrinsic(key: &str) -> bool {
+    key == "Ref" || key.starts_with("Fn::")
+}
