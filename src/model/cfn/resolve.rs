@@ -154,10 +154,10 @@ impl<'a> Resolver<'a> {
     /// text for comparisons. Parameter defaults are not certain: the
     /// deployment may override them.
     fn certain(&self, v: &Value, assumed: &Assumed, depth: usize) -> Option<String> {
-        if let Some(name) = v.get("Ref").and_then(Value::as_str) {
-            if !self.t.fixed.contains(&name) {
-                return None;
-            }
+        if let Some(name) = v.get("Ref").and_then(Value::as_str)
+            && !self.t.fixed.contains(&name)
+        {
+            return None;
         }
         let resolved = self.resolve_in(v, assumed, depth + 1);
         match resolved.kind {
