@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 mod resolve;
+mod sam;
 
 use super::{Block, Format, Model, Resource};
 use crate::source::Span;
@@ -63,6 +64,7 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
             .unwrap_or_default(),
     };
     let resolver = Resolver::new(&template);
+    let sam = sam::is_sam(doc);
 
     for entry in resources.map(Value::entries).unwrap_or_default() {
         let Some(cfn_type) = entry.value.get("Type").and_then(Value::as_str) else {
@@ -105,6 +107,15 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
                     .collect(),
             ),
         });
+        if sam
+            && matches!(
+                cfn_type,
+                "AWS::Serverless::Function" | "AWS::Serverless::StateMachine"
+            )
+        {
+            let role = model.resources.last().and_then(sam::role);
+            model.resources.extend(role);
+        }
     }
     link_buckets(&mut model);
     model.index_blocks();
