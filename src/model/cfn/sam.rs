@@ -6,9 +6,12 @@ use crate::model::Resource;
 use crate::source::Span;
 use crate::tree::{Entry, Kind, Value};
 
-/// The S3 policy templates: name, then (actions, on the bucket, on its
-/// objects) per statement.
-const S3_TEMPLATES: &[(&str, &[(&[&str], bool, bool)])] = &[
+/// One statement of a policy template: its actions, and whether it applies
+/// to the bucket and to its objects.
+type TemplateStatement = (&'static [&'static str], bool, bool);
+
+/// The S3 policy templates, by name.
+const S3_TEMPLATES: &[(&str, &[TemplateStatement])] = &[
     (
         "S3ReadPolicy",
         &[(
@@ -164,7 +167,7 @@ fn document(span: Span, doc: Value) -> Value {
 }
 
 /// The statements of an S3 policy template for `bucket`.
-fn expand(span: Span, statements: &[(&[&str], bool, bool)], bucket: Option<&Value>) -> Value {
+fn expand(span: Span, statements: &[TemplateStatement], bucket: Option<&Value>) -> Value {
     let arn = |suffix: &str| match bucket.map(|b| &b.kind) {
         Some(Kind::Str(name)) => Value::str(span, format!("arn:aws:s3:::{name}{suffix}")),
         _ => Value::new(
