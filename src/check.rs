@@ -21,6 +21,8 @@ pub struct Options {
     pub rules: Vec<&'static Rule>,
     /// CloudFormation parameter values (`--parameters`).
     pub parameters: cfn::Parameters,
+    /// Terraform variable files for every module (`--var-file`).
+    pub var_files: Vec<PathBuf>,
 }
 
 /// A place in a file, ready to show.
@@ -168,10 +170,16 @@ fn check_unit(unit: &Unit, options: &Options) -> Report {
         Unit::Module {
             dir,
             files,
+            var_files,
             root,
             only,
         } => {
-            let mut report = check_module(dir, files, root, enabled);
+            let vars: Vec<PathBuf> = var_files
+                .iter()
+                .chain(&options.var_files)
+                .cloned()
+                .collect();
+            let mut report = check_module(dir, files, &vars, root, enabled);
             if let Some(only) = only {
                 report
                     .findings
@@ -252,11 +260,21 @@ fn check_template(path: &Path, enabled: &[&'static Rule], parameters: &cfn::Para
     report
 }
 
-fn check_module(dir: &Path, paths: &[PathBuf], root: &Path, enabled: &[&'static Rule]) -> Report {
+fn check_module(
+    dir: &Path,
+    paths: &[PathBuf],
+    var_paths: &[PathBuf],
+    root: &Path,
+    enabled: &[&'static Rule],
+) -> Report {
     let mut report = Report::default();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
     let mut bodies = Vec::new();
-    for path in paths {
+    let all = paths
+        .iter()
+        .map(|p| (p, false))
+        .chain(var_paths.iter().map(|p| (p, true)));
+    for (path, vars) in all {
         let text = match read_text(path) {
             Ok(t) => t,
             Err(message) => {
@@ -272,16 +290,17 @@ fn check_module(dir: &Path, paths: &[PathBuf], root: &Path, enabled: &[&'static 
         files.push(Arc::new(SourceFile::new(path.clone(), text)));
         report.files += 1;
         match hcl::parse(&files[id as usize].text, id) {
-            Ok(body) => bodies.push((id, body)),
+            Ok(body) => bodies.push((id, body, vars)),
             Err(e) => report.errors.push(problem(&files, path, &e)),
         }
     }
     let tf_files: Vec<TfFile> = bodies
         .iter()
-        .map(|(id, body)| TfFile {
+        .map(|(id, body, vars)| TfFile {
             id: *id,
             body,
             text: &files[*id as usize].text,
+            vars: *vars,
         })
         .collect();
     let out = terraform::build(

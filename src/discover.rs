@@ -15,6 +15,9 @@ pub enum Unit {
     Module {
         dir: PathBuf,
         files: Vec<PathBuf>,
+        /// `terraform.tfvars` and `*.auto.tfvars`, in the order Terraform
+        /// reads them.
+        var_files: Vec<PathBuf>,
         root: PathBuf,
         /// When files were named one by one, findings are reported only in
         /// those; the rest of the module is read for context.
@@ -127,9 +130,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     for (dir, (root, mut files)) in modules {
         files.sort();
         let only = named.remove(&dir).flatten();
+        let var_files = var_files(&dir);
         found.units.push(Unit::Module {
             dir,
             files,
+            var_files,
             root,
             only,
         });
@@ -139,6 +144,31 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 
 fn same_file(a: &Path, b: &Path) -> bool {
     a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The variable files Terraform loads by itself from `dir`.
+fn var_files(dir: &Path) -> Vec<PathBuf> {
+    let here = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(here)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| dir.join(e.file_name()))
+                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars") && p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    let main = dir.join("terraform.tfvars");
+    let mut out = Vec::new();
+    if main.is_file() {
+        out.push(main);
+    }
+    out.extend(auto);
+    out
 }
 
 /// The `.tf` files directly in `dir`.

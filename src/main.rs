@@ -57,6 +57,10 @@ struct CheckArgs {
     /// object, or Key=Value lines) or Key=Value pairs. Repeatable.
     #[arg(long, value_name = "FILE|KEY=VALUE")]
     parameters: Vec<String>,
+    /// Terraform variable file applied to every module, after its own
+    /// terraform.tfvars and *.auto.tfvars. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    var_file: Vec<PathBuf>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -177,6 +181,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         paths,
         rules,
         parameters,
+        var_files: args.var_file.clone(),
     });
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

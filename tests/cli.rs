@@ -437,3 +437,27 @@ fn parameters_from_the_command_line_decide_conditions() {
     assert_eq!(run(&["--parameters", "Env=public"]), Some(1));
     assert_eq!(run(&["--parameters", "Env"]), Some(2));
 }
+
+#[test]
+fn variable_files_set_terraform_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("m")).unwrap();
+    fs::write(
+        dir.path().join("m/main.tf"),
+        "variable \"acl\" {\n  type = string\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n  acl    = var.acl\n}\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("public.tfvars"), "acl = \"public-read\"\n").unwrap();
+    fs::write(dir.path().join("m/z.auto.tfvars"), "acl = \"private\"\n").unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--select", "BL101", "--format", "json", "m"];
+        args.extend_from_slice(extra);
+        json(&bucketlint(&args, dir.path()))["findings"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    // The module's own *.auto.tfvars says private; --var-file comes last and wins.
+    assert_eq!(run(&[]), 0);
+    assert_eq!(run(&["--var-file", "public.tfvars"]), 1);
+}

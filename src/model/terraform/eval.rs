@@ -135,7 +135,12 @@ impl Ctx<'_> {
     fn traversal(&self, root: &str, names: &[Option<&str>], span: Span) -> Value {
         let first = names.first().copied().flatten();
         match (root, first) {
-            ("var", Some(name)) if names.len() == 1 => match self.index.vars.get(name) {
+            ("var", Some(name)) if names.len() == 1 => match self
+                .index
+                .values
+                .get(name)
+                .or_else(|| self.index.vars.get(name))
+            {
                 Some(&(f, e)) => self.nested(span, || Value {
                     span,
                     ..self.eval(e, f)

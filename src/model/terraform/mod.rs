@@ -31,6 +31,9 @@ pub struct TfFile<'a> {
     pub id: FileId,
     pub body: &'a Body,
     pub text: &'a str,
+    /// A variable definitions file (`terraform.tfvars`, `*.auto.tfvars`,
+    /// `--var-file`): its attributes set variables.
+    pub vars: bool,
 }
 
 /// A file that evaluation read (`file("policy.json")`), to be added to the
@@ -59,7 +62,13 @@ pub struct Scope<'a> {
 
 pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
     let mut index = Index::default();
-    for f in files {
+    // Later variable files win, as in Terraform.
+    for f in files.iter().filter(|f| f.vars) {
+        for a in f.body.attributes() {
+            index.values.insert(a.key.as_str(), (f.id, &a.value));
+        }
+    }
+    for f in files.iter().filter(|f| !f.vars) {
         for block in f.body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.ident.as_str(), labels.as_slice()) {
@@ -141,7 +150,10 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
 struct Index<'a> {
     resources: Vec<(FileId, &'a HclBlock, &'a str, &'a str)>,
     data: HashMap<String, (FileId, &'a HclBlock)>,
+    /// Variable defaults.
     vars: HashMap<&'a str, (FileId, &'a Expression)>,
+    /// Variable values from variable files; they win over defaults.
+    values: HashMap<&'a str, (FileId, &'a Expression)>,
     locals: HashMap<&'a str, (FileId, &'a Expression)>,
 }
 
@@ -497,6 +509,7 @@ mod tests {
             id: 0,
             body: &body,
             text,
+            vars: false,
         }];
         let dir = Path::new(".");
         build(
