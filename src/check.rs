@@ -81,6 +81,13 @@ pub struct Report {
     pub errors: Vec<Problem>,
     /// Files passed over because they are not templates (shown with --verbose).
     pub skipped: Vec<(PathBuf, String)>,
+    /// What was not checked, without being an error (a remote module).
+    pub notes: Vec<Problem>,
+    /// Module units: the folder (canonical), and the local modules it
+    /// instantiates. A folder instantiated elsewhere is reported through
+    /// its callers only.
+    unit_dir: Option<PathBuf>,
+    instantiated: Vec<PathBuf>,
     pub files: usize,
     pub resources: usize,
 }
@@ -115,10 +122,20 @@ pub fn run(options: &Options) -> Report {
             })
         })
         .collect();
+    let instantiated: std::collections::HashSet<PathBuf> = results
+        .iter()
+        .flat_map(|r| r.instantiated.iter().cloned())
+        .collect();
     for r in results {
-        report.findings.extend(r.findings);
+        if r.unit_dir
+            .as_ref()
+            .is_none_or(|d| !instantiated.contains(d))
+        {
+            report.findings.extend(r.findings);
+        }
         report.errors.extend(r.errors);
         report.skipped.extend(r.skipped);
+        report.notes.extend(r.notes);
         report.files += r.files;
         report.resources += r.resources;
     }
@@ -183,7 +200,11 @@ fn check_unit(unit: &Unit, options: &Options) -> Report {
             if let Some(only) = only {
                 report
                     .findings
-                    .retain(|f| only.contains(&f.location.file.path));
+                    // Findings in the modules it calls stay: they name the call.
+                    .retain(|f| {
+                        only.contains(&f.location.file.path)
+                            || f.location.file.path.parent() != Some(dir.as_path())
+                    });
                 report.files = only.len();
             }
             report
@@ -311,18 +332,27 @@ fn check_module(
             next_id: files.len() as FileId,
         },
     );
-    for loaded in out.loaded {
-        debug_assert_eq!(loaded.id as usize, files.len());
-        files.push(Arc::new(SourceFile::new(loaded.path, loaded.text)));
+    let mut loaded = out.loaded;
+    loaded.sort_by_key(|f| f.id);
+    for f in loaded {
+        debug_assert_eq!(f.id as usize, files.len());
+        files.push(Arc::new(SourceFile::new(f.path, f.text)));
     }
-    for e in &out.errors {
-        let path = files
+    let path_of = |e: &ParseError| {
+        files
             .get(e.span.file as usize)
             .map(|f| f.path.clone())
-            .unwrap_or_else(|| dir.to_path_buf());
-        report.errors.push(problem(&files, &path, e));
+            .unwrap_or_else(|| dir.to_path_buf())
+    };
+    for e in &out.errors {
+        report.errors.push(problem(&files, &path_of(e), e));
+    }
+    for n in &out.notes {
+        report.notes.push(problem(&files, &path_of(n), n));
     }
     report.resources += out.model.resources.len();
+    report.unit_dir = dir.canonicalize().ok();
+    report.instantiated = out.modules;
     collect(&mut report, &out.model, &files, enabled);
     report
 }

@@ -461,3 +461,47 @@ fn variable_files_set_terraform_variables() {
     assert_eq!(run(&[]), 0);
     assert_eq!(run(&["--var-file", "public.tfvars"]), 1);
 }
+
+#[test]
+fn remote_modules_are_noted_not_errors_and_local_ones_are_checked_through_the_call() {
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL101",
+            "fixtures/terraform-inputs/modules",
+        ],
+        root(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a note does not make the run fail"
+    );
+    let report = json(&out);
+    let notes = report["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["line"], 16);
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not fetch")
+    );
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        1,
+        "the private instance and the module on its own add nothing"
+    );
+    assert_eq!(
+        findings[0]["resource"],
+        "module.site.aws_s3_bucket_acl.this"
+    );
+    assert_eq!(
+        findings[0]["file"],
+        "fixtures/terraform-inputs/modules/modules/bucket/main.tf"
+    );
+}

@@ -36,7 +36,10 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
         write!(out, "{}", render_finding(&handler, f))?;
     }
     for p in &report.errors {
-        write!(out, "{}", render_problem(&handler, p))?;
+        write!(out, "{}", render_problem(&handler, p, false))?;
+    }
+    for p in &report.notes {
+        write!(out, "{}", render_problem(&handler, p, true))?;
     }
     writeln!(out, "{}", super::summary(report))
 }
@@ -97,11 +100,15 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
     s
 }
 
-fn render_problem(handler: &GraphicalReportHandler, p: &Problem) -> String {
+fn render_problem(handler: &GraphicalReportHandler, p: &Problem, note: bool) -> String {
+    let (code, severity) = match note {
+        true => ("not-checked", miette::Severity::Advice),
+        false => ("could-not-check", miette::Severity::Error),
+    };
     let mut diagnostic =
         MietteDiagnostic::new(format!("{}: {}", p.path.to_string_lossy(), p.message))
-            .with_code("could-not-check")
-            .with_severity(miette::Severity::Error);
+            .with_code(code)
+            .with_severity(severity);
     let report = match &p.location {
         Some(l) => {
             diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(

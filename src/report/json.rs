@@ -13,6 +13,7 @@ pub fn report(report: &Report) -> Value {
         "version": VERSION,
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "errors": report.errors.iter().map(problem).collect::<Vec<_>>(),
+        "notes": report.notes.iter().map(problem).collect::<Vec<_>>(),
         "summary": {
             "files": report.files,
             "resources": report.resources,

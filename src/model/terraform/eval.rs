@@ -42,11 +42,22 @@ pub(super) struct Ctx<'a> {
     pub(super) texts: HashMap<FileId, &'a str>,
     pub(super) scope: Scope<'a>,
     pub(super) loaded: RefCell<Vec<LoadedFile>>,
+    /// The next free file id of the unit.
+    pub(super) next_file: Cell<FileId>,
+    /// Variables set by the module call that instantiates this module.
+    pub(super) inputs: HashMap<String, Value>,
     pub(super) errors: RefCell<Vec<ParseError>>,
     pub(super) depth: Cell<usize>,
 }
 
 impl Ctx<'_> {
+    /// A file id for a file read during evaluation.
+    pub(super) fn alloc_file(&self) -> FileId {
+        let id = self.next_file.get();
+        self.next_file.set(id + 1);
+        id
+    }
+
     pub(super) fn text(&self, span: Span) -> &str {
         self.texts
             .get(&span.file)
@@ -135,6 +146,10 @@ impl Ctx<'_> {
     fn traversal(&self, root: &str, names: &[Option<&str>], span: Span) -> Value {
         let first = names.first().copied().flatten();
         match (root, first) {
+            ("var", Some(name)) if names.len() == 1 && self.inputs.contains_key(name) => Value {
+                span,
+                ..self.inputs[name].clone()
+            },
             ("var", Some(name)) if names.len() == 1 => match self
                 .index
                 .values
@@ -259,9 +274,14 @@ impl Ctx<'_> {
                 return Value::unknown(span, format!("file(\"{rel}\") could not be read: {e}"));
             }
         };
-        let id = self.scope.next_id + self.loaded.borrow().len() as FileId;
+        let id = self.alloc_file();
         let parsed = json::parse(&text, Placement::At(id, 0));
-        self.loaded.borrow_mut().push(LoadedFile { id, path, text });
+        self.loaded.borrow_mut().push(LoadedFile {
+            id,
+            path,
+            text,
+            policy: true,
+        });
         match parsed {
             Ok(doc) => mark_interpolations(doc.value),
             Err(err) => {

@@ -9,6 +9,7 @@
 //! JSON, `aws_iam_policy_document`, `file()`); anything else stays unknown.
 
 mod eval;
+mod modules;
 mod shapes;
 
 use std::cell::{Cell, RefCell};
@@ -42,12 +43,18 @@ pub struct LoadedFile {
     pub id: FileId,
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Read by `file()` for a policy (rather than a module's `.tf` file).
+    pub policy: bool,
 }
 
 pub struct TfOutput {
     pub model: Model,
     pub loaded: Vec<LoadedFile>,
     pub errors: Vec<ParseError>,
+    /// Things not checked, such as modules from a registry.
+    pub notes: Vec<ParseError>,
+    /// Folders of the local modules instantiated (canonical paths).
+    pub modules: Vec<PathBuf>,
 }
 
 /// Where evaluation may read files from.
@@ -61,6 +68,16 @@ pub struct Scope<'a> {
 }
 
 pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
+    build_module(files, scope, HashMap::new(), 0)
+}
+
+/// Builds one module; `inputs` are the variables its caller sets.
+fn build_module(
+    files: &[TfFile],
+    scope: Scope,
+    inputs: HashMap<String, Value>,
+    depth: usize,
+) -> TfOutput {
     let mut index = Index::default();
     // Later variable files win, as in Terraform.
     for f in files.iter().filter(|f| f.vars) {
@@ -88,15 +105,19 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
                         index.locals.insert(a.key.as_str(), (f.id, &a.value));
                     }
                 }
+                ("module", [name]) => index.modules.push((f.id, block, name)),
                 _ => {}
             }
         }
     }
+    let next_file = Cell::new(scope.next_id);
     let ctx = Ctx {
         index: &index,
         texts: files.iter().map(|f| (f.id, f.text)).collect(),
         scope,
         loaded: RefCell::new(Vec::new()),
+        next_file,
+        inputs,
         errors: RefCell::new(Vec::new()),
         depth: Cell::new(0),
     };
@@ -137,12 +158,21 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
         external: HashMap::new(),
     }
     .run();
+    let mut notes = Vec::new();
+    let mut instantiated = Vec::new();
+    for &(file, call, name) in &index.modules {
+        let out = modules::instantiate(&ctx, &mut model, file, call, name, depth);
+        notes.extend(out.notes);
+        instantiated.extend(out.modules);
+    }
     model.index_blocks();
     let Ctx { loaded, errors, .. } = ctx;
     TfOutput {
         model,
         loaded: loaded.into_inner(),
         errors: errors.into_inner(),
+        notes,
+        modules: instantiated,
     }
 }
 
@@ -155,6 +185,8 @@ struct Index<'a> {
     /// Variable values from variable files; they win over defaults.
     values: HashMap<&'a str, (FileId, &'a Expression)>,
     locals: HashMap<&'a str, (FileId, &'a Expression)>,
+    /// `module "name" { ... }` calls.
+    modules: Vec<(FileId, &'a HclBlock, &'a str)>,
 }
 
 struct Builder<'c, 'a> {
@@ -274,14 +306,14 @@ impl Builder<'_, '_> {
         ty: &str,
     ) -> Entry {
         let doc = self.ctx.policy(&p.value, file);
-        if doc.span.file >= self.ctx.scope.next_id {
-            let len = self
-                .ctx
-                .loaded
-                .borrow()
-                .iter()
-                .find(|f| f.id == doc.span.file)
-                .map_or(0, |f| f.text.len());
+        let from_file = self
+            .ctx
+            .loaded
+            .borrow()
+            .iter()
+            .find(|f| f.id == doc.span.file && f.policy)
+            .map(|f| f.text.len());
+        if let Some(len) = from_file {
             self.model.blocks.push(Block {
                 id: id.to_string(),
                 source_type: ty.to_string(),

@@ -1,0 +1,172 @@
+//! Module calls. A local module (`source = "./modules/bucket"`) is built
+//! with the caller's arguments as its variables and merged into the
+//! caller's model under `module.<name>.`; findings stay in the module's
+//! files and name the call. Modules from registries or git are not fetched:
+//! a note says they were not checked.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use hcl_edit::structure::Block as HclBlock;
+
+use super::eval::{Ctx, span_of};
+use super::{LoadedFile, Scope, TfFile, build_module};
+use crate::model::Model;
+use crate::parse::{ParseError, hcl};
+use crate::source::FileId;
+use crate::tree::Value;
+
+/// Module calls nest at most this deep (and a module never calls itself).
+const MAX_MODULE_DEPTH: usize = 8;
+
+/// Arguments of a module call that are Terraform's, not the module's.
+const META: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+/// What a module call adds besides resources.
+#[derive(Default)]
+pub struct Called {
+    pub notes: Vec<ParseError>,
+    /// The folders instantiated, this one and those it calls.
+    pub modules: Vec<PathBuf>,
+}
+
+pub fn instantiate(
+    ctx: &Ctx,
+    model: &mut Model,
+    file: FileId,
+    call: &HclBlock,
+    name: &str,
+    depth: usize,
+) -> Called {
+    let mut out = Called::default();
+    let notes = &mut out.notes;
+    let Some(source_attr) = call.body.get_attribute("source") else {
+        return out;
+    };
+    let at = span_of(&source_attr.value, file);
+    let source = ctx.eval(&source_attr.value, file);
+    let Some(source) = source.as_str() else {
+        notes.push(ParseError::new(
+            at,
+            format!("module `{name}` has a computed source: it is not checked"),
+        ));
+        return out;
+    };
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        notes.push(ParseError::new(
+            at,
+            format!("module `{name}` comes from `{source}`, which bucketlint does not fetch: it is not checked"),
+        ));
+        return out;
+    }
+    let dir: PathBuf = ctx
+        .scope
+        .module_dir
+        .join(source)
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    let canonical = dir.canonicalize().ok();
+    let inside = match (&canonical, ctx.scope.root.canonicalize()) {
+        (Some(d), Ok(root)) => d.starts_with(root),
+        _ => false,
+    };
+    if !inside || depth >= MAX_MODULE_DEPTH {
+        let why = if inside {
+            "nests too deeply"
+        } else {
+            "is outside the checked folder"
+        };
+        notes.push(ParseError::new(
+            at,
+            format!("module `{name}` ({source}) {why}: it is not checked"),
+        ));
+        return out;
+    }
+    // The module's files become files of this unit.
+    let mut parsed = Vec::new();
+    for path in tf_files(&dir) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let text: Arc<str> = text.into();
+        let id = ctx.alloc_file();
+        match hcl::parse(&text, id) {
+            Ok(body) => parsed.push((id, body, Arc::clone(&text))),
+            Err(e) => ctx.errors.borrow_mut().push(e),
+        }
+        ctx.loaded.borrow_mut().push(LoadedFile {
+            id,
+            path,
+            text,
+            policy: false,
+        });
+    }
+    let inputs: HashMap<String, Value> = call
+        .body
+        .attributes()
+        .filter(|a| !META.contains(&a.key.as_str()))
+        .map(|a| (a.key.to_string(), ctx.eval(&a.value, file)))
+        .collect();
+    let files: Vec<TfFile> = parsed
+        .iter()
+        .map(|(id, body, text)| TfFile {
+            id: *id,
+            body,
+            text,
+            vars: false,
+        })
+        .collect();
+    let scope = Scope {
+        module_dir: &dir,
+        root: ctx.scope.root,
+        next_id: ctx.next_file.get(),
+    };
+    let child = build_module(&files, scope, inputs, depth + 1);
+    // Files the child read (its own modules, policy files) keep their ids.
+    if let Some(last) = child.loaded.iter().map(|f| f.id).max() {
+        ctx.next_file.set(ctx.next_file.get().max(last + 1));
+    }
+    ctx.loaded.borrow_mut().extend(child.loaded);
+    ctx.errors.borrow_mut().extend(child.errors);
+    out.notes.extend(child.notes);
+    out.modules.extend(canonical);
+    out.modules.extend(child.modules);
+    merge(model, child.model, name);
+    out
+}
+
+/// Adds a module's resources to its caller's model, under `module.<name>.`.
+fn merge(model: &mut Model, child: Model, name: &str) {
+    let offset = model.resources.len();
+    for mut r in child.resources {
+        r.id = format!("module.{name}.{}", r.id);
+        r.bucket = r.bucket.map(|b| b + offset);
+        model.resources.push(r);
+    }
+    for mut b in child.blocks {
+        b.id = format!("module.{name}.{}", b.id);
+        model.blocks.push(b);
+    }
+}
+
+fn tf_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
