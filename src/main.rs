@@ -50,6 +50,10 @@ struct CheckArgs {
     /// comma-separated.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     select: Vec<String>,
+    /// Also list the values that cannot be known statically (rule
+    /// unknown-value), which are otherwise never reported.
+    #[arg(long)]
+    strict_unknown: bool,
     /// Do not check these rules (code, name or prefix). Repeatable.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     ignore: Vec<String>,
@@ -143,6 +147,9 @@ fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static Rule>, String> {
         }
         v
     };
+    if args.strict_unknown {
+        chosen.extend(matching("unknown-value"));
+    }
     for s in &args.ignore {
         let m = matching(s);
         if m.is_empty() {

@@ -505,3 +505,25 @@ fn remote_modules_are_noted_not_errors_and_local_ones_are_checked_through_the_ca
         "fixtures/terraform-inputs/modules/modules/bucket/main.tf"
     );
 }
+
+#[test]
+fn strict_unknown_lists_what_could_not_be_judged() {
+    let path = "fixtures/unknown-value/fail-tf";
+    let rules = |args: &[&str]| -> Vec<String> {
+        let out = bucketlint(
+            &[&["check", "--format", "json"], args, &[path]].concat(),
+            root(),
+        );
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        !rules(&[]).contains(&"unknown-value".to_string()),
+        "never by default"
+    );
+    assert!(rules(&["--strict-unknown"]).contains(&"unknown-value".to_string()));
+}

@@ -42,6 +42,7 @@ mod public_access_block_disabled;
 mod public_access_block_missing;
 mod replication_missing;
 mod sse_not_enforced_by_policy;
+mod unknown_value;
 mod versioning_disabled;
 mod website_hosting;
 
@@ -120,6 +121,7 @@ impl Rule {
 
 /// Every rule, in code order.
 pub static RULES: &[&Rule] = &[
+    &unknown_value::RULE,
     &acl_public_read::RULE,
     &acl_public_write::RULE,
     &acl_authenticated_read::RULE,
