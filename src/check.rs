@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::discover::{self, Unit};
 use crate::model::terraform::{self, Scope, TfFile};
 use crate::model::{Model, cfn};
-use crate::parse::{ParseError, hcl, json, yaml};
+use crate::parse::{ParseError, json, yaml};
 use crate::rules::{self, Rule, Severity};
 use crate::source::{FileId, SourceFile, Span};
 
@@ -310,16 +310,16 @@ fn check_module(
         let id = files.len() as FileId;
         files.push(Arc::new(SourceFile::new(path.clone(), text)));
         report.files += 1;
-        match hcl::parse(&files[id as usize].text, id) {
-            Ok(body) => bodies.push((id, body, vars)),
+        match terraform::parse_file(path, &files[id as usize].text, id) {
+            Ok(parsed) => bodies.push((id, parsed, vars)),
             Err(e) => report.errors.push(problem(&files, path, &e)),
         }
     }
     let tf_files: Vec<TfFile> = bodies
         .iter()
-        .map(|(id, body, vars)| TfFile {
+        .map(|(id, parsed, vars)| TfFile {
             id: *id,
-            body,
+            source: parsed.source(),
             text: &files[*id as usize].text,
             vars: *vars,
         })

@@ -42,8 +42,9 @@ fn is_template_ext(path: &Path) -> bool {
     )
 }
 
-fn is_tf(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "tf")
+/// A Terraform configuration file: `.tf`, or `.tf.json` in JSON syntax.
+pub fn is_tf(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tf") || path.to_string_lossy().ends_with(".tf.json")
 }
 
 pub fn discover(paths: &[PathBuf]) -> Discovery {

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::structure::Block as HclBlock;
 use hcl_edit::template::{Element, Template};
 
-use super::{Index, LoadedFile, Scope};
+use super::body::{Block, json_value};
+use super::{Def, Index, LoadedFile, Scope};
 use crate::model::iam::{decode_json_string, mark_interpolations};
 use crate::parse::ParseError;
 use crate::parse::json::{self, Placement};
@@ -50,7 +50,18 @@ pub(super) struct Ctx<'a> {
     pub(super) depth: Cell<usize>,
 }
 
+/// Spans of expressions parsed out of JSON strings belong to no file.
+const DETACHED: FileId = FileId::MAX;
+
 impl Ctx<'_> {
+    /// The value of a variable default, variable file entry or local.
+    fn definition(&self, def: &Def) -> Value {
+        match *def {
+            Def::Hcl(file, e) => self.eval(e, file),
+            Def::Json(v, templates) => json_value(self, v, templates),
+        }
+    }
+
     /// A file id for a file read during evaluation.
     pub(super) fn alloc_file(&self) -> FileId {
         let id = self.next_file.get();
@@ -156,16 +167,16 @@ impl Ctx<'_> {
                 .get(name)
                 .or_else(|| self.index.vars.get(name))
             {
-                Some(&(f, e)) => self.nested(span, || Value {
+                Some(def) => self.nested(span, || Value {
                     span,
-                    ..self.eval(e, f)
+                    ..self.definition(def)
                 }),
                 None => Value::unknown(span, format!("var.{name} has no default")),
             },
             ("local", Some(name)) if names.len() == 1 => match self.index.locals.get(name) {
-                Some(&(f, e)) => self.nested(span, || Value {
+                Some(def) => self.nested(span, || Value {
                     span,
-                    ..self.eval(e, f)
+                    ..self.definition(def)
                 }),
                 None => Value::unknown(span, format!("local.{name} is not defined")),
             },
@@ -175,7 +186,7 @@ impl Ctx<'_> {
                 match (ty, rest.as_slice()) {
                     ("aws_iam_policy_document", [name, "json" | "minified_json", ..]) => {
                         match self.index.data.get(&format!("data.{ty}.{name}")) {
-                            Some(&(f, b)) => self.nested(span, || self.policy_document(b, f)),
+                            Some(b) => self.nested(span, || self.policy_document(b)),
                             None => {
                                 Value::unknown(span, "policy document not found in this module")
                             }
@@ -292,15 +303,14 @@ impl Ctx<'_> {
     }
 
     /// `data "aws_iam_policy_document"` as the JSON document it renders.
-    fn policy_document(&self, block: &HclBlock, file: FileId) -> Value {
-        let span = span_of(block, file);
+    pub(super) fn policy_document(&self, block: &Block) -> Value {
+        let span = block.span;
         let body = &block.body;
         let mut statements: Vec<Value> = Vec::new();
         let list_docs = |name: &str| -> Vec<Value> {
-            let Some(a) = body.get_attribute(name) else {
+            let Some((_, list)) = body.attr(self, name) else {
                 return Vec::new();
             };
-            let list = self.eval(&a.value, file);
             let mut out = Vec::new();
             for doc in list.items() {
                 match doc.get("Statement") {
@@ -312,20 +322,17 @@ impl Ctx<'_> {
         };
         statements.extend(list_docs("source_policy_documents"));
         let overrides = list_docs("override_policy_documents");
-        if let Some(a) = body.get_attribute("source_json") {
-            let doc = decode_json_string(self.eval(&a.value, file));
+        if let Some((_, v)) = body.attr(self, "source_json") {
+            let doc = decode_json_string(v);
             statements.extend(
                 doc.get("Statement")
                     .map(|s| s.items().into_iter().cloned().collect::<Vec<_>>())
                     .unwrap_or_default(),
             );
         }
-        for s in body.iter().filter_map(|s| s.as_block()) {
-            match s.ident.as_str() {
-                "statement" => statements.push(self.statement(s, file)),
-                "dynamic" => statements.push(Value::unknown(span_of(s, file), "dynamic statement")),
-                _ => {}
-            }
+        statements.extend(body.blocks("statement").iter().map(|s| self.statement(s)));
+        if let Some(d) = body.dynamic("statement") {
+            statements.push(Value::unknown(d, "dynamic statement"));
         }
         let sid = |v: &Value| v.get("Sid").and_then(Value::as_str).map(str::to_string);
         for o in overrides {
@@ -347,17 +354,17 @@ impl Ctx<'_> {
         )
     }
 
-    fn statement(&self, block: &HclBlock, file: FileId) -> Value {
-        let span = span_of(block, file);
+    fn statement(&self, block: &Block) -> Value {
+        let span = block.span;
         let body = &block.body;
         let mut e = Vec::new();
         let attr = |tf: &str, cfn: &str, e: &mut Vec<Entry>| {
-            if let Some(a) = body.get_attribute(tf) {
-                e.push(entry(cfn, span_of(&a.key, file), self.eval(&a.value, file)));
+            if let Some((key, v)) = body.attr(self, tf) {
+                e.push(entry(cfn, key, v));
             }
         };
         attr("sid", "Sid", &mut e);
-        if body.get_attribute("effect").is_some() {
+        if body.has("effect") {
             attr("effect", "Effect", &mut e);
         } else {
             e.push(entry("Effect", span, Value::str(span, "Allow")));
@@ -370,21 +377,15 @@ impl Ctx<'_> {
             ("principals", "Principal"),
             ("not_principals", "NotPrincipal"),
         ] {
-            let blocks: Vec<&HclBlock> = body.get_blocks(tf).collect();
-            if blocks.is_empty() {
+            let blocks = body.blocks(tf);
+            let Some(first) = blocks.first() else {
                 continue;
-            }
+            };
             let mut map: Vec<Entry> = Vec::new();
             let mut star = None;
             for p in &blocks {
-                let ty = p
-                    .body
-                    .get_attribute("type")
-                    .map(|a| self.eval(&a.value, file));
-                let ids = p
-                    .body
-                    .get_attribute("identifiers")
-                    .map(|a| self.eval(&a.value, file));
+                let ty = p.body.attr(self, "type").map(|(_, v)| v);
+                let ids = p.body.attr(self, "identifiers").map(|(_, v)| v);
                 let (Some(ty), Some(ids)) = (ty, ids) else {
                     continue;
                 };
@@ -399,20 +400,19 @@ impl Ctx<'_> {
                     )),
                 }
             }
-            let value = star.unwrap_or_else(|| Value::map(span_of(blocks[0], file), map));
-            e.push(entry(cfn, span_of(blocks[0], file), value));
+            let value = star.unwrap_or_else(|| Value::map(first.span, map));
+            e.push(entry(cfn, first.span, value));
         }
-        let conditions: Vec<&HclBlock> = body.get_blocks("condition").collect();
-        if !conditions.is_empty() {
+        let conditions = body.blocks("condition");
+        if let Some(first) = conditions.first() {
             let mut by_test: Vec<Entry> = Vec::new();
             for c in &conditions {
-                let get = |k: &str| c.body.get_attribute(k).map(|a| self.eval(&a.value, file));
+                let get = |k: &str| c.body.attr(self, k).map(|(_, v)| v);
                 let (Some(test), Some(var), Some(values)) =
                     (get("test"), get("variable"), get("values"))
                 else {
                     continue;
                 };
-                let cs = span_of(*c, file);
                 let test_name = test.as_str().unwrap_or("?").to_string();
                 let var_entry = entry(var.as_str().unwrap_or("?"), var.span, values);
                 match by_test.iter_mut().find(|t| t.key == test_name) {
@@ -424,13 +424,26 @@ impl Ctx<'_> {
                     None => by_test.push(entry(
                         &test_name,
                         test.span,
-                        Value::map(cs, vec![var_entry]),
+                        Value::map(c.span, vec![var_entry]),
                     )),
                 }
             }
-            let cs = span_of(conditions[0], file);
-            e.push(entry("Condition", cs, Value::map(cs, by_test)));
+            e.push(entry(
+                "Condition",
+                first.span,
+                Value::map(first.span, by_test),
+            ));
         }
         Value::map(span, e)
+    }
+
+    /// A template parsed from a JSON string (`.tf.json`): spans are not in
+    /// any file; the caller gives them the string's. A lone `${expr}` is the
+    /// expression's value, as in Terraform.
+    pub(super) fn detached_template(&self, t: &Template) -> Value {
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            return self.eval(&i.expr, DETACHED);
+        }
+        self.template(t, Span::default(), DETACHED)
     }
 }

@@ -1,15 +1,18 @@
-//! A Terraform module (every `.tf` file of one folder) into the model.
+//! A Terraform module (every `.tf` and `.tf.json` file of one folder) into
+//! the model.
 //!
 //! Resources become their CloudFormation counterparts. The AWS provider's
 //! split bucket resources (`aws_s3_bucket_acl`, `_public_access_block`,
-//! `_ownership_controls`) are merged into the bucket they reference, so
-//! rules see one `AWS::S3::Bucket`; bucket policies stay separate resources,
-//! as in CloudFormation. Expressions are evaluated where the value is known
-//! statically (literals, variable defaults, locals, `jsonencode`, heredoc
-//! JSON, `aws_iam_policy_document`, `file()`); anything else stays unknown.
+//! `_versioning`, ...) are merged into the bucket they reference, so rules
+//! see one `AWS::S3::Bucket`; bucket policies stay separate resources, as in
+//! CloudFormation. Expressions are evaluated where the value is known
+//! statically (literals, variables, locals, `jsonencode`, heredoc JSON,
+//! `aws_iam_policy_document`, `file()`); anything else stays unknown.
 
+mod body;
 mod eval;
 mod modules;
+pub mod plan;
 mod shapes;
 
 use std::cell::{Cell, RefCell};
@@ -17,28 +20,60 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block as HclBlock, Body};
+use hcl_edit::structure::Body as HclBody;
 
 use super::{Block, Format, Model, Resource};
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
 use crate::tree::{Entry, Kind, Ref, Value};
+use body::{Block as TfBlock, Body};
 use eval::{Ctx, entry, span_of};
 
-/// One parsed `.tf` file of the module.
+/// The syntax a file of the module is written in.
+pub enum Source<'a> {
+    Hcl(&'a HclBody),
+    /// `.tf.json`, parsed into the value tree.
+    Json(&'a Value),
+}
+
+/// A parsed Terraform file, owned.
+pub enum Parsed {
+    Hcl(HclBody),
+    Json(Value),
+}
+
+impl Parsed {
+    pub fn source(&self) -> Source<'_> {
+        match self {
+            Parsed::Hcl(b) => Source::Hcl(b),
+            Parsed::Json(v) => Source::Json(v),
+        }
+    }
+}
+
+/// Parses a `.tf` (HCL) or `.tf.json` file.
+pub fn parse_file(path: &Path, text: &str, id: FileId) -> Result<Parsed, ParseError> {
+    if path.to_string_lossy().ends_with(".json") {
+        let doc = crate::parse::json::parse(text, crate::parse::json::Placement::At(id, 0))?;
+        Ok(Parsed::Json(doc.value))
+    } else {
+        crate::parse::hcl::parse(text, id).map(Parsed::Hcl)
+    }
+}
+
+/// One parsed file of the module.
 pub struct TfFile<'a> {
     pub id: FileId,
-    pub body: &'a Body,
+    pub source: Source<'a>,
     pub text: &'a str,
     /// A variable definitions file (`terraform.tfvars`, `*.auto.tfvars`,
     /// `--var-file`): its attributes set variables.
     pub vars: bool,
 }
 
-/// A file that evaluation read (`file("policy.json")`), to be added to the
-/// unit's sources under the id it was given.
+/// A file that evaluation read (`file("policy.json")`, a module's files),
+/// to be added to the unit's sources under the id it was given.
 pub struct LoadedFile {
     pub id: FileId,
     pub path: PathBuf,
@@ -71,6 +106,166 @@ pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
     build_module(files, scope, HashMap::new(), 0)
 }
 
+/// A declared block: `resource`, `data`, `module`.
+#[derive(Clone)]
+struct Declared<'a> {
+    /// The address: `aws_s3_bucket.logs`, `data.aws_iam_policy_document.x`.
+    pub id: String,
+    pub ty: String,
+    pub name: String,
+    /// The header (`resource "aws_s3_bucket" "logs"`), for labels.
+    pub head: Span,
+    pub block: TfBlock<'a>,
+}
+
+/// A variable default, a variable file entry or a local.
+enum Def<'a> {
+    Hcl(FileId, &'a Expression),
+    Json(&'a Value, bool),
+}
+
+#[derive(Default)]
+struct Index<'a> {
+    resources: Vec<Declared<'a>>,
+    data: HashMap<String, TfBlock<'a>>,
+    /// Variable defaults.
+    vars: HashMap<String, Def<'a>>,
+    /// Variable values from variable files; they win over defaults.
+    values: HashMap<String, Def<'a>>,
+    locals: HashMap<String, Def<'a>>,
+    /// `module "name" { ... }` calls.
+    modules: Vec<Declared<'a>>,
+}
+
+impl<'a> Index<'a> {
+    fn add_hcl(&mut self, file: FileId, body: &'a HclBody) {
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let extent = span_of(block, file);
+            let head_end = block
+                .labels
+                .last()
+                .and_then(hcl_edit::Span::span)
+                .map_or(extent.start as usize, |r| r.end);
+            let tf = TfBlock {
+                ident: span_of(&block.ident, file),
+                span: extent,
+                body: Body::Hcl(&block.body, file),
+            };
+            let head = Span::new(file, extent.start as usize, head_end);
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("resource", [ty, name]) => self.resources.push(declared("", ty, name, head, tf)),
+                ("data", [ty, name]) => {
+                    self.data.insert(format!("data.{ty}.{name}"), tf);
+                    self.resources.push(declared("data.", ty, name, head, tf));
+                }
+                ("variable", [name]) => {
+                    if let Some(d) = block.body.get_attribute("default") {
+                        self.vars.insert(name.to_string(), Def::Hcl(file, &d.value));
+                    }
+                }
+                ("locals", []) => {
+                    for a in block.body.attributes() {
+                        self.locals
+                            .insert(a.key.to_string(), Def::Hcl(file, &a.value));
+                    }
+                }
+                ("module", [name]) => self
+                    .modules
+                    .push(declared("module.", "module", name, head, tf)),
+                _ => {}
+            }
+        }
+    }
+
+    /// JSON syntax: `{"resource": {"<type>": {"<name>": {...}}}}` and so on.
+    fn add_json(&mut self, doc: &'a Value) {
+        let labelled = |section: &str| -> Vec<(&'a str, &'a str, Span, &'a Value)> {
+            let mut out = Vec::new();
+            for types in doc
+                .get(section)
+                .map(|v| v.alternatives())
+                .unwrap_or_default()
+            {
+                for ty in types.entries() {
+                    for item in ty.value.items() {
+                        for name in item.entries() {
+                            out.push((
+                                ty.key.as_str(),
+                                name.key.as_str(),
+                                name.key_span,
+                                &name.value,
+                            ));
+                        }
+                    }
+                }
+            }
+            out
+        };
+        let block = |head: Span, v: &'a Value| TfBlock {
+            ident: head,
+            span: v.span,
+            body: Body::Json {
+                value: v,
+                templates: true,
+            },
+        };
+        for (ty, name, head, v) in labelled("resource") {
+            self.resources
+                .push(declared("", ty, name, head, block(head, v)));
+        }
+        for (ty, name, head, v) in labelled("data") {
+            self.data
+                .insert(format!("data.{ty}.{name}"), block(head, v));
+            self.resources
+                .push(declared("data.", ty, name, head, block(head, v)));
+        }
+        for section in ["variable", "locals", "module"] {
+            for item in doc.get(section).map(Value::items).unwrap_or_default() {
+                for e in item.entries() {
+                    match section {
+                        "variable" => {
+                            if let Some(d) = e.value.get("default") {
+                                self.vars.insert(e.key.clone(), Def::Json(d, true));
+                            }
+                        }
+                        "locals" => {
+                            self.locals.insert(e.key.clone(), Def::Json(&e.value, true));
+                        }
+                        _ => self.modules.push(declared(
+                            "module.",
+                            "module",
+                            &e.key,
+                            e.key_span,
+                            block(e.key_span, &e.value),
+                        )),
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn declared<'a>(
+    prefix: &str,
+    ty: &str,
+    name: &str,
+    head: Span,
+    block: TfBlock<'a>,
+) -> Declared<'a> {
+    Declared {
+        id: if prefix == "module." {
+            format!("module.{name}")
+        } else {
+            format!("{prefix}{ty}.{name}")
+        },
+        ty: ty.to_string(),
+        name: name.to_string(),
+        head,
+        block,
+    }
+}
+
 /// Builds one module; `inputs` are the variables its caller sets.
 fn build_module(
     files: &[TfFile],
@@ -81,35 +276,22 @@ fn build_module(
     let mut index = Index::default();
     // Later variable files win, as in Terraform.
     for f in files.iter().filter(|f| f.vars) {
-        for a in f.body.attributes() {
-            index.values.insert(a.key.as_str(), (f.id, &a.value));
-        }
-    }
-    for f in files.iter().filter(|f| !f.vars) {
-        for block in f.body.blocks() {
-            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-            match (block.ident.as_str(), labels.as_slice()) {
-                ("resource", [ty, name]) => index.resources.push((f.id, block, ty, name)),
-                ("data", [ty, name]) => {
-                    index
-                        .data
-                        .insert(format!("data.{ty}.{name}"), (f.id, block));
-                }
-                ("variable", [name]) => {
-                    if let Some(d) = block.body.get_attribute("default") {
-                        index.vars.insert(name, (f.id, &d.value));
-                    }
-                }
-                ("locals", []) => {
-                    for a in block.body.attributes() {
-                        index.locals.insert(a.key.as_str(), (f.id, &a.value));
-                    }
-                }
-                ("module", [name]) => index.modules.push((f.id, block, name)),
-                _ => {}
+        if let Source::Hcl(body) = f.source {
+            for a in body.attributes() {
+                index
+                    .values
+                    .insert(a.key.to_string(), Def::Hcl(f.id, &a.value));
             }
         }
     }
+    for f in files.iter().filter(|f| !f.vars) {
+        match f.source {
+            Source::Hcl(body) => index.add_hcl(f.id, body),
+            Source::Json(doc) => index.add_json(doc),
+        }
+    }
+    let declared: Vec<Declared> = index.resources.clone();
+    let modules: Vec<Declared> = index.modules.clone();
     let next_file = Cell::new(scope.next_id);
     let ctx = Ctx {
         index: &index,
@@ -122,46 +304,11 @@ fn build_module(
         depth: Cell::new(0),
     };
     let mut model = Model::new(Format::Terraform);
-    for f in files {
-        for block in f.body.blocks() {
-            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-            let (kind, ty, name) = match (block.ident.as_str(), labels.as_slice()) {
-                ("resource", [ty, name]) => ("", *ty, *name),
-                ("data", [ty, name]) => ("data.", *ty, *name),
-                _ => continue,
-            };
-            let extent = span_of(block, f.id);
-            let head_end = block
-                .labels
-                .last()
-                .and_then(|l| l.span())
-                .map_or(extent.start as usize, |r| r.end);
-            model.blocks.push(Block {
-                id: format!("{kind}{ty}.{name}"),
-                source_type: ty.to_string(),
-                head: Span::new(f.id, extent.start as usize, head_end),
-                extent,
-            });
-        }
-    }
-    let heads = model
-        .blocks
-        .iter()
-        .map(|b| (b.id.clone(), b.head))
-        .collect();
-    Builder {
-        ctx: &ctx,
-        model: &mut model,
-        heads,
-        buckets_by_id: HashMap::new(),
-        buckets_by_name: HashMap::new(),
-        external: HashMap::new(),
-    }
-    .run();
+    build_resources(&ctx, &mut model, &declared);
     let mut notes = Vec::new();
     let mut instantiated = Vec::new();
-    for &(file, call, name) in &index.modules {
-        let out = modules::instantiate(&ctx, &mut model, file, call, name, depth);
+    for call in &modules {
+        let out = modules::instantiate(&ctx, &mut model, call, depth);
         notes.extend(out.notes);
         instantiated.extend(out.modules);
     }
@@ -176,17 +323,26 @@ fn build_module(
     }
 }
 
-#[derive(Default)]
-struct Index<'a> {
-    resources: Vec<(FileId, &'a HclBlock, &'a str, &'a str)>,
-    data: HashMap<String, (FileId, &'a HclBlock)>,
-    /// Variable defaults.
-    vars: HashMap<&'a str, (FileId, &'a Expression)>,
-    /// Variable values from variable files; they win over defaults.
-    values: HashMap<&'a str, (FileId, &'a Expression)>,
-    locals: HashMap<&'a str, (FileId, &'a Expression)>,
-    /// `module "name" { ... }` calls.
-    modules: Vec<(FileId, &'a HclBlock, &'a str)>,
+/// Turns declared resources and data sources into the model's resources.
+fn build_resources(ctx: &Ctx, model: &mut Model, declared: &[Declared]) {
+    for d in declared {
+        model.blocks.push(Block {
+            id: d.id.clone(),
+            source_type: d.ty.clone(),
+            head: d.head,
+            extent: d.block.span,
+        });
+    }
+    let heads = declared.iter().map(|d| (d.id.clone(), d.head)).collect();
+    Builder {
+        ctx,
+        model,
+        heads,
+        buckets_by_id: HashMap::new(),
+        buckets_by_name: HashMap::new(),
+        external: HashMap::new(),
+    }
+    .run(declared);
 }
 
 struct Builder<'c, 'a> {
@@ -201,55 +357,42 @@ struct Builder<'c, 'a> {
 }
 
 impl Builder<'_, '_> {
-    fn run(mut self) {
-        let index = self.ctx.index;
+    fn run(mut self, declared: &[Declared]) {
+        let resources = || declared.iter().filter(|d| !d.id.starts_with("data."));
         // Buckets first, so that everything else can be linked to them.
-        for &(file, block, ty, name) in &index.resources {
-            if ty == "aws_s3_bucket" {
-                self.bucket(file, block, name);
-            }
+        for d in resources().filter(|d| d.ty == "aws_s3_bucket") {
+            self.bucket(d);
         }
-        for &(file, block, ty, name) in &index.resources {
-            let id = format!("{ty}.{name}");
-            let head = self.head_of(&id);
-            let body = &block.body;
-            let span = span_of(block, file);
+        for d in resources() {
+            let (id, ty, head, span) = (d.id.clone(), d.ty.as_str(), d.head, d.block.span);
+            let body = &d.block.body;
             if let Some(split) = shapes::split(ty) {
-                let value = Value::map(span, shapes::map(self.ctx, body, file, split.shapes));
+                let value = Value::map(span, shapes::map(self.ctx, body, split.shapes));
                 let props = vec![entry(split.property, head, value)];
-                self.merge_into_bucket(body, file, &id, head, props);
+                self.merge_into_bucket(body, &id, head, props);
                 continue;
             }
             if let Some(kind) = shapes::standalone(ty) {
-                let props = shapes::map(self.ctx, body, file, kind.shapes);
-                let bucket = self.find_bucket(body, file);
+                let props = shapes::map(self.ctx, body, kind.shapes);
+                let bucket = self.find_bucket(body);
                 self.push(id, kind.cfn_type, head, span, props, bucket);
                 continue;
             }
             match ty {
                 "aws_s3_bucket_acl" => {
                     let mut props = Vec::new();
-                    self.attr(&mut props, body, file, "acl", "AccessControl");
-                    if let Some(grants) = acl_policy_grants(self.ctx, body, file) {
+                    self.attr(&mut props, body, "acl", "AccessControl");
+                    if let Some(grants) = acl_policy_grants(self.ctx, body) {
                         props.push(grants);
                     }
-                    self.merge_into_bucket(body, file, &id, head, props);
+                    self.merge_into_bucket(body, &id, head, props);
                 }
                 "aws_s3_bucket_policy" => {
-                    let bucket = self.bucket_ref(body, file, &id, head);
+                    let bucket = self.bucket_ref(body, &id, head);
                     let mut props = Vec::new();
-                    self.attr(&mut props, body, file, "bucket", "Bucket");
-                    if let Some(p) = body.get_attribute("policy") {
-                        props.push(self.policy(p, file, &id, ty));
-                    }
-                    self.push(
-                        id,
-                        "AWS::S3::BucketPolicy",
-                        head,
-                        span_of(block, file),
-                        props,
-                        Some(bucket),
-                    );
+                    self.attr(&mut props, body, "bucket", "Bucket");
+                    props.extend(self.policy(body, &id, ty));
+                    self.push(id, "AWS::S3::BucketPolicy", head, span, props, Some(bucket));
                 }
                 "aws_iam_policy"
                 | "aws_iam_role_policy"
@@ -260,35 +403,26 @@ impl Builder<'_, '_> {
                     } else {
                         "AWS::IAM::Policy"
                     };
-                    let mut props = Vec::new();
-                    if let Some(p) = body.get_attribute("policy") {
-                        props.push(self.policy(p, file, &id, ty));
-                    }
-                    self.push(id, cfn, head, span_of(block, file), props, None);
+                    let props: Vec<Entry> = self.policy(body, &id, ty).into_iter().collect();
+                    self.push(id, cfn, head, span, props, None);
                 }
                 "aws_iam_role" => {
                     let mut policies = Vec::new();
-                    for b in body.get_blocks("inline_policy") {
-                        let Some(p) = b.body.get_attribute("policy") else {
+                    for b in body.blocks("inline_policy") {
+                        let Some(doc) = self.policy(&b.body, &id, ty) else {
                             continue;
                         };
                         let mut e = Vec::new();
-                        self.attr(&mut e, &b.body, file, "name", "PolicyName");
-                        e.push(self.policy(p, file, &id, ty));
-                        policies.push(Value::map(span_of(b, file), e));
+                        self.attr(&mut e, &b.body, "name", "PolicyName");
+                        e.push(doc);
+                        policies.push(Value::map(b.span, e));
                     }
                     let mut props = vec![entry(
                         "Policies",
                         span,
                         Value::new(span, Kind::Seq(policies)),
                     )];
-                    self.attr(
-                        &mut props,
-                        body,
-                        file,
-                        "managed_policy_arns",
-                        "ManagedPolicyArns",
-                    );
+                    self.attr(&mut props, body, "managed_policy_arns", "ManagedPolicyArns");
                     self.push(id, "AWS::IAM::Role", head, span, props, None);
                 }
                 _ => {}
@@ -296,16 +430,11 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// A policy read from another file (`file("policy.json")`) belongs to
-    /// the resource that reads it: findings there name that resource.
-    fn policy(
-        &mut self,
-        p: &hcl_edit::structure::Attribute,
-        file: FileId,
-        id: &str,
-        ty: &str,
-    ) -> Entry {
-        let doc = self.ctx.policy(&p.value, file);
+    /// The `policy` argument as a `PolicyDocument`. A policy read from
+    /// another file (`file("policy.json")`) belongs to the resource that
+    /// reads it: findings there name that resource.
+    fn policy(&mut self, body: &Body, id: &str, ty: &str) -> Option<Entry> {
+        let (key, _, doc) = body.policy(self.ctx, "policy")?;
         let from_file = self
             .ctx
             .loaded
@@ -321,7 +450,7 @@ impl Builder<'_, '_> {
                 extent: Span::new(doc.span.file, 0, len),
             });
         }
-        entry("PolicyDocument", span_of(&p.key, file), doc)
+        Some(entry("PolicyDocument", key, doc))
     }
 
     fn head_of(&self, id: &str) -> Span {
@@ -350,77 +479,55 @@ impl Builder<'_, '_> {
     }
 
     /// Adds `tf_name`'s value, if the attribute is present, as `cfn_name`.
-    fn attr(&self, out: &mut Vec<Entry>, body: &Body, file: FileId, tf_name: &str, cfn_name: &str) {
-        if let Some(a) = body.get_attribute(tf_name) {
-            out.push(Entry {
-                key: cfn_name.to_string(),
-                key_span: span_of(&a.key, file),
-                value: self.ctx.eval(&a.value, file),
-            });
+    fn attr(&self, out: &mut Vec<Entry>, body: &Body, tf_name: &str, cfn_name: &str) {
+        if let Some((key, value)) = body.attr(self.ctx, tf_name) {
+            out.push(entry(cfn_name, key, value));
         }
     }
 
-    fn bucket(&mut self, file: FileId, block: &HclBlock, name: &str) {
-        let id = format!("aws_s3_bucket.{name}");
-        let head = self.head_of(&id);
-        let body = &block.body;
+    fn bucket(&mut self, d: &Declared) {
+        let (id, head, span) = (d.id.clone(), d.head, d.block.span);
+        let body = &d.block.body;
         let mut props = Vec::new();
-        self.attr(&mut props, body, file, "bucket", "BucketName");
+        self.attr(&mut props, body, "bucket", "BucketName");
         // Provider v3 inline arguments.
-        self.attr(&mut props, body, file, "acl", "AccessControl");
+        self.attr(&mut props, body, "acl", "AccessControl");
         let grants: Vec<Value> = body
-            .get_blocks("grant")
+            .blocks("grant")
+            .iter()
             .map(|g| {
                 let mut grantee = Vec::new();
-                self.attr(&mut grantee, &g.body, file, "type", "Type");
-                self.attr(&mut grantee, &g.body, file, "uri", "URI");
-                self.attr(&mut grantee, &g.body, file, "id", "ID");
-                let span = span_of(g, file);
-                let mut e = vec![entry("Grantee", span, Value::map(span, grantee))];
-                self.attr(&mut e, &g.body, file, "permissions", "Permission");
-                Value::map(span, e)
+                self.attr(&mut grantee, &g.body, "type", "Type");
+                self.attr(&mut grantee, &g.body, "uri", "URI");
+                self.attr(&mut grantee, &g.body, "id", "ID");
+                let mut e = vec![entry("Grantee", g.span, Value::map(g.span, grantee))];
+                self.attr(&mut e, &g.body, "permissions", "Permission");
+                Value::map(g.span, e)
             })
             .collect();
         if !grants.is_empty() {
-            let span = span_of(block, file);
             props.push(entry(GRANTS, span, Value::new(span, Kind::Seq(grants))));
         }
         for (block_name, property, inner) in shapes::INLINE {
             match block_name {
                 Some(name) => {
-                    if let Some(b) = body.get_blocks(name).next() {
-                        let value = Value::map(
-                            span_of(b, file),
-                            shapes::map(self.ctx, &b.body, file, inner),
-                        );
-                        props.push(entry(property, span_of(&b.ident, file), value));
+                    if let Some(b) = body.blocks(name).first() {
+                        let value = Value::map(b.span, shapes::map(self.ctx, &b.body, inner));
+                        props.push(entry(property, b.ident, value));
                     }
                 }
                 None => {
-                    let entries = shapes::map(self.ctx, body, file, inner);
+                    let entries = shapes::map(self.ctx, body, inner);
                     if let Some(first) = entries.first().map(|e| e.key_span) {
                         props.push(entry(property, first, Value::map(first, entries)));
                     }
                 }
             }
         }
-        self.attr(
-            &mut props,
-            body,
-            file,
-            "object_lock_enabled",
-            "ObjectLockEnabled",
-        );
+        self.attr(&mut props, body, "object_lock_enabled", "ObjectLockEnabled");
         // bucketlint's extension: Terraform deletes every object with the bucket.
-        self.attr(&mut props, body, file, "force_destroy", "ForceDestroy");
-        let index = self.push(
-            id.clone(),
-            "AWS::S3::Bucket",
-            head,
-            span_of(block, file),
-            props,
-            None,
-        );
+        self.attr(&mut props, body, "force_destroy", "ForceDestroy");
+        let index = self.push(id.clone(), "AWS::S3::Bucket", head, span, props, None);
         if let Some(name) = self.model.resources[index]
             .properties
             .get("BucketName")
@@ -429,22 +536,22 @@ impl Builder<'_, '_> {
             self.buckets_by_name.insert(name.to_string(), index);
         }
         self.buckets_by_id.insert(id.clone(), index);
-        if let Some(p) = body.get_attribute("policy") {
-            let props = vec![self.policy(p, file, &id, "aws_s3_bucket")];
+        if let Some(doc) = self.policy(body, &id, "aws_s3_bucket") {
+            let policy_span = body.policy(self.ctx, "policy").map_or(span, |(_, s, _)| s);
             self.push(
                 id,
                 "AWS::S3::BucketPolicy",
                 head,
-                span_of(p, file),
-                props,
+                policy_span,
+                vec![doc],
                 Some(index),
             );
         }
     }
 
     /// The bucket declared in this module that `bucket = ...` names.
-    fn find_bucket(&self, body: &Body, file: FileId) -> Option<usize> {
-        let value = self.ctx.eval(&body.get_attribute("bucket")?.value, file);
+    fn find_bucket(&self, body: &Body) -> Option<usize> {
+        let (_, value) = body.attr(self.ctx, "bucket")?;
         match &value.kind {
             Kind::Ref(Ref { target, .. }) => self.buckets_by_id.get(target).copied(),
             Kind::Str(name) => self
@@ -458,13 +565,12 @@ impl Builder<'_, '_> {
 
     /// The bucket that a split resource's `bucket` argument names. When it is
     /// not declared in this module, a stand-in bucket carries the settings.
-    fn bucket_ref(&mut self, body: &Body, file: FileId, id: &str, head: Span) -> usize {
-        if let Some(i) = self.find_bucket(body, file) {
+    fn bucket_ref(&mut self, body: &Body, id: &str, head: Span) -> usize {
+        if let Some(i) = self.find_bucket(body) {
             return i;
         }
         let key = body
-            .get_attribute("bucket")
-            .map(|a| self.ctx.text(span_of(&a.value, file)).to_string())
+            .attr_text(self.ctx, "bucket")
             .unwrap_or_else(|| id.to_string());
         if let Some(&i) = self.external.get(&key) {
             return i;
@@ -478,15 +584,8 @@ impl Builder<'_, '_> {
         i
     }
 
-    fn merge_into_bucket(
-        &mut self,
-        body: &Body,
-        file: FileId,
-        id: &str,
-        head: Span,
-        props: Vec<Entry>,
-    ) {
-        let i = self.bucket_ref(body, file, id, head);
+    fn merge_into_bucket(&mut self, body: &Body, id: &str, head: Span, props: Vec<Entry>) {
+        let i = self.bucket_ref(body, id, head);
         if let Kind::Map(entries) = &mut self.model.resources[i].properties.kind {
             entries.extend(props);
         }
@@ -498,37 +597,38 @@ impl Builder<'_, '_> {
 pub const GRANTS: &str = "AccessControlGrants";
 
 /// `access_control_policy { grant { grantee { type uri id } permission } }`.
-fn acl_policy_grants(ctx: &Ctx, body: &Body, file: FileId) -> Option<Entry> {
-    let acp = body.get_blocks("access_control_policy").next()?;
+fn acl_policy_grants(ctx: &Ctx, body: &Body) -> Option<Entry> {
+    let acp = *body.blocks("access_control_policy").first()?;
     let grants: Vec<Value> = acp
         .body
-        .get_blocks("grant")
+        .blocks("grant")
+        .iter()
         .map(|g| {
-            let span = span_of(g, file);
             let mut e = Vec::new();
-            if let Some(grantee) = g.body.get_blocks("grantee").next() {
-                let gs = span_of(grantee, file);
+            if let Some(grantee) = g.body.blocks("grantee").first() {
                 let fields = [("type", "Type"), ("uri", "URI"), ("id", "ID")]
                     .into_iter()
                     .filter_map(|(tf, cfn)| {
-                        let a = grantee.body.get_attribute(tf)?;
-                        Some(entry(cfn, span_of(&a.key, file), ctx.eval(&a.value, file)))
+                        grantee.body.attr(ctx, tf).map(|(k, v)| entry(cfn, k, v))
                     })
                     .collect();
-                e.push(entry("Grantee", gs, Value::map(gs, fields)));
-            }
-            if let Some(p) = g.body.get_attribute("permission") {
                 e.push(entry(
-                    "Permission",
-                    span_of(&p.key, file),
-                    ctx.eval(&p.value, file),
+                    "Grantee",
+                    grantee.span,
+                    Value::map(grantee.span, fields),
                 ));
             }
-            Value::map(span, e)
+            if let Some((k, v)) = g.body.attr(ctx, "permission") {
+                e.push(entry("Permission", k, v));
+            }
+            Value::map(g.span, e)
         })
         .collect();
-    let span = span_of(acp, file);
-    Some(entry(GRANTS, span, Value::new(span, Kind::Seq(grants))))
+    Some(entry(
+        GRANTS,
+        acp.span,
+        Value::new(acp.span, Kind::Seq(grants)),
+    ))
 }
 
 #[cfg(test)]
@@ -539,7 +639,7 @@ mod tests {
         let body = crate::parse::hcl::parse(text, 0).unwrap();
         let files = [TfFile {
             id: 0,
-            body: &body,
+            source: Source::Hcl(&body),
             text,
             vars: false,
         }];

@@ -8,13 +8,10 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use hcl_edit::structure::Block as HclBlock;
-
-use super::eval::{Ctx, span_of};
-use super::{LoadedFile, Scope, TfFile, build_module};
+use super::eval::Ctx;
+use super::{Declared, LoadedFile, Scope, TfFile, build_module};
 use crate::model::Model;
-use crate::parse::{ParseError, hcl};
-use crate::source::FileId;
+use crate::parse::ParseError;
 use crate::tree::Value;
 
 /// Module calls nest at most this deep (and a module never calls itself).
@@ -38,21 +35,15 @@ pub struct Called {
     pub modules: Vec<PathBuf>,
 }
 
-pub fn instantiate(
-    ctx: &Ctx,
-    model: &mut Model,
-    file: FileId,
-    call: &HclBlock,
-    name: &str,
-    depth: usize,
-) -> Called {
+pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) -> Called {
     let mut out = Called::default();
     let notes = &mut out.notes;
-    let Some(source_attr) = call.body.get_attribute("source") else {
+    let name = call.name.as_str();
+    let body = &call.block.body;
+    let Some((_, source)) = body.attr(ctx, "source") else {
         return out;
     };
-    let at = span_of(&source_attr.value, file);
-    let source = ctx.eval(&source_attr.value, file);
+    let at = source.span;
     let Some(source) = source.as_str() else {
         notes.push(ParseError::new(
             at,
@@ -93,14 +84,14 @@ pub fn instantiate(
     }
     // The module's files become files of this unit.
     let mut parsed = Vec::new();
-    for path in tf_files(&dir) {
+    for path in module_files(&dir) {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
         let text: Arc<str> = text.into();
         let id = ctx.alloc_file();
-        match hcl::parse(&text, id) {
-            Ok(body) => parsed.push((id, body, Arc::clone(&text))),
+        match super::parse_file(&path, &text, id) {
+            Ok(p) => parsed.push((id, p, Arc::clone(&text))),
             Err(e) => ctx.errors.borrow_mut().push(e),
         }
         ctx.loaded.borrow_mut().push(LoadedFile {
@@ -110,17 +101,16 @@ pub fn instantiate(
             policy: false,
         });
     }
-    let inputs: HashMap<String, Value> = call
-        .body
-        .attributes()
-        .filter(|a| !META.contains(&a.key.as_str()))
-        .map(|a| (a.key.to_string(), ctx.eval(&a.value, file)))
+    let inputs: HashMap<String, Value> = body
+        .attributes(ctx)
+        .into_iter()
+        .filter(|(k, _)| !META.contains(&k.as_str()))
         .collect();
     let files: Vec<TfFile> = parsed
         .iter()
-        .map(|(id, body, text)| TfFile {
+        .map(|(id, p, text)| TfFile {
             id: *id,
-            body,
+            source: p.source(),
             text,
             vars: false,
         })
@@ -158,12 +148,12 @@ fn merge(model: &mut Model, child: Model, name: &str) {
     }
 }
 
-fn tf_files(dir: &Path) -> Vec<PathBuf> {
+fn module_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+                .filter(|p| crate::discover::is_tf(p) && p.is_file())
                 .collect()
         })
         .unwrap_or_default();

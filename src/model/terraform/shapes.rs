@@ -2,10 +2,8 @@
 //! as data: one table row per split resource (provider v4+) and per inline
 //! block of `aws_s3_bucket` (provider v3).
 
-use hcl_edit::structure::Body;
-
-use super::eval::{Ctx, entry, span_of};
-use crate::source::FileId;
+use super::body::Body;
+use super::eval::{Ctx, entry};
 use crate::tree::{Entry, Kind, Value};
 
 pub enum Shape {
@@ -278,37 +276,35 @@ pub const INLINE: &[(Option<&str>, &str, &[Shape])] = &[
 /// The CloudFormation entries that `shapes` make of a Terraform body. A
 /// `dynamic` block stands for blocks known only at plan time: its entry is
 /// unknown.
-pub fn map(ctx: &Ctx, body: &Body, file: FileId, shapes: &[Shape]) -> Vec<Entry> {
+pub fn map(ctx: &Ctx, body: &Body, shapes: &[Shape]) -> Vec<Entry> {
     let mut out = Vec::new();
     for shape in shapes {
         match shape {
             Attr(tf, cfn) => {
-                if let Some(a) = body.get_attribute(tf) {
-                    out.push(entry(cfn, span_of(&a.key, file), ctx.eval(&a.value, file)));
+                if let Some((key, v)) = body.attr(ctx, tf) {
+                    out.push(entry(cfn, key, v));
                 }
             }
             Flag(tf, cfn, yes, no) => {
-                if let Some(a) = body.get_attribute(tf) {
-                    let v = ctx.eval(&a.value, file);
+                if let Some((key, v)) = body.attr(ctx, tf) {
                     let v = match v.as_bool() {
                         Some(b) => Value::str(v.span, if b { *yes } else { *no }),
                         None => v,
                     };
-                    out.push(entry(cfn, span_of(&a.key, file), v));
+                    out.push(entry(cfn, key, v));
                 }
             }
             One(tf, cfn, inner) | List(tf, cfn, inner) => {
-                let blocks: Vec<_> = body.get_blocks(tf).collect();
+                let blocks = body.blocks(tf);
                 let mut items: Vec<Value> = blocks
                     .iter()
-                    .map(|b| Value::map(span_of(*b, file), map(ctx, &b.body, file, inner)))
+                    .map(|b| Value::map(b.span, map(ctx, &b.body, inner)))
                     .collect();
-                let dynamic = dynamic_block(body, tf, file);
-                if let Some(d) = &dynamic {
-                    items.push(Value::unknown(*d, format!("dynamic \"{tf}\" block")));
+                let dynamic = body.dynamic(tf);
+                if let Some(d) = dynamic {
+                    items.push(Value::unknown(d, format!("dynamic \"{tf}\" block")));
                 }
-                let Some(first) = blocks.first().map(|b| span_of(&b.ident, file)).or(dynamic)
-                else {
+                let Some(first) = blocks.first().map(|b| b.ident).or(dynamic) else {
                     continue;
                 };
                 let value = match shape {
@@ -318,12 +314,12 @@ pub fn map(ctx: &Ctx, body: &Body, file: FileId, shapes: &[Shape]) -> Vec<Entry>
                 out.push(entry(cfn, first, value));
             }
             Inline(tf, inner) => {
-                if let Some(b) = body.get_blocks(tf).next() {
-                    out.extend(map(ctx, &b.body, file, inner));
+                if let Some(b) = body.blocks(tf).first() {
+                    out.extend(map(ctx, &b.body, inner));
                 }
             }
             Nest(cfn, inner) => {
-                let entries = map(ctx, body, file, inner);
+                let entries = map(ctx, body, inner);
                 if let Some(first) = entries.first().map(|e| e.key_span) {
                     out.push(entry(cfn, first, Value::map(first, entries)));
                 }
@@ -331,13 +327,6 @@ pub fn map(ctx: &Ctx, body: &Body, file: FileId, shapes: &[Shape]) -> Vec<Entry>
         }
     }
     out
-}
-
-/// The span of `dynamic "<name>" { ... }`, if the body has one.
-fn dynamic_block(body: &Body, name: &str, file: FileId) -> Option<crate::source::Span> {
-    body.get_blocks("dynamic")
-        .find(|b| b.labels.first().is_some_and(|l| l.as_str() == name))
-        .map(|b| span_of(b, file))
 }
 
 /// A Terraform resource that becomes a resource of its own.
