@@ -230,8 +230,12 @@ fn check_template(path: &Path, enabled: &[&'static Rule], parameters: &cfn::Para
             return report;
         }
     };
-    // Cheap sniff: a template must say `Resources` or its format version.
-    if !text.contains("Resources") && !text.contains("AWSTemplateFormatVersion") {
+    // Cheap sniff: a template must say `Resources` or its format version;
+    // a Terraform plan, `planned_values`.
+    if !text.contains("Resources")
+        && !text.contains("AWSTemplateFormatVersion")
+        && !text.contains("planned_values")
+    {
         report
             .skipped
             .push((path.to_path_buf(), "not a CloudFormation template".into()));
@@ -262,6 +266,16 @@ fn check_template(path: &Path, enabled: &[&'static Rule], parameters: &cfn::Para
             return report;
         }
     };
+    // A Terraform plan (`terraform show -json`) in a .json file.
+    if let [doc] = docs.as_slice()
+        && terraform::plan::is_plan(doc)
+    {
+        report.files = 1;
+        let model = terraform::plan::build(doc, 0, &file.text);
+        report.resources += model.resources.len();
+        collect(&mut report, &model, &files, enabled);
+        return report;
+    }
     let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();
     if templates.is_empty() {
         report
