@@ -174,10 +174,8 @@ impl Model {
             .next()
     }
 
-    /// Buckets that receive server access logs: named as a logging
-    /// destination by another bucket, carrying the log-delivery ACL, or
-    /// letting the logging service write through their policy.
-    pub fn log_targets(&self) -> std::collections::HashSet<usize> {
+    /// Buckets that another bucket names as its access-log destination.
+    pub fn log_targets_by_destination(&self) -> std::collections::HashSet<usize> {
         use crate::tree::{Kind, Ref};
         let mut by_name = std::collections::HashMap::new();
         let mut by_id = std::collections::HashMap::new();
@@ -187,19 +185,25 @@ impl Model {
                 by_name.insert(n, i);
             }
         }
-        let mut out = std::collections::HashSet::new();
+        self.buckets()
+            .filter_map(|(_, b)| {
+                b.properties
+                    .path(&["LoggingConfiguration", "DestinationBucketName"])
+            })
+            .filter_map(|dest| match &dest.kind {
+                Kind::Ref(Ref { target, .. }) => by_id.get(target.as_str()).copied(),
+                Kind::Str(name) => by_name.get(name.as_str()).copied(),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Buckets that receive server access logs: named as a logging
+    /// destination by another bucket, carrying the log-delivery ACL, or
+    /// letting the logging service write through their policy.
+    pub fn log_targets(&self) -> std::collections::HashSet<usize> {
+        let mut out = self.log_targets_by_destination();
         for (i, b) in self.buckets() {
-            if let Some(dest) = b
-                .properties
-                .path(&["LoggingConfiguration", "DestinationBucketName"])
-            {
-                let target = match &dest.kind {
-                    Kind::Ref(Ref { target, .. }) => by_id.get(target.as_str()).copied(),
-                    Kind::Str(name) => by_name.get(name.as_str()).copied(),
-                    _ => None,
-                };
-                out.extend(target);
-            }
             let acl = b
                 .properties
                 .get("AccessControl")

@@ -24,6 +24,7 @@ mod iam_s3_wildcard_action;
 mod iam_s3_write_all_buckets;
 mod lifecycle_abort_mpu_missing;
 mod lifecycle_missing;
+mod log_delivery_write_on_source;
 mod logging_target_self;
 mod mfa_delete_disabled;
 mod object_level_logging_missing;
@@ -42,6 +43,7 @@ mod public_access_block_disabled;
 mod public_access_block_missing;
 mod replication_missing;
 mod sse_not_enforced_by_policy;
+mod transfer_acceleration_disabled;
 mod unknown_value;
 mod versioning_disabled;
 mod website_hosting;
@@ -161,8 +163,10 @@ pub static RULES: &[&Rule] = &[
     &replication_missing::RULE,
     &event_notifications_missing::RULE,
     &deletion_policy_missing::RULE,
+    &transfer_acceleration_disabled::RULE,
     &access_logging_missing::RULE,
     &logging_target_self::RULE,
+    &log_delivery_write_on_source::RULE,
     &object_level_logging_missing::RULE,
 ];
 
