@@ -2,6 +2,7 @@
 //! parallel) load, parse, build the model and run the rules. Results are
 //! data; renderers turn them into text.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +24,9 @@ pub struct Options {
     pub parameters: cfn::Parameters,
     /// Terraform variable files for every module (`--var-file`).
     pub var_files: Vec<PathBuf>,
+    /// File contents that replace what is on disk (standard input, editor
+    /// buffers); a path here is checked even if it does not exist.
+    pub overrides: HashMap<PathBuf, String>,
 }
 
 /// A place in a file, ready to show.
@@ -93,7 +97,18 @@ pub struct Report {
 }
 
 pub fn run(options: &Options) -> Report {
-    let found = discover::discover(&options.paths);
+    let on_disk: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| !options.overrides.contains_key(*p))
+        .cloned()
+        .collect();
+    let mut found = discover::discover(&on_disk);
+    for path in options.overrides.keys() {
+        let unit = discover::unit_for(path);
+        found.units.retain(|u| *u != unit);
+        found.units.push(unit);
+    }
     let mut report = Report::default();
     for (path, message) in found.errors {
         report.errors.push(Problem {
@@ -166,7 +181,10 @@ pub fn run(options: &Options) -> Report {
 }
 
 /// Reads a file as UTF-8 text, without a byte-order mark.
-fn read_text(path: &Path) -> Result<String, String> {
+fn read_text(path: &Path, overrides: &HashMap<PathBuf, String>) -> Result<String, String> {
+    if let Some(text) = overrides.get(path) {
+        return Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string());
+    }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
@@ -181,9 +199,8 @@ fn read_text(path: &Path) -> Result<String, String> {
 }
 
 fn check_unit(unit: &Unit, options: &Options) -> Report {
-    let enabled = &options.rules[..];
     match unit {
-        Unit::Template(path) => check_template(path, enabled, &options.parameters),
+        Unit::Template(path) => check_template(path, options),
         Unit::Module {
             dir,
             files,
@@ -196,7 +213,7 @@ fn check_unit(unit: &Unit, options: &Options) -> Report {
                 .chain(&options.var_files)
                 .cloned()
                 .collect();
-            let mut report = check_module(dir, files, &vars, root, enabled);
+            let mut report = check_module(dir, files, &vars, root, options);
             if let Some(only) = only {
                 report
                     .findings
@@ -217,9 +234,10 @@ fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
 }
 
-fn check_template(path: &Path, enabled: &[&'static Rule], parameters: &cfn::Parameters) -> Report {
+fn check_template(path: &Path, options: &Options) -> Report {
+    let (enabled, parameters) = (&options.rules[..], &options.parameters);
     let mut report = Report::default();
-    let text = match read_text(path) {
+    let text = match read_text(path, &options.overrides) {
         Ok(t) => t,
         Err(message) => {
             report.errors.push(Problem {
@@ -300,8 +318,9 @@ fn check_module(
     paths: &[PathBuf],
     var_paths: &[PathBuf],
     root: &Path,
-    enabled: &[&'static Rule],
+    options: &Options,
 ) -> Report {
+    let enabled = &options.rules[..];
     let mut report = Report::default();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
     let mut bodies = Vec::new();
@@ -310,7 +329,7 @@ fn check_module(
         .map(|p| (p, false))
         .chain(var_paths.iter().map(|p| (p, true)));
     for (path, vars) in all {
-        let text = match read_text(path) {
+        let text = match read_text(path, &options.overrides) {
             Ok(t) => t,
             Err(message) => {
                 report.errors.push(Problem {

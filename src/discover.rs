@@ -143,6 +143,33 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     found
 }
 
+/// The unit for one file given by name only, whose text may not be on
+/// disk (standard input, an editor buffer): a template, or its module
+/// folder with findings reported in that file only.
+pub fn unit_for(path: &Path) -> Unit {
+    if !is_tf(path) {
+        return Unit::Template(path.to_path_buf());
+    }
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut files = module_files(&dir);
+    if !files.iter().any(|f| same_file(f, path)) {
+        files.push(path.to_path_buf());
+        files.sort();
+    }
+    let this = files
+        .iter()
+        .find(|f| same_file(f, path))
+        .cloned()
+        .unwrap_or_else(|| path.to_path_buf());
+    Unit::Module {
+        var_files: var_files(&dir),
+        root: dir.clone(),
+        dir,
+        files,
+        only: Some(vec![this]),
+    }
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }

@@ -1,15 +1,18 @@
-//! The `bucketlint` command line. Exit codes: 0 no findings, 1 findings,
-//! 2 something could not be checked (bad input, bad usage).
+//! The `bucketlint` command line. Exit codes: 0 nothing at or above the
+//! failure threshold, 1 findings, 2 something could not be checked (bad
+//! input, bad usage).
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::collections::{BTreeMap, HashMap};
+use std::fs::OpenOptions;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use bucketlint::check::{self, Options};
-use bucketlint::report::{self, human};
-use bucketlint::rules::{self, RULES, Rule};
+use bucketlint::check::{self, Options, Report};
+use bucketlint::report::{self, human, text};
+use bucketlint::rules::{self, RULES, Rule, Severity};
 
 #[derive(Parser)]
 #[command(
@@ -40,23 +43,31 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files or folders to check.
+    /// Files or folders to check; `-` reads one template from standard input.
     paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Full)]
     format: Format,
+    /// Also write a report in another format to a file: FORMAT=PATH
+    /// (for example sarif=results.sarif). Repeatable.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    output_file: Vec<String>,
+    /// The name of the template read from standard input: its format is
+    /// told from it, and findings are reported against it.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
     /// Check only these rules: a code, a name, a code prefix such as BL2, or
     /// `all` (also enables rules that are off by default). Repeatable, or
     /// comma-separated.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     select: Vec<String>,
+    /// Do not check these rules (code, name or prefix). Repeatable.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    ignore: Vec<String>,
     /// Also list the values that cannot be known statically (rule
     /// unknown-value), which are otherwise never reported.
     #[arg(long)]
     strict_unknown: bool,
-    /// Do not check these rules (code, name or prefix). Repeatable.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    ignore: Vec<String>,
     /// CloudFormation parameter values: a file (AWS CLI JSON list, JSON
     /// object, or Key=Value lines) or Key=Value pairs. Repeatable.
     #[arg(long, value_name = "FILE|KEY=VALUE")]
@@ -65,6 +76,18 @@ struct CheckArgs {
     /// terraform.tfvars and *.auto.tfvars. Repeatable.
     #[arg(long, value_name = "FILE")]
     var_file: Vec<PathBuf>,
+    /// Exit with 1 only for findings at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Info)]
+    fail_on: FailOn,
+    /// Exit with 0 even when there are findings (errors still exit with 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Print the findings only: no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    statistics: bool,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -73,10 +96,34 @@ struct CheckArgs {
     verbose: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Full,
+    Concise,
     Json,
+    JsonLines,
+    Sarif,
+    Github,
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Info => Severity::Info,
+            FailOn::Low => Severity::Low,
+            FailOn::Medium => Severity::Medium,
+            FailOn::High => Severity::High,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -164,62 +211,155 @@ fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static Rule>, String> {
     Ok(chosen)
 }
 
+fn usage(message: impl std::fmt::Display) -> io::Result<ExitCode> {
+    eprintln!("bucketlint: {message}");
+    Ok(ExitCode::from(2))
+}
+
 fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let rules = match selected_rules(&args) {
         Ok(r) => r,
-        Err(message) => {
-            eprintln!("bucketlint: {message}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
+        Err(message) => return usage(message),
     };
     let mut parameters = Default::default();
     for arg in &args.parameters {
         if let Err(message) = bucketlint::params::read(arg, &mut parameters) {
-            eprintln!("bucketlint: --parameters {message}");
-            return Ok(ExitCode::from(2));
+            return usage(format!("--parameters {message}"));
         }
+    }
+    let mut outputs = Vec::new();
+    for spec in &args.output_file {
+        let Some((format, path)) = spec.split_once('=') else {
+            return usage(format!("--output-file `{spec}` is not FORMAT=PATH"));
+        };
+        let Ok(format) = Format::from_str(format, true) else {
+            return usage(format!("--output-file: unknown format `{format}`"));
+        };
+        outputs.push((format, PathBuf::from(path)));
+    }
+    let mut paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut overrides = HashMap::new();
+    if let Some(i) = paths.iter().position(|p| p.as_os_str() == "-") {
+        let Some(name) = args.stdin_filename.clone() else {
+            return usage("reading standard input (`-`) needs --stdin-filename to tell the format");
+        };
+        let mut text = String::new();
+        if let Err(e) = io::stdin().read_to_string(&mut text) {
+            return usage(format!("standard input: {e}"));
+        }
+        paths[i] = name.clone();
+        overrides.insert(name, text);
     }
     let report = check::run(&Options {
         paths,
-        rules,
+        rules: rules.clone(),
         parameters,
         var_files: args.var_file.clone(),
+        overrides,
     });
+
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && !no_color,
+    };
+    for (format, path) in &outputs {
+        let mut file = BufWriter::new(std::fs::File::create(path)?);
+        render(*format, &report, &rules, &args, false, &mut file)?;
+        file.flush()?;
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Full => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => io::stdout().is_terminal() && !no_color,
-            };
-            human::render(&report, &human::Style { color, width: None }, &mut out)?;
-            if args.verbose {
-                for (path, why) in &report.skipped {
-                    writeln!(out, "skipped {}: {why}", path.display())?;
-                }
-            }
-        }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report::json::report(&report))?;
-            writeln!(out)?;
+    render(args.format, &report, &rules, &args, color, &mut out)?;
+    if args.verbose && args.format == Format::Full {
+        for (path, why) in &report.skipped {
+            writeln!(out, "skipped {}: {why}", path.display())?;
         }
     }
     out.flush()?;
+
+    let threshold = args.fail_on.severity();
     Ok(if !report.errors.is_empty() {
         ExitCode::from(2)
-    } else if !report.findings.is_empty() {
+    } else if !args.exit_zero && report.findings.iter().any(|f| f.severity >= threshold) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn render(
+    format: Format,
+    report: &Report,
+    rules: &[&'static Rule],
+    args: &CheckArgs,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if args.statistics && matches!(format, Format::Full | Format::Concise) {
+        return statistics(report, out);
+    }
+    match format {
+        Format::Full => {
+            let style = human::Style {
+                color,
+                width: None,
+                summary: !args.quiet,
+            };
+            human::render(report, &style, out)
+        }
+        Format::Concise => {
+            text::concise(report, out)?;
+            if !args.quiet {
+                writeln!(out, "{}", report::summary(report))?;
+            }
+            Ok(())
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report::json::report(report))?;
+            writeln!(out)
+        }
+        Format::JsonLines => text::json_lines(report, out),
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &report::sarif::report(report, rules))?;
+            writeln!(out)
+        }
+        Format::Github => {
+            // Past the annotation limit, findings go to the step summary.
+            let summary = std::env::var_os("GITHUB_STEP_SUMMARY")
+                .and_then(|p| OpenOptions::new().create(true).append(true).open(p).ok());
+            match summary {
+                Some(mut file) => text::github(report, out, Some(&mut file)),
+                None => text::github(report, out, None),
+            }
+        }
+        Format::Junit => text::junit(report, out),
+    }
+}
+
+/// Findings per rule, most frequent first.
+fn statistics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: BTreeMap<&str, (usize, &'static Rule)> = BTreeMap::new();
+    for f in &report.findings {
+        counts.entry(f.rule.code).or_insert((0, f.rule)).0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_values().collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    for (n, r) in rows {
+        writeln!(
+            out,
+            "{n:>5}  {}  {:<36} {}",
+            r.code,
+            r.name,
+            r.severity.as_str()
+        )?;
+    }
+    writeln!(out, "{}", report::summary(report))
 }
 
 fn list_rules(format: ListFormat) -> io::Result<ExitCode> {
@@ -236,7 +376,7 @@ fn list_rules(format: ListFormat) -> io::Result<ExitCode> {
                 let default = if r.default_enabled { "" } else { " (opt-in)" };
                 writeln!(
                     out,
-                    "{}  {:<30} {:<6} {}{default}",
+                    "{}  {:<36} {:<6} {}{default}",
                     r.code,
                     r.name,
                     r.severity.as_str(),
@@ -251,8 +391,7 @@ fn list_rules(format: ListFormat) -> io::Result<ExitCode> {
 
 fn explain(key: &str) -> io::Result<ExitCode> {
     let Some(rule) = rules::find(key) else {
-        eprintln!("bucketlint: unknown rule `{key}` (see `bucketlint rules`)");
-        return Ok(ExitCode::from(2));
+        return usage(format!("unknown rule `{key}` (see `bucketlint rules`)"));
     };
     let mut out = io::stdout().lock();
     write!(out, "{}", rule.docs)?;

@@ -19,6 +19,7 @@ fn render(path: &str, rule: &str) -> String {
         &Style {
             color: false,
             width: Some(100),
+            summary: true,
         },
         &mut out,
     )

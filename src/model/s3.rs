@@ -93,7 +93,7 @@ impl Resource {
                     audience,
                     access,
                     span: alt.span,
-                    text: s.to_string(),
+                    text: format!("canned ACL `{s}`"),
                 });
             }
         }

@@ -18,6 +18,8 @@ const NEAR_LINES: usize = 8;
 
 pub struct Style {
     pub color: bool,
+    /// End with the summary line.
+    pub summary: bool,
     /// Terminal width; `None` for miette's default.
     pub width: Option<usize>,
 }
@@ -41,7 +43,10 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
     for p in &report.notes {
         write!(out, "{}", render_problem(&handler, p, true))?;
     }
-    writeln!(out, "{}", super::summary(report))
+    if style.summary {
+        writeln!(out, "{}", super::summary(report))?;
+    }
+    Ok(())
 }
 
 fn span(l: &Location) -> SourceSpan {

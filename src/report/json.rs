@@ -23,7 +23,7 @@ pub fn report(report: &Report) -> Value {
     })
 }
 
-fn finding(f: &Finding) -> Value {
+pub fn finding(f: &Finding) -> Value {
     let l = &f.location;
     json!({
         "rule": f.rule.code,
@@ -43,7 +43,7 @@ fn finding(f: &Finding) -> Value {
     })
 }
 
-fn problem(p: &Problem) -> Value {
+pub fn problem(p: &Problem) -> Value {
     json!({
         "file": p.path.to_string_lossy().replace('\\', "/"),
         "line": p.location.as_ref().map(|l| l.line),

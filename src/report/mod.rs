@@ -1,9 +1,12 @@
 //! Renderers: each output format turns a [`Report`](crate::check::Report)
 //! into text. miette lives only in the human renderer.
 
+mod fingerprint;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
+pub mod text;
 
 use crate::check::Report;
 use crate::rules::Severity;

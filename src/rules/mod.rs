@@ -73,6 +73,9 @@ impl Severity {
     }
 }
 
+/// Where the project, and each rule's page under `rules/`, are published.
+pub const DOCS_BASE: &str = "https://github.com/bucketlint/bucketlint";
+
 /// Both CloudFormation and Terraform.
 pub const BOTH: &[Format] = &[Format::CloudFormation, Format::Terraform];
 
@@ -114,10 +117,7 @@ impl std::fmt::Debug for Rule {
 
 impl Rule {
     pub fn help_url(&self) -> String {
-        format!(
-            "https://github.com/bucketlint/bucketlint/blob/main/rules/{}.md",
-            self.name
-        )
+        format!("{DOCS_BASE}/blob/main/rules/{}.md", self.name)
     }
 }
 

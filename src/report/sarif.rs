@@ -1,0 +1,148 @@
+//! SARIF 2.1.0, as GitHub code scanning reads it: every enabled rule in
+//! `tool.driver.rules` (help text, help URI, security severity, tags),
+//! results with full regions in code points, relative URIs, and a
+//! fingerprint of our own that survives line shifts.
+
+use serde_json::{Value, json};
+
+use super::fingerprint;
+use crate::check::{Finding, Report};
+use crate::rules::{Rule, Severity};
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub sorts and labels alerts by this number (critical ≥ 9, high ≥ 7,
+/// medium ≥ 4, low below).
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+/// A relative path as a URI reference: forward slashes, no `./`, escaped.
+pub fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = path.trim_start_matches("./");
+    let mut out = String::new();
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '%' => out.push_str("%25"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rule(r: &Rule) -> Value {
+    let mut tags = vec!["security", "s3"];
+    if r.code.starts_with("BL3") {
+        tags.push("iam");
+    }
+    json!({
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": r.summary},
+        "help": {"text": r.fix, "markdown": r.docs},
+        "helpUri": r.help_url(),
+        "defaultConfiguration": {"level": level(r.severity), "enabled": r.default_enabled},
+        "properties": {
+            "security-severity": security_severity(r.severity),
+            "precision": "high",
+            "tags": tags,
+        },
+    })
+}
+
+fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
+    let l = &f.location;
+    let mut properties = json!({"resource": f.resource, "resourceType": f.resource_type});
+    if let Some((bucket, _)) = &f.bucket {
+        properties["bucket"] = json!(bucket);
+    }
+    json!({
+        "ruleId": f.rule.code,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(&l.file.name()), "uriBaseId": "%SRCROOT%"},
+                "region": {
+                    "startLine": l.line,
+                    "startColumn": l.column,
+                    "endLine": l.end_line,
+                    "endColumn": l.end_column,
+                    "charOffset": l.start,
+                    "charLength": l.end - l.start,
+                },
+            },
+        }],
+        "partialFingerprints": {"bucketlint/v1": fingerprint},
+        "properties": properties,
+    })
+}
+
+pub fn report(report: &Report, rules: &[&'static Rule]) -> Value {
+    let fingerprints = fingerprint::all(&report.findings);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .zip(&fingerprints)
+        .map(|(f, fp)| {
+            let index = rules
+                .iter()
+                .position(|r| r.code == f.rule.code)
+                .unwrap_or(0);
+            result(f, index, fp)
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|p| {
+            let mut n = json!({"level": "error", "message": {"text": p.message}});
+            let mut location = json!({"physicalLocation": {"artifactLocation": {
+                "uri": uri(&p.path.to_string_lossy()), "uriBaseId": "%SRCROOT%"}}});
+            if let Some(l) = &p.location {
+                location["physicalLocation"]["region"] =
+                    json!({"startLine": l.line, "startColumn": l.column});
+            }
+            n["locations"] = json!([location]);
+            n
+        })
+        .collect();
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "bucketlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": crate::rules::DOCS_BASE,
+                "rules": rules.iter().map(|r| rule(r)).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+        }],
+    })
+}

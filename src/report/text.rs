@@ -1,0 +1,213 @@
+//! Line-oriented formats: `concise` (one line a finding), `json-lines` (one
+//! JSON object a line), `github` (workflow commands) and `junit` (XML).
+
+use std::io::{self, Write};
+
+use super::json;
+use crate::check::{Finding, Report};
+use crate::rules::Severity;
+
+pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.findings {
+        let l = &f.location;
+        writeln!(
+            out,
+            "{}:{}:{}: {} {} [{}] {}",
+            l.file.name(),
+            l.line,
+            l.column,
+            f.rule.code,
+            f.rule.name,
+            f.severity.as_str(),
+            f.message
+        )?;
+    }
+    for p in &report.errors {
+        let at = p
+            .location
+            .as_ref()
+            .map(|l| format!(":{}:{}", l.line, l.column))
+            .unwrap_or_default();
+        writeln!(out, "{}{at}: error: {}", p.path.display(), p.message)?;
+    }
+    Ok(())
+}
+
+pub fn json_lines(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.findings {
+        let mut v = json::finding(f);
+        v["kind"] = "finding".into();
+        writeln!(out, "{v}")?;
+    }
+    for (kind, list) in [("error", &report.errors), ("note", &report.notes)] {
+        for p in list {
+            let mut v = json::problem(p);
+            v["kind"] = kind.into();
+            writeln!(out, "{v}")?;
+        }
+    }
+    Ok(())
+}
+
+/// GitHub shows at most this many annotations of each level per step.
+pub const GITHUB_LIMIT: usize = 10;
+
+/// Escapes workflow-command data (`%`, CR, LF) and, for properties, `:`
+/// and `,` too.
+fn escape(s: &str, property: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn github_level(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "notice",
+    }
+}
+
+/// Workflow-command annotations, at most [`GITHUB_LIMIT`] per level; the
+/// rest, and every finding as a table, go to `summary` (the step summary).
+pub fn github(
+    report: &Report,
+    out: &mut dyn Write,
+    summary: Option<&mut dyn Write>,
+) -> io::Result<()> {
+    let mut shown = std::collections::HashMap::new();
+    let mut overflow: Vec<&Finding> = Vec::new();
+    for f in &report.findings {
+        let level = github_level(f.severity);
+        let n = shown.entry(level).or_insert(0usize);
+        if *n >= GITHUB_LIMIT {
+            overflow.push(f);
+            continue;
+        }
+        *n += 1;
+        let l = &f.location;
+        let mut props = format!("file={},line={}", escape(&l.file.name(), true), l.line);
+        if l.line == l.end_line {
+            props.push_str(&format!(",col={},endColumn={}", l.column, l.end_column));
+        } else {
+            props.push_str(&format!(",endLine={}", l.end_line));
+        }
+        let title = escape(&format!("{} {}", f.rule.code, f.rule.name), true);
+        writeln!(
+            out,
+            "::{level} {props},title={title}::{}",
+            escape(&f.message, false)
+        )?;
+    }
+    for p in &report.errors {
+        let mut props = format!("file={}", escape(&p.path.to_string_lossy(), true));
+        if let Some(l) = &p.location {
+            props.push_str(&format!(",line={},col={}", l.line, l.column));
+        }
+        writeln!(
+            out,
+            "::error {props},title=could not check::{}",
+            escape(&p.message, false)
+        )?;
+    }
+    if let Some(summary) = summary
+        && !report.findings.is_empty()
+    {
+        writeln!(summary, "### bucketlint\n")?;
+        writeln!(summary, "{}\n", super::summary(report))?;
+        if !overflow.is_empty() {
+            writeln!(
+                summary,
+                "{} findings past GitHub's annotation limit are listed only here.\n",
+                overflow.len()
+            )?;
+        }
+        writeln!(
+            summary,
+            "| file | line | rule | severity | message |\n| --- | --- | --- | --- | --- |"
+        )?;
+        for f in &report.findings {
+            writeln!(
+                summary,
+                "| {} | {} | {} {} | {} | {} |",
+                f.location.file.name(),
+                f.location.line,
+                f.rule.code,
+                f.rule.name,
+                f.severity.as_str(),
+                f.message.replace('|', "\\|")
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let failures = report.findings.len();
+    let errors = report.errors.len();
+    let tests = (failures + errors).max(1);
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="bucketlint" tests="{tests}" failures="{failures}" errors="{errors}">"#
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="bucketlint" tests="{tests}" failures="{failures}" errors="{errors}">"#
+    )?;
+    for f in &report.findings {
+        let l = &f.location;
+        writeln!(
+            out,
+            r#"    <testcase name="{} {} at {}:{}" classname="{}">"#,
+            f.rule.code,
+            f.rule.name,
+            xml(&l.file.name()),
+            l.line,
+            xml(&l.file.name())
+        )?;
+        writeln!(
+            out,
+            r#"      <failure type="{}" message="{}">{}:{}:{}: {}</failure>"#,
+            f.severity.as_str(),
+            xml(&f.message),
+            xml(&l.file.name()),
+            l.line,
+            l.column,
+            xml(&f.message)
+        )?;
+        writeln!(out, "    </testcase>")?;
+    }
+    for p in &report.errors {
+        let name = xml(&p.path.to_string_lossy());
+        writeln!(
+            out,
+            r#"    <testcase name="check {name}" classname="{name}">"#
+        )?;
+        writeln!(out, r#"      <error message="{}"/>"#, xml(&p.message))?;
+        writeln!(out, "    </testcase>")?;
+    }
+    if tests > failures + errors {
+        writeln!(
+            out,
+            r#"    <testcase name="no findings" classname="bucketlint"/>"#
+        )?;
+    }
+    writeln!(out, "  </testsuite>\n</testsuites>")
+}

@@ -1,0 +1,328 @@
+//! The output formats and the flags that shape a run, through the binary.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const FAIL: &str = "fixtures/policy-public-principal/fail.yaml";
+
+#[test]
+fn sarif_is_valid_against_the_official_schema_and_typed() {
+    let out = run(&[
+        "check",
+        "--format",
+        "sarif",
+        FAIL,
+        "fixtures/acl-public-read/fail-tf",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let typed: serde_sarif::sarif::Sarif = serde_json::from_value(sarif.clone()).unwrap();
+    assert_eq!(typed.runs.len(), 1);
+
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let enabled = bucketlint::rules::RULES
+        .iter()
+        .filter(|r| r.default_enabled)
+        .count();
+    assert_eq!(rules.len(), enabled, "every enabled rule is described");
+    let bl201 = rules.iter().find(|r| r["id"] == "BL201").unwrap();
+    assert_eq!(bl201["properties"]["security-severity"], "8.0");
+    assert!(
+        bl201["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with("# BL201 policy-public-principal")
+    );
+    assert!(
+        bl201["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with("rules/policy-public-principal.md")
+    );
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "BL201")
+        .unwrap();
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], FAIL);
+    assert_eq!(location["region"]["startLine"], 16);
+    assert_eq!(location["region"]["startColumn"], 24);
+    assert_eq!(location["region"]["endColumn"], 27);
+    assert_eq!(result["level"], "error");
+    assert!(result["partialFingerprints"]["bucketlint/v1"].is_string());
+}
+
+#[test]
+fn fingerprints_survive_line_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(root().join(FAIL)).unwrap();
+    let fingerprints = |content: &str| -> Vec<String> {
+        fs::write(dir.path().join("t.yaml"), content).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+            .args(["check", "--format", "sarif", "t.yaml"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["bucketlint/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let before = fingerprints(&text);
+    let after = fingerprints(&format!("# a comment\n\n{text}"));
+    assert!(!before.is_empty());
+    assert_eq!(before, after);
+    let mut unique = before.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), before.len(), "fingerprints are distinct");
+}
+
+#[test]
+fn github_annotations_are_escaped_limited_and_the_rest_summarised() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twelve public buckets: two more than GitHub shows at one level.
+    let mut t = String::from("Resources:\n");
+    for i in 0..12 {
+        t.push_str(&format!(
+            "  B{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n"
+        ));
+    }
+    fs::write(dir.path().join("t.yaml"), t).unwrap();
+    let summary = dir.path().join("summary.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(["check", "--format", "github", "--select", "BL101", "t.yaml"])
+        .current_dir(dir.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 10, "{lines:#?}");
+    assert!(lines[0].starts_with(
+        "::error file=t.yaml,line=5,col=22,endColumn=32,title=BL101 acl-public-read::"
+    ));
+    let table = fs::read_to_string(&summary).unwrap();
+    assert!(table.contains("2 findings past GitHub's annotation limit"));
+    assert_eq!(
+        table
+            .lines()
+            .filter(|l| l.starts_with("| t.yaml |"))
+            .count(),
+        12
+    );
+
+    let escaped = run(&[
+        "check",
+        "--format",
+        "github",
+        "--select",
+        "BL205",
+        "fixtures/policy-insecure-transport/fail.yaml",
+    ]);
+    for line in stdout(&escaped).lines() {
+        let (props, message) = line.split_once("::").unwrap().1.split_once("::").unwrap();
+        assert!(
+            !message.contains('\n') && !props.contains("title=BL205 policy-insecure-transport:")
+        );
+    }
+}
+
+#[test]
+fn junit_and_json_lines() {
+    let junit = stdout(&run(&[
+        "check", "--format", "junit", "--select", "BL201", FAIL,
+    ]));
+    assert!(junit.starts_with("<?xml"));
+    assert!(
+        junit.contains(r#"<testsuite name="bucketlint" tests="5" failures="5" errors="0">"#),
+        "{junit}"
+    );
+    assert_eq!(junit.matches("<failure ").count(), 5);
+    assert!(!junit.contains("`Site` & "), "XML is escaped");
+
+    let lines = stdout(&run(&[
+        "check",
+        "--format",
+        "json-lines",
+        "--select",
+        "BL201",
+        FAIL,
+    ]));
+    let objects: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), 5);
+    assert!(
+        objects
+            .iter()
+            .all(|o| o["kind"] == "finding" && o["rule"] == "BL201")
+    );
+}
+
+#[test]
+fn one_run_writes_several_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let spec = format!("sarif={}", sarif.display());
+    let out = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--output-file",
+        &spec,
+        "--select",
+        "BL201",
+        FAIL,
+    ]);
+    assert!(
+        stdout(&out)
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with(&format!("{FAIL}:16:24: BL201"))
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(written["runs"][0]["results"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        run(&["check", "--output-file", "sarif", FAIL])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn thresholds_quiet_and_statistics() {
+    // Findings: 4 high and 1 low.
+    assert_eq!(
+        run(&["check", "--select", "BL201", FAIL]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--select", "BL201", "--exit-zero", FAIL])
+            .status
+            .code(),
+        Some(0)
+    );
+    let low_only = "fixtures/public-access-block-missing/fail.yaml";
+    assert_eq!(
+        run(&[
+            "check",
+            "--select",
+            "BL105",
+            "--fail-on",
+            "medium",
+            low_only
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--select", "BL105", "--fail-on", "low", low_only])
+            .status
+            .code(),
+        Some(1)
+    );
+    let quiet = stdout(&run(&[
+        "check", "--quiet", "--format", "concise", "--select", "BL201", FAIL,
+    ]));
+    assert_eq!(quiet.lines().count(), 5);
+    let stats = stdout(&run(&[
+        "check",
+        "--statistics",
+        "--select",
+        "BL201,BL205",
+        FAIL,
+    ]));
+    let first = stats.lines().next().unwrap();
+    assert!(
+        first
+            .trim_start()
+            .starts_with("5  BL201  policy-public-principal"),
+        "{stats}"
+    );
+}
+
+#[test]
+fn standard_input_with_a_name() {
+    let template = fs::read_to_string(root().join(FAIL)).unwrap();
+    let check = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+            .args(args)
+            .current_dir(root())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(template.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = check(&[
+        "check",
+        "--format",
+        "concise",
+        "--select",
+        "BL201",
+        "-",
+        "--stdin-filename",
+        "stack.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("stack.yaml:16:24: BL201"));
+    let unnamed = check(&["check", "-"]);
+    assert_eq!(unnamed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--stdin-filename"));
+}
