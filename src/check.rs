@@ -15,8 +15,8 @@ use crate::model::{Model, cfn};
 use crate::parse::{ParseError, json, yaml};
 use crate::rules::{self, Rule, Severity};
 use crate::source::{FileId, SourceFile, Span};
+use crate::suppress;
 
-#[derive(Default)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub rules: Vec<&'static Rule>,
@@ -27,6 +27,22 @@ pub struct Options {
     /// File contents that replace what is on disk (standard input, editor
     /// buffers); a path here is checked even if it does not exist.
     pub overrides: HashMap<PathBuf, String>,
+    /// Honour checkov, trivy/tfsec and cfn_nag suppressions that map to a
+    /// bucketlint rule.
+    pub honor_peer_suppressions: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            paths: Vec::new(),
+            rules: Vec::new(),
+            parameters: Default::default(),
+            var_files: Vec::new(),
+            overrides: HashMap::new(),
+            honor_peer_suppressions: true,
+        }
+    }
 }
 
 /// A place in a file, ready to show.
@@ -87,6 +103,9 @@ pub struct Report {
     pub skipped: Vec<(PathBuf, String)>,
     /// What was not checked, without being an error (a remote module).
     pub notes: Vec<Problem>,
+    /// Findings left out by suppressions, and by the baseline.
+    pub suppressed: usize,
+    pub baselined: usize,
     /// Module units: the folder (canonical), and the local modules it
     /// instantiates. A folder instantiated elsewhere is reported through
     /// its callers only.
@@ -151,6 +170,7 @@ pub fn run(options: &Options) -> Report {
         report.errors.extend(r.errors);
         report.skipped.extend(r.skipped);
         report.notes.extend(r.notes);
+        report.suppressed += r.suppressed;
         report.files += r.files;
         report.resources += r.resources;
     }
@@ -235,7 +255,7 @@ fn looks_like_template(text: &str) -> bool {
 }
 
 fn check_template(path: &Path, options: &Options) -> Report {
-    let (enabled, parameters) = (&options.rules[..], &options.parameters);
+    let parameters = &options.parameters;
     let mut report = Report::default();
     let text = match read_text(path, &options.overrides) {
         Ok(t) => t,
@@ -291,7 +311,7 @@ fn check_template(path: &Path, options: &Options) -> Report {
         report.files = 1;
         let model = terraform::plan::build(doc, 0, &file.text);
         report.resources += model.resources.len();
-        collect(&mut report, &model, &files, enabled);
+        collect(&mut report, &model, &files, options);
         return report;
     }
     let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();
@@ -308,7 +328,7 @@ fn check_template(path: &Path, options: &Options) -> Report {
     for doc in templates {
         let model = cfn::build(doc, parameters);
         report.resources += model.resources.len();
-        collect(&mut report, &model, &files, enabled);
+        collect(&mut report, &model, &files, options);
     }
     report
 }
@@ -320,7 +340,6 @@ fn check_module(
     root: &Path,
     options: &Options,
 ) -> Report {
-    let enabled = &options.rules[..];
     let mut report = Report::default();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
     let mut bodies = Vec::new();
@@ -386,7 +405,7 @@ fn check_module(
     report.resources += out.model.resources.len();
     report.unit_dir = dir.canonicalize().ok();
     report.instantiated = out.modules;
-    collect(&mut report, &out.model, &files, enabled);
+    collect(&mut report, &out.model, &files, options);
     report
 }
 
@@ -410,13 +429,31 @@ fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
     }
 }
 
-fn collect(
-    report: &mut Report,
-    model: &Model,
-    files: &[Arc<SourceFile>],
-    enabled: &[&'static Rule],
-) {
-    for v in rules::run(model, enabled) {
+fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], options: &Options) {
+    let violations = rules::run(model, &options.rules);
+    let candidates: Vec<suppress::Candidate> = violations
+        .iter()
+        .map(|v| suppress::Candidate {
+            rule: v.rule,
+            span: v.span,
+            line: files
+                .get(v.span.file as usize)
+                .map_or(0, |f| f.position(v.span.start).0),
+            holder: model.holder(v.span),
+        })
+        .collect();
+    let outcome = suppress::apply(
+        model,
+        files,
+        &candidates,
+        &options.rules,
+        options.honor_peer_suppressions,
+    );
+    for (v, suppressed) in violations.into_iter().zip(outcome.suppressed) {
+        if suppressed {
+            report.suppressed += 1;
+            continue;
+        }
         let Some(file) = files.get(v.span.file as usize) else {
             continue;
         };
@@ -443,6 +480,33 @@ fn collect(
             resource,
             resource_type,
             bucket,
+        });
+    }
+    for r in outcome.reported {
+        let Some(file) = files.get(r.span.file as usize) else {
+            continue;
+        };
+        // A comment trailing the last line of a resource lies past its
+        // extent: the code it follows tells the resource.
+        let line_start = file.text[..r.span.start as usize]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let code =
+            line_start + file.text[line_start..].len() - file.text[line_start..].trim_start().len();
+        let (resource, resource_type) = model
+            .holder(r.span)
+            .or_else(|| model.holder(Span::new(r.span.file, code, code)))
+            .map(|b| (b.id.clone(), b.source_type.clone()))
+            .unwrap_or_default();
+        report.findings.push(Finding {
+            rule: r.rule,
+            severity: r.rule.severity,
+            message: r.message,
+            label: r.label,
+            location: Location::new(file, r.span),
+            resource,
+            resource_type,
+            bucket: None,
         });
     }
 }

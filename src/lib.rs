@@ -2,7 +2,8 @@
 //! IAM policies in CloudFormation and Terraform.
 //!
 //! The pipeline, one module per stage: [`discover`] → [`parse`] →
-//! [`model`] (with [`policy`] semantics) → [`rules`] → [`report`];
+//! [`model`] (with [`policy`] semantics) → [`rules`] → [`suppress`] →
+//! [`report`];
 //! [`check`] runs it.
 
 pub mod check;
@@ -14,4 +15,5 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod tree;

@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check templates and Terraform modules (files or folders; default ".").
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its metadata.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
@@ -76,6 +76,20 @@ struct CheckArgs {
     /// terraform.tfvars and *.auto.tfvars. Repeatable.
     #[arg(long, value_name = "FILE")]
     var_file: Vec<PathBuf>,
+    /// Also report suppressions that match no finding (rule
+    /// unused-suppression).
+    #[arg(long)]
+    strict: bool,
+    /// Honour checkov, trivy/tfsec and cfn_nag suppressions of checks that
+    /// map to a bucketlint rule.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    honor_peer_suppressions: bool,
+    /// Report only findings that this baseline file does not accept.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the current findings to this baseline file, then exit with 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Exit with 1 only for findings at or above this severity.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Info)]
     fail_on: FailOn,
@@ -143,7 +157,7 @@ enum Color {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => explain(&rule),
     };
@@ -196,6 +210,9 @@ fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static Rule>, String> {
     };
     if args.strict_unknown {
         chosen.extend(matching("unknown-value"));
+    }
+    if args.strict {
+        chosen.extend(matching("unused-suppression"));
     }
     for s in &args.ignore {
         let m = matching(s);
@@ -254,13 +271,37 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         paths[i] = name.clone();
         overrides.insert(name, text);
     }
-    let report = check::run(&Options {
+    let accepted = match &args.baseline {
+        Some(path) => match bucketlint::suppress::baseline::read(path) {
+            Ok(a) => Some(a),
+            Err(message) => return usage(format!("--baseline {message}")),
+        },
+        None => None,
+    };
+    let mut report = check::run(&Options {
         paths,
         rules: rules.clone(),
         parameters,
         var_files: args.var_file.clone(),
         overrides,
+        honor_peer_suppressions: args.honor_peer_suppressions,
     });
+    if let Some(path) = &args.write_baseline {
+        bucketlint::suppress::baseline::write(path, &report.findings)?;
+        eprintln!(
+            "bucketlint: wrote {} findings to {}",
+            report.findings.len(),
+            path.display()
+        );
+        return Ok(if report.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        });
+    }
+    if let Some(accepted) = &accepted {
+        report.baselined = bucketlint::suppress::baseline::filter(&mut report.findings, accepted);
+    }
 
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match args.color {

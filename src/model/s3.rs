@@ -75,7 +75,14 @@ impl Resource {
     /// Every public ACL grant on the bucket: canned ACLs and explicit grants.
     pub fn public_acl_grants(&self) -> Vec<AclGrant> {
         let mut out = Vec::new();
-        if let Some(acl) = self.properties.get("AccessControl") {
+        // Every ACL counts: Terraform lets two `aws_s3_bucket_acl`s (or the
+        // v3 argument and a split resource) fight over one bucket.
+        let acls = self
+            .properties
+            .entries()
+            .iter()
+            .filter(|e| e.key == "AccessControl");
+        for acl in acls.map(|e| &e.value) {
             for alt in acl.alternatives() {
                 let Some(s) = alt.as_str() else { continue };
                 let norm: String = s
@@ -97,8 +104,13 @@ impl Resource {
                 });
             }
         }
-        let grants = self.properties.get(crate::model::terraform::GRANTS);
-        for g in grants.map(Value::items).unwrap_or_default() {
+        let grants = self
+            .properties
+            .entries()
+            .iter()
+            .filter(|e| e.key == crate::model::terraform::GRANTS)
+            .flat_map(|e| e.value.items());
+        for g in grants {
             let uri = g
                 .path(&["Grantee", "URI"])
                 .and_then(Value::as_str)

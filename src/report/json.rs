@@ -19,6 +19,8 @@ pub fn report(report: &Report) -> Value {
             "resources": report.resources,
             "findings": report.findings.len(),
             "errors": report.errors.len(),
+            "suppressed": report.suppressed,
+            "baselined": report.baselined,
         },
     })
 }

@@ -1,7 +1,6 @@
 //! Renderers: each output format turns a [`Report`](crate::check::Report)
 //! into text. miette lives only in the human renderer.
 
-mod fingerprint;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -41,6 +40,17 @@ pub fn summary(report: &Report) -> String {
             plural(report.files, "file")
         )
     };
+    let hidden: Vec<String> = [
+        (report.suppressed, "suppressed"),
+        (report.baselined, "in the baseline"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !hidden.is_empty() {
+        line.push_str(&format!(" ({})", hidden.join(", ")));
+    }
     if !report.errors.is_empty() {
         let e = report.errors.len();
         line.push_str(&format!(

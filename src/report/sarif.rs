@@ -5,9 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::fingerprint;
 use crate::check::{Finding, Report};
 use crate::rules::{Rule, Severity};
+use crate::suppress::fingerprint;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";

@@ -22,6 +22,7 @@ mod iam_s3_full_access_managed;
 mod iam_s3_read_all_buckets;
 mod iam_s3_wildcard_action;
 mod iam_s3_write_all_buckets;
+mod invalid_suppression;
 mod lifecycle_abort_mpu_missing;
 mod lifecycle_missing;
 mod log_delivery_write_on_source;
@@ -45,6 +46,7 @@ mod replication_missing;
 mod sse_not_enforced_by_policy;
 mod transfer_acceleration_disabled;
 mod unknown_value;
+mod unused_suppression;
 mod versioning_disabled;
 mod website_hosting;
 
@@ -124,6 +126,8 @@ impl Rule {
 /// Every rule, in code order.
 pub static RULES: &[&Rule] = &[
     &unknown_value::RULE,
+    &unused_suppression::RULE,
+    &invalid_suppression::RULE,
     &acl_public_read::RULE,
     &acl_public_write::RULE,
     &acl_authenticated_read::RULE,

@@ -1,0 +1,139 @@
+//! Suppressions and baselines, through the binary.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn suppressed_findings_are_counted_and_peer_ones_can_be_ignored() {
+    let report = json(&run(
+        root(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL101",
+            "fixtures/suppressions/tf",
+        ],
+    ));
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(report["summary"]["suppressed"], 3);
+    let without_peers = json(&run(
+        root(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL101",
+            "--honor-peer-suppressions=false",
+            "fixtures/suppressions/tf",
+        ],
+    ));
+    assert_eq!(
+        without_peers["summary"]["findings"], 3,
+        "checkov and trivy comments no longer count"
+    );
+    let text = run(
+        root(),
+        &[
+            "check",
+            "--select",
+            "BL101",
+            "--color",
+            "never",
+            "fixtures/suppressions/tf",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .contains("Found 1 finding (1 high) in 1 file (3 suppressed).")
+    );
+}
+
+#[test]
+fn strict_reports_unused_suppressions() {
+    let path = "fixtures/unused-suppression/fail.yaml";
+    let names = |args: &[&str]| -> Vec<String> {
+        json(&run(
+            root(),
+            &[&["check", "--format", "json"], args, &[path]].concat(),
+        ))["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!names(&[]).contains(&"unused-suppression".to_string()));
+    assert!(names(&["--strict"]).contains(&"unused-suppression".to_string()));
+}
+
+#[test]
+fn a_baseline_hides_accepted_findings_across_line_shifts_and_shows_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
+    fs::write(dir.path().join("t.yaml"), template).unwrap();
+    let write = run(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "BL101",
+            "--write-baseline",
+            "baseline.json",
+            "t.yaml",
+        ],
+    );
+    assert_eq!(write.status.code(), Some(0));
+    let baseline: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["findings"].as_array().unwrap().len(), 1);
+
+    // Lines move; a second public bucket appears.
+    let changed = format!(
+        "# moved down\n\n{template}  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n"
+    );
+    fs::write(dir.path().join("t.yaml"), changed).unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL101",
+            "--baseline",
+            "baseline.json",
+            "t.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["summary"]["baselined"], 1);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["resource"], "B");
+
+    let bad = run(dir.path(), &["check", "--baseline", "t.yaml", "t.yaml"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
