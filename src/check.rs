@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::discover::{self, Unit};
 use crate::model::terraform::{self, Scope, TfFile};
 use crate::model::{Model, cfn};
@@ -30,6 +31,12 @@ pub struct Options {
     /// Honour checkov, trivy/tfsec and cfn_nag suppressions that map to a
     /// bucketlint rule.
     pub honor_peer_suppressions: bool,
+    /// The configuration file's settings: exclusions, per-file ignores,
+    /// rule options.
+    pub config: Arc<Config>,
+    /// Apply the configuration's `exclude` to paths named explicitly too
+    /// (hooks and editors pass every file by name).
+    pub force_exclude: bool,
 }
 
 impl Default for Options {
@@ -41,6 +48,8 @@ impl Default for Options {
             var_files: Vec::new(),
             overrides: HashMap::new(),
             honor_peer_suppressions: true,
+            config: Arc::default(),
+            force_exclude: false,
         }
     }
 }
@@ -122,8 +131,17 @@ pub fn run(options: &Options) -> Report {
         .filter(|p| !options.overrides.contains_key(*p))
         .cloned()
         .collect();
-    let mut found = discover::discover(&on_disk);
+    let config = &options.config;
+    let excluded: discover::Exclude = {
+        let config = Arc::clone(config);
+        let force = options.force_exclude;
+        Arc::new(move |path: &Path, named: bool| (!named || force) && config.excluded(path))
+    };
+    let mut found = discover::discover(&on_disk, &excluded);
     for path in options.overrides.keys() {
+        if excluded(path, true) {
+            continue;
+        }
         let unit = discover::unit_for(path);
         found.units.retain(|u| *u != unit);
         found.units.push(unit);
@@ -173,6 +191,13 @@ pub fn run(options: &Options) -> Report {
         report.suppressed += r.suppressed;
         report.files += r.files;
         report.resources += r.resources;
+    }
+    if !config.per_file_ignores.is_empty() {
+        let before = report.findings.len();
+        report
+            .findings
+            .retain(|f| !config.ignored_for(&f.location.file.path, f.rule));
+        report.suppressed += before - report.findings.len();
     }
     report.findings.sort_by(|a, b| {
         (
@@ -430,7 +455,7 @@ fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
 }
 
 fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], options: &Options) {
-    let violations = rules::run(model, &options.rules);
+    let violations = rules::run(model, &options.rules, &options.config.options);
     let candidates: Vec<suppress::Candidate> = violations
         .iter()
         .map(|v| suppress::Candidate {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
@@ -47,7 +48,12 @@ pub fn is_tf(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "tf") || path.to_string_lossy().ends_with(".tf.json")
 }
 
-pub fn discover(paths: &[PathBuf]) -> Discovery {
+/// Whether to leave a path out: `(path, named explicitly)`.
+pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
+
+/// The units under `paths`. `excluded(path, named)` leaves a file or
+/// folder out; `named` says the path was given explicitly.
+pub fn discover(paths: &[PathBuf], excluded: &Exclude) -> Discovery {
     let mut found = Discovery::default();
     let mut templates = Vec::new();
     // module folder -> (root, files)
@@ -64,6 +70,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
         }
     };
     for path in paths {
+        if excluded(path, true) {
+            continue;
+        }
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -98,12 +107,13 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 .push((path.clone(), "not a regular file or folder".into()));
             continue;
         }
+        let skip = Arc::clone(excluded);
         let walker = WalkBuilder::new(path)
             .hidden(true)
             .git_ignore(true)
             .require_git(false)
             .follow_links(false)
-            .filter_entry(|e| e.file_name() != ".terraform")
+            .filter_entry(move |e| e.file_name() != ".terraform" && !skip(e.path(), false))
             .build();
         for entry in walker {
             match entry {

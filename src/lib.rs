@@ -7,6 +7,7 @@
 //! [`check`] runs it.
 
 pub mod check;
+pub mod config;
 pub mod discover;
 pub mod model;
 pub mod params;

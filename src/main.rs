@@ -11,8 +11,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use bucketlint::check::{self, Options, Report};
+use bucketlint::config::{self, Config, matching};
 use bucketlint::report::{self, human, text};
 use bucketlint::rules::{self, RULES, Rule, Severity};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -90,9 +92,21 @@ struct CheckArgs {
     /// Write the current findings to this baseline file, then exit with 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Exit with 1 only for findings at or above this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Info)]
-    fail_on: FailOn,
+    /// Exit with 1 only for findings at or above this severity (default:
+    /// the configuration's `fail-on`, else info).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+    /// The configuration file to use, instead of the nearest
+    /// bucketlint.toml or .bucketlint.toml above the first path.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
+    /// Apply the configuration's `exclude` to files named on the command
+    /// line too (for pre-commit hooks and editors, which name every file).
+    #[arg(long)]
+    force_exclude: bool,
     /// Exit with 0 even when there are findings (errors still exit with 2).
     #[arg(long)]
     exit_zero: bool,
@@ -172,29 +186,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Rules matching a selector: `all`, a code, a name or a code prefix.
-fn matching(selector: &str) -> Vec<&'static Rule> {
-    if selector.eq_ignore_ascii_case("all") {
-        return RULES.to_vec();
-    }
-    if let Some(r) = rules::find(selector) {
-        return vec![r];
-    }
-    let upper = selector.to_ascii_uppercase();
-    RULES
-        .iter()
-        .copied()
-        .filter(|r| r.code.starts_with(&upper))
-        .collect()
-}
-
-fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static Rule>, String> {
+/// The rules to run: `--select` replaces the configuration's choice
+/// (select, extend-select and ignore); `--ignore` adds to its ignores.
+fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule>, String> {
     let mut chosen: Vec<&'static Rule> = if args.select.is_empty() {
-        RULES
-            .iter()
-            .copied()
-            .filter(|r| r.default_enabled)
-            .collect()
+        let mut v: Vec<&'static Rule> = match &config.select {
+            Some(list) => list.clone(),
+            None => RULES
+                .iter()
+                .copied()
+                .filter(|r| r.default_enabled)
+                .collect(),
+        };
+        v.extend(&config.extend_select);
+        v.retain(|r| !config.ignore.iter().any(|x| x.code == r.code));
+        v
     } else {
         let mut v = Vec::new();
         for s in &args.select {
@@ -233,8 +239,66 @@ fn usage(message: impl std::fmt::Display) -> io::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
+/// Prints a configuration error with the file's text around it.
+fn config_error(e: config::Error) -> io::Result<ExitCode> {
+    use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+    let mut diagnostic = MietteDiagnostic::new(e.message);
+    if let Some(span) = e.span {
+        diagnostic = diagnostic.with_label(LabeledSpan::at(span, "here"));
+    }
+    let report = miette::Report::new(diagnostic).with_source_code(miette::NamedSource::new(
+        e.path.display().to_string(),
+        e.text,
+    ));
+    let theme = if io::stderr().is_terminal() {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut text = String::new();
+    // Wide enough that messages are not wrapped mid-phrase.
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(200)
+        .render_report(&mut text, report.as_ref())
+        .map_err(io::Error::other)?;
+    eprintln!("bucketlint: configuration file {}", e.path.display());
+    eprint!("{text}");
+    Ok(ExitCode::from(2))
+}
+
 fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
-    let rules = match selected_rules(&args) {
+    let config_path = if args.isolated {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        let first = match args.paths.first() {
+            Some(p) if p.as_os_str() == "-" => args.stdin_filename.clone(),
+            Some(p) => Some(p.clone()),
+            None => Some(PathBuf::from(".")),
+        };
+        // A path that does not exist yet (an editor buffer) still has a
+        // folder to look from.
+        first.and_then(|p| {
+            config::find(&p).or_else(|| {
+                p.parent().and_then(|d| {
+                    config::find(if d.as_os_str().is_empty() {
+                        std::path::Path::new(".")
+                    } else {
+                        d
+                    })
+                })
+            })
+        })
+    };
+    let config = Arc::new(match config_path {
+        Some(path) => match config::load(&path) {
+            Ok(c) => c,
+            Err(e) => return config_error(e),
+        },
+        None => Config::default(),
+    });
+    let rules = match selected_rules(&args, &config) {
         Ok(r) => r,
         Err(message) => return usage(message),
     };
@@ -285,6 +349,8 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         var_files: args.var_file.clone(),
         overrides,
         honor_peer_suppressions: args.honor_peer_suppressions,
+        config: Arc::clone(&config),
+        force_exclude: args.force_exclude,
     });
     if let Some(path) = &args.write_baseline {
         bucketlint::suppress::baseline::write(path, &report.findings)?;
@@ -324,7 +390,10 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     out.flush()?;
 
-    let threshold = args.fail_on.severity();
+    let threshold = match args.fail_on {
+        Some(f) => f.severity(),
+        None => config.fail_on.unwrap_or(Severity::Info),
+    };
     Ok(if !report.errors.is_empty() {
         ExitCode::from(2)
     } else if !args.exit_zero && report.findings.iter().any(|f| f.severity >= threshold) {

@@ -52,6 +52,7 @@ mod website_hosting;
 
 use serde::Serialize;
 
+use crate::config::RuleOptions;
 use crate::model::{Format, Model};
 use crate::source::Span;
 
@@ -196,15 +197,18 @@ pub struct Violation {
 }
 
 /// Collects the violations of one rule run.
-pub struct Sink {
+pub struct Sink<'a> {
     rule: &'static Rule,
+    /// Settings of the rules from the configuration file.
+    pub options: &'a RuleOptions,
     pub violations: Vec<Violation>,
 }
 
-impl Sink {
-    pub fn new(rule: &'static Rule) -> Sink {
+impl<'a> Sink<'a> {
+    pub fn new(rule: &'static Rule, options: &'a RuleOptions) -> Sink<'a> {
         Sink {
             rule,
+            options,
             violations: Vec::new(),
         }
     }
@@ -239,10 +243,10 @@ impl Sink {
 }
 
 /// Runs the enabled rules over a model.
-pub fn run(model: &Model, enabled: &[&'static Rule]) -> Vec<Violation> {
+pub fn run(model: &Model, enabled: &[&'static Rule], options: &RuleOptions) -> Vec<Violation> {
     let mut out = Vec::new();
     for rule in enabled {
-        let mut sink = Sink::new(rule);
+        let mut sink = Sink::new(rule, options);
         (rule.check)(model, &mut sink);
         out.append(&mut sink.violations);
     }

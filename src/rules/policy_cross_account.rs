@@ -50,6 +50,9 @@ fn check(model: &Model, sink: &mut Sink) {
                 .into_iter()
                 .filter_map(|p| {
                     let account = literal_account(p.as_str()?)?;
+                    if sink.options.trusted_accounts.iter().any(|t| t == account) {
+                        return None;
+                    }
                     Some((p, format!("account {account}")))
                 });
             let canonical = alt

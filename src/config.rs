@@ -1,0 +1,279 @@
+//! `bucketlint.toml` (or `.bucketlint.toml`): the project's settings,
+//! found by walking up from the first checked path. Command-line flags win
+//! over it. Unknown keys and unknown rule names are errors that point into
+//! the file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::rules::{self, RULES, Rule, Severity};
+
+pub const NAMES: [&str; 2] = ["bucketlint.toml", ".bucketlint.toml"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Raw {
+    select: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
+    fail_on: Option<Spanned<String>>,
+    rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Table>>>,
+}
+
+/// Options of individual rules (`[rules.<name>]`).
+#[derive(Clone, Debug, Default)]
+pub struct RuleOptions {
+    /// `[rules.policy-cross-account] trusted-accounts`: accounts that may be
+    /// granted access without a finding.
+    pub trusted_accounts: Vec<String>,
+}
+
+/// The settings, resolved against the registry.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    /// The folder the file is in: globs are relative to it.
+    pub dir: PathBuf,
+    pub select: Option<Vec<&'static Rule>>,
+    pub extend_select: Vec<&'static Rule>,
+    pub ignore: Vec<&'static Rule>,
+    pub exclude: Option<GlobSet>,
+    pub per_file_ignores: Vec<(GlobMatcher, Vec<&'static Rule>)>,
+    pub fail_on: Option<Severity>,
+    pub options: RuleOptions,
+}
+
+/// A configuration error, with where it is.
+#[derive(Debug)]
+pub struct Error {
+    pub path: PathBuf,
+    pub text: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+/// Rules matching a selector: `all`, a code, a name or a code prefix.
+pub fn matching(selector: &str) -> Vec<&'static Rule> {
+    if selector.eq_ignore_ascii_case("all") {
+        return RULES.to_vec();
+    }
+    if let Some(r) = rules::find(selector) {
+        return vec![r];
+    }
+    let upper = selector.to_ascii_uppercase();
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| r.code.starts_with(&upper))
+        .collect()
+}
+
+/// The configuration file for `start`: the nearest one in it or above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        for name in NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+pub fn load(path: &Path) -> Result<Config, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error {
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: None,
+        message: e.to_string(),
+    })?;
+    let fail = |span: Option<Range<usize>>, message: String| Error {
+        path: path.to_path_buf(),
+        text: text.clone(),
+        span,
+        message,
+    };
+    let raw: Raw = toml::from_str(&text).map_err(|e| fail(e.span(), e.message().to_string()))?;
+    let rules = |list: &Option<Vec<Spanned<String>>>| -> Result<Vec<&'static Rule>, Error> {
+        let mut out = Vec::new();
+        for s in list.iter().flatten() {
+            let m = matching(s.get_ref());
+            if m.is_empty() {
+                return Err(fail(
+                    Some(s.span()),
+                    format!("unknown rule `{}`", s.get_ref()),
+                ));
+            }
+            out.extend(m);
+        }
+        Ok(out)
+    };
+    let glob = |s: &Spanned<String>| {
+        Glob::new(s.get_ref()).map_err(|e| fail(Some(s.span()), format!("invalid glob: {e}")))
+    };
+    let mut config = Config {
+        path: Some(path.to_path_buf()),
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        select: raw
+            .select
+            .is_some()
+            .then(|| rules(&raw.select))
+            .transpose()?,
+        extend_select: rules(&raw.extend_select)?,
+        ignore: rules(&raw.ignore)?,
+        ..Config::default()
+    };
+    if let Some(list) = &raw.exclude {
+        let mut set = GlobSetBuilder::new();
+        for g in list {
+            set.add(glob(g)?);
+        }
+        config.exclude = Some(set.build().map_err(|e| fail(None, e.to_string()))?);
+    }
+    for (pattern, names) in raw.per_file_ignores.iter().flatten() {
+        let names = Some(names.clone());
+        config
+            .per_file_ignores
+            .push((glob(pattern)?.compile_matcher(), rules(&names)?));
+    }
+    if let Some(s) = &raw.fail_on {
+        config.fail_on = Some(match s.get_ref().as_str() {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            other => {
+                return Err(fail(
+                    Some(s.span()),
+                    format!("unknown severity `{other}` (info, low, medium, high)"),
+                ));
+            }
+        });
+    }
+    for (name, table) in raw.rules.iter().flatten() {
+        let Some(rule) = rules::find(name.get_ref()) else {
+            return Err(fail(
+                Some(name.span()),
+                format!("unknown rule `{}`", name.get_ref()),
+            ));
+        };
+        for (key, value) in table.get_ref() {
+            match (rule.name, key.as_str()) {
+                ("policy-cross-account", "trusted-accounts") => {
+                    let accounts = value.as_array().map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    });
+                    match accounts {
+                        Some(a) => config.options.trusted_accounts = a,
+                        None => {
+                            return Err(fail(
+                                Some(table.span()),
+                                "trusted-accounts must be a list of account ids".into(),
+                            ));
+                        }
+                    }
+                }
+                _ => {
+                    return Err(fail(
+                        Some(table.span()),
+                        format!("rule `{}` has no option `{key}`", rule.name),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(config)
+}
+
+impl Config {
+    /// The path relative to the configuration's folder, for globs.
+    fn relative(&self, path: &Path) -> PathBuf {
+        let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
+        abs.strip_prefix(&dir).map(Path::to_path_buf).unwrap_or(abs)
+    }
+
+    pub fn excluded(&self, path: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|set| {
+            let rel = self.relative(path);
+            set.is_match(&rel)
+                || rel
+                    .ancestors()
+                    .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+        })
+    }
+
+    /// Whether `rule` is ignored for `path` by `per-file-ignores`.
+    pub fn ignored_for(&self, path: &Path, rule: &Rule) -> bool {
+        let rel = self.relative(path);
+        self.per_file_ignores
+            .iter()
+            .any(|(glob, rules)| glob.is_match(&rel) && rules.iter().any(|r| r.code == rule.code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Config, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bucketlint.toml");
+        std::fs::write(&path, text).unwrap();
+        load(&path)
+    }
+
+    #[test]
+    fn every_key() {
+        let c = load_text(
+            r#"
+select = ["BL1", "policy-public-principal"]
+extend-select = ["encryption-not-kms"]
+ignore = ["BL105"]
+exclude = ["examples/**"]
+fail-on = "medium"
+[per-file-ignores]
+"legacy/*.yaml" = ["acl-public-read"]
+[rules.policy-cross-account]
+trusted-accounts = ["111122223333"]
+"#,
+        )
+        .unwrap();
+        assert!(c.select.unwrap().iter().any(|r| r.code == "BL201"));
+        assert_eq!(c.extend_select[0].name, "encryption-not-kms");
+        assert_eq!(c.fail_on, Some(Severity::Medium));
+        assert_eq!(c.options.trusted_accounts, ["111122223333"]);
+        assert_eq!(c.per_file_ignores.len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_and_rules_point_into_the_file() {
+        let text = "select = [\"BL201\"]\nfail_on = \"high\"\n";
+        let e = load_text(text).unwrap_err();
+        assert_eq!(&text[e.span.clone().unwrap()], "fail_on");
+        assert!(e.message.contains("unknown field"), "{}", e.message);
+        let text = "ignore = [\"acl-public-reed\"]\n";
+        let e = load_text(text).unwrap_err();
+        assert_eq!(&text[e.span.clone().unwrap()], "\"acl-public-reed\"");
+        assert_eq!(e.message, "unknown rule `acl-public-reed`");
+        let e = load_text("[rules.acl-public-read]\nfoo = 1\n").unwrap_err();
+        assert_eq!(e.message, "rule `acl-public-read` has no option `foo`");
+    }
+}
