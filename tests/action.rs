@@ -1,0 +1,368 @@
+//! The GitHub Action: its scripts run here as the runner would run them,
+//! with fake GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use bucketlint::parse::yaml;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn path_with(dir: &Path) -> String {
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+/// `key=value` lines of a GITHUB_OUTPUT file.
+fn outputs(path: &Path) -> Vec<(String, String)> {
+    fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn output<'a>(all: &'a [(String, String)], key: &str) -> &'a str {
+    all.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no output {key} in {all:?}"))
+}
+
+const PUBLIC: &str = "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
+
+fn run_action(dir: &Path, env: &[(&str, &str)]) -> (Output, Vec<(String, String)>) {
+    let github_output = dir.join("github-output");
+    let _ = fs::remove_file(&github_output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(root().join("action/run.sh"))
+        .current_dir(dir)
+        .env("PATH", path_with(&bin_dir()))
+        .env("GITHUB_OUTPUT", &github_output)
+        .env("GITHUB_STEP_SUMMARY", dir.join("step-summary"))
+        .env("RUNNER_TEMP", dir)
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("bash runs");
+    (out, outputs(&github_output))
+}
+
+#[test]
+fn run_script_annotates_writes_sarif_and_sets_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("stacks")).unwrap();
+    fs::write(d.join("stacks/site.yaml"), PUBLIC).unwrap();
+    fs::write(
+        d.join("stacks/fixed.yaml"),
+        PUBLIC.replace("PublicRead", "Private"),
+    )
+    .unwrap();
+
+    let (out, outs) = run_action(
+        d,
+        &[
+            // Several paths over lines; arguments split on spaces, with a
+            // pattern that must reach bucketlint unexpanded.
+            ("INPUT_PATHS", "stacks/site.yaml\n  stacks/fixed.yaml"),
+            ("INPUT_ARGS", "--select acl-public-read,BL1* --quiet"),
+            ("INPUT_FORMAT", "github"),
+        ],
+    );
+    // `BL1*` is not a rule: it was passed literally, not globbed.
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("unknown rule `BL1*`"));
+    assert_eq!(output(&outs, "exit-code"), "2");
+
+    let (out, outs) = run_action(
+        d,
+        &[
+            ("INPUT_PATHS", "stacks/site.yaml\n  stacks/fixed.yaml"),
+            ("INPUT_ARGS", "--select acl-public-read  --quiet"),
+            ("INPUT_SARIF_FILE", "reports/bucketlint.sarif"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let log = text(&out.stdout);
+    assert!(
+        log.starts_with(
+            "::error file=stacks/site.yaml,line=5,col=22,endColumn=32,title=BL101 acl-public-read::"
+        ),
+        "{log}"
+    );
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert_eq!(output(&outs, "findings"), "1");
+    assert_eq!(output(&outs, "exit-code"), "1");
+    assert_eq!(output(&outs, "sarif-file"), "reports/bucketlint.sarif");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("reports/bucketlint.sarif")).unwrap())
+            .unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "BL101");
+
+    // fail-on above the findings' severity: the step passes, the outputs
+    // still count the findings.
+    fs::write(d.join("bucketlint.toml"), "select = [\"BL105\"]\n").unwrap();
+    let (out, outs) = run_action(
+        d,
+        &[
+            ("INPUT_PATHS", "stacks"),
+            ("INPUT_CONFIG", "bucketlint.toml"),
+            ("INPUT_FAIL_ON", "high"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(output(&outs, "findings"), "2");
+    assert_eq!(output(&outs, "exit-code"), "0");
+    assert_eq!(output(&outs, "sarif-file"), "");
+
+    // No scratch files are left behind.
+    let left: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("bucketlint-lines.")
+        })
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// The version in Cargo.toml, as install.sh reads it.
+fn source_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+fn install(dir: &Path, env: &[(&str, &str)], path: &str) -> (Output, String) {
+    let github_path = dir.join("github-path");
+    let _ = fs::remove_file(&github_path);
+    let mut cmd = Command::new("bash");
+    cmd.arg(root().join("action/install.sh"))
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("GITHUB_PATH", &github_path)
+        .env("BUCKETLINT_ACTION_PATH", root())
+        .env("BUCKETLINT_BIN_DIR", dir.join("bin"))
+        .env_remove("BUCKETLINT_ACTION_REPOSITORY")
+        .env_remove("BUCKETLINT_DOWNLOAD_BASE")
+        .env_remove("INPUT_VERSION");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("bash runs");
+    (out, fs::read_to_string(&github_path).unwrap_or_default())
+}
+
+/// A release folder laid out as GitHub serves it, with an asset for every
+/// runner the script knows, each holding a stand-in `bucketlint` that
+/// prints its version.
+fn fake_release(dir: &Path, version: &str, corrupt_checksum: bool) -> String {
+    let release = dir.join("releases").join(format!("v{version}"));
+    fs::create_dir_all(&release).unwrap();
+    let stage = dir.join("stage");
+    fs::create_dir_all(&stage).unwrap();
+    fs::write(
+        stage.join("bucketlint"),
+        format!("#!/bin/sh\necho 'bucketlint {version}'\n"),
+    )
+    .unwrap();
+    for target in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+    ] {
+        let asset = release.join(format!("bucketlint-{version}-{target}.tar.gz"));
+        let ok = Command::new("tar")
+            .arg("-czf")
+            .arg(&asset)
+            .arg("-C")
+            .arg(&stage)
+            .arg("bucketlint")
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let sum = Command::new("sha256sum").arg(&asset).output().unwrap();
+        let mut sum = text(&sum.stdout);
+        if corrupt_checksum {
+            sum = format!("{}{}", "0".repeat(64), &sum[64..]);
+        }
+        fs::write(
+            release.join(format!("bucketlint-{version}-{target}.tar.gz.sha256")),
+            sum,
+        )
+        .unwrap();
+    }
+    format!("file://{}", dir.join("releases").display())
+}
+
+#[test]
+fn install_script_takes_the_release_and_checks_its_checksum() {
+    let version = source_version();
+    let dir = tempfile::tempdir().unwrap();
+    let base = fake_release(dir.path(), &version, false);
+    let path = std::env::var("PATH").unwrap_or_default();
+    let (out, github_path) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &base)], &path);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("bucketlint {version} installed (release")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        github_path.trim(),
+        dir.path().join("bin").display().to_string()
+    );
+    let installed = Command::new(dir.path().join("bin/bucketlint"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&installed.stdout).trim(),
+        format!("bucketlint {version}")
+    );
+
+    // The next run finds it in the (cached) folder.
+    let (again, _) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &base)], &path);
+    assert!(
+        text(&again.stdout).contains("installed (cached)"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    // A checksum that does not match is refused, with no fallback.
+    let bad = tempfile::tempdir().unwrap();
+    let base = fake_release(bad.path(), &version, true);
+    let (out, github_path) = install(bad.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &base)], &path);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("checksum mismatch"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(github_path.is_empty());
+    assert!(!bad.path().join("bin/bucketlint").exists());
+}
+
+#[test]
+fn install_script_builds_with_cargo_when_there_is_no_release() {
+    let dir = tempfile::tempdir().unwrap();
+    // A stand-in cargo that records its arguments and "builds" a copy of
+    // this binary where `--root` says.
+    let fake = dir.path().join("fake-bin");
+    fs::create_dir_all(&fake).unwrap();
+    let log = dir.path().join("cargo-args");
+    fs::write(
+        fake.join("cargo"),
+        format!(
+            "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > '{log}'\nwhile [ $# -gt 0 ]; do if [ \"$1\" = --root ]; then root=$2; fi; shift; done\nmkdir -p \"$root/bin\" && cp '{bin}' \"$root/bin/bucketlint\"\n",
+            log = log.display(),
+            bin = env!("CARGO_BIN_EXE_bucketlint"),
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(fake.join("cargo"))
+        .status()
+        .unwrap();
+    let path = path_with(&fake);
+
+    // No release to download (an empty release folder): build the action's
+    // own source, locked.
+    let empty = format!("file://{}", dir.path().join("no-releases").display());
+    let (out, github_path) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &empty)], &path);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("building from source"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("installed (built with cargo)"));
+    let args: Vec<String> = fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(args[..2], ["install", "--locked"]);
+    let at = args.iter().position(|a| a == "--path").expect("--path");
+    assert_eq!(Path::new(&args[at + 1]), root());
+    assert!(dir.path().join("bin/bucketlint").exists());
+    assert!(!github_path.is_empty());
+
+    // Another version than the source: from crates.io, still locked.
+    fs::remove_dir_all(dir.path().join("bin")).unwrap();
+    let (out, _) = install(dir.path(), &[("INPUT_VERSION", "v9.9.9")], &path);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let args = fs::read_to_string(&log).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    assert!(args.contains(&"--locked"));
+    assert!(
+        args.ends_with(&["bucketlint", "--version", "9.9.9"]),
+        "{args:?}"
+    );
+}
+
+#[test]
+fn action_yml_declares_the_inputs_and_never_interpolates_them_into_scripts() {
+    let text = fs::read_to_string(root().join("action.yml")).unwrap();
+    let docs = yaml::parse(&text, 0).expect("action.yml parses");
+    let action = &docs.docs[0];
+    let inputs = action.get("inputs").expect("inputs");
+    for name in [
+        "paths",
+        "args",
+        "config",
+        "format",
+        "sarif-file",
+        "fail-on",
+        "version",
+        "working-directory",
+    ] {
+        assert!(inputs.get(name).is_some(), "input {name}");
+    }
+    let outputs = action.get("outputs").expect("outputs");
+    for name in ["findings", "sarif-file"] {
+        assert!(outputs.get(name).is_some(), "output {name}");
+    }
+    let runs = action.get("runs").unwrap();
+    assert_eq!(
+        runs.get("using").and_then(|v| v.as_str()),
+        Some("composite")
+    );
+    let steps = runs.get("steps").unwrap().items();
+    let mut scripts = 0;
+    for step in steps {
+        if let Some(run) = step.get("run") {
+            scripts += 1;
+            let run = run.as_str().unwrap();
+            assert!(!run.contains("${{"), "interpolation in run: {run}");
+            // The script it names exists.
+            let file = run.split('/').next_back().unwrap().trim_end_matches('"');
+            assert!(root().join("action").join(file).is_file(), "{file}");
+        }
+    }
+    assert_eq!(scripts, 2);
+}
