@@ -199,30 +199,49 @@ pub fn run(options: &Options) -> Report {
             .retain(|f| !config.ignored_for(&f.location.file.path, f.rule));
         report.suppressed += before - report.findings.len();
     }
-    report.findings.sort_by(|a, b| {
-        (
-            a.location.file.path.as_path(),
-            a.location.line,
-            a.location.column,
-            a.rule.code,
-        )
-            .cmp(&(
-                b.location.file.path.as_path(),
-                b.location.line,
-                b.location.column,
-                b.rule.code,
-            ))
-    });
-    report.errors.sort_by(|a, b| {
-        let key = |p: &Problem| {
-            (
-                p.path.clone(),
-                p.location.as_ref().map(|l| (l.line, l.column)),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    report.sort();
     report
+}
+
+impl Report {
+    /// Adds the results of another run (paths under another configuration).
+    pub fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.skipped.extend(other.skipped);
+        self.notes.extend(other.notes);
+        self.suppressed += other.suppressed;
+        self.baselined += other.baselined;
+        self.files += other.files;
+        self.resources += other.resources;
+        self.sort();
+    }
+
+    fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (
+                a.location.file.path.as_path(),
+                a.location.line,
+                a.location.column,
+                a.rule.code,
+            )
+                .cmp(&(
+                    b.location.file.path.as_path(),
+                    b.location.line,
+                    b.location.column,
+                    b.rule.code,
+                ))
+        });
+        self.errors.sort_by(|a, b| {
+            let key = |p: &Problem| {
+                (
+                    p.path.clone(),
+                    p.location.as_ref().map(|l| (l.line, l.column)),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
 }
 
 /// Reads a file as UTF-8 text, without a byte-order mark.

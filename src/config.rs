@@ -1,5 +1,5 @@
 //! `bucketlint.toml` (or `.bucketlint.toml`): the project's settings,
-//! found by walking up from the first checked path. Command-line flags win
+//! found by walking up from each checked path. Command-line flags win
 //! over it. Unknown keys and unknown rule names are errors that point into
 //! the file.
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -96,8 +96,8 @@ struct CheckArgs {
     /// the configuration's `fail-on`, else info).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<FailOn>,
-    /// The configuration file to use, instead of the nearest
-    /// bucketlint.toml or .bucketlint.toml above the first path.
+    /// The configuration file for every path, instead of the nearest
+    /// bucketlint.toml or .bucketlint.toml in or above each.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Use no configuration file.
@@ -266,42 +266,21 @@ fn config_error(e: config::Error) -> io::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
-    let config_path = if args.isolated {
-        None
-    } else if let Some(path) = &args.config {
-        Some(path.clone())
-    } else {
-        let first = match args.paths.first() {
-            Some(p) if p.as_os_str() == "-" => args.stdin_filename.clone(),
-            Some(p) => Some(p.clone()),
-            None => Some(PathBuf::from(".")),
-        };
-        // A path that does not exist yet (an editor buffer) still has a
-        // folder to look from.
-        first.and_then(|p| {
-            config::find(&p).or_else(|| {
-                p.parent().and_then(|d| {
-                    config::find(if d.as_os_str().is_empty() {
-                        std::path::Path::new(".")
-                    } else {
-                        d
-                    })
-                })
-            })
+/// The configuration file for a checked path: the nearest one in or above
+/// it. A path that does not exist (an editor buffer) is looked up from its
+/// folder.
+fn config_for(path: &Path) -> Option<PathBuf> {
+    config::find(path).or_else(|| {
+        let dir = path.parent()?;
+        config::find(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
         })
-    };
-    let config = Arc::new(match config_path {
-        Some(path) => match config::load(&path) {
-            Ok(c) => c,
-            Err(e) => return config_error(e),
-        },
-        None => Config::default(),
-    });
-    let rules = match selected_rules(&args, &config) {
-        Ok(r) => r,
-        Err(message) => return usage(message),
-    };
+    })
+}
+
+fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let mut parameters = Default::default();
     for arg in &args.parameters {
         if let Err(message) = bucketlint::params::read(arg, &mut parameters) {
@@ -342,16 +321,63 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         },
         None => None,
     };
-    let mut report = check::run(&Options {
-        paths,
-        rules: rules.clone(),
-        parameters,
-        var_files: args.var_file.clone(),
-        overrides,
-        honor_peer_suppressions: args.honor_peer_suppressions,
-        config: Arc::clone(&config),
-        force_exclude: args.force_exclude,
-    });
+    // Paths are checked under the configuration found for each of them.
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for path in paths {
+        let config = if args.isolated {
+            None
+        } else if let Some(c) = &args.config {
+            Some(c.clone())
+        } else {
+            config_for(&path)
+        };
+        groups.entry(config).or_default().push(path);
+    }
+    let mut report = Report::default();
+    let mut rules: Vec<&'static Rule> = Vec::new();
+    let mut failing = false;
+    for (config_path, paths) in groups {
+        let config = Arc::new(match config_path {
+            Some(path) => match config::load(&path) {
+                Ok(c) => c,
+                Err(e) => return config_error(e),
+            },
+            None => Config::default(),
+        });
+        let chosen = match selected_rules(&args, &config) {
+            Ok(r) => r,
+            Err(message) => return usage(message),
+        };
+        let threshold = match args.fail_on {
+            Some(f) => f.severity(),
+            None => config.fail_on.unwrap_or(Severity::Info),
+        };
+        let overrides = overrides
+            .iter()
+            .filter(|(p, _)| paths.contains(p))
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
+        let mut part = check::run(&Options {
+            paths,
+            rules: chosen.clone(),
+            parameters: parameters.clone(),
+            var_files: args.var_file.clone(),
+            overrides,
+            honor_peer_suppressions: args.honor_peer_suppressions,
+            config: Arc::clone(&config),
+            force_exclude: args.force_exclude,
+        });
+        if let Some(accepted) = &accepted
+            && args.write_baseline.is_none()
+        {
+            part.baselined = bucketlint::suppress::baseline::filter(&mut part.findings, accepted);
+        }
+        failing |= part.findings.iter().any(|f| f.severity >= threshold);
+        report.merge(part);
+        rules.extend(chosen);
+    }
+    rules.sort_by_key(|r| r.code);
+    rules.dedup_by_key(|r| r.code);
     if let Some(path) = &args.write_baseline {
         bucketlint::suppress::baseline::write(path, &report.findings)?;
         eprintln!(
@@ -364,9 +390,6 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         } else {
             ExitCode::from(2)
         });
-    }
-    if let Some(accepted) = &accepted {
-        report.baselined = bucketlint::suppress::baseline::filter(&mut report.findings, accepted);
     }
 
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -390,13 +413,9 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     out.flush()?;
 
-    let threshold = match args.fail_on {
-        Some(f) => f.severity(),
-        None => config.fail_on.unwrap_or(Severity::Info),
-    };
     Ok(if !report.errors.is_empty() {
         ExitCode::from(2)
-    } else if !args.exit_zero && report.findings.iter().any(|f| f.severity >= threshold) {
+    } else if !args.exit_zero && failing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -213,3 +213,48 @@ fn a_wrong_setting_is_reported_with_its_place_and_nothing_is_checked() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.toml"));
 }
+
+#[test]
+fn each_path_is_checked_under_its_own_configuration() {
+    let dir = project("select = [\"BL101\"]\n");
+    // `legacy` has a configuration of its own, nearer than the project's.
+    fs::write(
+        dir.path().join("legacy/bucketlint.toml"),
+        "select = [\"BL105\"]\nfail-on = \"high\"\n",
+    )
+    .unwrap();
+    let out = bucketlint(
+        &["check", "stacks", "legacy", "--format", "json"],
+        dir.path(),
+    );
+    let found = findings(&out);
+    assert_eq!(
+        rules_of(&found, "stacks/bucket.yaml"),
+        ["BL101"],
+        "{found:?}"
+    );
+    assert_eq!(
+        rules_of(&found, "legacy/bucket.yaml"),
+        ["BL105"],
+        "{found:?}"
+    );
+    // The high finding under the project's configuration fails the run.
+    assert_eq!(out.status.code(), Some(1));
+    // Only the medium finding under `fail-on = "high"`: the run passes.
+    let legacy = bucketlint(&["check", "legacy"], dir.path());
+    assert_eq!(legacy.status.code(), Some(0));
+    // --config puts every path under one file.
+    let one = bucketlint(
+        &[
+            "check",
+            "stacks",
+            "legacy",
+            "--format",
+            "json",
+            "--config",
+            "bucketlint.toml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(rules_of(&findings(&one), "legacy/bucket.yaml"), ["BL101"]);
+}
