@@ -37,6 +37,8 @@ pub struct Options {
     /// Apply the configuration's `exclude` to paths named explicitly too
     /// (hooks and editors pass every file by name).
     pub force_exclude: bool,
+    /// Follow symbolic links met while walking folders.
+    pub follow_symlinks: bool,
 }
 
 impl Default for Options {
@@ -50,6 +52,7 @@ impl Default for Options {
             honor_peer_suppressions: true,
             config: Arc::default(),
             force_exclude: false,
+            follow_symlinks: false,
         }
     }
 }
@@ -137,7 +140,7 @@ pub fn run(options: &Options) -> Report {
         let force = options.force_exclude;
         Arc::new(move |path: &Path, named: bool| (!named || force) && config.excluded(path))
     };
-    let mut found = discover::discover(&on_disk, &excluded);
+    let mut found = discover::discover(&on_disk, &excluded, options.follow_symlinks);
     for path in options.overrides.keys() {
         if excluded(path, true) {
             continue;
@@ -244,22 +247,12 @@ impl Report {
     }
 }
 
-/// Reads a file as UTF-8 text, without a byte-order mark.
+/// A file's text: from the overrides (an editor buffer), else from disk.
 fn read_text(path: &Path, overrides: &HashMap<PathBuf, String>) -> Result<String, String> {
     if let Some(text) = overrides.get(path) {
         return Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string());
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
+    crate::source::read_text(path)
 }
 
 fn check_unit(unit: &Unit, options: &Options) -> Report {

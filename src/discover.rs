@@ -53,7 +53,9 @@ pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
 
 /// The units under `paths`. `excluded(path, named)` leaves a file or
 /// folder out; `named` says the path was given explicitly.
-pub fn discover(paths: &[PathBuf], excluded: &Exclude) -> Discovery {
+/// Symbolic links inside folders are followed only with `follow_links`
+/// (loops are then detected and reported).
+pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Discovery {
     let mut found = Discovery::default();
     let mut templates = Vec::new();
     // module folder -> (root, files)
@@ -112,7 +114,7 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude) -> Discovery {
             .hidden(true)
             .git_ignore(true)
             .require_git(false)
-            .follow_links(false)
+            .follow_links(follow_links)
             .filter_entry(move |e| e.file_name() != ".terraform" && !skip(e.path(), false))
             .build();
         for entry in walker {

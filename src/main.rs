@@ -107,6 +107,14 @@ struct CheckArgs {
     /// line too (for pre-commit hooks and editors, which name every file).
     #[arg(long)]
     force_exclude: bool,
+    /// Follow symbolic links inside the checked folders (links named on
+    /// the command line are always followed).
+    #[arg(long)]
+    follow_symlinks: bool,
+    /// Do not read files larger than this (bytes, or with a K, M or G
+    /// suffix); they are reported as not checked.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    max_file_size: u64,
     /// Exit with 0 even when there are findings (errors still exit with 2).
     #[arg(long)]
     exit_zero: bool,
@@ -280,7 +288,26 @@ fn config_for(path: &Path) -> Option<PathBuf> {
     })
 }
 
+/// `123`, `64K`, `64M`, `1G` (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return Err(format!("unknown unit `{unit}` (use K, M or G)")),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is not a size"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
 fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
+    bucketlint::source::set_max_file_size(args.max_file_size);
     let mut parameters = Default::default();
     for arg in &args.parameters {
         if let Err(message) = bucketlint::params::read(arg, &mut parameters) {
@@ -366,6 +393,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             honor_peer_suppressions: args.honor_peer_suppressions,
             config: Arc::clone(&config),
             force_exclude: args.force_exclude,
+            follow_symlinks: args.follow_symlinks,
         });
         if let Some(accepted) = &accepted
             && args.write_baseline.is_none()

@@ -1,8 +1,56 @@
 //! Source files and byte spans. Lines and columns are computed only when a
 //! finding is rendered.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Files larger than this are not read; the run reports them.
+/// CloudFormation itself accepts templates up to 1 MB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
+
+/// Sets the size limit for the whole process (`--max-file-size`).
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
+}
+
+/// Reads a file as UTF-8 text, without a byte-order mark. Only regular
+/// files are opened (a FIFO would block), and no more than the size limit
+/// is read, even from a file that grows meanwhile.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
+    let too_big = || format!("larger than the {limit}-byte limit (--max-file-size)");
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err("UTF-16 text; templates are read as UTF-8 (convert the file, for example with `iconv -f UTF-16 -t UTF-8`)".into());
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
 
 /// Index of a file within one unit of work (a template or a Terraform module).
 pub type FileId = u16;

@@ -91,6 +91,7 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
             Event::Scalar(value, style, anchor, tag) => {
                 let here = trim_quoted(text, here, style);
                 last_end = last_end.max(here.end as usize);
+                check_tag(tag.as_deref(), here, &mut warnings);
                 Some((scalar(here, &value, style, tag.as_deref()), anchor))
             }
             Event::Alias(id) => {
@@ -178,6 +179,7 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
                     }
                 };
                 last_end = last_end.max(value.span.end as usize);
+                check_tag(tag.as_ref(), value.span, &mut warnings);
                 Some((apply_tag(value, tag.as_ref()), anchor))
             }
             Event::DocumentStart(_) => {
@@ -276,6 +278,55 @@ fn scalar(span: Span, text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Valu
     apply_tag(Value::new(span, kind), tag)
 }
 
+/// The short-form tags CloudFormation accepts, without their `!`.
+/// The last six are the functions of a template's `Rules` section.
+const TAGS: [&str; 26] = [
+    "Ref",
+    "Condition",
+    "Sub",
+    "GetAtt",
+    "If",
+    "Join",
+    "Select",
+    "Split",
+    "FindInMap",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "Base64",
+    "ImportValue",
+    "GetAZs",
+    "Cidr",
+    "Transform",
+    "ToJsonString",
+    "Length",
+    "Contains",
+    "EachMemberEquals",
+    "EachMemberIn",
+    "RefAll",
+    "ValueOf",
+    "ValueOfAll",
+];
+
+/// A `!Tag` CloudFormation does not know makes the template invalid; the
+/// value is still read as it stands, so the rest can be checked.
+fn check_tag(tag: Option<&Tag>, span: Span, warnings: &mut Vec<ParseError>) {
+    if let Some(tag) = tag
+        && tag.handle == "!"
+        && !TAGS.contains(&tag.suffix.as_str())
+        && !tag.suffix.starts_with("Rain::")
+    {
+        warnings.push(ParseError::new(
+            span,
+            format!(
+                "unknown tag `!{}`; CloudFormation accepts only its intrinsic function tags",
+                tag.suffix
+            ),
+        ));
+    }
+}
+
 /// `!Ref x` becomes `{Ref: x}`, `!Sub s` becomes `{Fn::Sub: s}`, and so on.
 fn apply_tag(value: Value, tag: Option<&Tag>) -> Value {
     let Some(tag) = tag else { return value };
@@ -283,11 +334,12 @@ fn apply_tag(value: Value, tag: Option<&Tag>) -> Value {
         return value; // `!!str` and friends: the value is already right
     }
     let key = match tag.suffix.as_str() {
-        "Ref" => "Ref".to_string(),
-        "Condition" => "Condition".to_string(),
-        s @ ("Sub" | "GetAtt" | "If" | "Join" | "Select" | "Split" | "FindInMap" | "Equals"
-        | "Not" | "And" | "Or" | "Base64" | "ImportValue" | "GetAZs" | "Cidr"
-        | "Transform" | "ToJsonString" | "Length") => format!("Fn::{s}"),
+        s @ ("Ref" | "Condition") => s.to_string(),
+        // Directives of the `rain` packager, replaced before deployment.
+        s if s.starts_with("Rain::") => {
+            return Value::unknown(value.span, format!("`!{s}` is replaced by `rain pkg`"));
+        }
+        s if TAGS.contains(&s) => format!("Fn::{s}"),
         _ => return value,
     };
     let span = value.span;

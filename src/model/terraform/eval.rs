@@ -279,7 +279,7 @@ impl Ctx<'_> {
                 format!("file(\"{rel}\") is outside the checked folder"),
             );
         }
-        let text: Arc<str> = match std::fs::read_to_string(&path) {
+        let text: Arc<str> = match crate::source::read_text(&path) {
             Ok(t) => t.into(),
             Err(e) => {
                 return Value::unknown(span, format!("file(\"{rel}\") could not be read: {e}"));

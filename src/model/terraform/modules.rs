@@ -85,8 +85,15 @@ pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) 
     // The module's files become files of this unit.
     let mut parsed = Vec::new();
     for path in module_files(&dir) {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
+        let text = match crate::source::read_text(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                ctx.errors.borrow_mut().push(ParseError::new(
+                    at,
+                    format!("module file {} could not be read: {e}", path.display()),
+                ));
+                continue;
+            }
         };
         let text: Arc<str> = text.into();
         let id = ctx.alloc_file();
