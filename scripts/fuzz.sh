@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Fuzzes the parsers and the whole pipeline with cargo-fuzz (nightly).
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]
+#   targets: yaml json hcl pipeline (default: all, one after the other)
+# Seeds come from fixtures/; the corpus grows under fuzz/corpus/<target>.
+# A crashing input is left in fuzz/artifacts/<target>/: copy it into
+# fixtures/fuzz-regressions/ (named after the format it was read as) so
+# tests/hostile.rs keeps checking it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then targets=(yaml json hcl pipeline); fi
+command -v cargo-fuzz > /dev/null || cargo install cargo-fuzz --locked
+
+seed() {
+  local target=$1 dir="fuzz/corpus/$1"
+  mkdir -p "$dir"
+  case "$target" in
+    yaml) find fixtures -name '*.yaml' -exec cp {} "$dir/" \; ;;
+    json) find fixtures -name '*.json' -exec cp {} "$dir/" \; ;;
+    hcl) find fixtures -name '*.tf' -exec cp {} "$dir/" \; ;;
+    pipeline)
+      # The first byte picks the format: 0 YAML, 1 JSON, 2 HCL, 3 .tf.json.
+      local i=0 f
+      while IFS= read -r f; do
+        case "$f" in
+          *.yaml) b='\x00' ;; *.tf.json) b='\x03' ;; *.json) b='\x01' ;; *.tf) b='\x02' ;;
+        esac
+        { printf "$b"; cat "$f"; } > "$dir/seed-$i"
+        i=$((i + 1))
+      done < <(find fixtures -name '*.yaml' -o -name '*.json' -o -name '*.tf')
+      ;;
+  esac
+}
+
+for target in "${targets[@]}"; do
+  seed "$target"
+  echo "fuzzing $target for ${seconds}s"
+  (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+done
