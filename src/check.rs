@@ -181,19 +181,14 @@ pub fn run(options: &Options) -> Report {
         .iter()
         .flat_map(|r| r.instantiated.iter().cloned())
         .collect();
-    for r in results {
+    for mut r in results {
         if r.unit_dir
             .as_ref()
-            .is_none_or(|d| !instantiated.contains(d))
+            .is_some_and(|d| instantiated.contains(d))
         {
-            report.findings.extend(r.findings);
+            r.findings.clear();
         }
-        report.errors.extend(r.errors);
-        report.skipped.extend(r.skipped);
-        report.notes.extend(r.notes);
-        report.suppressed += r.suppressed;
-        report.files += r.files;
-        report.resources += r.resources;
+        report.merge(r);
     }
     if !config.per_file_ignores.is_empty() {
         let before = report.findings.len();
@@ -207,7 +202,8 @@ pub fn run(options: &Options) -> Report {
 }
 
 impl Report {
-    /// Adds the results of another run (paths under another configuration).
+    /// Adds the results of another unit, or of another run (paths under
+    /// another configuration); `sort` puts them in order after.
     pub fn merge(&mut self, other: Report) {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
@@ -217,10 +213,10 @@ impl Report {
         self.baselined += other.baselined;
         self.files += other.files;
         self.resources += other.resources;
-        self.sort();
     }
 
-    fn sort(&mut self) {
+    /// Orders findings and errors by file and position.
+    pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
             (
                 a.location.file.path.as_path(),

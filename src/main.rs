@@ -404,6 +404,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         report.merge(part);
         rules.extend(chosen);
     }
+    report.sort();
     rules.sort_by_key(|r| r.code);
     rules.dedup_by_key(|r| r.code);
     if let Some(path) = &args.write_baseline {

@@ -1,18 +1,12 @@
 //! The configuration file: found above the checked paths, merged with the
 //! command line, and wrong settings reported with where they are.
 
-use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn bucketlint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bucketlint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+use std::fs;
+use std::process::Output;
+
+use common::bucketlint;
 
 /// `(rule, path)` of every finding, from the JSON report.
 fn findings(o: &Output) -> Vec<(String, String)> {
