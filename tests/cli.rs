@@ -527,3 +527,48 @@ fn strict_unknown_lists_what_could_not_be_judged() {
     );
     assert!(rules(&["--strict-unknown"]).contains(&"unknown-value".to_string()));
 }
+
+#[test]
+fn access_point_policies_are_high_only_when_the_access_point_lets_them_apply() {
+    let out = bucketlint(
+        &[
+            "check",
+            "fixtures/access-point-policy/fail.yaml",
+            "--select",
+            "policy-public-principal",
+            "--format",
+            "json",
+        ],
+        root(),
+    );
+    let report = json(&out);
+    let found: Vec<(&str, &str, u64, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        (found[0].0, found[0].1, found[0].2),
+        ("OpenAccessPoint", "high", 18)
+    );
+    assert_eq!(
+        (found[1].0, found[1].1, found[1].2),
+        ("DefaultAccessPoint", "low", 29)
+    );
+    assert!(
+        found[1]
+            .3
+            .contains("It has no effect today: the access point's RestrictPublicBuckets is on (the default for access points)"),
+        "{}",
+        found[1].3
+    );
+}

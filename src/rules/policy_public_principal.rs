@@ -1,14 +1,14 @@
 //! BL201: a bucket policy grants access to anyone.
 
 use super::{Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
-use crate::model::Model;
+use crate::model::{Model, Resource};
 use crate::policy;
 
 pub static RULE: Rule = Rule {
     code: "BL201",
     name: "policy-public-principal",
     severity: Severity::High,
-    summary: "Bucket policy grants access to anyone.",
+    summary: "Bucket or access point policy grants access to anyone.",
     fix: "Name the principals that need access, or pin the wildcard principal with a condition on fixed values (aws:SourceVpce, aws:PrincipalOrgID, aws:SourceIp, ...).",
     docs: include_str!("../../rules/policy-public-principal.md"),
     default_enabled: true,
@@ -64,4 +64,53 @@ fn check(model: &Model, sink: &mut Sink) {
             None => sink.report(star, "anyone", message, policy.bucket),
         }
     }
+    for (_, ap) in model.of_type("AWS::S3::AccessPoint") {
+        // A VPC access point cannot be reached from the internet.
+        if ap.properties.get("VpcConfiguration").is_some() {
+            continue;
+        }
+        let Some(doc) = ap.properties.get("Policy") else {
+            continue;
+        };
+        for st in policy::statements(doc) {
+            let Some(grant) = policy::public_grant(&st) else {
+                continue;
+            };
+            let message = format!(
+                "Policy of access point `{}` (bucket {}) lets anyone {}. No condition pins the caller to fixed values.",
+                ap.id,
+                bucket_name(model, ap.bucket),
+                grant.actions.describe()
+            );
+            let bucket = ap.bucket.and_then(|b| model.resources.get(b));
+            let neutraliser = access_point_neutraliser(ap)
+                .or_else(|| bucket.and_then(|b| b.policy_neutraliser(model)));
+            match neutraliser {
+                Some(reason) => sink.report_at(
+                    Severity::Low,
+                    grant.principal,
+                    "anyone",
+                    format!("{message} It has no effect today: {reason}."),
+                    ap.bucket,
+                ),
+                None => sink.report(grant.principal, "anyone", message, ap.bucket),
+            }
+        }
+    }
+}
+
+/// Access points block public policies unless told otherwise: their Block
+/// Public Access settings are all on by default.
+fn access_point_neutraliser(ap: &Resource) -> Option<String> {
+    let block = ap.properties.get("PublicAccessBlockConfiguration");
+    let on = |flag: &str| match block.and_then(|b| b.get(flag)) {
+        None => true,
+        Some(v) => v.as_bool() == Some(true),
+    };
+    if on("RestrictPublicBuckets") {
+        return Some("the access point's RestrictPublicBuckets is on (the default for access points), so only AWS services and the bucket owner's account can use it".into());
+    }
+    on("BlockPublicPolicy").then(|| {
+        "the access point's BlockPublicPolicy is on (the default for access points), so S3 refuses the policy".into()
+    })
 }

@@ -373,7 +373,13 @@ impl Builder<'_, '_> {
                 continue;
             }
             if let Some(kind) = shapes::standalone(ty) {
-                let props = shapes::map(self.ctx, body, kind.shapes);
+                let mut props = shapes::map(self.ctx, body, kind.shapes);
+                if ty == "aws_s3_access_point"
+                    && let Some(mut doc) = self.policy(body, &id, ty)
+                {
+                    doc.key = "Policy".into();
+                    props.push(doc);
+                }
                 let bucket = self.find_bucket(body);
                 self.push(id, kind.cfn_type, head, span, props, bucket);
                 continue;
