@@ -137,3 +137,39 @@ fn a_baseline_hides_accepted_findings_across_line_shifts_and_shows_new_ones() {
     let bad = run(dir.path(), &["check", "--baseline", "t.yaml", "t.yaml"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_baseline_is_replaced_atomically_keeping_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("t.yaml"),
+        "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n",
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--select",
+        "BL101",
+        "--write-baseline",
+        "baseline.json",
+        "t.yaml",
+    ];
+    // A new file is readable by all, like any file the user writes.
+    assert_eq!(run(dir.path(), &args).status.code(), Some(0));
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let path = dir.path().join("baseline.json");
+    assert_eq!(mode(&path), 0o644);
+    // An existing one keeps its mode, and no temporary file is left.
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(run(dir.path(), &args).status.code(), Some(0));
+    assert_eq!(mode(&path), 0o640);
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["baseline.json", "t.yaml"]);
+    assert!(fs::read_to_string(&path).unwrap().ends_with("}\n"));
+}

@@ -3,7 +3,6 @@
 //! elsewhere in a file do not bring accepted findings back.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::Path;
 
 use serde_json::json;
@@ -30,15 +29,9 @@ pub fn write(path: &Path, findings: &[Finding]) -> std::io::Result<()> {
         })
         .collect();
     let doc = json!({"version": VERSION, "findings": entries});
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer_pretty(&mut tmp, &doc)?;
-    writeln!(tmp)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut text = serde_json::to_vec_pretty(&doc)?;
+    text.push(b'\n');
+    crate::source::write_atomic(path, &text)
 }
 
 /// The fingerprints a baseline file accepts.

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Times bucketlint against a parse-only pass over the same files, and
+against peers that are installed, on generated and real-world corpora.
+
+    python3 scripts/bench.py [--runs 5] [--sets one,syn100,syn1000,syn10000,big,realworld]
+
+Corpora are generated into bench-data/ with ../shared/bench/gen_corpus.py.
+Prints a Markdown table of median wall time and peak memory, with ratios
+to the parse-only floor. Not a test: these machines are noisy, so compare
+ratios measured in one sitting.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(ROOT, "..", "shared")
+DATA = os.path.join(ROOT, "bench-data")
+GEN = os.path.join(SHARED, "bench", "gen_corpus.py")
+BIN = os.path.join(ROOT, "target", "release", "bucketlint")
+FLOOR = os.path.join(ROOT, "target", "release", "examples", "parse_only")
+
+
+def corpus(name):
+    """The path of a corpus, generated on first use."""
+    if name == "realworld":
+        return os.path.join(SHARED, "corpus", "realworld")
+    if name == "one":
+        path = os.path.join(DATA, "syn100", "s000")
+        corpus("syn100")
+        files = sorted(f for f in os.listdir(path) if f.endswith(".yaml"))
+        return os.path.join(path, files[0])
+    path = os.path.join(DATA, name)
+    if not os.path.isdir(path):
+        if name == "big":
+            args = ["--big", "--buckets", "5000", "--format", "all"]
+        else:
+            args = ["--files", name.removeprefix("syn")]
+        subprocess.run([sys.executable, GEN, "--out", path, "--seed", "1", *args], check=True,
+                       stdout=subprocess.DEVNULL)
+    return path
+
+
+def measure(cmd, runs):
+    """Median wall seconds and the largest peak RSS (MiB) over `runs` runs."""
+    walls, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        walls.append(time.perf_counter() - start)
+        kib = re.findall(r"^(\d+)$", p.stderr, re.M)
+        peaks.append(int(kib[-1]) / 1024 if kib else float("nan"))
+    return statistics.median(walls), max(peaks)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sets", default="one,syn100,syn1000,realworld,big")
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "bucketlint",
+                    "--example", "parse_only"], cwd=ROOT, check=True)
+    tools = [
+        ("parse-only", lambda p: [FLOOR, p]),
+        ("bucketlint", lambda p: [BIN, "check", "--format", "json", "--exit-zero", p]),
+    ]
+    if shutil.which("cfn-lint"):
+        tools.append(("cfn-lint", lambda p: ["cfn-lint", "--format", "parseable", "--",
+                                             p if os.path.isfile(p) else os.path.join(p, "**", "*.yaml")]))
+    if shutil.which("checkov"):
+        tools.append(("checkov", lambda p: ["checkov", "--quiet", "--compact",
+                                            "-f" if os.path.isfile(p) else "-d", p]))
+    print(f"{os.cpu_count()} cores; median of {args.runs} runs; ratio = time / parse-only\n")
+    print("| corpus | tool | median s | peak MiB | ratio |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for name in args.sets.split(","):
+        path = corpus(name)
+        floor = None
+        for tool, cmd in tools:
+            if tool not in ("bucketlint", "parse-only") and name in ("syn10000", "big"):
+                continue  # the peers take minutes to hours here
+            wall, peak = measure(cmd(path), args.runs if tool in ("bucketlint", "parse-only") else 1)
+            if tool == "parse-only":
+                floor = wall
+            ratio = f"{wall / floor:.2f}" if floor else ""
+            print(f"| {name} | {tool} | {wall:.3f} | {peak:.0f} | {ratio} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
