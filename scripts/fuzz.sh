@@ -3,9 +3,8 @@
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]
 #   targets: yaml json hcl pipeline (default: all, one after the other)
 # Seeds come from fixtures/; the corpus grows under fuzz/corpus/<target>.
-# A crashing input is left in fuzz/artifacts/<target>/: copy it into
-# fixtures/fuzz-regressions/ (named after the format it was read as) so
-# tests/hostile.rs keeps checking it.
+# A crashing input is left in fuzz/artifacts/<target>/: once fixed, make it
+# a test in tests/hostile.rs so it stays fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
