@@ -39,6 +39,10 @@ pub struct Options {
     pub force_exclude: bool,
     /// Follow symbolic links met while walking folders.
     pub follow_symlinks: bool,
+    /// Makes checking the unit of this path panic: for the tests of the
+    /// guard that turns a panic into an error of that unit only.
+    #[doc(hidden)]
+    pub panic_on: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -53,6 +57,7 @@ impl Default for Options {
             config: Arc::default(),
             force_exclude: false,
             follow_symlinks: false,
+            panic_on: None,
         }
     }
 }
@@ -161,11 +166,18 @@ pub fn run(options: &Options) -> Report {
         .units
         .par_iter()
         .map(|unit| {
-            catch_unwind(AssertUnwindSafe(|| check_unit(unit, options))).unwrap_or_else(|_| {
-                let path = match unit {
-                    Unit::Template(p) => p.clone(),
-                    Unit::Module { dir, .. } => dir.clone(),
-                };
+            let path = match unit {
+                Unit::Template(p) => p,
+                Unit::Module { dir, .. } => dir,
+            };
+            catch_unwind(AssertUnwindSafe(|| {
+                if options.panic_on.as_ref() == Some(path) {
+                    panic!("panic_on: {}", path.display());
+                }
+                check_unit(unit, options)
+            }))
+            .unwrap_or_else(|_| {
+                let path = path.clone();
                 Report {
                     errors: vec![Problem {
                         path,

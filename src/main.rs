@@ -394,6 +394,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             config: Arc::clone(&config),
             force_exclude: args.force_exclude,
             follow_symlinks: args.follow_symlinks,
+            panic_on: None,
         });
         if let Some(accepted) = &accepted
             && args.write_baseline.is_none()

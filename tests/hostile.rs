@@ -320,3 +320,29 @@ fn terraform_file_function_reads_nothing_outside_the_module_tree() {
         text(&out)
     );
 }
+
+#[test]
+fn a_panic_in_one_file_is_an_internal_error_of_that_file_only() {
+    use bucketlint::check::{Options, run};
+    use bucketlint::rules::RULES;
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("a.yaml");
+    fs::write(&broken, PUBLIC).unwrap();
+    fs::write(dir.path().join("b.yaml"), PUBLIC).unwrap();
+    let report = run(&Options {
+        paths: vec![dir.path().to_path_buf()],
+        rules: RULES.to_vec(),
+        panic_on: Some(broken.clone()),
+        ..Options::default()
+    });
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.errors[0].path, broken);
+    assert!(report.errors[0].message.contains("internal error"));
+    assert!(!report.findings.is_empty());
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.location.file.path.ends_with("b.yaml"))
+    );
+}
