@@ -37,8 +37,8 @@ def corpus(name):
         return os.path.join(path, files[0])
     path = os.path.join(DATA, name)
     if not os.path.isdir(path):
-        if name == "big":
-            args = ["--big", "--buckets", "5000", "--format", "all"]
+        if name.startswith("big"):
+            args = ["--big", "--buckets", name.removeprefix("big") or "5000", "--format", "all"]
         else:
             args = ["--files", name.removeprefix("syn")]
         subprocess.run([sys.executable, GEN, "--out", path, "--seed", "1", *args], check=True,
@@ -62,7 +62,7 @@ def measure(cmd, runs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--sets", default="one,syn100,syn1000,realworld,big")
+    ap.add_argument("--sets", default="one,syn100,syn1000,syn10000,realworld,big2500,big")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "bucketlint",
                     "--example", "parse_only"], cwd=ROOT, check=True)
@@ -83,8 +83,8 @@ def main():
         path = corpus(name)
         floor = None
         for tool, cmd in tools:
-            if tool not in ("bucketlint", "parse-only") and name in ("syn10000", "big"):
-                continue  # the peers take minutes to hours here
+            if tool not in ("bucketlint", "parse-only") and name not in ("one", "syn100"):
+                continue  # the peers take minutes to hours on the larger sets
             wall, peak = measure(cmd(path), args.runs if tool in ("bucketlint", "parse-only") else 1)
             if tool == "parse-only":
                 floor = wall
