@@ -128,7 +128,11 @@ pub fn load(path: &Path) -> Result<Config, Error> {
     };
     let mut config = Config {
         path: Some(path.to_path_buf()),
-        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        // Canonical once here, not for every path matched against it.
+        dir: {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            dir.canonicalize().unwrap_or(dir)
+        },
         select: raw
             .select
             .is_some()
@@ -206,8 +210,9 @@ impl Config {
     /// The path relative to the configuration's folder, for globs.
     fn relative(&self, path: &Path) -> PathBuf {
         let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
-        abs.strip_prefix(&dir).map(Path::to_path_buf).unwrap_or(abs)
+        abs.strip_prefix(&self.dir)
+            .map(Path::to_path_buf)
+            .unwrap_or(abs)
     }
 
     pub fn excluded(&self, path: &Path) -> bool {

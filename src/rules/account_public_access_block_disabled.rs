@@ -15,13 +15,7 @@ pub static RULE: Rule = Rule {
     // CloudFormation has no resource for the account-level settings.
     formats: &[Format::Terraform],
     fixable: false,
-    equivalents: Equivalents {
-        checkov: &[],
-        trivy: &[],
-        kics: &[],
-        cfn_nag: &[],
-        guard: &[],
-    },
+    equivalents: Equivalents::NONE,
     check,
 };
 

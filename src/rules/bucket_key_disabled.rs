@@ -14,13 +14,7 @@ pub static RULE: Rule = Rule {
     default_enabled: false,
     formats: super::BOTH,
     fixable: false,
-    equivalents: Equivalents {
-        checkov: &[],
-        trivy: &[],
-        kics: &[],
-        cfn_nag: &[],
-        guard: &[],
-    },
+    equivalents: Equivalents::NONE,
     check,
 };
 

@@ -15,13 +15,7 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     formats: BOTH,
     fixable: false,
-    equivalents: Equivalents {
-        checkov: &[],
-        trivy: &[],
-        kics: &[],
-        cfn_nag: &[],
-        guard: &[],
-    },
+    equivalents: Equivalents::NONE,
     check,
 };
 

@@ -92,6 +92,17 @@ pub struct Equivalents {
     pub guard: &'static [&'static str],
 }
 
+impl Equivalents {
+    /// A rule no peer checks.
+    pub const NONE: Equivalents = Equivalents {
+        checkov: &[],
+        trivy: &[],
+        kics: &[],
+        cfn_nag: &[],
+        guard: &[],
+    };
+}
+
 pub struct Rule {
     /// Stable code, never reused.
     pub code: &'static str,
