@@ -555,3 +555,76 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    const PUBLIC: &str = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
+    const PUBLIC_TF: &str =
+        "resource \"aws_s3_bucket_acl\" \"a\" {\n  bucket = \"b\"\n  acl    = \"public-read\"\n}\n";
+
+    /// Files found by discovery that vanish, or are replaced by a FIFO,
+    /// before they are read: each is an error naming it (never a hang or a
+    /// silent skip) and the other files are still checked.
+    #[test]
+    fn files_that_change_between_discovery_and_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("kept.yaml"), PUBLIC).unwrap();
+        fs::write(root.join("vanish.yaml"), PUBLIC).unwrap();
+        fs::write(root.join("fifo.yaml"), PUBLIC).unwrap();
+        fs::create_dir(root.join("m")).unwrap();
+        fs::write(root.join("m/kept.tf"), PUBLIC_TF).unwrap();
+        fs::write(root.join("m/vanish.tf"), PUBLIC_TF).unwrap();
+        let options = Options {
+            rules: crate::rules::RULES.to_vec(),
+            ..Options::default()
+        };
+        let exclude: discover::Exclude = Arc::new(|_: &Path, _: bool| false);
+        let found = discover::discover(&[root.to_path_buf()], &exclude, false);
+        assert_eq!(found.units.len(), 4, "{:?}", found.units);
+
+        fs::remove_file(root.join("vanish.yaml")).unwrap();
+        fs::remove_file(root.join("m/vanish.tf")).unwrap();
+        fs::remove_file(root.join("fifo.yaml")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("fifo.yaml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+
+        let mut report = Report::default();
+        for unit in &found.units {
+            report.merge(check_unit(unit, &options));
+        }
+        let mut errors: Vec<(String, String)> = report
+            .errors
+            .iter()
+            .map(|e| {
+                let name = e.path.strip_prefix(root).unwrap().display().to_string();
+                (name, e.message.clone())
+            })
+            .collect();
+        errors.sort();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(errors[0], ("fifo.yaml".into(), "not a regular file".into()));
+        assert_eq!(errors[1].0, "m/vanish.tf");
+        assert!(errors[1].1.contains("No such file"), "{errors:?}");
+        assert_eq!(errors[2].0, "vanish.yaml");
+        assert!(errors[2].1.contains("No such file"), "{errors:?}");
+
+        let mut flagged: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "acl-public-read")
+            .map(|f| {
+                let path = &f.location.file.path;
+                path.strip_prefix(root).unwrap().display().to_string()
+            })
+            .collect();
+        flagged.sort();
+        assert_eq!(flagged, ["kept.yaml", "m/kept.tf"]);
+    }
+}

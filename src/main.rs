@@ -115,6 +115,13 @@ struct CheckArgs {
     /// suffix); they are reported as not checked.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     max_file_size: u64,
+    /// Refuse files nested deeper than this many levels (at most 10000).
+    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_DEPTH,
+          value_parser = parse_depth)]
+    max_depth: usize,
+    /// Refuse YAML files whose aliases expand to more than this many nodes.
+    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_ALIAS_NODES)]
+    max_alias_nodes: usize,
     /// Exit with 0 even when there are findings (errors still exit with 2).
     #[arg(long)]
     exit_zero: bool,
@@ -179,7 +186,7 @@ enum Color {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => run_check(*args),
+        Command::Check(args) => run_with_stack(*args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => explain(&rule),
     };
@@ -289,6 +296,14 @@ fn config_for(path: &Path) -> Option<PathBuf> {
 }
 
 /// `123`, `64K`, `64M`, `1G` (powers of 1024).
+fn parse_depth(s: &str) -> Result<usize, String> {
+    let ceiling = bucketlint::parse::DEPTH_CEILING;
+    match s.parse::<usize>() {
+        Ok(n) if (1..=ceiling).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a depth from 1 to {ceiling}")),
+    }
+}
+
 fn parse_size(s: &str) -> Result<u64, String> {
     let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => s.split_at(i),
@@ -306,8 +321,25 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{s}` is too large"))
 }
 
-fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
+/// Runs the check on a thread, and rayon's workers, with stack room for
+/// the nesting depth allowed, since the parsers recurse once per level.
+fn run_with_stack(args: CheckArgs) -> io::Result<ExitCode> {
     bucketlint::source::set_max_file_size(args.max_file_size);
+    bucketlint::parse::set_limits(args.max_depth, args.max_alias_nodes);
+    let stack = bucketlint::parse::stack_size(args.max_depth);
+    // Fails only when a pool already exists, which cannot happen here.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(stack)
+        .build_global();
+    std::thread::Builder::new()
+        .name("check".into())
+        .stack_size(stack)
+        .spawn(move || run_check(args))?
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let mut parameters = Default::default();
     for arg in &args.parameters {
         if let Err(message) = bucketlint::params::read(arg, &mut parameters) {

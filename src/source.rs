@@ -54,7 +54,17 @@ fn new_file_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permis
 /// files are opened (a FIFO would block), and no more than the size limit
 /// is read, even from a file that grows meanwhile.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    // Checked before opening, so devices are never opened; then opened
+    // without blocking and checked again through the handle, so a file
+    // replaced by a FIFO meanwhile can neither hang the run nor be read.
+    if !std::fs::metadata(path)
+        .map_err(|e| e.to_string())?
+        .is_file()
+    {
+        return Err("not a regular file".into());
+    }
+    let file = open_nonblocking(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
@@ -64,8 +74,8 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > limit {
         return Err(too_big());
@@ -83,6 +93,20 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         Some(rest) => rest.to_string(),
         None => text,
     })
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Index of a file within one unit of work (a template or a Terraform module).

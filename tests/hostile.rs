@@ -97,6 +97,62 @@ fn alias_bombs_are_stopped() {
 }
 
 #[test]
+fn limits_are_configurable() {
+    // Lowered: a template nested 12 deep is refused at --max-depth 10, in
+    // each format, at the place the limit is crossed.
+    let json = format!(
+        "{{\"Resources\": {{\"B\": {{\"Type\": \"AWS::S3::Bucket\", \"Properties\": {{\"Tags\": {}}}}}}}}}",
+        deep("[", "]", 8)
+    );
+    let out = check_beside("nested.json", json.as_bytes(), &["--max-depth", "10"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("nested.json:1:78: error: nesting deeper than 10 levels"),
+        "{}",
+        text(&out)
+    );
+    let out = check_beside("nested.json", json.as_bytes(), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "within the default: {}",
+        text(&out)
+    );
+
+    // Raised: 2,000 levels of block mappings pass at --max-depth 3000, and
+    // the stack holds.
+    let mut block = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+    for i in 0..2_000 {
+        block.push_str(&format!("{}k{i}:\n", " ".repeat(i + 2)));
+    }
+    let out = check_beside("block.yaml", block.as_bytes(), &["--max-depth", "3000"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!text(&out).contains("block.yaml"), "{}", text(&out));
+
+    // Alias expansion: 3 aliases of a 4-node list are 12 nodes, over 10.
+    let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nx: &x [a, b, c]\ny: [*x, *x, *x]\n";
+    let out = check_beside("alias.yaml", yaml.as_bytes(), &["--max-alias-nodes", "10"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("alias.yaml:3:13: error: YAML aliases expand to more than 10 nodes"),
+        "{}",
+        text(&out)
+    );
+
+    // Out of range is a usage error naming the bounds.
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["0", "10001", "deep"] {
+        let out = bucketlint(&["check", "--max-depth", bad, "."], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            text(&out).contains("is not a depth from 1 to 10000"),
+            "{}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
 fn encodings_and_line_endings() {
     // A byte-order mark is dropped; positions stay right.
     let out = check_beside(

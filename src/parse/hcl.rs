@@ -11,7 +11,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Body, ParseError> {
     if let Some(at) = too_deep(text) {
         return Err(ParseError::new(
             Span::new(file, at, at),
-            format!("nesting deeper than {} levels", super::MAX_DEPTH),
+            format!("nesting deeper than {} levels", super::max_depth()),
         ));
     }
     hcl_edit::parser::parse_body(text).map_err(|e| {
@@ -24,6 +24,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Body, ParseError> {
 /// A rough bracket count (strings and comments aside) so the recursive
 /// parser never meets input nested deep enough to exhaust the stack.
 fn too_deep(text: &str) -> Option<usize> {
+    let limit = super::max_depth();
     let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
     for (i, b) in text.bytes().enumerate() {
         if in_str {
@@ -39,7 +40,7 @@ fn too_deep(text: &str) -> Option<usize> {
             b'"' => in_str = true,
             b'[' | b'{' | b'(' => {
                 depth += 1;
-                if depth > super::MAX_DEPTH {
+                if depth > limit {
                     return Some(i);
                 }
             }

@@ -4,7 +4,7 @@
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use super::{MAX_DEPTH, ParseError};
+use super::{ParseError, max_depth};
 use crate::source::{FileId, Span};
 use crate::tree::{Entry, Kind, Value};
 
@@ -36,7 +36,7 @@ pub fn parse(text: &str, place: Placement) -> Result<JsonDoc, ParseError> {
     if let Some(at) = too_deep(text) {
         return Err(ParseError::new(
             place.span(at, at),
-            format!("nesting deeper than {MAX_DEPTH} levels"),
+            format!("nesting deeper than {} levels", max_depth()),
         ));
     }
     let strict = ParseOptions {
@@ -69,6 +69,7 @@ pub fn parse(text: &str, place: Placement) -> Result<JsonDoc, ParseError> {
 
 /// The offset where nesting first exceeds the limit, ignoring strings.
 fn too_deep(text: &str) -> Option<usize> {
+    let limit = max_depth();
     let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
     for (i, b) in text.bytes().enumerate() {
         if in_str {
@@ -84,7 +85,7 @@ fn too_deep(text: &str) -> Option<usize> {
             b'"' => in_str = true,
             b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_DEPTH {
+                if depth > limit {
                     return Some(i);
                 }
             }

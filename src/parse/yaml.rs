@@ -9,12 +9,9 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use super::{MAX_DEPTH, ParseError};
+use super::{ParseError, max_alias_nodes, max_depth};
 use crate::source::{FileId, Span};
 use crate::tree::{Entry, Kind, Value};
-
-/// Upper bound on the nodes that alias expansion may create in one file.
-pub const MAX_ALIAS_NODES: usize = 1_000_000;
 
 pub struct YamlDocs {
     pub docs: Vec<Value>,
@@ -99,10 +96,13 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
                     ParseError::new(here, "YAML alias refers to an unknown anchor")
                 })?;
                 expanded += v.size();
-                if expanded > MAX_ALIAS_NODES {
+                if expanded > max_alias_nodes() {
                     return Err(ParseError::new(
                         here,
-                        format!("YAML aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                        format!(
+                            "YAML aliases expand to more than {} nodes",
+                            max_alias_nodes()
+                        ),
                     ));
                 }
                 let v = Value { span: here, ..v };
@@ -258,10 +258,10 @@ fn trim_quoted(text: &str, span: Span, style: ScalarStyle) -> Span {
 }
 
 fn push(stack: &mut Vec<Frame>, at: Span, frame: Frame) -> Result<(), ParseError> {
-    if stack.len() >= MAX_DEPTH {
+    if stack.len() >= max_depth() {
         return Err(ParseError::new(
             at,
-            format!("nesting deeper than {MAX_DEPTH} levels"),
+            format!("nesting deeper than {} levels", max_depth()),
         ));
     }
     stack.push(frame);
