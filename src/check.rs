@@ -174,7 +174,9 @@ pub fn run(options: &Options) -> Report {
                 if options.panic_on.as_ref() == Some(path) {
                     panic!("panic_on: {}", path.display());
                 }
-                check_unit(unit, options)
+                let mut report = check_unit(unit, options);
+                report.slim();
+                report
             }))
             .unwrap_or_else(|_| {
                 let path = path.clone();
@@ -225,6 +227,49 @@ impl Report {
         self.baselined += other.baselined;
         self.files += other.files;
         self.resources += other.resources;
+    }
+
+    /// Keeps, of each file, only the lines its findings and errors show,
+    /// so a run over many files does not hold them all until the end.
+    pub fn slim(&mut self) {
+        const CONTEXT: usize = 2;
+        let near = crate::report::human::NEAR_LINES;
+        // Findings on the same lines (several rules on one bucket) share
+        // one excerpt.
+        let mut excerpts: HashMap<(PathBuf, u32, u32, usize), Arc<SourceFile>> = HashMap::new();
+        let mut excerpt = |file: &Arc<SourceFile>, start: u32, end: u32, context: usize| {
+            let key = (file.path.clone(), start, end, context);
+            Arc::clone(
+                excerpts
+                    .entry(key)
+                    .or_insert_with(|| Arc::new(file.excerpt(start, end, context))),
+            )
+        };
+        for f in &mut self.findings {
+            let l = &f.location;
+            let (mut start, mut end) = (l.start, l.end);
+            let mut shared = false;
+            if let Some((_, at)) = &f.bucket
+                && at.file.path == l.file.path
+                && at.line.abs_diff(l.line) <= near
+            {
+                (start, end) = (start.min(at.start), end.max(at.end));
+                shared = true;
+            }
+            let held = excerpt(&l.file, start, end, CONTEXT);
+            if let Some((_, at)) = &mut f.bucket {
+                at.file = match shared {
+                    true => Arc::clone(&held),
+                    false => excerpt(&at.file, at.start, at.end, 0),
+                };
+            }
+            f.location.file = held;
+        }
+        for p in self.errors.iter_mut().chain(&mut self.notes) {
+            if let Some(l) = &mut p.location {
+                l.file = excerpt(&l.file, l.start, l.end, CONTEXT);
+            }
+        }
     }
 
     /// Orders findings and errors by file and position.

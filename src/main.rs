@@ -512,12 +512,12 @@ fn render(
             Ok(())
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report::json::report(report))?;
+            serde_json::to_writer_pretty(&mut *out, &report::json::JsonReport(report))?;
             writeln!(out)
         }
         Format::JsonLines => text::json_lines(report, out),
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut *out, &report::sarif::report(report, rules))?;
+            serde_json::to_writer_pretty(&mut *out, &report::sarif::SarifReport { report, rules })?;
             writeln!(out)
         }
         Format::Github => {

@@ -143,11 +143,17 @@ impl Span {
 }
 
 /// One file's text plus the data needed to turn offsets into positions.
+/// It may hold only an excerpt (some whole lines) of the file: offsets and
+/// lines stay those of the whole file.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or as found under a given folder).
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Where `text` starts in the file, and its first line (0-based).
+    pub offset: u32,
+    pub first_line: usize,
+    /// Offsets (in the file) where the lines of `text` start.
     line_starts: Vec<u32>,
 }
 
@@ -164,7 +170,34 @@ impl SourceFile {
         SourceFile {
             path,
             text,
+            offset: 0,
+            first_line: 0,
             line_starts,
+        }
+    }
+
+    /// The whole lines holding `start..end`, with `context` lines either
+    /// side: enough to show a finding once the file itself is released.
+    pub fn excerpt(&self, start: u32, end: u32, context: usize) -> SourceFile {
+        let line_of = |offset: u32| match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let first = line_of(start.max(self.offset)).saturating_sub(context);
+        let last = (line_of(end.max(start)) + context + 1).min(self.line_starts.len());
+        let from = self.line_starts[first];
+        let to = self
+            .line_starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.offset + self.text.len() as u32);
+        let local = |o: u32| (o - self.offset) as usize;
+        SourceFile {
+            path: self.path.clone(),
+            text: self.text[local(from)..local(to)].into(),
+            offset: from,
+            first_line: self.first_line + first,
+            line_starts: self.line_starts[first..last].to_vec(),
         }
     }
 
@@ -175,24 +208,32 @@ impl SourceFile {
 
     /// 1-based line and 1-based column counted in characters.
     pub fn position(&self, offset: u32) -> (usize, usize) {
-        let offset = offset.min(self.text.len() as u32);
+        let offset = offset.clamp(self.offset, self.offset + self.text.len() as u32);
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
-        let mut end = offset as usize;
+        let start = (self.line_starts[line] - self.offset) as usize;
+        let mut end = (offset - self.offset) as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
         let column = self.text[start..end].chars().count() + 1;
-        (line + 1, column)
+        (self.first_line + line + 1, column)
     }
 
+    /// The text of a byte range of the file ("" outside what is held).
     pub fn slice(&self, span: Span) -> &str {
-        self.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+        self.text_at(span.start, span.end)
+    }
+
+    pub fn text_at(&self, start: u32, end: u32) -> &str {
+        let (Some(start), Some(end)) =
+            (start.checked_sub(self.offset), end.checked_sub(self.offset))
+        else {
+            return "";
+        };
+        self.text.get(start as usize..end as usize).unwrap_or("")
     }
 }
 
@@ -208,5 +249,29 @@ mod tests {
         // 'x' sits after two 2-byte characters and a space.
         assert_eq!(f.position(8), (2, 4));
         assert_eq!(f.position(100), (3, 1));
+    }
+
+    #[test]
+    fn excerpts_keep_offsets_and_lines_of_the_file() {
+        let f = SourceFile::new("t".into(), "l1\nl2\nl3 x\nl4\nl5\nl6\n");
+        // `x` is at offset 9, on line 3; one line of context either side.
+        let e = f.excerpt(9, 10, 1);
+        assert_eq!(&*e.text, "l2\nl3 x\nl4\n");
+        assert_eq!((e.offset, e.first_line), (3, 1));
+        assert_eq!(e.position(9), (3, 4));
+        assert_eq!(e.text_at(9, 10), "x");
+        assert_eq!(e.text_at(0, 2), "");
+        // At the ends of the file the context is cut short.
+        let head = f.excerpt(0, 1, 2);
+        assert_eq!(&*head.text, "l1\nl2\nl3 x\n");
+        let tail = f.excerpt(17, 19, 2);
+        assert_eq!(&*tail.text, "l4\nl5\nl6\n");
+        assert_eq!(tail.position(17), (6, 1));
+        // An excerpt of an excerpt is still placed in the file.
+        let inner = e.excerpt(9, 10, 0);
+        assert_eq!(
+            (&*inner.text, inner.offset, inner.first_line),
+            ("l3 x\n", 6, 2)
+        );
     }
 }

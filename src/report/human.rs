@@ -6,15 +6,17 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::check::{Finding, Location, Problem, Report};
 use crate::rules::Severity;
+use crate::source::SourceFile;
 
 /// How far (in lines) the bucket may be from the finding to be labelled
 /// in the same snippet.
-const NEAR_LINES: usize = 8;
+pub const NEAR_LINES: usize = 8;
 
 pub struct Style {
     pub color: bool,
@@ -53,8 +55,36 @@ fn span(l: &Location) -> SourceSpan {
     SourceSpan::new((l.start as usize).into(), (l.end - l.start) as usize)
 }
 
-fn source(l: &Location) -> NamedSource<Arc<str>> {
-    NamedSource::new(l.file.name(), Arc::clone(&l.file.text))
+fn source(l: &Location) -> Shown {
+    Shown(Arc::clone(&l.file))
+}
+
+/// A file, or the excerpt of it a finding keeps, as miette reads it: spans
+/// and lines are those of the whole file.
+struct Shown(Arc<SourceFile>);
+
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = &self.0;
+        let base = file.offset as usize;
+        let local = SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
+        let inner = file.text.read_span(&local, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.name(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + file.first_line,
+            inner.column(),
+            // miette counts lines from the start of the source here, and
+            // merges two labels' snippets by it.
+            inner.line_count() + file.first_line,
+        )))
+    }
 }
 
 fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
@@ -69,7 +99,7 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
     )];
     let mut help = f.rule.fix.to_string();
     if let Some((name, at)) = &f.bucket {
-        let same_file = Arc::ptr_eq(&at.file, &f.location.file);
+        let same_file = at.file.path == f.location.file.path;
         let overlaps = at.start < f.location.end && f.location.start < at.end;
         // A far-away label would pull every line in between into the snippet.
         let near = at.line.abs_diff(f.location.line) <= NEAR_LINES;

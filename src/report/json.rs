@@ -1,28 +1,41 @@
 //! The versioned JSON report: a contract with editors and scripts.
 //! Fields are only ever added within a version.
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Value, json};
+
+use super::Lazy;
 
 use crate::check::{Finding, Problem, Report};
 use crate::rules::Rule;
 
 pub const VERSION: u32 = 1;
 
-pub fn report(report: &Report) -> Value {
-    json!({
-        "version": VERSION,
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "errors": report.errors.iter().map(problem).collect::<Vec<_>>(),
-        "notes": report.notes.iter().map(problem).collect::<Vec<_>>(),
-        "summary": {
-            "files": report.files,
-            "resources": report.resources,
-            "findings": report.findings.len(),
-            "errors": report.errors.len(),
-            "suppressed": report.suppressed,
-            "baselined": report.baselined,
-        },
-    })
+/// The report, serialized finding by finding as it is written.
+pub struct JsonReport<'a>(pub &'a Report);
+
+impl Serialize for JsonReport<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("version", &VERSION)?;
+        map.serialize_entry("findings", &Lazy::new(report.findings.iter().map(finding)))?;
+        map.serialize_entry("errors", &Lazy::new(report.errors.iter().map(problem)))?;
+        map.serialize_entry("notes", &Lazy::new(report.notes.iter().map(problem)))?;
+        map.serialize_entry(
+            "summary",
+            &json!({
+                "files": report.files,
+                "resources": report.resources,
+                "findings": report.findings.len(),
+                "errors": report.errors.len(),
+                "suppressed": report.suppressed,
+                "baselined": report.baselined,
+            }),
+        )?;
+        map.end()
+    }
 }
 
 pub fn finding(f: &Finding) -> Value {

@@ -7,8 +7,35 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
+use std::cell::RefCell;
+
+use serde::{Serialize, Serializer};
+
 use crate::check::Report;
 use crate::rules::Severity;
+
+/// A sequence serialized item by item as it is written, so a large report
+/// is never held whole as a JSON value.
+pub struct Lazy<I>(RefCell<Option<I>>);
+
+impl<I> Lazy<I> {
+    pub fn new(items: I) -> Lazy<I> {
+        Lazy(RefCell::new(Some(items)))
+    }
+}
+
+impl<I, T> Serialize for Lazy<I>
+where
+    I: Iterator<Item = T>,
+    T: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.borrow_mut().take() {
+            Some(items) => serializer.collect_seq(items),
+            None => Err(serde::ser::Error::custom("a lazy sequence is written once")),
+        }
+    }
+}
 
 /// "3 findings (2 high, 1 low) in 4 files; 1 error."
 pub fn summary(report: &Report) -> String {

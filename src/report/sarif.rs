@@ -3,7 +3,11 @@
 //! results with full regions in code points, relative URIs, and a
 //! fingerprint of our own that survives line shifts.
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Value, json};
+
+use super::Lazy;
 
 use crate::check::{Finding, Report};
 use crate::rules::{Rule, Severity};
@@ -98,24 +102,24 @@ fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
     })
 }
 
-pub fn report(report: &Report, rules: &[&'static Rule]) -> Value {
-    let fingerprints = fingerprint::all(&report.findings);
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .zip(&fingerprints)
-        .map(|(f, fp)| {
+/// The SARIF log, serialized result by result as it is written.
+pub struct SarifReport<'a> {
+    pub report: &'a Report,
+    pub rules: &'a [&'static Rule],
+}
+
+impl Serialize for SarifReport<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (report, rules) = (self.report, self.rules);
+        let fingerprints = fingerprint::all(&report.findings);
+        let results = report.findings.iter().zip(&fingerprints).map(|(f, fp)| {
             let index = rules
                 .iter()
                 .position(|r| r.code == f.rule.code)
                 .unwrap_or(0);
             result(f, index, fp)
-        })
-        .collect();
-    let notifications: Vec<Value> = report
-        .errors
-        .iter()
-        .map(|p| {
+        });
+        let notifications = report.errors.iter().map(|p| {
             let mut n = json!({"level": "error", "message": {"text": p.message}});
             let mut location = json!({"physicalLocation": {"artifactLocation": {
                 "uri": uri(&p.path.to_string_lossy()), "uriBaseId": "%SRCROOT%"}}});
@@ -125,24 +129,64 @@ pub fn report(report: &Report, rules: &[&'static Rule]) -> Value {
             }
             n["locations"] = json!([location]);
             n
-        })
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+        });
+        let run = Run {
+            tool: json!({"driver": {
                 "name": "bucketlint",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": crate::rules::DOCS_BASE,
                 "rules": rules.iter().map(|r| rule(r)).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": notifications,
+            }}),
+            results: Lazy::new(results),
+            successful: report.errors.is_empty(),
+            notifications: Lazy::new(notifications),
+        };
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", SCHEMA)?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.serialize_entry("runs", &[run])?;
+        map.end()
+    }
+}
+
+struct Run<R, N> {
+    tool: Value,
+    results: Lazy<R>,
+    successful: bool,
+    notifications: Lazy<N>,
+}
+
+impl<R, N> Serialize for Run<R, N>
+where
+    R: Iterator<Item = Value>,
+    N: Iterator<Item = Value>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("tool", &self.tool)?;
+        map.serialize_entry("columnKind", "unicodeCodePoints")?;
+        map.serialize_entry("results", &self.results)?;
+        map.serialize_entry(
+            "invocations",
+            &[Invocation {
+                successful: self.successful,
+                notifications: &self.notifications,
             }],
-        }],
-    })
+        )?;
+        map.end()
+    }
+}
+
+struct Invocation<'a, N> {
+    successful: bool,
+    notifications: &'a Lazy<N>,
+}
+
+impl<N: Iterator<Item = Value>> Serialize for Invocation<'_, N> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("executionSuccessful", &self.successful)?;
+        map.serialize_entry("toolExecutionNotifications", self.notifications)?;
+        map.end()
+    }
 }

@@ -15,11 +15,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 
 fn key(f: &Finding) -> String {
     let l = &f.location;
-    let text = l
-        .file
-        .text
-        .get(l.start as usize..l.end as usize)
-        .unwrap_or("");
+    let text = l.file.text_at(l.start, l.end);
     // Whitespace inside the offending text does not change what it is.
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     format!(
