@@ -2,7 +2,7 @@
 """Times bucketlint against a parse-only pass over the same files, and
 against peers that are installed, on generated and real-world corpora.
 
-    python3 scripts/bench.py [--runs 5] [--sets one,syn100,syn1000,syn10000,big,realworld]
+    python3 scripts/bench.py [--runs 5] [--sets one,syn100,...] [--compare OLD_BINARY]
 
 Corpora are generated into bench-data/ with ../shared/bench/gen_corpus.py.
 Prints a Markdown table of median wall time and peak memory, with ratios
@@ -63,6 +63,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sets", default="one,syn100,syn1000,syn10000,realworld,big2500,big")
+    ap.add_argument("--compare", metavar="BINARY",
+                    help="also time another bucketlint build (e.g. before a change)")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "bucketlint",
                     "--example", "parse_only"], cwd=ROOT, check=True)
@@ -70,6 +72,9 @@ def main():
         ("parse-only", lambda p: [FLOOR, p]),
         ("bucketlint", lambda p: [BIN, "check", "--format", "json", "--exit-zero", p]),
     ]
+    if args.compare:
+        tools.append(("compared", lambda p: [args.compare, "check", "--format", "json",
+                                             "--exit-zero", p]))
     if shutil.which("cfn-lint"):
         tools.append(("cfn-lint", lambda p: ["cfn-lint", "--format", "parseable", "--",
                                              p if os.path.isfile(p) else os.path.join(p, "**", "*.yaml")]))
@@ -83,9 +88,10 @@ def main():
         path = corpus(name)
         floor = None
         for tool, cmd in tools:
-            if tool not in ("bucketlint", "parse-only") and name not in ("one", "syn100"):
+            ours = tool in ("bucketlint", "parse-only", "compared")
+            if not ours and name not in ("one", "syn100"):
                 continue  # the peers take minutes to hours on the larger sets
-            wall, peak = measure(cmd(path), args.runs if tool in ("bucketlint", "parse-only") else 1)
+            wall, peak = measure(cmd(path), args.runs if ours else 1)
             if tool == "parse-only":
                 floor = wall
             ratio = f"{wall / floor:.2f}" if floor else ""

@@ -588,3 +588,9 @@ fn explain(key: &str) -> io::Result<ExitCode> {
     write!(out, "{}", rule.docs)?;
     Ok(ExitCode::SUCCESS)
 }
+
+// Most of the run is small allocations for syntax trees, spread over the
+// worker threads; mimalloc serves them faster than the system allocator
+// and returns memory freed by one file before the next is read.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -43,6 +43,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut out = Vec::new();
     human::render(&report, &style, &mut out).expect("render to memory");
-    let sarif = bucketlint::report::sarif::report(&report, RULES);
+    let sarif = bucketlint::report::sarif::SarifReport {
+        report: &report,
+        rules: RULES,
+    };
     serde_json::to_vec(&sarif).expect("SARIF serialises");
 });
