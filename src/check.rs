@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::discover::{self, Unit};
+use crate::fix::{self, Fix, Safety};
 use crate::model::terraform::{self, Scope, TfFile};
 use crate::model::{Model, cfn};
 use crate::parse::{ParseError, json, yaml};
@@ -43,6 +44,11 @@ pub struct Options {
     /// guard that turns a panic into an error of that unit only.
     #[doc(hidden)]
     pub panic_on: Option<PathBuf>,
+    /// Fix what can be fixed (`--fix`, `--diff`): the most unsafe fix to
+    /// apply. `None`: only check.
+    pub fix: Option<Safety>,
+    /// Show the fixes as a diff instead of writing them.
+    pub diff: bool,
 }
 
 impl Default for Options {
@@ -58,6 +64,8 @@ impl Default for Options {
             force_exclude: false,
             follow_symlinks: false,
             panic_on: None,
+            fix: None,
+            diff: false,
         }
     }
 }
@@ -102,6 +110,8 @@ pub struct Finding {
     pub resource_type: String,
     /// The bucket concerned: its name and where it is declared.
     pub bucket: Option<(String, Location)>,
+    /// How to fix it, when fixes were asked for and the rule has one.
+    pub fix: Option<Fix>,
 }
 
 /// Something that could not be checked.
@@ -130,6 +140,11 @@ pub struct Report {
     instantiated: Vec<PathBuf>,
     pub files: usize,
     pub resources: usize,
+    /// Fixes applied (or, with `--diff`, that would be), the files they
+    /// change, and the diffs.
+    pub fixed: usize,
+    pub fixed_files: Vec<PathBuf>,
+    pub diffs: Vec<String>,
 }
 
 pub fn run(options: &Options) -> Report {
@@ -174,7 +189,10 @@ pub fn run(options: &Options) -> Report {
                 if options.panic_on.as_ref() == Some(path) {
                     panic!("panic_on: {}", path.display());
                 }
-                let mut report = check_unit(unit, options);
+                let mut report = match options.fix {
+                    Some(_) => fix_unit(unit, options),
+                    None => check_unit(unit, options, &HashMap::new()),
+                };
                 report.slim();
                 report
             }))
@@ -227,6 +245,9 @@ impl Report {
         self.baselined += other.baselined;
         self.files += other.files;
         self.resources += other.resources;
+        self.fixed += other.fixed;
+        self.fixed_files.extend(other.fixed_files);
+        self.diffs.extend(other.diffs);
     }
 
     /// Keeps, of each file, only the lines its findings and errors show,
@@ -300,17 +321,121 @@ impl Report {
     }
 }
 
-/// A file's text: from the overrides (an editor buffer), else from disk.
-fn read_text(path: &Path, overrides: &HashMap<PathBuf, String>) -> Result<String, String> {
+/// A file's text: as fixed so far, else from the overrides (an editor
+/// buffer), else from disk.
+fn read_text(
+    path: &Path,
+    overrides: &HashMap<PathBuf, String>,
+    local: &Local,
+) -> Result<String, String> {
+    if let Some(text) = local.get(path) {
+        return Ok(text.clone());
+    }
     if let Some(text) = overrides.get(path) {
         return Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string());
     }
     crate::source::read_text(path)
 }
 
-fn check_unit(unit: &Unit, options: &Options) -> Report {
+/// Fixing converges in a pass or two (a fix deferred because it overlaps
+/// another is applied in the next); more passes than this means two fixes
+/// undo each other, and the last text checked is kept.
+const MAX_FIX_PASSES: usize = 4;
+
+/// Checks a unit and applies the fixes allowed, pass after pass, each pass
+/// re-checking the fixed text, until nothing more is fixed; then writes the
+/// changed files atomically (or, with `--diff`, shows them). The findings
+/// reported are those of the fixed text.
+fn fix_unit(unit: &Unit, options: &Options) -> Report {
+    let allowed = options.fix.unwrap_or(Safety::Safe);
+    let mut local = Local::new();
+    let mut originals: std::collections::BTreeMap<PathBuf, String> = Default::default();
+    let mut fixed = 0;
+    let mut report = check_unit(unit, options, &local);
+    for _ in 0..MAX_FIX_PASSES {
+        let mut by_path: std::collections::BTreeMap<&Path, Vec<&Fix>> = Default::default();
+        for f in &report.findings {
+            if let Some(fix) = f.fix.as_ref().filter(|x| x.safety <= allowed) {
+                by_path.entry(&fix.path).or_default().push(fix);
+            }
+        }
+        let mut changed = false;
+        for (path, fixes) in by_path {
+            let Ok(current) = read_text(path, &options.overrides, &local) else {
+                continue;
+            };
+            let (new, n) = fix::apply(&current, &fixes);
+            if n > 0 && new != current {
+                originals.entry(path.to_path_buf()).or_insert(current);
+                local.insert(path.to_path_buf(), new);
+                fixed += n;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+        report = check_unit(unit, options, &local);
+    }
+    report.fixed = fixed;
+    for (path, original) in originals {
+        let new = &local[&path];
+        if *new == original {
+            continue;
+        }
+        let name = path.to_string_lossy().replace('\\', "/");
+        let name = name.trim_start_matches("./");
+        if options.diff {
+            report.diffs.push(fix::diff(name, &original, new));
+            report.fixed_files.push(path);
+        } else if options.overrides.contains_key(&path) {
+            report.errors.push(Problem {
+                path,
+                location: None,
+                message: "fixes for standard input are not written; use --diff".into(),
+            });
+        } else {
+            match write_fixed(&path, new) {
+                Ok(()) => report.fixed_files.push(path),
+                Err(e) => report.errors.push(Problem {
+                    path,
+                    location: None,
+                    message: format!("the fixes could not be written: {e}"),
+                }),
+            }
+        }
+    }
+    report
+}
+
+/// Writes a fixed file in place, atomically, keeping its byte-order mark.
+/// A read-only file is refused rather than replaced: the rename would
+/// succeed in a writable folder.
+fn write_fixed(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if meta.permissions().readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
+    let mut head = [0u8; 3];
+    let n = std::fs::File::open(path)?.read(&mut head)?;
+    let bom = n == 3 && head == [0xef, 0xbb, 0xbf];
+    let bytes = match bom {
+        true => [&head[..], text.as_bytes()].concat(),
+        false => text.as_bytes().to_vec(),
+    };
+    crate::source::write_atomic(path, &bytes)
+}
+
+/// Texts that replace what is on disk for one unit: the fixed files.
+type Local = HashMap<PathBuf, String>;
+
+fn check_unit(unit: &Unit, options: &Options, local: &Local) -> Report {
     match unit {
-        Unit::Template(path) => check_template(path, options),
+        Unit::Template(path) => check_template(path, options, local),
         Unit::Module {
             dir,
             files,
@@ -323,7 +448,7 @@ fn check_unit(unit: &Unit, options: &Options) -> Report {
                 .chain(&options.var_files)
                 .cloned()
                 .collect();
-            let mut report = check_module(dir, files, &vars, root, options);
+            let mut report = check_module(dir, files, &vars, root, options, local);
             if let Some(only) = only {
                 report
                     .findings
@@ -344,10 +469,10 @@ fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
 }
 
-fn check_template(path: &Path, options: &Options) -> Report {
+fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     let parameters = &options.parameters;
     let mut report = Report::default();
-    let text = match read_text(path, &options.overrides) {
+    let text = match read_text(path, &options.overrides, local) {
         Ok(t) => t,
         Err(message) => {
             report.errors.push(Problem {
@@ -429,6 +554,7 @@ fn check_module(
     var_paths: &[PathBuf],
     root: &Path,
     options: &Options,
+    local: &Local,
 ) -> Report {
     let mut report = Report::default();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
@@ -438,7 +564,7 @@ fn check_module(
         .map(|p| (p, false))
         .chain(var_paths.iter().map(|p| (p, true)));
     for (path, vars) in all {
-        let text = match read_text(path, &options.overrides) {
+        let text = match read_text(path, &options.overrides, local) {
             Ok(t) => t,
             Err(message) => {
                 report.errors.push(Problem {
@@ -561,6 +687,10 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
                 Location::new(files.get(b.head.file as usize)?, b.head),
             ))
         });
+        let fix = match (options.fix, v.rule.autofix) {
+            (Some(_), Some(autofix)) => (autofix.make)(&v, &fix::Context { model, files }),
+            _ => None,
+        };
         report.findings.push(Finding {
             rule: v.rule,
             severity: v.severity,
@@ -570,6 +700,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             resource,
             resource_type,
             bucket,
+            fix,
         });
     }
     for r in outcome.reported {
@@ -597,6 +728,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             resource,
             resource_type,
             bucket: None,
+            fix: None,
         });
     }
 }
@@ -642,7 +774,7 @@ mod tests {
 
         let mut report = Report::default();
         for unit in &found.units {
-            report.merge(check_unit(unit, &options));
+            report.merge(check_unit(unit, &options, &HashMap::new()));
         }
         let mut errors: Vec<(String, String)> = report
             .errors

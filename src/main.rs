@@ -122,6 +122,16 @@ struct CheckArgs {
     /// Refuse YAML files whose aliases expand to more than this many nodes.
     #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_ALIAS_NODES)]
     max_alias_nodes: usize,
+    /// Apply the safe fixes in place, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply the fixes that may change behaviour a deployment relies
+    /// on (implies --fix unless --diff is given).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them.
+    #[arg(long)]
+    diff: bool,
     /// Exit with 0 even when there are findings (errors still exit with 2).
     #[arg(long)]
     exit_zero: bool,
@@ -427,6 +437,15 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             force_exclude: args.force_exclude,
             follow_symlinks: args.follow_symlinks,
             panic_on: None,
+            fix: match (
+                args.fix || args.diff || args.unsafe_fixes,
+                args.unsafe_fixes,
+            ) {
+                (false, _) => None,
+                (true, false) => Some(bucketlint::fix::Safety::Safe),
+                (true, true) => Some(bucketlint::fix::Safety::Unsafe),
+            },
+            diff: args.diff,
         });
         if let Some(accepted) = &accepted
             && args.write_baseline.is_none()
@@ -467,6 +486,23 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    if args.diff {
+        // The diff is the output; what it leaves goes to standard error.
+        for d in &report.diffs {
+            write!(out, "{d}")?;
+        }
+        out.flush()?;
+        if !args.quiet {
+            eprintln!("{}", report::summary(&report));
+        }
+        return Ok(if !report.errors.is_empty() {
+            ExitCode::from(2)
+        } else if !args.exit_zero && (failing || !report.diffs.is_empty()) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     render(args.format, &report, &rules, &args, color, &mut out)?;
     if args.verbose && args.format == Format::Full {
         for (path, why) in &report.skipped {

@@ -78,6 +78,31 @@ pub fn summary(report: &Report) -> String {
     if !hidden.is_empty() {
         line.push_str(&format!(" ({})", hidden.join(", ")));
     }
+    if report.fixed > 0 {
+        let (n, m) = (report.fixed, report.fixed_files.len());
+        let verb = if report.diffs.is_empty() {
+            "fixed"
+        } else {
+            "would fix"
+        };
+        line.push_str(&format!(
+            "; {verb} {n} {} in {m} {}",
+            plural(n, "finding"),
+            plural(m, "file")
+        ));
+    }
+    let unsafe_left = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.safety == crate::fix::Safety::Unsafe)
+        })
+        .count();
+    if unsafe_left > 0 {
+        line.push_str(&format!("; {unsafe_left} more fixable with --unsafe-fixes"));
+    }
     if !report.errors.is_empty() {
         let e = report.errors.len();
         line.push_str(&format!(

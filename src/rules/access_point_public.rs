@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/access-point-public.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_392"],
         trivy: &[],

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     // CloudFormation has no resource for the account-level settings.
     formats: &[Format::Terraform],
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents::NONE,
     check,
 };

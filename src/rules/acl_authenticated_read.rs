@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/acl-authenticated-read.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: Some(&super::acl_public_write::CANNED_ACL_FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20", "CKV2_AWS_43"],
         trivy: &["AVD-AWS-0092", "AWS-0092"],

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     // CloudFormation's canned ACLs cannot express these grants.
     formats: &[Format::Terraform],
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_375"],
         trivy: &[],

@@ -1,7 +1,9 @@
 //! BL102: a bucket ACL lets everyone write. Also holds the wording shared
 //! by the three ACL rules.
 
+use super::Violation;
 use super::{Equivalents, Rule, Severity, Sink};
+use crate::fix::{AutoFix, Context, Fix, Safety, edit};
 use crate::model::Model;
 use crate::model::s3::{Access, AclGrant, Audience};
 
@@ -14,7 +16,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/acl-public-write.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: Some(&CANNED_ACL_FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_57"],
         trivy: &[
@@ -74,3 +76,31 @@ pub(super) fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGra
         }
     }
 }
+
+/// The fix of the canned-ACL rules: the ACL becomes `private`. Unsafe
+/// when the bucket serves a website or has a policy, which may rely on it.
+pub(super) fn fix_canned_acl(v: &Violation, ctx: &Context) -> Option<Fix> {
+    const PUBLIC: &[&str] = &[
+        "PublicRead",
+        "PublicReadWrite",
+        "AuthenticatedRead",
+        "public-read",
+        "public-read-write",
+        "authenticated-read",
+    ];
+    let edit = edit::replace_literal(ctx, v.span, PUBLIC, ctx.spelled("Private", "private"))?;
+    let (safety, note) = match v.bucket.is_some_and(|i| ctx.may_serve_public(i)) {
+        true => (
+            Safety::Unsafe,
+            "made the canned ACL private; the bucket has a website or a policy that may rely on public reads: check them",
+        ),
+        false => (Safety::Safe, "made the canned ACL private"),
+    };
+    ctx.fix(v.span.file, safety, note, vec![edit])
+}
+
+pub(super) static CANNED_ACL_FIX: AutoFix = AutoFix {
+    safety: Safety::Unsafe,
+    describe: "Replaces a public canned ACL with `private` (unsafe when the bucket has a website or a policy that may rely on it).",
+    make: fix_canned_acl,
+};

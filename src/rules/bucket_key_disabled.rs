@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/bucket-key-disabled.md"),
     default_enabled: false,
     formats: super::BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents::NONE,
     check,
 };

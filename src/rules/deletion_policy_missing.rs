@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/deletion-policy-missing.md"),
     default_enabled: false,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents::NONE,
     check,
 };

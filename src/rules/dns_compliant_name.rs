@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/dns-compliant-name.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &[],
         trivy: &["AVD-AWS-0320", "AWS-0320", "aws-s3-dns-compliant-name"],

@@ -1,7 +1,11 @@
 //! BL401: a bucket declares no default encryption.
 
+use super::Violation;
 use super::{Equivalents, Rule, Severity, Sink};
+use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use crate::model::Format;
 use crate::model::Model;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     code: "BL401",
@@ -12,7 +16,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/encryption-missing.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_19"],
         trivy: &[
@@ -41,4 +45,42 @@ fn check(model: &Model, sink: &mut Sink) {
             );
         }
     }
+}
+
+static FIX: AutoFix = AutoFix {
+    safety: Safety::Safe,
+    describe: "Adds default encryption with S3-managed keys (SSE-S3, AES256); Terraform: an aws_s3_bucket_server_side_encryption_configuration resource after the bucket.",
+    make,
+};
+
+fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
+    let bucket = ctx.model.resources.get(v.bucket?)?;
+    let edit = match ctx.model.format {
+        Format::CloudFormation => edit::add_property(
+            ctx,
+            bucket,
+            "BucketEncryption",
+            &json!({"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+            ]}),
+        )?,
+        Format::Terraform => edit::add_terraform_resource(
+            ctx,
+            bucket,
+            "aws_s3_bucket_server_side_encryption_configuration",
+            &[
+                "rule {",
+                "  apply_server_side_encryption_by_default {",
+                "    sse_algorithm = \"AES256\"",
+                "  }",
+                "}",
+            ],
+        )?,
+    };
+    ctx.fix(
+        bucket.head.file,
+        Safety::Safe,
+        "added default encryption (SSE-S3)",
+        vec![edit],
+    )
 }

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/encryption-not-kms.md"),
     default_enabled: false,
     formats: super::BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_145"],
         trivy: &["AVD-AWS-0132", "AWS-0132", "aws-s3-encryption-customer-key"],

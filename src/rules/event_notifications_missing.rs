@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/event-notifications-missing.md"),
     default_enabled: false,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV2_AWS_62"],
         trivy: &[],

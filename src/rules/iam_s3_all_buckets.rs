@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/iam-s3-all-buckets.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_355", "CKV_AWS_109", "CKV_AWS_289"],
         trivy: &["AVD-AWS-0346", "AWS-0346"],

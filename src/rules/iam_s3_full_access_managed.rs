@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/iam-s3-full-access-managed.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents::NONE,
     check,
 };

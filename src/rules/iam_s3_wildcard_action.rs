@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/iam-s3-wildcard-action.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63"],
         trivy: &["AVD-AWS-0345", "AWS-0345", "aws-iam-no-s3-full-access"],

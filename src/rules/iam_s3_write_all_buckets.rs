@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/iam-s3-write-all-buckets.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_111", "CKV_AWS_290", "CKV_AWS_355", "CKV_AWS_356"],
         trivy: &["AVD-AWS-0346", "AWS-0346"],

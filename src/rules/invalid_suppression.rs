@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/invalid-suppression.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents::NONE,
     check,
 };

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/log-delivery-write-on-source.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents::NONE,
     check,
 };

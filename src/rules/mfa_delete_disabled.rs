@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     // CloudFormation cannot set MFA delete.
     formats: &[Format::Terraform],
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &[],
         trivy: &["AVD-AWS-0170", "AWS-0170", "aws-s3-require-mfa-delete"],

@@ -53,6 +53,7 @@ mod website_hosting;
 use serde::Serialize;
 
 use crate::config::RuleOptions;
+use crate::fix::AutoFix;
 use crate::model::{Format, Model};
 use crate::source::Span;
 
@@ -118,7 +119,8 @@ pub struct Rule {
     pub default_enabled: bool,
     /// The inputs that can express what the rule checks.
     pub formats: &'static [Format],
-    pub fixable: bool,
+    /// The fix `--fix` applies, if any: its safety and what it changes.
+    pub autofix: Option<&'static AutoFix>,
     pub equivalents: Equivalents,
     pub check: fn(&Model, &mut Sink),
 }

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/object-level-logging-missing.md"),
     default_enabled: false,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &[],
         trivy: &["AVD-AWS-0171", "AVD-AWS-0172", "AWS-0171", "AWS-0172"],

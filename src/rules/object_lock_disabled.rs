@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/object-lock-disabled.md"),
     default_enabled: false,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_143"],
         trivy: &[],

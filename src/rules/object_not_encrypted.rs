@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     // CloudFormation does not upload objects.
     formats: &[Format::Terraform],
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &[],
         trivy: &[],

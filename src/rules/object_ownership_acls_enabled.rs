@@ -1,6 +1,8 @@
 //! BL109: object ownership keeps ACLs enabled.
 
+use super::Violation;
 use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use crate::fix::{AutoFix, Context, Fix, Safety, edit};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {
@@ -12,7 +14,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/object-ownership-acls-enabled.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV2_AWS_65"],
         trivy: &[],
@@ -43,4 +45,28 @@ fn check(model: &Model, sink: &mut Sink) {
             );
         }
     }
+}
+
+static FIX: AutoFix = AutoFix {
+    safety: Safety::Unsafe,
+    describe: "Sets object ownership to BucketOwnerEnforced, which turns ACLs off; always unsafe, since access granted through ACLs stops working. Not offered when the bucket sets a canned ACL other than private.",
+    make,
+};
+
+fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
+    let bucket = ctx.model.resources.get(v.bucket?)?;
+    // With ACLs off, a request that sets a non-private ACL fails, and so
+    // would the deployment.
+    let acl = bucket.properties.get("AccessControl");
+    if acl.is_some_and(|a| a.as_str() != Some("Private")) {
+        return None;
+    }
+    let edit = edit::replace_literal(
+        ctx,
+        v.span,
+        &["ObjectWriter", "BucketOwnerPreferred"],
+        "BucketOwnerEnforced",
+    )?;
+    let note = "set object ownership to BucketOwnerEnforced; access granted through ACLs stops working: check that none is needed";
+    ctx.fix(v.span.file, Safety::Unsafe, note, vec![edit])
 }

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/policy-allow-not-action.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &[],
         trivy: &[],

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/policy-cross-account.md"),
     default_enabled: false,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &[],
         trivy: &[],

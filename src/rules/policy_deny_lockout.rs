@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/policy-deny-lockout.md"),
     default_enabled: true,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_93"],
         trivy: &[],

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/policy-insecure-transport.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_379"],
         trivy: &[],

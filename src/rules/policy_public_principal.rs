@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/policy-public-principal.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_70", "CKV_AWS_283"],
         trivy: &[],

@@ -1,8 +1,12 @@
 //! BL104: a declared Block Public Access configuration turns a flag off.
 
+use super::Violation;
 use super::{Equivalents, Rule, Severity, Sink};
+use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use crate::model::Format;
 use crate::model::Model;
 use crate::model::s3::{PAB_FLAGS, certainly_true};
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     code: "BL104",
@@ -13,7 +17,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/public-access-block-disabled.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &[
             "CKV_AWS_53",
@@ -102,6 +106,61 @@ fn check(model: &Model, sink: &mut Sink) {
                     Some(i),
                 );
             }
+        }
+    }
+}
+
+static FIX: AutoFix = AutoFix {
+    safety: Safety::Unsafe,
+    describe: "Turns each Block Public Access setting that is false, or missing, on; unsafe when the bucket has a website or a policy that may rely on public access.",
+    make,
+};
+
+fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
+    let index = v.bucket?;
+    let bucket = ctx.model.resources.get(index)?;
+    let (safety, note) = match ctx.may_serve_public(index) {
+        true => (
+            Safety::Unsafe,
+            "turned Block Public Access on; the bucket has a website or a policy that may rely on it: check them",
+        ),
+        false => (Safety::Safe, "turned Block Public Access on"),
+    };
+    if let Some(edit) = edit::replace_literal(ctx, v.span, &["false"], "true") {
+        return ctx.fix(v.span.file, safety, note, vec![edit]);
+    }
+    // Settings left out: add them to the block, when it is one mapping.
+    let entry = bucket.properties.entry("PublicAccessBlockConfiguration")?;
+    if entry.key_span != v.span || !entry.value.is_map() {
+        return None;
+    }
+    let missing: Vec<(String, serde_json::Value)> = PAB_FLAGS
+        .iter()
+        .filter(|f| entry.value.get(f).is_none())
+        .map(|f| (ctx_key(ctx, f), json!(true)))
+        .collect();
+    let entries: Vec<(&str, serde_json::Value, &str)> = missing
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone(), "true"))
+        .collect();
+    let edits = edit::add_entries(ctx, &entry.value, &entries)?;
+    ctx.fix(entry.key_span.file, safety, note, edits)
+}
+
+/// A setting's name as the input spells it: `BlockPublicAcls`, or
+/// `block_public_acls` in Terraform.
+fn ctx_key(ctx: &Context, flag: &str) -> String {
+    match ctx.model.format {
+        Format::CloudFormation => flag.to_string(),
+        Format::Terraform => {
+            let mut out = String::new();
+            for (i, c) in flag.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            out
         }
     }
 }

@@ -1,8 +1,12 @@
 //! BL105: a bucket declares no Block Public Access configuration.
 
+use super::Violation;
 use super::{Equivalents, Rule, Severity, Sink};
+use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use crate::model::Format;
 use crate::model::Model;
 use crate::model::s3::{PAB_FLAGS, certainly_true};
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     code: "BL105",
@@ -13,7 +17,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/public-access-block-missing.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &[
             "CKV_AWS_53",
@@ -65,4 +69,50 @@ fn check(model: &Model, sink: &mut Sink) {
             Some(_) => {}
         }
     }
+}
+
+static FIX: AutoFix = AutoFix {
+    safety: Safety::Unsafe,
+    describe: "Adds Block Public Access with all four settings on (Terraform: an aws_s3_bucket_public_access_block resource after the bucket); unsafe when the bucket has a website or a policy that may rely on public access.",
+    make,
+};
+
+fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
+    let index = v.bucket?;
+    let bucket = ctx.model.resources.get(index)?;
+    if v.span != bucket.head {
+        return None; // declared under a condition: not ours to rewrite
+    }
+    let edit = match ctx.model.format {
+        Format::CloudFormation => edit::add_property(
+            ctx,
+            bucket,
+            "PublicAccessBlockConfiguration",
+            &json!({
+                "BlockPublicAcls": true,
+                "BlockPublicPolicy": true,
+                "IgnorePublicAcls": true,
+                "RestrictPublicBuckets": true,
+            }),
+        )?,
+        Format::Terraform => edit::add_terraform_resource(
+            ctx,
+            bucket,
+            "aws_s3_bucket_public_access_block",
+            &[
+                "block_public_acls       = true",
+                "block_public_policy     = true",
+                "ignore_public_acls      = true",
+                "restrict_public_buckets = true",
+            ],
+        )?,
+    };
+    let (safety, note) = match ctx.may_serve_public(index) {
+        true => (
+            Safety::Unsafe,
+            "blocked public access; the bucket has a website or a policy that may rely on it: check them",
+        ),
+        false => (Safety::Safe, "blocked public access"),
+    };
+    ctx.fix(bucket.head.file, safety, note, vec![edit])
 }

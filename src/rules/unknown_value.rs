@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/unknown-value.md"),
     default_enabled: false,
     formats: BOTH,
-    fixable: false,
+    autofix: None,
     equivalents: Equivalents::NONE,
     check,
 };

@@ -1,8 +1,12 @@
 //! BL501: a bucket keeps no object versions.
 
+use super::Violation;
 use super::{Equivalents, Rule, Severity, Sink};
+use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use crate::model::Format;
 use crate::model::Model;
 use crate::model::s3::certainly_true;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     code: "BL501",
@@ -13,7 +17,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/versioning-disabled.md"),
     default_enabled: true,
     formats: super::BOTH,
-    fixable: false,
+    autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_21"],
         trivy: &["AVD-AWS-0090", "AWS-0090", "aws-s3-enable-versioning"],
@@ -55,4 +59,36 @@ fn check(model: &Model, sink: &mut Sink) {
             None => {}
         }
     }
+}
+
+static FIX: AutoFix = AutoFix {
+    safety: Safety::Safe,
+    describe: "Sets the versioning status to Enabled, adding VersioningConfiguration (Terraform: an aws_s3_bucket_versioning resource after the bucket) when there is none.",
+    make,
+};
+
+fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
+    let note = "enabled versioning";
+    if let Some(edit) = edit::replace_literal(ctx, v.span, &["Suspended", "Disabled"], "Enabled") {
+        return ctx.fix(v.span.file, Safety::Safe, note, vec![edit]);
+    }
+    let bucket = ctx.model.resources.get(v.bucket?)?;
+    if v.span != bucket.head || bucket.properties.get("VersioningConfiguration").is_some() {
+        return None;
+    }
+    let edit = match ctx.model.format {
+        Format::CloudFormation => edit::add_property(
+            ctx,
+            bucket,
+            "VersioningConfiguration",
+            &json!({"Status": "Enabled"}),
+        )?,
+        Format::Terraform => edit::add_terraform_resource(
+            ctx,
+            bucket,
+            "aws_s3_bucket_versioning",
+            &["versioning_configuration {", "  status = \"Enabled\"", "}"],
+        )?,
+    };
+    ctx.fix(bucket.head.file, Safety::Safe, note, vec![edit])
 }

@@ -1,0 +1,195 @@
+//! Corrective side: fixes that edit the original text. A fixable rule
+//! names its [`AutoFix`] in its metadata; the fix is computed for each
+//! violation from the model and the source, as a set of byte-range edits
+//! that leave every other byte alone. `apply` composes the fixes of a file,
+//! deferring any that overlap an earlier one to the next pass.
+
+pub mod edit;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::Model;
+use crate::rules::Violation;
+use crate::source::{FileId, SourceFile};
+
+/// Whether a fix may change behaviour a deployment relies on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Only closes the gap the rule reports.
+    Safe,
+    /// May break something that relies on the current setting (applied
+    /// with `--unsafe-fixes`).
+    Unsafe,
+}
+
+impl Safety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe",
+            Safety::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A rule's fix, as its metadata declares it.
+pub struct AutoFix {
+    /// The most a fix of this rule can be: some instances may be safer.
+    pub safety: Safety,
+    /// One line for `rules` and `explain`: what the fix changes.
+    pub describe: &'static str,
+    pub make: fn(&Violation, &Context) -> Option<Fix>,
+}
+
+/// What a fix may read: the unit's model and its files, by file id.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub files: &'a [Arc<SourceFile>],
+}
+
+impl Context<'_> {
+    /// A fix made of `edits` in file `file`.
+    pub fn fix(&self, file: FileId, safety: Safety, note: &str, edits: Vec<Edit>) -> Option<Fix> {
+        Some(Fix {
+            safety,
+            path: self.files.get(file as usize)?.path.clone(),
+            edits,
+            note: note.to_string(),
+        })
+    }
+
+    /// Whether something may rely on bucket `index` being reachable from
+    /// outside: a website, or a bucket policy (which may grant the public
+    /// what a change would take away). Closing such a bucket is unsafe.
+    pub fn may_serve_public(&self, index: usize) -> bool {
+        let Some(bucket) = self.model.resources.get(index) else {
+            return true;
+        };
+        bucket.properties.get("WebsiteConfiguration").is_some()
+            || self
+                .model
+                .bucket_policies()
+                .any(|p| p.bucket == Some(index))
+    }
+
+    /// The name of a CloudFormation value as this model's input spells it
+    /// (`private` in Terraform, `Private` in CloudFormation).
+    pub fn spelled<'a>(&self, cloudformation: &'a str, terraform: &'a str) -> &'a str {
+        match self.model.format {
+            crate::model::Format::CloudFormation => cloudformation,
+            crate::model::Format::Terraform => terraform,
+        }
+    }
+}
+
+/// Replace `start..end` of a file by `text` (an insertion when empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+}
+
+/// The edits that fix one finding, all in one file.
+#[derive(Clone, Debug)]
+pub struct Fix {
+    pub safety: Safety,
+    pub path: PathBuf,
+    pub edits: Vec<Edit>,
+    /// Shown with the fix: what it does, and for an unsafe one, what to
+    /// check.
+    pub note: String,
+}
+
+/// Applies the fixes (all for the same file) to its text. A fix whose
+/// edits overlap, or touch, an edit already taken is left for the next
+/// pass, as is a second fix making the same edit. Returns the new text and
+/// how many fixes were applied.
+pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut applied = 0;
+    for fix in fixes {
+        let clashes = fix
+            .edits
+            .iter()
+            .any(|e| taken.iter().any(|t| e.start <= t.end && t.start <= e.end));
+        let in_bounds = fix
+            .edits
+            .iter()
+            .all(|e| e.start <= e.end && text.get(e.start as usize..e.end as usize).is_some());
+        if clashes || !in_bounds {
+            continue;
+        }
+        taken.extend(&fix.edits);
+        applied += 1;
+    }
+    taken.sort_by_key(|e| (e.start, e.end));
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut at = 0usize;
+    for e in taken {
+        out.push_str(&text[at..e.start as usize]);
+        out.push_str(&e.text);
+        at = e.end as usize;
+    }
+    out.push_str(&text[at..]);
+    (out, applied)
+}
+
+/// A unified diff of a file before and after fixing, with three lines of
+/// context, as `git diff` shows it.
+pub fn diff(name: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(edits: &[(u32, u32, &str)]) -> Fix {
+        Fix {
+            safety: Safety::Safe,
+            path: "t".into(),
+            edits: edits
+                .iter()
+                .map(|&(start, end, text)| Edit {
+                    start,
+                    end,
+                    text: text.into(),
+                })
+                .collect(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn fixes_compose_and_overlaps_wait_for_the_next_pass() {
+        let text = "alpha beta gamma";
+        let a = fix(&[(0, 5, "ALPHA")]);
+        let b = fix(&[(11, 16, "GAMMA"), (16, 16, "!")]);
+        // Overlaps a: deferred, never half-applied.
+        let c = fix(&[(3, 8, "x"), (11, 11, "y")]);
+        let (out, applied) = apply(text, &[&a, &c, &b]);
+        assert_eq!(out, "ALPHA beta GAMMA!");
+        assert_eq!(applied, 2);
+        // Out of bounds: skipped.
+        let d = fix(&[(10, 99, "z")]);
+        assert_eq!(apply(text, &[&d]), (text.to_string(), 0));
+    }
+
+    #[test]
+    fn diffs_are_unified() {
+        let d = diff("t.yaml", "a\nb\nc\n", "a\nB\nc\n");
+        assert!(
+            d.starts_with("--- a/t.yaml\n+++ b/t.yaml\n@@ -1,3 +1,3 @@\n"),
+            "{d}"
+        );
+        assert!(d.contains("-b\n+B\n"), "{d}");
+    }
+}
