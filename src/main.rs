@@ -601,12 +601,14 @@ fn list_rules(format: ListFormat) -> io::Result<ExitCode> {
         ListFormat::Text => {
             for r in RULES {
                 let default = if r.default_enabled { "" } else { " (opt-in)" };
+                let fix = r.autofix.map_or("-", |f| f.safety.as_str());
                 writeln!(
                     out,
-                    "{}  {:<36} {:<6} {}{default}",
+                    "{}  {:<36} {:<6} {:<6} {}{default}",
                     r.code,
                     r.name,
                     r.severity.as_str(),
+                    fix,
                     r.summary
                 )?;
             }
@@ -622,6 +624,18 @@ fn explain(key: &str) -> io::Result<ExitCode> {
     };
     let mut out = io::stdout().lock();
     write!(out, "{}", rule.docs)?;
+    if let Some(fix) = rule.autofix {
+        let how = match fix.safety {
+            bucketlint::fix::Safety::Safe => "`--fix`",
+            bucketlint::fix::Safety::Unsafe => "`--fix --unsafe-fixes` when unsafe",
+        };
+        writeln!(
+            out,
+            "\n## Automatic fix ({})\n\n{}\nApplied by {how}; `--diff` shows it first.",
+            fix.safety.as_str(),
+            fix.describe
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

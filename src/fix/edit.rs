@@ -56,8 +56,13 @@ fn line_start(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
+/// Where the line holding `at` ends: before its `\n` or `\r\n`.
 fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i)
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    match end > at && text.as_bytes()[end - 1] == b'\r' {
+        true => end - 1,
+        false => end,
+    }
 }
 
 fn indent_of_line(text: &str, at: usize) -> &str {

@@ -6,8 +6,8 @@ use crate::rules::Rule;
 
 pub fn rules_table(rules: &[&'static Rule]) -> String {
     let mut out = String::from(
-        "| code | name | severity | default | CloudFormation | Terraform | equivalents |\n\
-         | --- | --- | --- | --- | --- | --- | --- |\n",
+        "| code | name | severity | default | CloudFormation | Terraform | fix | equivalents |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for r in rules {
         let yes = |f: Format| if r.formats.contains(&f) { "yes" } else { "no" };
@@ -32,7 +32,7 @@ pub fn rules_table(rules: &[&'static Rule]) -> String {
         })
         .collect();
         out.push_str(&format!(
-            "| {} | [{}](rules/{}.md) | {} | {} | {} | {} | {} |\n",
+            "| {} | [{}](rules/{}.md) | {} | {} | {} | {} | {} | {} |\n",
             r.code,
             r.name,
             r.name,
@@ -40,6 +40,7 @@ pub fn rules_table(rules: &[&'static Rule]) -> String {
             if r.default_enabled { "on" } else { "opt-in" },
             yes(Format::CloudFormation),
             yes(Format::Terraform),
+            r.autofix.map_or("no", |f| f.safety.as_str()),
             if peers.is_empty() {
                 "none".to_string()
             } else {
