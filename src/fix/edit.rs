@@ -19,10 +19,13 @@ pub fn literal(file: &SourceFile, span: Span) -> Option<(Option<char>, &str)> {
             return (!inner.contains(q) && !inner.contains('\\')).then_some((Some(q), inner));
         }
     }
+    // A plain scalar: no quotes, spaces or flow characters, and not an
+    // alias, anchor or tag.
     let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        && !text.starts_with(['*', '&', '!', ':', '-', '?'])
+        && text.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '*' | '?' | '/')
+        });
     plain.then_some((None, text))
 }
 
@@ -340,7 +343,9 @@ fn yaml_scalar(v: &Json) -> String {
                 && s.chars().all(|c| {
                     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/')
                 })
-                && !matches!(s.as_str(), "true" | "false" | "yes" | "no" | "null") =>
+                && !matches!(s.as_str(), "true" | "false" | "yes" | "no" | "null")
+                // Dates and numbers would not stay strings.
+                && !s.starts_with(|c: char| c.is_ascii_digit()) =>
         {
             s.clone()
         }
@@ -500,5 +505,112 @@ pub fn add_terraform_resource(
         start: at,
         end: at,
         text: out,
+    })
+}
+
+/// Adds a CloudFormation resource after the resource `after`, at its
+/// indentation: `id` with `body` (a mapping of `Type`, `Properties`, ...).
+pub fn add_resource(ctx: &Context, after: &Resource, id: &str, body: &Json) -> Option<Edit> {
+    if ctx.model.format != Format::CloudFormation {
+        return None;
+    }
+    let file = ctx.files.get(after.head.file as usize)?;
+    let block = ctx.model.blocks.iter().find(|b| b.head == after.head)?;
+    let text = &*file.text;
+    let local = |o: u32| (o - file.offset) as usize;
+    let nl = newline(text);
+    let head_at = local(after.head.start);
+    let indent = &text[line_start(text, head_at)..head_at];
+    if is_json(file) {
+        let end = local(block.extent.end);
+        (text.as_bytes().get(end.checked_sub(1)?) == Some(&b'}')).then_some(())?;
+        let key_at = head_at;
+        // The step: how far the resource's members sit from its name.
+        let type_at = key_at + text[key_at..end].find("\"Type\"")?;
+        let unit = match indent_of_line(text, type_at).strip_prefix(indent) {
+            Some(step) if !step.is_empty() && text[key_at..type_at].contains('\n') => {
+                step.to_string()
+            }
+            _ => "  ".to_string(),
+        };
+        return Some(Edit {
+            start: end as u32 + file.offset,
+            end: end as u32 + file.offset,
+            text: format!(
+                ",{nl}{indent}{}: {}",
+                Json::from(id),
+                json_pretty(body, indent, &unit, nl)
+            ),
+        });
+    }
+    if !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    // Block style only: the first line below the name gives the step.
+    let after_head = line_end(text, local(after.head.end));
+    let rest = &text[after_head..local(block.extent.end).max(after_head)];
+    let body_line = rest
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let child = body_line.len() - body_line.trim_start().len();
+    if child <= indent.len() {
+        return None;
+    }
+    let unit = child - indent.len();
+    let mut out = format!("{nl}{indent}{id}:{nl}");
+    yaml_value(&mut out, child, unit, body, nl);
+    let at = line_end(text, local(block.extent.end));
+    Some(Edit {
+        start: at as u32 + file.offset,
+        end: at as u32 + file.offset,
+        text: out.trim_end_matches(['\r', '\n']).to_string(),
+    })
+}
+
+/// Appends `item` to a CloudFormation list that has items (block or flow
+/// YAML, JSON), in the style of the items already there.
+pub fn append_item(ctx: &Context, list: &Value, item: &Json) -> Option<Edit> {
+    if ctx.model.format != Format::CloudFormation {
+        return None;
+    }
+    let crate::tree::Kind::Seq(items) = &list.kind else {
+        return None;
+    };
+    let last = items.last()?;
+    let file = ctx.files.get(last.span.file as usize)?;
+    let text = &*file.text;
+    let local = |o: u32| (o - file.offset) as usize;
+    let nl = newline(text);
+    let open = local(list.span.start);
+    let first_at = local(items.first()?.span.start);
+    if text.as_bytes().get(open) == Some(&b'[') {
+        let at = local(last.span.end);
+        let one_line = !text[open..first_at].contains('\n');
+        let rendered = if one_line || !is_json(file) {
+            format!(", {}", serde_json::to_string(item).ok()?)
+        } else {
+            let indent = indent_of_line(text, first_at);
+            let unit = json_unit(text, open, first_at);
+            format!(",{nl}{indent}{}", json_pretty(item, indent, &unit, nl))
+        };
+        return Some(Edit {
+            start: at as u32 + file.offset,
+            end: at as u32 + file.offset,
+            text: rendered,
+        });
+    }
+    // Block sequence: the dash of the first item gives the indent.
+    let dash = text[..first_at].rfind('-')?;
+    if !text[line_start(text, dash)..dash].chars().all(|c| c == ' ') {
+        return None;
+    }
+    let indent = dash - line_start(text, dash);
+    let mut out = String::new();
+    yaml_value(&mut out, indent, 2, &Json::Array(vec![item.clone()]), nl);
+    let at = line_end(text, local(last.span.end));
+    Some(Edit {
+        start: at as u32 + file.offset,
+        end: at as u32 + file.offset,
+        text: format!("{nl}{}", out.trim_end_matches(['\r', '\n'])),
     })
 }

@@ -1,6 +1,8 @@
 //! BL301: an identity policy allows every S3 action.
 
+use super::Violation;
 use super::{Equivalents, Rule, Severity, Sink, identity_statements};
+use crate::fix::{AutoFix, Context, Fix, Safety};
 use crate::model::Model;
 use crate::policy::ActionSet;
 
@@ -13,7 +15,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/iam-s3-wildcard-action.md"),
     default_enabled: true,
     formats: super::BOTH,
-    autofix: None,
+    autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63"],
         trivy: &["AVD-AWS-0345", "AWS-0345", "aws-iam-no-s3-full-access"],
@@ -59,4 +61,23 @@ fn check(model: &Model, sink: &mut Sink) {
             );
         }
     }
+}
+
+static FIX: AutoFix = AutoFix {
+    safety: Safety::Unsafe,
+    describe: "Replaces `s3:*` (not `*`, which reaches beyond S3) with the S3 actions the statement needs, as policy-wildcard-action does. Always unsafe: the workload may use an action left out.",
+    make,
+};
+
+fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
+    // `*` grants every service: narrowing it to S3 would only guess more.
+    let statements = identity_statements(ctx.model);
+    let item = statements
+        .iter()
+        .flat_map(|s| s.action_items())
+        .find(|i| i.span == v.span)?;
+    if !item.as_str()?.to_ascii_lowercase().starts_with("s3:") {
+        return None;
+    }
+    super::policy_wildcard_action::narrow_wildcard(v, ctx, &statements)
 }

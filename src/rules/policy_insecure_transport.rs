@@ -1,8 +1,12 @@
 //! BL205: nothing in the bucket policy denies requests over plain HTTP.
 
+use super::Violation;
 use super::{Equivalents, Rule, Severity, Sink};
+use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use crate::model::Format;
 use crate::model::Model;
 use crate::policy::{self, TlsDeny};
+use serde_json::{Value as Json, json};
 
 pub static RULE: Rule = Rule {
     code: "BL205",
@@ -13,7 +17,7 @@ pub static RULE: Rule = Rule {
     docs: include_str!("../../rules/policy-insecure-transport.md"),
     default_enabled: true,
     formats: super::BOTH,
-    autofix: None,
+    autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_379"],
         trivy: &[],
@@ -102,4 +106,122 @@ fn check(model: &Model, sink: &mut Sink) {
             }
         }
     }
+}
+
+static FIX: AutoFix = AutoFix {
+    safety: Safety::Unsafe,
+    describe: "Adds the statement that denies every S3 action over plain HTTP: to the bucket's policy when it has one (CloudFormation), else in a new bucket policy that holds only it (Terraform: an aws_s3_bucket_policy resource after the bucket). Unsafe for a website bucket, whose website endpoint speaks plain HTTP only.",
+    make,
+};
+
+fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
+    let index = v.bucket?;
+    let bucket = ctx.model.resources.get(index)?;
+    let (safety, note) = match bucket.properties.get("WebsiteConfiguration") {
+        Some(_) => (
+            Safety::Unsafe,
+            "denied plain HTTP; the bucket serves a website, whose endpoint is HTTP only: check how it is reached",
+        ),
+        None => (Safety::Safe, "denied requests over plain HTTP"),
+    };
+    let policies = ctx
+        .model
+        .policies_by_bucket()
+        .remove(&index)
+        .unwrap_or_default();
+    let edit = match (ctx.model.format, policies.first()) {
+        (Format::CloudFormation, None) => {
+            let id = free_id(ctx, &format!("{}Policy", bucket.id))?;
+            let mut body = json!({
+                "Type": "AWS::S3::BucketPolicy",
+                "Properties": {
+                    "Bucket": {"Ref": bucket.id},
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [deny(&bucket.id)],
+                    },
+                },
+            });
+            // A bucket made under a condition gets its policy under it.
+            if let Some(c) = bucket.attributes.get("Condition").and_then(|c| c.as_str()) {
+                body["Condition"] = json!(c);
+            }
+            edit::add_resource(ctx, bucket, &id, &body)?
+        }
+        (Format::CloudFormation, Some(policy)) if policies.len() == 1 => {
+            // Only the finding at the PolicyDocument: a partial Deny is the
+            // author's to complete.
+            let doc = policy.properties.entry("PolicyDocument")?;
+            if doc.key_span != v.span {
+                return None;
+            }
+            let statements = doc.value.get("Statement")?;
+            edit::append_item(ctx, statements, &deny(&bucket.id))?
+        }
+        (Format::Terraform, None) => {
+            let name = bucket.id.strip_prefix("aws_s3_bucket.")?;
+            let arn = format!("aws_s3_bucket.{name}.arn");
+            let lines = [
+                "policy = jsonencode({".to_string(),
+                "  Version = \"2012-10-17\"".to_string(),
+                "  Statement = [".to_string(),
+                "    {".to_string(),
+                "      Sid       = \"DenyInsecureTransport\"".to_string(),
+                "      Effect    = \"Deny\"".to_string(),
+                "      Principal = \"*\"".to_string(),
+                "      Action    = \"s3:*\"".to_string(),
+                "      Resource = [".to_string(),
+                format!("        {arn},"),
+                format!("        \"${{{arn}}}/*\","),
+                "      ]".to_string(),
+                "      Condition = {".to_string(),
+                "        Bool = {".to_string(),
+                "          \"aws:SecureTransport\" = \"false\"".to_string(),
+                "        }".to_string(),
+                "      }".to_string(),
+                "    },".to_string(),
+                "  ]".to_string(),
+                "})".to_string(),
+            ];
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            edit::add_terraform_resource(ctx, bucket, "aws_s3_bucket_policy", &lines)?
+        }
+        _ => return None,
+    };
+    ctx.fix(edit_file(ctx, bucket, &policies)?, safety, note, vec![edit])
+}
+
+/// The file the edit goes to: the policy's when there is one.
+fn edit_file(
+    _ctx: &Context,
+    bucket: &crate::model::Resource,
+    policies: &[&crate::model::Resource],
+) -> Option<crate::source::FileId> {
+    Some(policies.first().map_or(bucket.head.file, |p| p.head.file))
+}
+
+/// The statement AWS advises, for bucket `id` of a CloudFormation template.
+fn deny(id: &str) -> Json {
+    json!({
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [
+            {"Fn::GetAtt": [id, "Arn"]},
+            {"Fn::Sub": format!("${{{id}.Arn}}/*")},
+        ],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    })
+}
+
+/// `wanted`, or `wanted2`, `wanted3`, ...: a logical id no resource has.
+fn free_id(ctx: &Context, wanted: &str) -> Option<String> {
+    let taken = |id: &str| ctx.model.blocks.iter().any(|b| b.id == id);
+    (1..100)
+        .map(|n| match n {
+            1 => wanted.to_string(),
+            n => format!("{wanted}{n}"),
+        })
+        .find(|id| !taken(id))
 }
