@@ -614,3 +614,58 @@ pub fn append_item(ctx: &Context, list: &Value, item: &Json) -> Option<Edit> {
         text: format!("{nl}{}", out.trim_end_matches(['\r', '\n'])),
     })
 }
+
+/// Appends a policy statement after `last`, the last statement of a
+/// Terraform policy: a `statement { ... }` block of an
+/// `aws_iam_policy_document`, or an object of a `jsonencode` list, written
+/// one per line. `block` and `object` are the new statement in each form,
+/// as lines relative to the statement's indent.
+pub fn append_hcl_statement(
+    ctx: &Context,
+    last: &Value,
+    block: &[String],
+    object: &[String],
+) -> Option<Edit> {
+    if ctx.model.format != Format::Terraform {
+        return None;
+    }
+    let file = ctx.files.get(last.span.file as usize)?;
+    let text = &*file.text;
+    let local = |o: u32| (o - file.offset) as usize;
+    let start = local(last.span.start);
+    let end = local(last.span.end);
+    let indent = &text[line_start(text, start)..start];
+    if !indent.chars().all(|c| c == ' ') {
+        return None; // not one statement per line
+    }
+    let nl = newline(text);
+    let lines = |body: &[String]| {
+        body.iter()
+            .map(|l| match l.is_empty() {
+                true => String::new(),
+                false => format!("{indent}{l}"),
+            })
+            .collect::<Vec<_>>()
+            .join(nl)
+    };
+    let rest = &text[end..];
+    let (at, inserted) = if text[start..].starts_with("statement") {
+        (end, format!("{nl}{nl}{}", lines(block)))
+    } else if text[start..].starts_with('{') {
+        let object = lines(object);
+        match rest.trim_start_matches([' ', '\t']).starts_with(',') {
+            true => {
+                let comma = end + rest.find(',')? + 1;
+                (comma, format!("{nl}{object},"))
+            }
+            false => (end, format!(",{nl}{object}")),
+        }
+    } else {
+        return None;
+    };
+    Some(Edit {
+        start: at as u32 + file.offset,
+        end: at as u32 + file.offset,
+        text: inserted,
+    })
+}

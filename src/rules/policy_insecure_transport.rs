@@ -110,7 +110,7 @@ fn check(model: &Model, sink: &mut Sink) {
 
 static FIX: AutoFix = AutoFix {
     safety: Safety::Unsafe,
-    describe: "Adds the statement that denies every S3 action over plain HTTP: to the bucket's policy when it has one (CloudFormation), else in a new bucket policy that holds only it (Terraform: an aws_s3_bucket_policy resource after the bucket). Unsafe for a website bucket, whose website endpoint speaks plain HTTP only.",
+    describe: "Adds the statement that denies every S3 action over plain HTTP: to the bucket's policy when it has one (CloudFormation; Terraform `jsonencode` lists and `aws_iam_policy_document` blocks), else in a new bucket policy that holds only it (Terraform: an aws_s3_bucket_policy resource after the bucket). Unsafe for a website bucket, whose website endpoint speaks plain HTTP only.",
     make,
 };
 
@@ -160,44 +160,91 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
         }
         (Format::Terraform, None) => {
             let name = bucket.id.strip_prefix("aws_s3_bucket.")?;
-            let arn = format!("aws_s3_bucket.{name}.arn");
-            let lines = [
-                "policy = jsonencode({".to_string(),
-                "  Version = \"2012-10-17\"".to_string(),
-                "  Statement = [".to_string(),
-                "    {".to_string(),
-                "      Sid       = \"DenyInsecureTransport\"".to_string(),
-                "      Effect    = \"Deny\"".to_string(),
-                "      Principal = \"*\"".to_string(),
-                "      Action    = \"s3:*\"".to_string(),
-                "      Resource = [".to_string(),
-                format!("        {arn},"),
-                format!("        \"${{{arn}}}/*\","),
-                "      ]".to_string(),
-                "      Condition = {".to_string(),
-                "        Bool = {".to_string(),
-                "          \"aws:SecureTransport\" = \"false\"".to_string(),
-                "        }".to_string(),
-                "      }".to_string(),
-                "    },".to_string(),
-                "  ]".to_string(),
-                "})".to_string(),
-            ];
+            let mut lines = vec!["policy = jsonencode({".to_string()];
+            lines.push("  Version = \"2012-10-17\"".to_string());
+            lines.push("  Statement = [".to_string());
+            lines.extend(
+                tf_object(&format!("aws_s3_bucket.{name}.arn"))
+                    .into_iter()
+                    .map(|l| match l.as_str() {
+                        "}" => "    },".to_string(),
+                        _ => format!("    {l}"),
+                    }),
+            );
+            lines.push("  ]".to_string());
+            lines.push("})".to_string());
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-            edit::add_terraform_resource(ctx, bucket, "aws_s3_bucket_policy", &lines)?
+            let edit = edit::add_terraform_resource(ctx, bucket, "aws_s3_bucket_policy", &lines)?;
+            return ctx.fix(bucket.head.file, safety, note, vec![edit]);
+        }
+        (Format::Terraform, Some(policy)) if policies.len() == 1 => {
+            let doc = policy.properties.entry("PolicyDocument")?;
+            if doc.key_span != v.span {
+                return None;
+            }
+            let name = bucket.id.strip_prefix("aws_s3_bucket.")?;
+            let arn = format!("aws_s3_bucket.{name}.arn");
+            let statements = doc.value.get("Statement")?;
+            let crate::tree::Kind::Seq(items) = &statements.kind else {
+                return None;
+            };
+            let last = items.last()?;
+            let edit = edit::append_hcl_statement(ctx, last, &tf_block(&arn), &tf_object(&arn))?;
+            return ctx.fix(last.span.file, safety, note, vec![edit]);
         }
         _ => return None,
     };
-    ctx.fix(edit_file(ctx, bucket, &policies)?, safety, note, vec![edit])
+    // CloudFormation: the edit is in the policy's file when there is one.
+    let file = policies.first().map_or(bucket.head.file, |p| p.head.file);
+    ctx.fix(file, safety, note, vec![edit])
 }
 
-/// The file the edit goes to: the policy's when there is one.
-fn edit_file(
-    _ctx: &Context,
-    bucket: &crate::model::Resource,
-    policies: &[&crate::model::Resource],
-) -> Option<crate::source::FileId> {
-    Some(policies.first().map_or(bucket.head.file, |p| p.head.file))
+/// The statement in `jsonencode` form, laid out as `terraform fmt` does.
+fn tf_object(arn: &str) -> Vec<String> {
+    [
+        "{",
+        "  Sid       = \"DenyInsecureTransport\"",
+        "  Effect    = \"Deny\"",
+        "  Principal = \"*\"",
+        "  Action    = \"s3:*\"",
+        "  Resource = [",
+        &format!("    {arn},"),
+        &format!("    \"${{{arn}}}/*\","),
+        "  ]",
+        "  Condition = {",
+        "    Bool = {",
+        "      \"aws:SecureTransport\" = \"false\"",
+        "    }",
+        "  }",
+        "}",
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect()
+}
+
+/// The statement as a block of `aws_iam_policy_document`.
+fn tf_block(arn: &str) -> Vec<String> {
+    [
+        "statement {",
+        "  sid       = \"DenyInsecureTransport\"",
+        "  effect    = \"Deny\"",
+        "  actions   = [\"s3:*\"]",
+        &format!("  resources = [{arn}, \"${{{arn}}}/*\"]"),
+        "  principals {",
+        "    type        = \"*\"",
+        "    identifiers = [\"*\"]",
+        "  }",
+        "  condition {",
+        "    test     = \"Bool\"",
+        "    variable = \"aws:SecureTransport\"",
+        "    values   = [\"false\"]",
+        "  }",
+        "}",
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect()
 }
 
 /// The statement AWS advises, for bucket `id` of a CloudFormation template.
