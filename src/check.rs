@@ -145,6 +145,19 @@ pub struct Report {
     pub fixed: usize,
     pub fixed_files: Vec<PathBuf>,
     pub diffs: Vec<String>,
+    /// Each fix applied: where its finding was (before fixing) and what
+    /// the fix did.
+    pub applied: Vec<Applied>,
+}
+
+/// A fix that was applied, for the report.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub rule: &'static Rule,
+    pub note: String,
 }
 
 pub fn run(options: &Options) -> Report {
@@ -248,6 +261,7 @@ impl Report {
         self.fixed += other.fixed;
         self.fixed_files.extend(other.fixed_files);
         self.diffs.extend(other.diffs);
+        self.applied.extend(other.applied);
     }
 
     /// Keeps, of each file, only the lines its findings and errors show,
@@ -351,24 +365,58 @@ fn fix_unit(unit: &Unit, options: &Options) -> Report {
     let mut local = Local::new();
     let mut originals: std::collections::BTreeMap<PathBuf, String> = Default::default();
     let mut fixed = 0;
+    let mut applied_notes = Vec::new();
+    // The edits of each pass, by file, to place fixes in the original text.
+    let mut history: HashMap<PathBuf, Vec<Vec<fix::Shift>>> = HashMap::new();
     let mut report = check_unit(unit, options, &local);
     for _ in 0..MAX_FIX_PASSES {
-        let mut by_path: std::collections::BTreeMap<&Path, Vec<&Fix>> = Default::default();
+        let mut by_path: std::collections::BTreeMap<&Path, Vec<&Finding>> = Default::default();
         for f in &report.findings {
             if let Some(fix) = f.fix.as_ref().filter(|x| x.safety <= allowed) {
-                by_path.entry(&fix.path).or_default().push(fix);
+                by_path.entry(&fix.path).or_default().push(f);
             }
         }
         let mut changed = false;
-        for (path, fixes) in by_path {
+        for (path, found) in by_path {
             let Ok(current) = read_text(path, &options.overrides, &local) else {
                 continue;
             };
-            let (new, n) = fix::apply(&current, &fixes);
-            if n > 0 && new != current {
+            let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_ref()).collect();
+            let (new, applied) = fix::apply(&current, &fixes);
+            if !applied.is_empty() && new != current {
+                for i in &applied {
+                    let f = found[*i];
+                    // Where the finding was in the file as it was read.
+                    let at = &f.location;
+                    let (line, column) =
+                        match (history.get(&at.file.path), originals.get(&at.file.path)) {
+                            (Some(passes), Some(original)) => {
+                                let o = passes
+                                    .iter()
+                                    .rev()
+                                    .fold(at.start, |o, p| fix::unshift(p, o));
+                                fix::position(original, o)
+                            }
+                            _ => (at.line, at.column),
+                        };
+                    applied_notes.push(Applied {
+                        path: at.file.path.clone(),
+                        line,
+                        column,
+                        rule: f.rule,
+                        note: fixes[*i].note.clone(),
+                    });
+                }
+                let mut edits: Vec<fix::Shift> = applied
+                    .iter()
+                    .flat_map(|i| &fixes[*i].edits)
+                    .map(|e| (e.start, e.end, e.text.len() as u32))
+                    .collect();
+                edits.sort();
+                history.entry(path.to_path_buf()).or_default().push(edits);
                 originals.entry(path.to_path_buf()).or_insert(current);
                 local.insert(path.to_path_buf(), new);
-                fixed += n;
+                fixed += applied.len();
                 changed = true;
             }
         }
@@ -378,6 +426,7 @@ fn fix_unit(unit: &Unit, options: &Options) -> Report {
         report = check_unit(unit, options, &local);
     }
     report.fixed = fixed;
+    report.applied = applied_notes;
     for (path, original) in originals {
         let new = &local[&path];
         if *new == original {

@@ -486,6 +486,24 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let fixes_done = |verb: &str| -> String {
+        let mut applied = report.applied.clone();
+        applied.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        applied
+            .iter()
+            .map(|a| {
+                format!(
+                    "{verb} {}:{}:{}: {} {}: {}\n",
+                    a.path.to_string_lossy().replace('\\', "/"),
+                    a.line,
+                    a.column,
+                    a.rule.code,
+                    a.rule.name,
+                    a.note
+                )
+            })
+            .collect()
+    };
     if args.diff {
         // The diff is the output; what it leaves goes to standard error.
         for d in &report.diffs {
@@ -493,6 +511,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         }
         out.flush()?;
         if !args.quiet {
+            eprint!("{}", fixes_done("would fix"));
             eprintln!("{}", report::summary(&report));
         }
         return Ok(if !report.errors.is_empty() {
@@ -502,6 +521,9 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         });
+    }
+    if matches!(args.format, Format::Full | Format::Concise) && !args.quiet {
+        write!(out, "{}", fixes_done("fixed"))?;
     }
     render(args.format, &report, &rules, &args, color, &mut out)?;
     if args.verbose && args.format == Format::Full {

@@ -391,6 +391,12 @@ fn fix_applies_safe_fixes_and_reports_what_remains() {
         text(&out)
     );
     assert!(
+        text(&out)
+            .starts_with("fixed t.yaml:6:22: BL101 acl-public-read: made the canned ACL private\n"),
+        "{}",
+        text(&out)
+    );
+    assert!(
         text(&out).contains("Found 1 finding (1 medium) in 1 file; fixed 1 finding in 1 file; 1 more fixable with --unsafe-fixes."),
         "{}",
         text(&out)
@@ -516,4 +522,39 @@ fn standard_input_is_fixed_only_as_a_diff() {
         }
     }
     assert!(!dir.path().join("t.yaml").exists());
+}
+
+#[test]
+fn fixes_over_several_passes_are_placed_in_the_original_text() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three properties go to the same place: one per pass. Each fix is
+    // reported at the bucket's line as the user saw it, not where later
+    // passes found it.
+    let bare = "# Logs.\nResources:\n  Logs:\n    Type: AWS::S3::Bucket\n  Other:\n    Type: AWS::SNS::Topic\n";
+    fs::write(dir.path().join("t.yaml"), bare).unwrap();
+    let out = bucketlint(
+        &[
+            "check",
+            "--fix",
+            "--format",
+            "concise",
+            "--select",
+            "BL105,BL401,BL501",
+            "t.yaml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "fixed t.yaml:3:3: BL105 public-access-block-missing: blocked public access\n\
+         fixed t.yaml:3:3: BL401 encryption-missing: added default encryption (SSE-S3)\n\
+         fixed t.yaml:3:3: BL501 versioning-disabled: enabled versioning\n\
+         No findings in 1 file; fixed 3 findings in 1 file.\n"
+    );
+    let fixed = fs::read_to_string(dir.path().join("t.yaml")).unwrap();
+    assert!(
+        fixed.ends_with("        Status: Enabled\n  Other:\n    Type: AWS::SNS::Topic\n"),
+        "{fixed}"
+    );
 }

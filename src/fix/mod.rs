@@ -62,17 +62,26 @@ impl Context<'_> {
     }
 
     /// Whether something may rely on bucket `index` being reachable from
-    /// outside: a website, or a bucket policy (which may grant the public
-    /// what a change would take away). Closing such a bucket is unsafe.
+    /// outside: a website, or a bucket policy that allows anything (which
+    /// may grant the public what a change would take away; a policy of
+    /// Deny statements only grants nothing). Closing such a bucket is
+    /// unsafe.
     pub fn may_serve_public(&self, index: usize) -> bool {
         let Some(bucket) = self.model.resources.get(index) else {
             return true;
+        };
+        let allows = |p: &crate::model::Resource| {
+            p.properties.get("PolicyDocument").is_none_or(|d| {
+                crate::policy::statements(d)
+                    .iter()
+                    .any(|s| s.effect != crate::policy::Effect::Deny)
+            })
         };
         bucket.properties.get("WebsiteConfiguration").is_some()
             || self
                 .model
                 .bucket_policies()
-                .any(|p| p.bucket == Some(index))
+                .any(|p| p.bucket == Some(index) && allows(p))
     }
 
     /// The name of a CloudFormation value as this model's input spells it
@@ -107,11 +116,11 @@ pub struct Fix {
 /// Applies the fixes (all for the same file) to its text. A fix whose
 /// edits overlap, or touch, an edit already taken is left for the next
 /// pass, as is a second fix making the same edit. Returns the new text and
-/// how many fixes were applied.
-pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
+/// the indices of the fixes applied.
+pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     let mut taken: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
-    for fix in fixes {
+    let mut applied = Vec::new();
+    for (i, fix) in fixes.iter().enumerate() {
         let clashes = fix
             .edits
             .iter()
@@ -124,7 +133,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
             continue;
         }
         taken.extend(&fix.edits);
-        applied += 1;
+        applied.push(i);
     }
     taken.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(text.len() + 256);
@@ -136,6 +145,41 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
     }
     out.push_str(&text[at..]);
     (out, applied)
+}
+
+/// An edit as it moves offsets: `(start, end, new length)`.
+pub type Shift = (u32, u32, u32);
+
+/// The offset in the text before a pass of `edits` (sorted, in that text)
+/// of offset `o` in the text after it; an offset inside inserted text maps
+/// to where the insertion was made.
+pub fn unshift(edits: &[Shift], o: u32) -> u32 {
+    let mut delta: i64 = 0;
+    for &(start, end, len) in edits {
+        let new_start = (i64::from(start) + delta) as u32;
+        if o < new_start {
+            break;
+        }
+        if o < new_start + len {
+            return start;
+        }
+        delta += i64::from(len) - i64::from(end - start);
+    }
+    (i64::from(o) - delta) as u32
+}
+
+/// 1-based line and column (in characters) of byte offset `o` of `text`.
+pub fn position(text: &str, o: u32) -> (usize, usize) {
+    let mut o = (o as usize).min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    let before = &text[..o];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 /// A unified diff of a file before and after fixing, with three lines of
@@ -177,10 +221,22 @@ mod tests {
         let c = fix(&[(3, 8, "x"), (11, 11, "y")]);
         let (out, applied) = apply(text, &[&a, &c, &b]);
         assert_eq!(out, "ALPHA beta GAMMA!");
-        assert_eq!(applied, 2);
+        assert_eq!(applied, [0, 2]);
         // Out of bounds: skipped.
         let d = fix(&[(10, 99, "z")]);
-        assert_eq!(apply(text, &[&d]), (text.to_string(), 0));
+        assert_eq!(apply(text, &[&d]), (text.to_string(), vec![]));
+    }
+
+    #[test]
+    fn offsets_map_back_through_a_pass() {
+        // "abcdef" -> "aXYZcdEF": b replaced by XYZ, ef by EF.
+        let pass = [(1, 2, 3), (4, 6, 2)];
+        assert_eq!(unshift(&pass, 0), 0); // a
+        assert_eq!(unshift(&pass, 2), 1); // inside XYZ: where b was
+        assert_eq!(unshift(&pass, 4), 2); // c
+        assert_eq!(unshift(&pass, 5), 3); // d
+        assert_eq!(unshift(&pass, 6), 4); // inside EF
+        assert_eq!(position("ab\ncé\nx", 6), (2, 3));
     }
 
     #[test]
