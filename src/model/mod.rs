@@ -67,6 +67,9 @@ pub struct Model {
     pub format: Format,
     pub resources: Vec<Resource>,
     pub blocks: Vec<Block>,
+    /// The account-level Block Public Access resource, once looked up
+    /// (after the model is built).
+    account_pab: std::sync::OnceLock<Option<usize>>,
 }
 
 impl Model {
@@ -75,6 +78,7 @@ impl Model {
             format,
             resources: Vec::new(),
             blocks: Vec::new(),
+            account_pab: std::sync::OnceLock::new(),
         }
     }
 

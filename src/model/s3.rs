@@ -181,9 +181,13 @@ impl Model {
     /// The account-level Block Public Access settings declared in this unit
     /// (Terraform `aws_s3_account_public_access_block`).
     pub fn account_public_access_block(&self) -> Option<&Value> {
-        self.of_type("AWS::S3::AccountPublicAccessBlock")
-            .map(|(_, r)| &r.properties)
-            .next()
+        // Asked once per bucket: found once per model.
+        let index = *self.account_pab.get_or_init(|| {
+            self.of_type("AWS::S3::AccountPublicAccessBlock")
+                .map(|(i, _)| i)
+                .next()
+        });
+        index.map(|i| &self.resources[i].properties)
     }
 
     /// Buckets that another bucket names as its access-log destination.

@@ -114,13 +114,14 @@ fn lower(v: &ast::Value, place: &Placement, warnings: &mut Vec<ParseError>) -> V
         ),
         ast::Value::Object(o) => {
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            let mut keys = super::KeySet::default();
             for p in &o.properties {
                 let (key, key_range) = match &p.name {
                     ast::ObjectPropName::String(s) => (s.value.to_string(), s.range),
                     ast::ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                 };
                 let key_span = span(&key_range);
-                if entries.iter().any(|e| e.key == key) {
+                if keys.repeated(&entries, &key) {
                     warnings.push(ParseError::new(
                         key_span,
                         format!("duplicate key `{key}`; CloudFormation rejects the template"),

@@ -49,6 +49,28 @@ pub fn stack_size(depth: usize) -> usize {
     8 * 1024 * 1024 + depth * 64 * 1024
 }
 
+/// Finds repeated mapping keys in linear time: a scan while a mapping is
+/// small, a hash set once it grows (a `Resources` section can hold
+/// thousands of entries).
+#[derive(Default)]
+pub(crate) struct KeySet {
+    seen: Option<std::collections::HashSet<String>>,
+}
+
+impl KeySet {
+    /// Whether `key` is among `entries`; call it before pushing the key.
+    pub(crate) fn repeated(&mut self, entries: &[crate::tree::Entry], key: &str) -> bool {
+        const SMALL: usize = 16;
+        if entries.len() < SMALL && self.seen.is_none() {
+            return entries.iter().any(|e| e.key == key);
+        }
+        let seen = self
+            .seen
+            .get_or_insert_with(|| entries.iter().map(|e| e.key.clone()).collect());
+        !seen.insert(key.to_string())
+    }
+}
+
 /// A problem in a file's text, at a position.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParseError {

@@ -56,6 +56,7 @@ enum Frame {
         tag: Option<Tag>,
         entries: Vec<Entry>,
         key: Option<(String, Span)>,
+        keys: super::KeySet,
     },
 }
 
@@ -131,6 +132,7 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
                         tag: tag.map(|t| t.into_owned()),
                         entries: Vec::new(),
                         key: None,
+                        keys: super::KeySet::default(),
                     },
                 )?;
                 None
@@ -197,7 +199,9 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
         match stack.last_mut() {
             None => docs.push(value),
             Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { entries, key, .. }) => {
+            Some(Frame::Map {
+                entries, key, keys, ..
+            }) => {
                 match key.take() {
                     None => {
                         let Kind::Str(k) = value.kind else {
@@ -209,7 +213,7 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
                         *key = Some((k, value.span));
                     }
                     Some((k, key_span)) => {
-                        if entries.iter().any(|e| e.key == k) {
+                        if keys.repeated(entries, &k) {
                             warnings.push(ParseError::new(
                             key_span,
                             format!("duplicate mapping key `{k}`; CloudFormation rejects the template"),

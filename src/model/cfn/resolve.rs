@@ -33,7 +33,8 @@ pub struct Template<'a> {
     pub params: HashMap<&'a str, Value>,
     /// Parameters whose value is certain (given on the command line).
     pub fixed: Vec<&'a str>,
-    pub logical_ids: Vec<&'a str>,
+    /// A set: a template can hold thousands of resources, each referred to.
+    pub logical_ids: std::collections::HashSet<&'a str>,
     pub mappings: Option<&'a Value>,
     pub conditions: HashMap<&'a str, &'a Value>,
 }
@@ -336,7 +337,7 @@ impl<'a> Resolver<'a> {
         if PSEUDO.contains(&target) {
             return Value::unknown(span, format!("{target} is known only at deploy time"));
         }
-        if self.t.logical_ids.contains(&target) {
+        if self.t.logical_ids.contains(target) {
             return Value::new(
                 span,
                 Kind::Ref(Ref {
