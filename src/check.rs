@@ -49,6 +49,8 @@ pub struct Options {
     pub fix: Option<Safety>,
     /// Show the fixes as a diff instead of writing them.
     pub diff: bool,
+    /// AWS CloudFormation Guard rule files (`--guard-rules`), loaded once.
+    pub guard: Arc<Vec<crate::guard::GuardFile>>,
 }
 
 impl Default for Options {
@@ -66,6 +68,7 @@ impl Default for Options {
             panic_on: None,
             fix: None,
             diff: false,
+            guard: Arc::default(),
         }
     }
 }
@@ -479,6 +482,35 @@ fn write_fixed(path: &Path, text: &str) -> std::io::Result<()> {
     crate::source::write_atomic(path, &bytes)
 }
 
+/// Guard failures as violations, less those the resource suppresses the
+/// way Guard does (`Metadata: guard: SuppressedRules: [NAME]`).
+fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<rules::Violation> {
+    failures
+        .into_iter()
+        .filter(|f| {
+            let Some(id) = &f.resource else {
+                return true;
+            };
+            let suppressed = model
+                .resources
+                .iter()
+                .filter(|r| &r.id == id)
+                .filter_map(|r| r.attributes.path(&["Metadata", "guard", "SuppressedRules"]))
+                .flat_map(|list| list.items())
+                .any(|item| item.as_str() == Some(f.rule.name));
+            !suppressed
+        })
+        .map(|f| rules::Violation {
+            rule: f.rule,
+            severity: f.rule.severity,
+            label: format!("Guard rule {}", f.rule.name),
+            message: f.message,
+            span: f.span,
+            bucket: None,
+        })
+        .collect()
+}
+
 /// Texts that replace what is on disk for one unit: the fixed files.
 type Local = HashMap<PathBuf, String>;
 
@@ -695,7 +727,17 @@ fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
 }
 
 fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], options: &Options) {
-    let violations = rules::run(model, &options.rules, &options.config.options);
+    let mut violations = rules::run(model, &options.rules, &options.config.options);
+    if !options.guard.is_empty() {
+        match crate::guard::evaluate(&options.guard, model) {
+            Ok(failures) => violations.extend(guard_violations(model, failures)),
+            Err(e) => report.errors.push(Problem {
+                path: e.path,
+                location: None,
+                message: format!("Guard rules could not be evaluated: {}", e.message),
+            }),
+        }
+    }
     let candidates: Vec<suppress::Candidate> = violations
         .iter()
         .map(|v| suppress::Candidate {
@@ -707,11 +749,17 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             holder: model.holder(v.span),
         })
         .collect();
+    let guard_rules: Vec<&'static Rule> = options
+        .guard
+        .iter()
+        .flat_map(|g| g.rules.iter().copied())
+        .collect();
     let outcome = suppress::apply(
         model,
         files,
         &candidates,
         &options.rules,
+        &guard_rules,
         options.honor_peer_suppressions,
     );
     for (v, suppressed) in violations.into_iter().zip(outcome.suppressed) {

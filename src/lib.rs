@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod discover;
 pub mod fix;
+pub mod guard;
 pub mod model;
 pub mod params;
 pub mod parse;

@@ -122,6 +122,10 @@ struct CheckArgs {
     /// Refuse YAML files whose aliases expand to more than this many nodes.
     #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_ALIAS_NODES)]
     max_alias_nodes: usize,
+    /// AWS CloudFormation Guard rules to evaluate too: a `.guard` file or a
+    /// folder of them; repeatable.
+    #[arg(long, value_name = "PATH")]
+    guard_rules: Vec<PathBuf>,
     /// Apply the safe fixes in place, then report what remains.
     #[arg(long)]
     fix: bool,
@@ -306,6 +310,34 @@ fn config_for(path: &Path) -> Option<PathBuf> {
 }
 
 /// `123`, `64K`, `64M`, `1G` (powers of 1024).
+/// A rule file that does not parse: where, when Guard says, and why.
+fn guard_error(e: &bucketlint::guard::RuleError) -> io::Result<ExitCode> {
+    let text = std::fs::read_to_string(&e.path).unwrap_or_default();
+    match e.position() {
+        Some((line, column, what)) if !text.is_empty() => {
+            let offset: usize = text
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+                + column.saturating_sub(1);
+            let offset = offset.min(text.len());
+            let diagnostic = miette::MietteDiagnostic::new(format!("invalid Guard rule: {what}"))
+                .with_code("guard-rules")
+                .with_label(miette::LabeledSpan::at(offset..offset, "here"));
+            let report = miette::Report::new(diagnostic)
+                .with_source_code(miette::NamedSource::new(e.path.to_string_lossy(), text));
+            eprintln!("{report:?}");
+        }
+        _ => eprintln!(
+            "bucketlint: --guard-rules {}: {}",
+            e.path.display(),
+            e.message
+        ),
+    }
+    Ok(ExitCode::from(2))
+}
+
 fn parse_depth(s: &str) -> Result<usize, String> {
     let ceiling = bucketlint::parse::DEPTH_CEILING;
     match s.parse::<usize>() {
@@ -402,8 +434,12 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         };
         groups.entry(config).or_default().push(path);
     }
+    let guard = match bucketlint::guard::load(&args.guard_rules, Severity::Medium) {
+        Ok(g) => Arc::new(g),
+        Err(e) => return guard_error(&e),
+    };
     let mut report = Report::default();
-    let mut rules: Vec<&'static Rule> = Vec::new();
+    let mut rules: Vec<&'static Rule> = guard.iter().flat_map(|g| g.rules.clone()).collect();
     let mut failing = false;
     for (config_path, paths) in groups {
         let config = Arc::new(match config_path {
@@ -446,6 +482,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
                 (true, true) => Some(bucketlint::fix::Safety::Unsafe),
             },
             diff: args.diff,
+            guard: Arc::clone(&guard),
         });
         if let Some(accepted) = &accepted
             && args.write_baseline.is_none()

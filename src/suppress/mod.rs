@@ -122,6 +122,8 @@ fn by_peer_id(id: &str) -> Vec<&'static Rule> {
 struct Collector<'a> {
     today: &'a str,
     peers: bool,
+    /// Rules outside the registry that suppressions may name (Guard's).
+    extra: &'a [&'static Rule],
     found: Vec<Suppression>,
     reported: Vec<Reported>,
 }
@@ -143,7 +145,8 @@ impl Collector<'_> {
     fn names(&mut self, span: Span, names: &[&str]) -> Vec<&'static Rule> {
         let mut out = Vec::new();
         for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-            match rules::find(n) {
+            let extra = || self.extra.iter().find(|r| r.name == n).copied();
+            match rules::find(n).or_else(extra) {
                 Some(r) => out.push(r),
                 None => self.invalid(
                     span,
@@ -371,12 +374,14 @@ pub fn apply(
     files: &[Arc<SourceFile>],
     candidates: &[Candidate],
     enabled: &[&'static Rule],
+    extra: &[&'static Rule],
     honor_peers: bool,
 ) -> Outcome {
     let today = today();
     let mut c = Collector {
         today: &today,
         peers: honor_peers,
+        extra,
         found: Vec::new(),
         reported: Vec::new(),
     };
