@@ -24,6 +24,7 @@ struct Raw {
     exclude: Option<Vec<Spanned<String>>>,
     per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     fail_on: Option<Spanned<String>>,
+    guard_rules: Option<Vec<Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Table>>>,
 }
 
@@ -47,6 +48,8 @@ pub struct Config {
     pub exclude: Option<GlobSet>,
     pub per_file_ignores: Vec<(GlobMatcher, Vec<&'static Rule>)>,
     pub fail_on: Option<Severity>,
+    /// `guard-rules`: Guard rule files or folders, relative to the file.
+    pub guard_rules: Vec<PathBuf>,
     pub options: RuleOptions,
 }
 
@@ -140,6 +143,21 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             .transpose()?,
         extend_select: rules(&raw.extend_select)?,
         ignore: rules(&raw.ignore)?,
+        guard_rules: {
+            let base = path.parent().unwrap_or(Path::new("."));
+            let mut out = Vec::new();
+            for p in raw.guard_rules.iter().flatten() {
+                let full = base.join(p.get_ref());
+                if !full.exists() {
+                    return Err(fail(
+                        Some(p.span()),
+                        format!("no such file or folder: {}", full.display()),
+                    ));
+                }
+                out.push(full);
+            }
+            out
+        },
         ..Config::default()
     };
     if let Some(list) = &raw.exclude {
@@ -254,6 +272,7 @@ extend-select = ["encryption-not-kms"]
 ignore = ["BL105"]
 exclude = ["examples/**"]
 fail-on = "medium"
+guard-rules = ["."]
 [per-file-ignores]
 "legacy/*.yaml" = ["acl-public-read"]
 [rules.policy-cross-account]
@@ -266,6 +285,7 @@ trusted-accounts = ["111122223333"]
         assert_eq!(c.fail_on, Some(Severity::Medium));
         assert_eq!(c.options.trusted_accounts, ["111122223333"]);
         assert_eq!(c.per_file_ignores.len(), 1);
+        assert_eq!(c.guard_rules.len(), 1);
     }
 
     #[test]

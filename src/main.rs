@@ -434,12 +434,11 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         };
         groups.entry(config).or_default().push(path);
     }
-    let guard = match bucketlint::guard::load(&args.guard_rules, Severity::Medium) {
-        Ok(g) => Arc::new(g),
-        Err(e) => return guard_error(&e),
-    };
+    // Guard rule files are read and checked once per set of files.
+    let mut guard_sets: HashMap<Vec<PathBuf>, Arc<Vec<bucketlint::guard::GuardFile>>> =
+        HashMap::new();
     let mut report = Report::default();
-    let mut rules: Vec<&'static Rule> = guard.iter().flat_map(|g| g.rules.clone()).collect();
+    let mut rules: Vec<&'static Rule> = Vec::new();
     let mut failing = false;
     for (config_path, paths) in groups {
         let config = Arc::new(match config_path {
@@ -452,6 +451,24 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         let chosen = match selected_rules(&args, &config) {
             Ok(r) => r,
             Err(message) => return usage(message),
+        };
+        let guard_paths: Vec<PathBuf> = args
+            .guard_rules
+            .iter()
+            .chain(&config.guard_rules)
+            .cloned()
+            .collect();
+        let guard = match guard_sets.get(&guard_paths) {
+            Some(g) => Arc::clone(g),
+            None => match bucketlint::guard::load(&guard_paths, Severity::Medium) {
+                Ok(g) => {
+                    let g = Arc::new(g);
+                    rules.extend(g.iter().flat_map(|f| f.rules.iter().copied()));
+                    guard_sets.insert(guard_paths, Arc::clone(&g));
+                    g
+                }
+                Err(e) => return guard_error(&e),
+            },
         };
         let threshold = match args.fail_on {
             Some(f) => f.severity(),

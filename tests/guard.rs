@@ -148,3 +148,48 @@ fn a_rule_file_that_does_not_parse_is_shown_in_place() {
     );
     assert!(t.contains("[bad.guard:2:22]"), "{t}");
 }
+
+#[test]
+fn guard_rules_come_from_the_configuration_file_too() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("policies")).unwrap();
+    let rules = fs::read_to_string(fixtures().join("guard/s3.guard")).unwrap();
+    fs::write(dir.path().join("policies/s3.guard"), rules).unwrap();
+    fs::write(
+        dir.path().join("bucketlint.toml"),
+        "guard-rules = [\"policies\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("t.yaml"),
+        "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Suspended\n",
+    )
+    .unwrap();
+    let out = bucketlint(
+        &[
+            "check", "--format", "concise", "--select", "BL101", "t.yaml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "t.yaml:6:17: S3_VERSIONING_ON S3_VERSIONING_ON [high] Versioning must be Enabled"
+        ),
+        "{}",
+        text(&out)
+    );
+    // A path that does not exist is an error in the file.
+    fs::write(
+        dir.path().join("bucketlint.toml"),
+        "guard-rules = [\"nowhere\"]\n",
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "t.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("no such file or folder"),
+        "{}",
+        text(&out)
+    );
+}
