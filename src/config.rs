@@ -25,6 +25,7 @@ struct Raw {
     per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     fail_on: Option<Spanned<String>>,
     guard_rules: Option<Vec<Spanned<String>>>,
+    guard_severity: Option<BTreeMap<String, Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Table>>>,
 }
 
@@ -50,6 +51,9 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     /// `guard-rules`: Guard rule files or folders, relative to the file.
     pub guard_rules: Vec<PathBuf>,
+    /// `[guard-severity]`: the severity of Guard rules by name (over their
+    /// `# severity:` comments).
+    pub guard_severity: BTreeMap<String, Severity>,
     pub options: RuleOptions,
 }
 
@@ -173,19 +177,21 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             .per_file_ignores
             .push((glob(pattern)?.compile_matcher(), rules(&names)?));
     }
+    let severity = |s: &Spanned<String>| match s.get_ref().as_str() {
+        "info" => Ok(Severity::Info),
+        "low" => Ok(Severity::Low),
+        "medium" => Ok(Severity::Medium),
+        "high" => Ok(Severity::High),
+        other => Err(fail(
+            Some(s.span()),
+            format!("unknown severity `{other}` (info, low, medium, high)"),
+        )),
+    };
     if let Some(s) = &raw.fail_on {
-        config.fail_on = Some(match s.get_ref().as_str() {
-            "info" => Severity::Info,
-            "low" => Severity::Low,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            other => {
-                return Err(fail(
-                    Some(s.span()),
-                    format!("unknown severity `{other}` (info, low, medium, high)"),
-                ));
-            }
-        });
+        config.fail_on = Some(severity(s)?);
+    }
+    for (name, s) in raw.guard_severity.iter().flatten() {
+        config.guard_severity.insert(name.clone(), severity(s)?);
     }
     for (name, table) in raw.rules.iter().flatten() {
         let Some(rule) = rules::find(name.get_ref()) else {
@@ -273,6 +279,8 @@ ignore = ["BL105"]
 exclude = ["examples/**"]
 fail-on = "medium"
 guard-rules = ["."]
+[guard-severity]
+S3_VERSIONING_ON = "low"
 [per-file-ignores]
 "legacy/*.yaml" = ["acl-public-read"]
 [rules.policy-cross-account]
@@ -286,6 +294,7 @@ trusted-accounts = ["111122223333"]
         assert_eq!(c.options.trusted_accounts, ["111122223333"]);
         assert_eq!(c.per_file_ignores.len(), 1);
         assert_eq!(c.guard_rules.len(), 1);
+        assert_eq!(c.guard_severity["S3_VERSIONING_ON"], Severity::Low);
     }
 
     #[test]

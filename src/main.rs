@@ -310,6 +310,10 @@ fn config_for(path: &Path) -> Option<PathBuf> {
 }
 
 /// `123`, `64K`, `64M`, `1G` (powers of 1024).
+/// Guard rule files, and the configuration's severities for them: what
+/// loaded rules depend on.
+type GuardKey = (Vec<PathBuf>, BTreeMap<String, Severity>);
+
 /// A rule file that does not parse: where, when Guard says, and why.
 fn guard_error(e: &bucketlint::guard::RuleError) -> io::Result<ExitCode> {
     let text = std::fs::read_to_string(&e.path).unwrap_or_default();
@@ -435,8 +439,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         groups.entry(config).or_default().push(path);
     }
     // Guard rule files are read and checked once per set of files.
-    let mut guard_sets: HashMap<Vec<PathBuf>, Arc<Vec<bucketlint::guard::GuardFile>>> =
-        HashMap::new();
+    let mut guard_sets: HashMap<GuardKey, Arc<Vec<bucketlint::guard::GuardFile>>> = HashMap::new();
     let mut report = Report::default();
     let mut rules: Vec<&'static Rule> = Vec::new();
     let mut failing = false;
@@ -458,13 +461,14 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             .chain(&config.guard_rules)
             .cloned()
             .collect();
-        let guard = match guard_sets.get(&guard_paths) {
+        let key = (guard_paths, config.guard_severity.clone());
+        let guard = match guard_sets.get(&key) {
             Some(g) => Arc::clone(g),
-            None => match bucketlint::guard::load(&guard_paths, Severity::Medium) {
+            None => match bucketlint::guard::load(&key.0, Severity::Medium, &key.1) {
                 Ok(g) => {
                     let g = Arc::new(g);
                     rules.extend(g.iter().flat_map(|f| f.rules.iter().copied()));
-                    guard_sets.insert(guard_paths, Arc::clone(&g));
+                    guard_sets.insert(key, Arc::clone(&g));
                     g
                 }
                 Err(e) => return guard_error(&e),

@@ -160,6 +160,21 @@ fn cfn_lint_errors(path: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// `check --fix --unsafe-fixes` of one rule on `target`.
+fn fix_all(rule: &Rule, target: &str, cwd: &Path) -> std::process::Output {
+    bucketlint(
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            rule.code,
+            target,
+        ],
+        cwd,
+    )
+}
+
 fn fmt_clean(path: &Path) -> Option<bool> {
     let out = Command::new("terraform")
         .args(["fmt", "-check", "-list=false"])
@@ -218,17 +233,7 @@ fn every_fix_removes_its_findings_and_keeps_the_rest() {
             let fixable_found = found.fixed;
 
             let target = work.to_str().unwrap();
-            let out = bucketlint(
-                &[
-                    "check",
-                    "--fix",
-                    "--unsafe-fixes",
-                    "--select",
-                    rule.code,
-                    target,
-                ],
-                scratch.path(),
-            );
+            let out = fix_all(rule, target, scratch.path());
             assert_ne!(out.status.code(), Some(2), "{name}: {}", text(&out));
 
             // Re-checking: nothing left to fix, nothing broken.
@@ -256,17 +261,7 @@ fn every_fix_removes_its_findings_and_keeps_the_rest() {
                 .iter()
                 .map(|p| fs::read_to_string(p).unwrap())
                 .collect();
-            let out = bucketlint(
-                &[
-                    "check",
-                    "--fix",
-                    "--unsafe-fixes",
-                    "--select",
-                    rule.code,
-                    target,
-                ],
-                scratch.path(),
-            );
+            let out = fix_all(rule, target, scratch.path());
             assert_ne!(out.status.code(), Some(2), "{name}: {}", text(&out));
             let again: Vec<String> = files(&work)
                 .iter()

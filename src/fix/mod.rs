@@ -84,6 +84,20 @@ impl Context<'_> {
                 .any(|p| p.bucket == Some(index) && allows(p))
     }
 
+    /// The safety of a fix that closes bucket `index` to the public, and
+    /// its note: unsafe when something may rely on the bucket being open.
+    pub fn closing(&self, index: usize, done: &str) -> (Safety, String) {
+        match self.may_serve_public(index) {
+            true => (
+                Safety::Unsafe,
+                format!(
+                    "{done}; the bucket has a website or a policy that may rely on it: check them"
+                ),
+            ),
+            false => (Safety::Safe, done.to_string()),
+        }
+    }
+
     /// The name of a CloudFormation value as this model's input spells it
     /// (`private` in Terraform, `Private` in CloudFormation).
     pub fn spelled<'a>(&self, cloudformation: &'a str, terraform: &'a str) -> &'a str {

@@ -59,7 +59,13 @@ impl RuleError {
 /// Reads the rule files under `paths` (files, or folders of `*.guard`
 /// files). Each file is checked once here, against an empty template, so
 /// a syntax error is reported once, not per template.
-pub fn load(paths: &[PathBuf], default: Severity) -> Result<Vec<GuardFile>, RuleError> {
+/// `severity` maps rule names to severities that win over the files'
+/// comments (the configuration's `[guard-severity]`).
+pub fn load(
+    paths: &[PathBuf],
+    default: Severity,
+    severity: &std::collections::BTreeMap<String, Severity>,
+) -> Result<Vec<GuardFile>, RuleError> {
     let mut files = Vec::new();
     for path in paths {
         let mut found = Vec::new();
@@ -84,7 +90,10 @@ pub fn load(paths: &[PathBuf], default: Severity) -> Result<Vec<GuardFile>, Rule
             }
             let rules = declared(&text, default)
                 .into_iter()
-                .map(|(name, severity, message)| leak_rule(name, severity, message))
+                .map(|(name, s, message)| {
+                    let s = severity.get(&name).copied().unwrap_or(s);
+                    leak_rule(name, s, message)
+                })
                 .collect();
             files.push(GuardFile {
                 path: file,

@@ -89,14 +89,8 @@ pub(super) fn fix_canned_acl(v: &Violation, ctx: &Context) -> Option<Fix> {
         "authenticated-read",
     ];
     let edit = edit::replace_literal(ctx, v.span, PUBLIC, ctx.spelled("Private", "private"))?;
-    let (safety, note) = match v.bucket.is_some_and(|i| ctx.may_serve_public(i)) {
-        true => (
-            Safety::Unsafe,
-            "made the canned ACL private; the bucket has a website or a policy that may rely on public reads: check them",
-        ),
-        false => (Safety::Safe, "made the canned ACL private"),
-    };
-    ctx.fix(v.span.file, safety, note, vec![edit])
+    let (safety, note) = ctx.closing(v.bucket?, "made the canned ACL private");
+    ctx.fix(v.span.file, safety, &note, vec![edit])
 }
 
 pub(super) static CANNED_ACL_FIX: AutoFix = AutoFix {

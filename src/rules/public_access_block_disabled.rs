@@ -119,15 +119,9 @@ static FIX: AutoFix = AutoFix {
 fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
     let index = v.bucket?;
     let bucket = ctx.model.resources.get(index)?;
-    let (safety, note) = match ctx.may_serve_public(index) {
-        true => (
-            Safety::Unsafe,
-            "turned Block Public Access on; the bucket has a website or a policy that may rely on it: check them",
-        ),
-        false => (Safety::Safe, "turned Block Public Access on"),
-    };
+    let (safety, note) = ctx.closing(index, "turned Block Public Access on");
     if let Some(edit) = edit::replace_literal(ctx, v.span, &["false"], "true") {
-        return ctx.fix(v.span.file, safety, note, vec![edit]);
+        return ctx.fix(v.span.file, safety, &note, vec![edit]);
     }
     // Settings left out: add them to the block, when it is one mapping.
     let entry = bucket.properties.entry("PublicAccessBlockConfiguration")?;
@@ -144,7 +138,7 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
         .map(|(k, v)| (k.as_str(), v.clone(), "true"))
         .collect();
     let edits = edit::add_entries(ctx, &entry.value, &entries)?;
-    ctx.fix(entry.key_span.file, safety, note, edits)
+    ctx.fix(entry.key_span.file, safety, &note, edits)
 }
 
 /// A setting's name as the input spells it: `BlockPublicAcls`, or

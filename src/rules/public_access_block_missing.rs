@@ -107,12 +107,6 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
             ],
         )?,
     };
-    let (safety, note) = match ctx.may_serve_public(index) {
-        true => (
-            Safety::Unsafe,
-            "blocked public access; the bucket has a website or a policy that may rely on it: check them",
-        ),
-        false => (Safety::Safe, "blocked public access"),
-    };
-    ctx.fix(bucket.head.file, safety, note, vec![edit])
+    let (safety, note) = ctx.closing(index, "blocked public access");
+    ctx.fix(bucket.head.file, safety, &note, vec![edit])
 }
