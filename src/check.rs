@@ -206,7 +206,7 @@ pub fn run(options: &Options) -> Report {
                     panic!("panic_on: {}", path.display());
                 }
                 let mut report = match options.fix {
-                    Some(_) => fix_unit(unit, options),
+                    Some(_) => fix::passes::fix_unit(unit, options),
                     None => check_unit(unit, options, &HashMap::new()),
                 };
                 report.slim();
@@ -340,7 +340,7 @@ impl Report {
 
 /// A file's text: as fixed so far, else from the overrides (an editor
 /// buffer), else from disk.
-fn read_text(
+pub(crate) fn read_text(
     path: &Path,
     overrides: &HashMap<PathBuf, String>,
     local: &Local,
@@ -352,134 +352,6 @@ fn read_text(
         return Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string());
     }
     crate::source::read_text(path)
-}
-
-/// Fixing converges in a pass or two (a fix deferred because it overlaps
-/// another is applied in the next); more passes than this means two fixes
-/// undo each other, and the last text checked is kept.
-const MAX_FIX_PASSES: usize = 4;
-
-/// Checks a unit and applies the fixes allowed, pass after pass, each pass
-/// re-checking the fixed text, until nothing more is fixed; then writes the
-/// changed files atomically (or, with `--diff`, shows them). The findings
-/// reported are those of the fixed text.
-fn fix_unit(unit: &Unit, options: &Options) -> Report {
-    let allowed = options.fix.unwrap_or(Safety::Safe);
-    let mut local = Local::new();
-    let mut originals: std::collections::BTreeMap<PathBuf, String> = Default::default();
-    let mut fixed = 0;
-    let mut applied_notes = Vec::new();
-    // The edits of each pass, by file, to place fixes in the original text.
-    let mut history: HashMap<PathBuf, Vec<Vec<fix::Shift>>> = HashMap::new();
-    let mut report = check_unit(unit, options, &local);
-    for _ in 0..MAX_FIX_PASSES {
-        let mut by_path: std::collections::BTreeMap<&Path, Vec<&Finding>> = Default::default();
-        for f in &report.findings {
-            if let Some(fix) = f.fix.as_ref().filter(|x| x.safety <= allowed) {
-                by_path.entry(&fix.path).or_default().push(f);
-            }
-        }
-        let mut changed = false;
-        for (path, found) in by_path {
-            let Ok(current) = read_text(path, &options.overrides, &local) else {
-                continue;
-            };
-            let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_ref()).collect();
-            let (new, applied) = fix::apply(&current, &fixes);
-            if !applied.is_empty() && new != current {
-                for i in &applied {
-                    let f = found[*i];
-                    // Where the finding was in the file as it was read.
-                    let at = &f.location;
-                    let (line, column) =
-                        match (history.get(&at.file.path), originals.get(&at.file.path)) {
-                            (Some(passes), Some(original)) => {
-                                let o = passes
-                                    .iter()
-                                    .rev()
-                                    .fold(at.start, |o, p| fix::unshift(p, o));
-                                fix::position(original, o)
-                            }
-                            _ => (at.line, at.column),
-                        };
-                    applied_notes.push(Applied {
-                        path: at.file.path.clone(),
-                        line,
-                        column,
-                        rule: f.rule,
-                        note: fixes[*i].note.clone(),
-                    });
-                }
-                let mut edits: Vec<fix::Shift> = applied
-                    .iter()
-                    .flat_map(|i| &fixes[*i].edits)
-                    .map(|e| (e.start, e.end, e.text.len() as u32))
-                    .collect();
-                edits.sort();
-                history.entry(path.to_path_buf()).or_default().push(edits);
-                originals.entry(path.to_path_buf()).or_insert(current);
-                local.insert(path.to_path_buf(), new);
-                fixed += applied.len();
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-        report = check_unit(unit, options, &local);
-    }
-    report.fixed = fixed;
-    report.applied = applied_notes;
-    for (path, original) in originals {
-        let new = &local[&path];
-        if *new == original {
-            continue;
-        }
-        let name = path.to_string_lossy().replace('\\', "/");
-        let name = name.trim_start_matches("./");
-        if options.diff {
-            report.diffs.push(fix::diff(name, &original, new));
-            report.fixed_files.push(path);
-        } else if options.overrides.contains_key(&path) {
-            report.errors.push(Problem {
-                path,
-                location: None,
-                message: "fixes for standard input are not written; use --diff".into(),
-            });
-        } else {
-            match write_fixed(&path, new) {
-                Ok(()) => report.fixed_files.push(path),
-                Err(e) => report.errors.push(Problem {
-                    path,
-                    location: None,
-                    message: format!("the fixes could not be written: {e}"),
-                }),
-            }
-        }
-    }
-    report
-}
-
-/// Writes a fixed file in place, atomically, keeping its byte-order mark.
-/// A read-only file is refused rather than replaced: the rename would
-/// succeed in a writable folder.
-fn write_fixed(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path)?;
-    if meta.permissions().readonly() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            "the file is read-only",
-        ));
-    }
-    let mut head = [0u8; 3];
-    let n = std::fs::File::open(path)?.read(&mut head)?;
-    let bom = n == 3 && head == [0xef, 0xbb, 0xbf];
-    let bytes = match bom {
-        true => [&head[..], text.as_bytes()].concat(),
-        false => text.as_bytes().to_vec(),
-    };
-    crate::source::write_atomic(path, &bytes)
 }
 
 /// Guard failures as violations, less those the resource suppresses the
@@ -512,9 +384,9 @@ fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<
 }
 
 /// Texts that replace what is on disk for one unit: the fixed files.
-type Local = HashMap<PathBuf, String>;
+pub(crate) type Local = HashMap<PathBuf, String>;
 
-fn check_unit(unit: &Unit, options: &Options, local: &Local) -> Report {
+pub(crate) fn check_unit(unit: &Unit, options: &Options, local: &Local) -> Report {
     match unit {
         Unit::Template(path) => check_template(path, options, local),
         Unit::Module {

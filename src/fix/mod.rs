@@ -5,6 +5,7 @@
 //! deferring any that overlap an earlier one to the next pass.
 
 pub mod edit;
+pub(crate) mod passes;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,0 +1,137 @@
+//! Fixing a unit: check, apply the fixes allowed, re-check the fixed text,
+//! pass after pass; then write the changed files (or show them as diffs).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::{Fix, Safety};
+use crate::check::{Applied, Finding, Local, Options, Problem, Report, check_unit, read_text};
+use crate::discover::Unit;
+
+/// Fixing converges in a pass or two (a fix deferred because it overlaps
+/// another is applied in the next); more passes than this means two fixes
+/// undo each other, and the last text checked is kept.
+const MAX_FIX_PASSES: usize = 4;
+
+/// Checks a unit and applies the fixes allowed, pass after pass, each pass
+/// re-checking the fixed text, until nothing more is fixed; then writes the
+/// changed files atomically (or, with `--diff`, shows them). The findings
+/// reported are those of the fixed text.
+pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
+    let allowed = options.fix.unwrap_or(Safety::Safe);
+    let mut local = Local::new();
+    let mut originals: BTreeMap<PathBuf, String> = Default::default();
+    let mut fixed = 0;
+    let mut applied_notes = Vec::new();
+    // The edits of each pass, by file, to place fixes in the original text.
+    let mut history: HashMap<PathBuf, Vec<Vec<super::Shift>>> = HashMap::new();
+    let mut report = check_unit(unit, options, &local);
+    for _ in 0..MAX_FIX_PASSES {
+        let mut by_path: BTreeMap<&Path, Vec<&Finding>> = Default::default();
+        for f in &report.findings {
+            if let Some(fix) = f.fix.as_ref().filter(|x| x.safety <= allowed) {
+                by_path.entry(&fix.path).or_default().push(f);
+            }
+        }
+        let mut changed = false;
+        for (path, found) in by_path {
+            let Ok(current) = read_text(path, &options.overrides, &local) else {
+                continue;
+            };
+            let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_ref()).collect();
+            let (new, applied) = super::apply(&current, &fixes);
+            if !applied.is_empty() && new != current {
+                for i in &applied {
+                    let f = found[*i];
+                    // Where the finding was in the file as it was read.
+                    let at = &f.location;
+                    let (line, column) =
+                        match (history.get(&at.file.path), originals.get(&at.file.path)) {
+                            (Some(passes), Some(original)) => {
+                                let o = passes
+                                    .iter()
+                                    .rev()
+                                    .fold(at.start, |o, p| super::unshift(p, o));
+                                super::position(original, o)
+                            }
+                            _ => (at.line, at.column),
+                        };
+                    applied_notes.push(Applied {
+                        path: at.file.path.clone(),
+                        line,
+                        column,
+                        rule: f.rule,
+                        note: fixes[*i].note.clone(),
+                    });
+                }
+                let mut edits: Vec<super::Shift> = applied
+                    .iter()
+                    .flat_map(|i| &fixes[*i].edits)
+                    .map(|e| (e.start, e.end, e.text.len() as u32))
+                    .collect();
+                edits.sort();
+                history.entry(path.to_path_buf()).or_default().push(edits);
+                originals.entry(path.to_path_buf()).or_insert(current);
+                local.insert(path.to_path_buf(), new);
+                fixed += applied.len();
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+        report = check_unit(unit, options, &local);
+    }
+    report.fixed = fixed;
+    report.applied = applied_notes;
+    for (path, original) in originals {
+        let new = &local[&path];
+        if *new == original {
+            continue;
+        }
+        let name = path.to_string_lossy().replace('\\', "/");
+        let name = name.trim_start_matches("./");
+        if options.diff {
+            report.diffs.push(super::diff(name, &original, new));
+            report.fixed_files.push(path);
+        } else if options.overrides.contains_key(&path) {
+            report.errors.push(Problem {
+                path,
+                location: None,
+                message: "fixes for standard input are not written; use --diff".into(),
+            });
+        } else {
+            match write_fixed(&path, new) {
+                Ok(()) => report.fixed_files.push(path),
+                Err(e) => report.errors.push(Problem {
+                    path,
+                    location: None,
+                    message: format!("the fixes could not be written: {e}"),
+                }),
+            }
+        }
+    }
+    report
+}
+
+/// Writes a fixed file in place, atomically, keeping its byte-order mark.
+/// A read-only file is refused rather than replaced: the rename would
+/// succeed in a writable folder.
+fn write_fixed(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if meta.permissions().readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
+    let mut head = [0u8; 3];
+    let n = std::fs::File::open(path)?.read(&mut head)?;
+    let bom = n == 3 && head == [0xef, 0xbb, 0xbf];
+    let bytes = match bom {
+        true => [&head[..], text.as_bytes()].concat(),
+        false => text.as_bytes().to_vec(),
+    };
+    crate::source::write_atomic(path, &bytes)
+}
