@@ -449,11 +449,7 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     }
     let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let files = [Arc::clone(&file)];
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || file.text.trim_start().starts_with('{');
-    let parsed = if is_json {
+    let parsed = if file.is_json() {
         json::parse(&file.text, json::Placement::At(0, 0)).map(|d| (vec![d.value], d.warnings))
     } else {
         yaml::parse(&file.text, 0).map(|d| (d.docs, d.warnings))

@@ -222,6 +222,23 @@ impl SourceFile {
         (self.first_line + line + 1, column)
     }
 
+    /// Whether the file is JSON: by its name, or by its first character.
+    pub fn is_json(&self) -> bool {
+        self.path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            || self.text.trim_start().starts_with('{')
+    }
+
+    /// The file's line ending, so inserted lines match it.
+    pub fn newline(&self) -> &'static str {
+        if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
     /// The text of a byte range of the file ("" outside what is held).
     pub fn slice(&self, span: Span) -> &str {
         self.text_at(span.start, span.end)

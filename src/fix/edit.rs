@@ -74,16 +74,20 @@ fn indent_of_line(text: &str, at: usize) -> &str {
     &line[..line.len() - line.trim_start().len()]
 }
 
-/// The file's line ending, so inserted lines match it.
-fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") { "\r\n" } else { "\n" }
-}
-
-fn is_json(file: &SourceFile) -> bool {
-    file.path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || file.text.trim_start().starts_with('{')
+/// The indent of a YAML block resource's keys: that of the first line
+/// below its logical id, if it is deeper than the id's (else the resource
+/// is in flow style, or not a mapping).
+fn body_indent(file: &SourceFile, head: Span, extent: Span) -> Option<usize> {
+    let text = &*file.text;
+    let local = |o: u32| (o - file.offset) as usize;
+    let after_head = line_end(text, local(head.end));
+    let rest = &text[after_head..local(extent.end).max(after_head)];
+    let body = rest
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let indent = &body[..body.len() - body.trim_start().len()];
+    let head_indent = indent_of_line(text, local(head.start)).len();
+    (indent.chars().all(|c| c == ' ') && indent.len() > head_indent).then_some(indent.len())
 }
 
 /// Adds `key: value` to the Properties of a CloudFormation resource,
@@ -98,7 +102,7 @@ pub fn add_property(ctx: &Context, resource: &Resource, key: &str, value: &Json)
     let block = ctx.model.blocks.iter().find(|b| b.head == resource.head)?;
     let props = &resource.properties;
     let absent = props.entries().is_empty() && props.span == resource.head;
-    if is_json(file) {
+    if file.is_json() {
         match absent {
             false => json_add(file, props, key, value),
             true => json_add_properties(file, block.extent, key, value),
@@ -126,7 +130,7 @@ pub fn add_entries(
     match ctx.model.format {
         Format::CloudFormation => {
             for (key, value, _) in entries {
-                let e = match is_json(file) {
+                let e = match file.is_json() {
                     true => json_add(file, map, key, value)?,
                     false => yaml_add(file, map, key, value)?,
                 };
@@ -206,7 +210,7 @@ fn hcl_add(
             });
         }
     }
-    let nl = newline(text);
+    let nl = file.newline();
     let mut added = String::new();
     for (key, _, hcl) in entries {
         let pad = " ".repeat(width - key.len() + 1);
@@ -244,7 +248,7 @@ fn yaml_add(file: &SourceFile, props: &Value, key: &str, value: &Json) -> Option
     }
     let unit = yaml_unit(file, props).unwrap_or(2);
     let at = line_end(text, local(last.value.span.end.max(last.key_span.end)));
-    let nl = newline(text);
+    let nl = file.newline();
     let mut out = String::new();
     yaml_entry(&mut out, indent.len(), unit, key, value, nl);
     Some(Edit {
@@ -276,21 +280,11 @@ fn yaml_add_properties(
 ) -> Option<Edit> {
     let text = &*file.text;
     let local = |o: u32| (o - file.offset) as usize;
-    // The first line below the logical id gives the resource's indent.
-    let after_head = line_end(text, local(head.end));
-    let rest = &text[after_head..local(extent.end).max(after_head)];
-    let body = rest
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
-    let indent = &body[..body.len() - body.trim_start().len()];
-    let head_indent = indent_of_line(text, local(head.start)).len();
-    if !indent.chars().all(|c| c == ' ') || indent.len() <= head_indent {
-        return None; // flow style, or not a block mapping
-    }
-    let unit = indent.len() - head_indent;
-    let nl = newline(text);
-    let mut out = format!("{nl}{indent}Properties:{nl}");
-    yaml_entry(&mut out, indent.len() + unit, unit, key, value, nl);
+    let indent = body_indent(file, head, extent)?;
+    let unit = indent - indent_of_line(text, local(head.start)).len();
+    let nl = file.newline();
+    let mut out = format!("{nl}{}Properties:{nl}", " ".repeat(indent));
+    yaml_entry(&mut out, indent + unit, unit, key, value, nl);
     let at = line_end(text, local(extent.end));
     Some(Edit {
         start: at as u32 + file.offset,
@@ -361,7 +355,7 @@ fn json_add(file: &SourceFile, props: &Value, key: &str, value: &Json) -> Option
     (text.as_bytes().get(open) == Some(&b'{')).then_some(())?;
     let at = local(last.value.span.end);
     let key_at = local(last.key_span.start);
-    let nl = newline(text);
+    let nl = file.newline();
     let one_line = !text[open..key_at].contains('\n');
     let rendered = if one_line {
         format!(
@@ -394,7 +388,7 @@ fn json_add_properties(file: &SourceFile, extent: Span, key: &str, value: &Json)
     let body = &text[local(extent.start)..close];
     let type_at = local(extent.start) + body.find("\"Type\"")?;
     let before_close = text[..close].trim_end().len();
-    let nl = newline(text);
+    let nl = file.newline();
     let indent = indent_of_line(text, type_at);
     if !text[local(extent.start)..type_at].contains('\n') {
         let props = serde_json::json!({ key: value });
@@ -486,7 +480,7 @@ pub fn add_terraform_resource(
     if ctx.model.blocks.iter().any(|b| b.id == new_id) {
         return None;
     }
-    let nl = newline(&file.text);
+    let nl = file.newline();
     let mut out = format!(
         "{nl}{nl}resource \"{kind}\" \"{address}\" {{{nl}  bucket = aws_s3_bucket.{address}.id{nl}"
     );
@@ -518,10 +512,10 @@ pub fn add_resource(ctx: &Context, after: &Resource, id: &str, body: &Json) -> O
     let block = ctx.model.blocks.iter().find(|b| b.head == after.head)?;
     let text = &*file.text;
     let local = |o: u32| (o - file.offset) as usize;
-    let nl = newline(text);
+    let nl = file.newline();
     let head_at = local(after.head.start);
     let indent = &text[line_start(text, head_at)..head_at];
-    if is_json(file) {
+    if file.is_json() {
         let end = local(block.extent.end);
         (text.as_bytes().get(end.checked_sub(1)?) == Some(&b'}')).then_some(())?;
         let key_at = head_at;
@@ -546,16 +540,8 @@ pub fn add_resource(ctx: &Context, after: &Resource, id: &str, body: &Json) -> O
     if !indent.chars().all(|c| c == ' ') {
         return None;
     }
-    // Block style only: the first line below the name gives the step.
-    let after_head = line_end(text, local(after.head.end));
-    let rest = &text[after_head..local(block.extent.end).max(after_head)];
-    let body_line = rest
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
-    let child = body_line.len() - body_line.trim_start().len();
-    if child <= indent.len() {
-        return None;
-    }
+    // Block style only: the resource's keys give the step.
+    let child = body_indent(file, after.head, block.extent)?;
     let unit = child - indent.len();
     let mut out = format!("{nl}{indent}{id}:{nl}");
     yaml_value(&mut out, child, unit, body, nl);
@@ -580,13 +566,13 @@ pub fn append_item(ctx: &Context, list: &Value, item: &Json) -> Option<Edit> {
     let file = ctx.files.get(last.span.file as usize)?;
     let text = &*file.text;
     let local = |o: u32| (o - file.offset) as usize;
-    let nl = newline(text);
+    let nl = file.newline();
     let open = local(list.span.start);
     let first_at = local(items.first()?.span.start);
     if text.as_bytes().get(open) == Some(&b'[') {
         let at = local(last.span.end);
         let one_line = !text[open..first_at].contains('\n');
-        let rendered = if one_line || !is_json(file) {
+        let rendered = if one_line || !file.is_json() {
             format!(", {}", serde_json::to_string(item).ok()?)
         } else {
             let indent = indent_of_line(text, first_at);
@@ -638,7 +624,7 @@ pub fn append_hcl_statement(
     if !indent.chars().all(|c| c == ' ') {
         return None; // not one statement per line
     }
-    let nl = newline(text);
+    let nl = file.newline();
     let lines = |body: &[String]| {
         body.iter()
             .map(|l| match l.is_empty() {

@@ -183,20 +183,6 @@ pub fn unshift(edits: &[Shift], o: u32) -> u32 {
     (i64::from(o) - delta) as u32
 }
 
-/// 1-based line and column (in characters) of byte offset `o` of `text`.
-pub fn position(text: &str, o: u32) -> (usize, usize) {
-    let mut o = (o as usize).min(text.len());
-    while !text.is_char_boundary(o) {
-        o -= 1;
-    }
-    let before = &text[..o];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
-}
-
 /// A unified diff of a file before and after fixing, with three lines of
 /// context, as `git diff` shows it.
 pub fn diff(name: &str, before: &str, after: &str) -> String {
@@ -251,7 +237,6 @@ mod tests {
         assert_eq!(unshift(&pass, 4), 2); // c
         assert_eq!(unshift(&pass, 5), 3); // d
         assert_eq!(unshift(&pass, 6), 4); // inside EF
-        assert_eq!(position("ab\ncé\nx", 6), (2, 3));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{Fix, Safety};
 use crate::check::{Applied, Finding, Local, Options, Problem, Report, check_unit, read_text};
 use crate::discover::Unit;
+use crate::source::SourceFile;
 
 /// Fixing converges in a pass or two (a fix deferred because it overlaps
 /// another is applied in the next); more passes than this means two fixes
@@ -20,7 +21,8 @@ const MAX_FIX_PASSES: usize = 4;
 pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
     let allowed = options.fix.unwrap_or(Safety::Safe);
     let mut local = Local::new();
-    let mut originals: BTreeMap<PathBuf, String> = Default::default();
+    // Each changed file as it was read, with its line table.
+    let mut originals: BTreeMap<PathBuf, SourceFile> = Default::default();
     let mut fixed = 0;
     let mut applied_notes = Vec::new();
     // The edits of each pass, by file, to place fixes in the original text.
@@ -52,7 +54,7 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                                     .iter()
                                     .rev()
                                     .fold(at.start, |o, p| super::unshift(p, o));
-                                super::position(original, o)
+                                original.position(o)
                             }
                             _ => (at.line, at.column),
                         };
@@ -71,7 +73,9 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                     .collect();
                 edits.sort();
                 history.entry(path.to_path_buf()).or_default().push(edits);
-                originals.entry(path.to_path_buf()).or_insert(current);
+                originals
+                    .entry(path.to_path_buf())
+                    .or_insert_with(|| SourceFile::new(path.to_path_buf(), current));
                 local.insert(path.to_path_buf(), new);
                 fixed += applied.len();
                 changed = true;
@@ -86,13 +90,13 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
     report.applied = applied_notes;
     for (path, original) in originals {
         let new = &local[&path];
-        if *new == original {
+        if *new == *original.text {
             continue;
         }
         let name = path.to_string_lossy().replace('\\', "/");
         let name = name.trim_start_matches("./");
         if options.diff {
-            report.diffs.push(super::diff(name, &original, new));
+            report.diffs.push(super::diff(name, &original.text, new));
             report.fixed_files.push(path);
         } else if options.overrides.contains_key(&path) {
             report.errors.push(Problem {

@@ -177,7 +177,7 @@ pub(super) fn narrow_wildcard(
         if dash.trim() != "-" {
             return None;
         }
-        let nl = if t.contains("\r\n") { "\r\n" } else { "\n" };
+        let nl = file.newline();
         let write = |a: &str| match quote {
             Some(c) => format!("{c}{a}{c}"),
             None => a.to_string(),
