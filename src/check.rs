@@ -115,6 +115,9 @@ pub struct Finding {
     pub bucket: Option<(String, Location)>,
     /// How to fix it, when fixes were asked for and the rule has one.
     pub fix: Option<Fix>,
+    /// Where the resource holding it starts, when in the same file: a
+    /// comment above it suppresses the finding.
+    pub holder_start: Option<u32>,
 }
 
 /// Something that could not be checked.
@@ -381,6 +384,28 @@ fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<
             bucket: None,
         })
         .collect()
+}
+
+/// Checks one file, with its Terraform module when it is part of one
+/// (the rest read from `options.overrides`, else from disk), for an
+/// editor: fixes are offered on the findings, never applied. A file the
+/// configuration excludes gives an empty report.
+pub fn check_file(path: &Path, options: &Options) -> Report {
+    if options.config.excluded(path) {
+        return Report::default();
+    }
+    let unit = discover::unit_for(path);
+    catch_unwind(AssertUnwindSafe(|| {
+        check_unit(&unit, options, &HashMap::new())
+    }))
+    .unwrap_or_else(|_| Report {
+        errors: vec![Problem {
+            path: path.to_path_buf(),
+            location: None,
+            message: "internal error while checking this file; please report it".into(),
+        }],
+        ..Report::default()
+    })
 }
 
 /// Texts that replace what is on disk for one unit: the fixed files.
@@ -652,6 +677,10 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
                 Location::new(files.get(b.head.file as usize)?, b.head),
             ))
         });
+        let holder_start = model
+            .holder(v.span)
+            .filter(|h| h.head.file == v.span.file)
+            .map(|h| h.head.start);
         let fix = match (options.fix, v.rule.autofix) {
             (Some(_), Some(autofix)) => (autofix.make)(&v, &fix::Context { model, files }),
             _ => None,
@@ -666,6 +695,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             resource_type,
             bucket,
             fix,
+            holder_start,
         });
     }
     for r in outcome.reported {
@@ -694,6 +724,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             resource_type,
             bucket: None,
             fix: None,
+            holder_start: None,
         });
     }
 }

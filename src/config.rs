@@ -102,6 +102,20 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The configuration file for a checked path: the nearest one in or above
+/// it. A path that does not exist (an editor buffer) is looked up from its
+/// folder.
+pub fn for_path(path: &Path) -> Option<PathBuf> {
+    find(path).or_else(|| {
+        let dir = path.parent()?;
+        find(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+    })
+}
+
 pub fn load(path: &Path) -> Result<Config, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error {
         path: path.to_path_buf(),
@@ -237,6 +251,22 @@ impl Config {
         abs.strip_prefix(&self.dir)
             .map(Path::to_path_buf)
             .unwrap_or(abs)
+    }
+
+    /// The rules this configuration selects: `select` (or the rules on by
+    /// default), plus `extend-select`, less `ignore`.
+    pub fn rules(&self) -> Vec<&'static Rule> {
+        let mut v: Vec<&'static Rule> = match &self.select {
+            Some(list) => list.clone(),
+            None => RULES
+                .iter()
+                .copied()
+                .filter(|r| r.default_enabled)
+                .collect(),
+        };
+        v.extend(&self.extend_select);
+        v.retain(|r| !self.ignore.iter().any(|x| x.code == r.code));
+        v
     }
 
     pub fn excluded(&self, path: &Path) -> bool {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -40,6 +40,14 @@ enum Command {
     Explain {
         /// Rule code (BL201) or name (policy-public-principal).
         rule: String,
+    },
+    /// Run the language server (LSP) on standard input and output, for
+    /// editors: diagnostics as you type, fixes and rule documentation.
+    Server {
+        /// Accepted for editors that pass it; standard input and output
+        /// are the only transport.
+        #[arg(long)]
+        stdio: bool,
     },
 }
 
@@ -203,6 +211,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_with_stack(*args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => explain(&rule),
+        Command::Server { .. } => serve(),
     };
     match result {
         Ok(code) => code,
@@ -219,17 +228,7 @@ fn main() -> ExitCode {
 /// (select, extend-select and ignore); `--ignore` adds to its ignores.
 fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule>, String> {
     let mut chosen: Vec<&'static Rule> = if args.select.is_empty() {
-        let mut v: Vec<&'static Rule> = match &config.select {
-            Some(list) => list.clone(),
-            None => RULES
-                .iter()
-                .copied()
-                .filter(|r| r.default_enabled)
-                .collect(),
-        };
-        v.extend(&config.extend_select);
-        v.retain(|r| !config.ignore.iter().any(|x| x.code == r.code));
-        v
+        config.rules()
     } else {
         let mut v = Vec::new();
         for s in &args.select {
@@ -295,20 +294,6 @@ fn config_error(e: config::Error) -> io::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-/// The configuration file for a checked path: the nearest one in or above
-/// it. A path that does not exist (an editor buffer) is looked up from its
-/// folder.
-fn config_for(path: &Path) -> Option<PathBuf> {
-    config::find(path).or_else(|| {
-        let dir = path.parent()?;
-        config::find(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        })
-    })
-}
-
 /// `123`, `64K`, `64M`, `1G` (powers of 1024).
 /// Guard rule files, and the configuration's severities for them: what
 /// loaded rules depend on.
@@ -369,6 +354,21 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// Runs the check on a thread, and rayon's workers, with stack room for
 /// the nesting depth allowed, since the parsers recurse once per level.
+fn serve() -> io::Result<ExitCode> {
+    let depth = bucketlint::parse::DEFAULT_MAX_DEPTH;
+    // Fails only when a pool already exists, which cannot happen here.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(bucketlint::parse::stack_size(depth))
+        .build_global();
+    match bucketlint::server::serve() {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("bucketlint server: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
 fn run_with_stack(args: CheckArgs) -> io::Result<ExitCode> {
     bucketlint::source::set_max_file_size(args.max_file_size);
     bucketlint::parse::set_limits(args.max_depth, args.max_alias_nodes);
@@ -434,7 +434,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         } else if let Some(c) = &args.config {
             Some(c.clone())
         } else {
-            config_for(&path)
+            config::for_path(&path)
         };
         groups.entry(config).or_default().push(path);
     }
