@@ -51,6 +51,9 @@ pub struct Options {
     pub diff: bool,
     /// AWS CloudFormation Guard rule files (`--guard-rules`), loaded once.
     pub guard: Arc<Vec<crate::guard::GuardFile>>,
+    /// Keep the lines around each finding, for a report that shows source
+    /// (`--format full`); other formats need only the offending text.
+    pub show_source: bool,
 }
 
 impl Default for Options {
@@ -69,6 +72,7 @@ impl Default for Options {
             fix: None,
             diff: false,
             guard: Arc::default(),
+            show_source: true,
         }
     }
 }
@@ -111,10 +115,11 @@ pub struct Finding {
     /// Logical id or Terraform address of the block holding the text.
     pub resource: String,
     pub resource_type: String,
-    /// The bucket concerned: its name and where it is declared.
-    pub bucket: Option<(String, Location)>,
+    /// The bucket concerned: its name and where it is declared. (Boxed,
+    /// as are fixes: a run may hold a hundred thousand findings.)
+    pub bucket: Option<Box<(String, Location)>>,
     /// How to fix it, when fixes were asked for and the rule has one.
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
     /// Where the resource holding it starts, when in the same file: a
     /// comment above it suppresses the finding.
     pub holder_start: Option<u32>,
@@ -212,7 +217,7 @@ pub fn run(options: &Options) -> Report {
                     Some(_) => fix::passes::fix_unit(unit, options),
                     None => check_unit(unit, options, &HashMap::new()),
                 };
-                report.slim();
+                report.slim(options.show_source);
                 report
             }))
             .unwrap_or_else(|_| {
@@ -232,6 +237,10 @@ pub fn run(options: &Options) -> Report {
         .iter()
         .flat_map(|r| r.instantiated.iter().cloned())
         .collect();
+    // Sized once: growing by doubling would hold up to twice the findings.
+    report
+        .findings
+        .reserve_exact(results.iter().map(|r| r.findings.len()).sum());
     for mut r in results {
         if r.unit_dir
             .as_ref()
@@ -272,8 +281,8 @@ impl Report {
 
     /// Keeps, of each file, only the lines its findings and errors show,
     /// so a run over many files does not hold them all until the end.
-    pub fn slim(&mut self) {
-        const CONTEXT: usize = 2;
+    pub fn slim(&mut self, show_source: bool) {
+        let context = if show_source { 2 } else { 0 };
         let near = crate::report::human::NEAR_LINES;
         // Findings on the same lines (several rules on one bucket) share
         // one excerpt.
@@ -290,15 +299,16 @@ impl Report {
             let l = &f.location;
             let (mut start, mut end) = (l.start, l.end);
             let mut shared = false;
-            if let Some((_, at)) = &f.bucket
+            if let Some((_, at)) = f.bucket.as_deref()
+                && show_source
                 && at.file.path == l.file.path
                 && at.line.abs_diff(l.line) <= near
             {
                 (start, end) = (start.min(at.start), end.max(at.end));
                 shared = true;
             }
-            let held = excerpt(&l.file, start, end, CONTEXT);
-            if let Some((_, at)) = &mut f.bucket {
+            let held = excerpt(&l.file, start, end, context);
+            if let Some((_, at)) = f.bucket.as_deref_mut() {
                 at.file = match shared {
                     true => Arc::clone(&held),
                     false => excerpt(&at.file, at.start, at.end, 0),
@@ -308,9 +318,11 @@ impl Report {
         }
         for p in self.errors.iter_mut().chain(&mut self.notes) {
             if let Some(l) = &mut p.location {
-                l.file = excerpt(&l.file, l.start, l.end, CONTEXT);
+                l.file = excerpt(&l.file, l.start, l.end, context);
             }
         }
+        // Held until the end of the run: no room to grow.
+        self.findings.shrink_to_fit();
     }
 
     /// Orders findings and errors by file and position.
@@ -693,8 +705,8 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             location: Location::new(file, v.span),
             resource,
             resource_type,
-            bucket,
-            fix,
+            bucket: bucket.map(Box::new),
+            fix: fix.map(Box::new),
             holder_start,
         });
     }

@@ -504,6 +504,8 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             },
             diff: args.diff,
             guard: Arc::clone(&guard),
+            show_source: args.format == Format::Full
+                || outputs.iter().any(|(f, _)| *f == Format::Full),
         });
         if let Some(accepted) = &accepted
             && args.write_baseline.is_none()

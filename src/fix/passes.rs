@@ -40,7 +40,7 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
             let Ok(current) = read_text(path, &options.overrides, &local) else {
                 continue;
             };
-            let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_ref()).collect();
+            let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_deref()).collect();
             let (new, applied) = super::apply(&current, &fixes);
             if !applied.is_empty() && new != current {
                 for i in &applied {

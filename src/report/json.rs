@@ -53,7 +53,7 @@ pub fn finding(f: &Finding) -> Value {
         "offset": l.start,
         "end_offset": l.end,
         "resource": f.resource,
-        "bucket": f.bucket.as_ref().map(|(name, _)| name),
+        "bucket": f.bucket.as_deref().map(|(name, _)| name),
         "resource_type": f.resource_type,
     })
 }

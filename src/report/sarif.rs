@@ -76,7 +76,7 @@ fn rule(r: &Rule) -> Value {
 fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
     let l = &f.location;
     let mut properties = json!({"resource": f.resource, "resourceType": f.resource_type});
-    if let Some((bucket, _)) = &f.bucket {
+    if let Some((bucket, _)) = f.bucket.as_deref() {
         properties["bucket"] = json!(bucket);
     }
     json!({

@@ -77,7 +77,7 @@ pub fn diagnostics(
         .collect();
     findings.sort_by_key(|f| (f.location.start, f.rule.code));
     for f in &findings {
-        let related = f.bucket.as_ref().and_then(|(name, at)| {
+        let related = f.bucket.as_deref().and_then(|(name, at)| {
             let same = at.file.path == path;
             if same && at.start <= f.location.start && f.location.end <= at.end {
                 return None; // the finding is on the bucket itself
