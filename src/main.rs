@@ -357,7 +357,10 @@ fn parse_size(s: &str) -> Result<u64, String> {
 fn serve() -> io::Result<ExitCode> {
     let depth = bucketlint::parse::DEFAULT_MAX_DEPTH;
     // Fails only when a pool already exists, which cannot happen here.
+    // Two threads at least: one file's check never waits for another's.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
     let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
         .stack_size(bucketlint::parse::stack_size(depth))
         .build_global();
     match bucketlint::server::serve() {

@@ -19,6 +19,8 @@ struct Client {
     /// Messages read while waiting for another.
     stash: Vec<Value>,
     next_id: i64,
+    /// The position encoding the server chose.
+    encoding: String,
 }
 
 impl Client {
@@ -67,12 +69,17 @@ impl Client {
             incoming,
             stash: Vec::new(),
             next_id: 0,
+            encoding: String::new(),
         };
         let init = client.request(
             "initialize",
             json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
         );
         assert_eq!(init["serverInfo"]["name"], "bucketlint");
+        client.encoding = init["capabilities"]["positionEncoding"]
+            .as_str()
+            .unwrap()
+            .to_string();
         client.notify("initialized", json!({}));
         client
     }
@@ -599,6 +606,78 @@ fn the_newest_version_wins() {
     assert!(versions.windows(2).all(|w| w[0] <= w[1]), "{versions:?}");
     assert!(versions.iter().all(|v| *v < 21), "{versions:?}");
     assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_slow_file_does_not_hold_back_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    // Hundreds of public buckets: long to check, and to convert.
+    let mut big = String::from("Resources:\n");
+    for i in 0..600 {
+        big.push_str(&format!(
+            "  B{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n"
+        ));
+    }
+    let (big_doc, small_doc) = (
+        uri(&dir.path().join("big.yaml")),
+        uri(&dir.path().join("small.yaml")),
+    );
+    let mut client = Client::start(dir.path());
+    client.open(&big_doc, "yaml", &big);
+    // Saved twice while the first check runs: those versions are checked
+    // once, after it, and the first version's result is never shown.
+    for version in 2..=3 {
+        client.change(&big_doc, version, &format!("{big}# edit {version}\n"));
+        client.notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": big_doc } }),
+        );
+    }
+    client.open(&small_doc, "yaml", PUBLIC);
+    let first = client.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && (m["params"]["uri"] == small_doc || m["params"]["uri"] == big_doc)
+    });
+    assert_eq!(first["params"]["uri"], small_doc, "the small file waited");
+    let big_found = client.diagnostics(&big_doc, 3);
+    assert_eq!(of(&big_found, "acl-public-read").len(), 600);
+    assert!(
+        !client
+            .stash
+            .iter()
+            .any(|m| m["params"]["uri"] == big_doc && m["params"]["version"] != 3),
+        "an overtaken version was shown"
+    );
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn columns_are_utf16_unless_the_client_takes_utf8() {
+    // `é` is one UTF-16 unit and two UTF-8 bytes; `𝄞` two units, four bytes.
+    let text = "Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties: {Tags: [{Key: é𝄞, Value: x}], AccessControl: PublicRead}\n";
+    let line = text.lines().nth(3).unwrap();
+    let bytes = line.find("PublicRead").unwrap() as u64;
+    let units = line[..bytes as usize].encode_utf16().count() as u64;
+    assert_eq!(bytes - units, 3);
+    for (offered, encoding, column) in [
+        (json!(["utf-16"]), "utf-16", units),
+        (json!(["utf-8", "utf-16"]), "utf-8", bytes),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = uri(&dir.path().join("template.yaml"));
+        let mut client = Client::start_with(
+            dir.path(),
+            json!({ "general": { "positionEncodings": offered } }),
+        );
+        assert_eq!(client.encoding, encoding);
+        client.open(&doc, "yaml", text);
+        let found = of(&client.diagnostics(&doc, 1), "acl-public-read");
+        assert_eq!(
+            found[0]["range"]["start"],
+            json!({ "line": 3, "character": column })
+        );
+        assert!(client.shutdown().success());
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod actions;
 mod convert;
 pub mod lines;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -192,12 +192,13 @@ struct Doc {
     generation: u64,
 }
 
-/// A finished check of one buffer.
+/// A finished check of one buffer; no report when it was overtaken
+/// before it started.
 struct Checked {
     uri: Url,
     generation: u64,
     version: i32,
-    report: Report,
+    report: Option<Report>,
     problem: Option<String>,
 }
 
@@ -219,6 +220,11 @@ struct Server {
     next_generation: u64,
     /// Checks waiting for edits to pause.
     due: HashMap<Url, Instant>,
+    /// Buffers with a check on the pool, and those to check again when it
+    /// ends: one check per buffer at a time, so a slow file typed into
+    /// does not fill the pool with checks of versions already gone.
+    running: HashSet<Url>,
+    again: HashSet<Url>,
     settings: Arc<SettingsCache>,
     done_tx: Sender<Checked>,
     done_rx: Receiver<Checked>,
@@ -236,6 +242,8 @@ impl Server {
             latest: Arc::default(),
             next_generation: 0,
             due: HashMap::new(),
+            running: HashSet::new(),
+            again: HashSet::new(),
             settings: Arc::default(),
             done_tx,
             done_rx,
@@ -276,7 +284,12 @@ impl Server {
                 }
                 recv(self.done_rx) -> checked => {
                     if let Ok(checked) = checked {
+                        let uri = checked.uri.clone();
+                        self.running.remove(&uri);
                         self.publish(checked);
+                        if self.again.remove(&uri) {
+                            self.check(&uri);
+                        }
                     }
                 }
                 recv(timer) -> _ => {
@@ -405,6 +418,7 @@ impl Server {
                 self.docs.remove(&uri);
                 self.shown.remove(&uri);
                 self.due.remove(&uri);
+                self.again.remove(&uri);
                 self.latest.lock().unwrap().remove(&uri);
                 self.send_diagnostics(uri, Vec::new(), None);
                 // The siblings now read this file from disk.
@@ -537,10 +551,19 @@ impl Server {
     }
 
     fn check(&mut self, uri: &Url) {
+        if !self.docs.contains_key(uri) {
+            return;
+        }
+        // The running check's result, if any, is now stale.
         let generation = self.bump(uri);
         let Some(doc) = self.docs.get(uri) else {
             return;
         };
+        if self.running.contains(uri) {
+            self.again.insert(uri.clone());
+            return;
+        }
+        self.running.insert(uri.clone());
         let path = doc.path.clone();
         let version = doc.version;
         let overrides = self.overrides_for(&path);
@@ -549,21 +572,24 @@ impl Server {
         let done = self.done_tx.clone();
         let uri = uri.clone();
         rayon::spawn(move || {
-            let current = || latest.lock().unwrap().get(&uri) == Some(&generation);
-            if !current() {
-                return; // overtaken before it started
+            let current = latest.lock().unwrap().get(&uri) == Some(&generation);
+            let mut checked = Checked {
+                uri,
+                generation,
+                version,
+                report: None,
+                problem: None,
+            };
+            // Not started when overtaken while waiting for a thread.
+            if current {
+                let settings = settings.get(&path);
+                checked.report = Some(check::check_file(
+                    &path,
+                    &settings.options(&path, overrides),
+                ));
+                checked.problem = settings.problem.clone();
             }
-            let settings = settings.get(&path);
-            let report = check::check_file(&path, &settings.options(&path, overrides));
-            if current() {
-                let _ = done.send(Checked {
-                    uri,
-                    generation,
-                    version,
-                    report,
-                    problem: settings.problem.clone(),
-                });
-            }
+            let _ = done.send(checked);
         });
     }
 
@@ -571,19 +597,17 @@ impl Server {
         let Some(doc) = self.docs.get(&checked.uri) else {
             return;
         };
+        let Some(report) = checked.report else {
+            return;
+        };
         if doc.generation != checked.generation {
             return;
         }
-        let errors = checked
-            .report
-            .errors
-            .iter()
-            .filter(|e| e.path == doc.path)
-            .count();
+        let errors = report.errors.iter().filter(|e| e.path == doc.path).count();
         let (diagnostics, findings) = convert::diagnostics(
             &doc.path,
             &doc.text,
-            checked.report,
+            report,
             checked.problem.as_deref(),
             self.encoding,
         );
