@@ -15,6 +15,19 @@ use cfn_guard::utils::reader::{ReadBuffer, Reader};
 use cfn_guard::utils::writer::{WriteBuffer, Writer};
 use std::time::Instant;
 
+/// One rule text over one document, as `--guard-rules` evaluates.
+fn run_checks(rules: &str, doc: &str) -> String {
+    let data = cfn_guard::ValidateInput {
+        content: doc,
+        file_name: "t.json",
+    };
+    let rules = cfn_guard::ValidateInput {
+        content: rules,
+        file_name: "r.guard",
+    };
+    cfn_guard::run_checks(data, rules, true).unwrap()
+}
+
 fn payload(rules: &str, docs: &[String]) -> String {
     let payload = serde_json::json!({"rules": [rules], "data": docs}).to_string();
     let cmd = cfn_guard::ValidateBuilder::default()
@@ -46,18 +59,7 @@ fn main() {
     // Parsing and little else: the rules against an empty document.
     let t = Instant::now();
     for _ in 0..1000 {
-        cfn_guard::run_checks(
-            cfn_guard::ValidateInput {
-                content: "{}",
-                file_name: "t.json",
-            },
-            cfn_guard::ValidateInput {
-                content: &rules,
-                file_name: "r.guard",
-            },
-            true,
-        )
-        .unwrap();
+        run_checks(&rules, "{}");
     }
     println!(
         "run_checks, empty document: {:.3} ms/call",
@@ -65,18 +67,7 @@ fn main() {
     );
     let t = Instant::now();
     for d in &docs {
-        let out = cfn_guard::run_checks(
-            cfn_guard::ValidateInput {
-                content: d,
-                file_name: "t.json",
-            },
-            cfn_guard::ValidateInput {
-                content: &rules,
-                file_name: "r.guard",
-            },
-            true,
-        )
-        .unwrap();
+        let out = run_checks(&rules, d);
         let _: serde_json::Value = serde_json::from_str(&out).unwrap();
     }
     println!(

@@ -233,14 +233,20 @@ Resources:
       AccessControl: PublicRead
 ";
 
-#[test]
-fn diagnostics_follow_the_unsaved_buffer() {
+/// A server with `PUBLIC` open as `template.yaml` in a new folder (never
+/// written to disk: the buffer is all there is), and its first diagnostics.
+fn public_template() -> (tempfile::TempDir, String, Client, Vec<Value>) {
     let dir = tempfile::tempdir().unwrap();
-    // Never written to disk: the buffer is all there is.
     let doc = uri(&dir.path().join("template.yaml"));
     let mut client = Client::start(dir.path());
     client.open(&doc, "yaml", PUBLIC);
     let diagnostics = client.diagnostics(&doc, 1);
+    (dir, doc, client, diagnostics)
+}
+
+#[test]
+fn diagnostics_follow_the_unsaved_buffer() {
+    let (_dir, doc, mut client, diagnostics) = public_template();
     let acl = of(&diagnostics, "acl-public-read");
     assert_eq!(acl.len(), 1, "{diagnostics:?}");
     let d = &acl[0];
@@ -296,11 +302,8 @@ fn diagnostics_follow_the_unsaved_buffer() {
 
 #[test]
 fn the_fix_action_removes_the_finding_and_the_suppression_silences_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = uri(&dir.path().join("template.yaml"));
-    let mut client = Client::start(dir.path());
-    client.open(&doc, "yaml", PUBLIC);
-    let d = of(&client.diagnostics(&doc, 1), "acl-public-read").remove(0);
+    let (_dir, doc, mut client, diagnostics) = public_template();
+    let d = of(&diagnostics, "acl-public-read").remove(0);
     let actions = client.code_actions(&doc, &d["range"]);
     let titles: Vec<&str> = actions
         .iter()
@@ -460,11 +463,7 @@ resource \"aws_s3_bucket_policy\" \"site\" {
 
 #[test]
 fn hover_shows_the_rule_documentation() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = uri(&dir.path().join("template.yaml"));
-    let mut client = Client::start(dir.path());
-    client.open(&doc, "yaml", PUBLIC);
-    client.diagnostics(&doc, 1);
+    let (_dir, doc, mut client, _) = public_template();
     let hover = client.request(
         "textDocument/hover",
         json!({ "textDocument": { "uri": doc }, "position": { "line": 6, "character": 25 } }),
@@ -582,11 +581,7 @@ fn json_and_broken_buffers() {
 
 #[test]
 fn the_newest_version_wins() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = uri(&dir.path().join("template.yaml"));
-    let mut client = Client::start(dir.path());
-    client.open(&doc, "yaml", PUBLIC);
-    client.diagnostics(&doc, 1);
+    let (_dir, doc, mut client, _) = public_template();
     let private = PUBLIC.replace("PublicRead", "Private");
     for version in 2..=20 {
         let text = if version % 2 == 0 { &private } else { PUBLIC };

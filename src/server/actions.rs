@@ -85,19 +85,13 @@ impl ActionJob {
             })
             .collect();
         let safe = fix.safety == Safety::Safe;
-        Some(lsp::CodeAction {
-            title: format!(
-                "Fix {}{}: {}",
-                f.rule.name,
-                if safe { "" } else { " (unsafe)" },
-                fix.note
-            ),
-            kind: Some(lsp::CodeActionKind::QUICKFIX),
-            diagnostics: Some(vec![diagnostic.clone()]),
-            edit: Some(workspace_edit(uri, edits)),
-            is_preferred: Some(safe),
-            ..Default::default()
-        })
+        let title = format!(
+            "Fix {}{}: {}",
+            f.rule.name,
+            if safe { "" } else { " (unsafe)" },
+            fix.note
+        );
+        Some(quickfix(title, diagnostic, uri, edits, safe))
     }
 
     /// A `# bucketlint:ignore[rule]` line above the finding, or else above
@@ -133,14 +127,14 @@ impl ActionJob {
                 range: lsp::Range::new(position, position),
                 new_text: comment,
             };
-            return Some(lsp::CodeAction {
-                title: format!("Suppress {} with a comment", f.rule.name),
-                kind: Some(lsp::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![diagnostic.clone()]),
-                edit: Some(workspace_edit(self.uri.clone(), vec![edit])),
-                is_preferred: Some(false),
-                ..Default::default()
-            });
+            let title = format!("Suppress {} with a comment", f.rule.name);
+            return Some(quickfix(
+                title,
+                diagnostic,
+                self.uri.clone(),
+                vec![edit],
+                false,
+            ));
         }
         None
     }
@@ -178,9 +172,23 @@ fn line_start(text: &str, offset: usize) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-fn workspace_edit(uri: Url, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit {
-    lsp::WorkspaceEdit {
-        changes: Some(HashMap::from([(uri, edits)])),
+/// A quick fix of `diagnostic` making `edits` to `uri`.
+fn quickfix(
+    title: String,
+    diagnostic: &lsp::Diagnostic,
+    uri: Url,
+    edits: Vec<lsp::TextEdit>,
+    preferred: bool,
+) -> lsp::CodeAction {
+    lsp::CodeAction {
+        title,
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some(HashMap::from([(uri, edits)])),
+            ..Default::default()
+        }),
+        is_preferred: Some(preferred),
         ..Default::default()
     }
 }

@@ -341,102 +341,89 @@ impl Server {
     fn notification(&mut self, n: Notification) {
         use lsp::notification::*;
         match n.method.as_str() {
-            DidOpenTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<lsp::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
-                else {
-                    return;
-                };
-                let Ok(path) = p.text_document.uri.to_file_path() else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                self.docs.insert(
-                    uri.clone(),
-                    Doc {
-                        path,
-                        text: p.text_document.text,
-                        version: p.text_document.version,
-                        generation: 0,
-                    },
-                );
-                self.check(&uri);
-                self.recheck_module_of(&uri);
-            }
+            DidOpenTextDocument::METHOD => params::<DidOpenTextDocument>(n).map(|p| self.opened(p)),
             DidChangeTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<lsp::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
-                else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                let encoding = self.encoding;
-                let Some(doc) = self.docs.get_mut(&uri) else {
-                    return;
-                };
-                for change in p.content_changes {
-                    match change.range {
-                        Some(range) => {
-                            let lines = lines::Lines::new(&doc.text, encoding);
-                            let (start, end) = (lines.offset(range.start), lines.offset(range.end));
-                            doc.text.replace_range(start..end.max(start), &change.text);
-                        }
-                        None => doc.text = change.text,
-                    }
-                }
-                doc.version = p.text_document.version;
-                self.bump(&uri);
-                let at = Instant::now() + DEBOUNCE;
-                self.due.insert(uri.clone(), at);
-                for sibling in self.module_siblings(&uri) {
-                    self.due.insert(sibling, at);
-                }
+                params::<DidChangeTextDocument>(n).map(|p| self.changed(p))
             }
-            DidSaveTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<lsp::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
-                else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                if is_settings(&uri) {
-                    self.settings_changed();
-                } else if self.docs.contains_key(&uri) {
-                    self.due.remove(&uri);
-                    self.check(&uri);
-                    self.recheck_module_of(&uri);
-                }
-            }
+            DidSaveTextDocument::METHOD => params::<DidSaveTextDocument>(n).map(|p| self.saved(p)),
             DidCloseTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<lsp::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
-                else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                let siblings = self.module_siblings(&uri);
-                self.docs.remove(&uri);
-                self.shown.remove(&uri);
-                self.due.remove(&uri);
-                self.again.remove(&uri);
-                self.latest.lock().unwrap().remove(&uri);
-                self.send_diagnostics(uri, Vec::new(), None);
-                // The siblings now read this file from disk.
-                for sibling in siblings {
-                    self.check(&sibling);
-                }
+                params::<DidCloseTextDocument>(n).map(|p| self.closed(p))
             }
-            DidChangeWatchedFiles::METHOD => {
-                let Ok(p) =
-                    n.extract::<lsp::DidChangeWatchedFilesParams>(DidChangeWatchedFiles::METHOD)
-                else {
-                    return;
-                };
+            DidChangeWatchedFiles::METHOD => params::<DidChangeWatchedFiles>(n).map(|p| {
                 if p.changes.iter().any(|c| is_settings(&c.uri)) {
                     self.settings_changed();
                 }
+            }),
+            _ => None,
+        };
+    }
+
+    fn opened(&mut self, p: lsp::DidOpenTextDocumentParams) {
+        let Ok(path) = p.text_document.uri.to_file_path() else {
+            return;
+        };
+        let uri = p.text_document.uri;
+        self.docs.insert(
+            uri.clone(),
+            Doc {
+                path,
+                text: p.text_document.text,
+                version: p.text_document.version,
+                generation: 0,
+            },
+        );
+        self.check(&uri);
+        self.recheck_module_of(&uri);
+    }
+
+    fn changed(&mut self, p: lsp::DidChangeTextDocumentParams) {
+        let uri = p.text_document.uri;
+        let encoding = self.encoding;
+        let Some(doc) = self.docs.get_mut(&uri) else {
+            return;
+        };
+        for change in p.content_changes {
+            match change.range {
+                Some(range) => {
+                    let lines = lines::Lines::new(&doc.text, encoding);
+                    let (start, end) = (lines.offset(range.start), lines.offset(range.end));
+                    doc.text.replace_range(start..end.max(start), &change.text);
+                }
+                None => doc.text = change.text,
             }
-            _ => {}
+        }
+        doc.version = p.text_document.version;
+        self.bump(&uri);
+        let at = Instant::now() + DEBOUNCE;
+        self.due.insert(uri.clone(), at);
+        for sibling in self.module_siblings(&uri) {
+            self.due.insert(sibling, at);
+        }
+    }
+
+    fn saved(&mut self, p: lsp::DidSaveTextDocumentParams) {
+        let uri = p.text_document.uri;
+        if is_settings(&uri) {
+            self.settings_changed();
+        } else if self.docs.contains_key(&uri) {
+            self.due.remove(&uri);
+            self.check(&uri);
+            self.recheck_module_of(&uri);
+        }
+    }
+
+    fn closed(&mut self, p: lsp::DidCloseTextDocumentParams) {
+        let uri = p.text_document.uri;
+        let siblings = self.module_siblings(&uri);
+        self.docs.remove(&uri);
+        self.shown.remove(&uri);
+        self.due.remove(&uri);
+        self.again.remove(&uri);
+        self.latest.lock().unwrap().remove(&uri);
+        self.send_diagnostics(uri, Vec::new(), None);
+        // The siblings now read this file from disk.
+        for sibling in siblings {
+            self.check(&sibling);
         }
     }
 
@@ -641,6 +628,11 @@ impl Server {
             self.check(&uri);
         }
     }
+}
+
+/// A notification's parameters; a malformed one is ignored, as LSP asks.
+fn params<N: lsp::notification::Notification>(n: Notification) -> Option<N::Params> {
+    n.extract(N::METHOD).ok()
 }
 
 /// A file of a Terraform module folder, variables included.
