@@ -319,6 +319,9 @@ fn the_fix_action_removes_the_finding_and_the_suppression_silences_it() {
         })
         .unwrap_or_else(|| panic!("{titles:?}"));
     assert_eq!(fix["kind"], "quickfix");
+    // Nothing relies on this bucket being open: the fix is safe.
+    assert_eq!(fix["isPreferred"], true, "{fix}");
+    assert!(!fix["title"].as_str().unwrap().contains("unsafe"), "{fix}");
     assert_eq!(fix["diagnostics"][0]["code"], rule("acl-public-read").code);
     let fixed = apply(PUBLIC, &edits_of(fix, &doc));
     assert!(fixed.contains("AccessControl: Private"), "{fixed}");
@@ -345,6 +348,39 @@ fn the_fix_action_removes_the_finding_and_the_suppression_silences_it() {
         of(&diagnostics, "acl-public-read").is_empty(),
         "{diagnostics:?}"
     );
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn unsafe_fixes_are_offered_and_labelled() {
+    // A website may rely on the public ACL: closing it is unsafe.
+    let text = format!("{PUBLIC}      WebsiteConfiguration:\n        IndexDocument: index.html\n");
+    let dir = tempfile::tempdir().unwrap();
+    let doc = uri(&dir.path().join("site.yaml"));
+    let mut client = Client::start(dir.path());
+    client.open(&doc, "yaml", &text);
+    let d = of(&client.diagnostics(&doc, 1), "acl-public-read").remove(0);
+    let actions = client.code_actions(&doc, &d["range"]);
+    let fix = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Fix acl-public-read")
+        })
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    assert!(
+        fix["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Fix acl-public-read (unsafe): "),
+        "{fix}"
+    );
+    assert_eq!(fix["isPreferred"], false);
+    let fixed = apply(&text, &edits_of(fix, &doc));
+    client.change(&doc, 2, &fixed);
+    assert!(of(&client.diagnostics(&doc, 2), "acl-public-read").is_empty());
     assert!(client.shutdown().success());
 }
 
