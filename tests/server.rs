@@ -335,6 +335,12 @@ fn the_fix_action_removes_the_finding_and_the_suppression_silences_it() {
         .iter()
         .find(|a| a["title"] == "Suppress acl-public-read with a comment")
         .unwrap_or_else(|| panic!("{actions:?}"));
+    // Asked only for other kinds of action: none.
+    let only_source = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": doc }, "range": d["range"], "context": { "diagnostics": [], "only": ["source"] } }),
+    );
+    assert_eq!(only_source, json!([]));
     let suppressed = apply(PUBLIC, &edits_of(suppress, &doc));
     assert!(
         suppressed.contains(

@@ -436,7 +436,16 @@ impl Server {
                     return;
                 };
                 let uri = p.text_document.uri.clone();
-                let (Some(doc), Some(shown)) = (self.docs.get(&uri), self.shown.get(&uri)) else {
+                // Every action here is a quick fix: none when the editor
+                // asks only for other kinds (`source.organizeImports`...).
+                let wanted = p.context.only.as_ref().is_none_or(|kinds| {
+                    kinds
+                        .iter()
+                        .any(|k| k.as_str().is_empty() || *k == lsp::CodeActionKind::QUICKFIX)
+                });
+                let (true, Some(doc), Some(shown)) =
+                    (wanted, self.docs.get(&uri), self.shown.get(&uri))
+                else {
                     let _ = self
                         .sender
                         .send(Response::new_ok(id, Vec::<()>::new()).into());
