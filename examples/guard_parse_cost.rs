@@ -5,8 +5,10 @@
 //!
 //! Evaluates `fixtures/guard/s3.guard` over 1,000 documents of 10 buckets,
 //! one `run_checks` call each (the rules parsed every time, as `--guard-rules`
-//! does), and through `Validate`'s payload mode in batches. The crate keeps
-//! its parsed rules private, so these are the only two public ways.
+//! does), and through `Validate`'s payload mode in batches, plain (a report
+//! and the evaluation record per document) and structured (one report of
+//! all). The crate keeps its parsed rules private, so these are the only
+//! public ways.
 
 use cfn_guard::CommandBuilder;
 use cfn_guard::commands::Executable;
@@ -29,10 +31,15 @@ fn run_checks(rules: &str, doc: &str) -> String {
 }
 
 fn payload(rules: &str, docs: &[String]) -> String {
+    payload_with(rules, docs, false)
+}
+
+fn payload_with(rules: &str, docs: &[String], structured: bool) -> String {
     let payload = serde_json::json!({"rules": [rules], "data": docs}).to_string();
     let cmd = cfn_guard::ValidateBuilder::default()
         .payload(true)
-        .print_json(true)
+        .structured(structured)
+        .print_json(!structured)
         .show_summary(vec![ShowSummaryType::None])
         .output_format(OutputFormatType::JSON)
         .try_build()
@@ -85,6 +92,18 @@ fn main() {
         }
         println!(
             "payload chunk {chunk}: {:.3} ms/doc",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    for chunk in [32, 1000] {
+        let t = Instant::now();
+        for c in docs.chunks(chunk) {
+            let out = payload_with(&rules, c, true);
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v.as_array().unwrap().len(), c.len());
+        }
+        println!(
+            "structured payload chunk {chunk}: {:.3} ms/doc",
             t.elapsed().as_secs_f64()
         );
     }
