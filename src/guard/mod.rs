@@ -221,9 +221,12 @@ fn run(rules: &str, docs: &[String]) -> Result<Vec<Json>, String> {
         .output_format(OutputFormatType::JSON)
         .try_build()
         .map_err(|e| e.to_string())?;
-    let mut writer = Writer::new_with_err(WriteBuffer::Vec(Vec::new()), WriteBuffer::Vec(Vec::new()))
-        .map_err(|e| e.to_string())?;
-    let mut reader = Reader::new(ReadBuffer::Cursor(std::io::Cursor::new(payload.into_bytes())));
+    let mut writer =
+        Writer::new_with_err(WriteBuffer::Vec(Vec::new()), WriteBuffer::Vec(Vec::new()))
+            .map_err(|e| e.to_string())?;
+    let mut reader = Reader::new(ReadBuffer::Cursor(std::io::Cursor::new(
+        payload.into_bytes(),
+    )));
     command
         .execute(&mut writer, &mut reader)
         .map_err(|e| e.to_string())?;
@@ -409,12 +412,15 @@ fn resource_of(path: &str) -> Option<String> {
         .map(|r| r.replace("~1", "/").replace("~0", "~"))
 }
 
+/// A failing check: the path it inspected and its message, if any.
+type Found = (String, Option<String>);
+
 /// The failing checks of a rule in Guard's report: the path each
 /// inspected (or the last it reached) and the clause's message. The report
 /// holds no `when` conditions. A disjunction lists the failures of all its
 /// branches together; it fails for a resource only when every branch (told
 /// apart by their text) fails for it.
-fn failures(checks: &Json) -> Vec<(String, Option<String>)> {
+fn failures(checks: &Json) -> Vec<Found> {
     let mut out = Vec::new();
     for check in checks.as_array().into_iter().flatten() {
         if let Some(clause) = check.get("Clause") {
@@ -430,8 +436,8 @@ fn failures(checks: &Json) -> Vec<(String, Option<String>)> {
     out
 }
 
-fn disjunction_failures(checks: &Json) -> Vec<(String, Option<String>)> {
-    let mut branches: Vec<(String, Vec<(String, Option<String>)>)> = Vec::new();
+fn disjunction_failures(checks: &Json) -> Vec<Found> {
+    let mut branches: Vec<(String, Vec<Found>)> = Vec::new();
     for check in checks.as_array().into_iter().flatten() {
         let key = branch_key(check);
         let found = failures(&Json::Array(vec![check.clone()]));
@@ -476,7 +482,7 @@ fn branch_key(check: &Json) -> String {
 }
 
 /// A failing clause (`Binary` or `Unary`): its path and message.
-fn clause_failure(clause: &Json) -> Option<(String, Option<String>)> {
+fn clause_failure(clause: &Json) -> Option<Found> {
     let inner = clause
         .as_object()
         .and_then(|m| m.values().next())
@@ -497,10 +503,13 @@ fn clause_failure(clause: &Json) -> Option<(String, Option<String>)> {
 
 /// The path an unresolved query reached.
 fn unresolved(u: &Json) -> Option<String> {
-    [&u["value"]["traversed_to"]["path"], &u["traversed_to"]["path"]]
-        .into_iter()
-        .find_map(|p| p.as_str())
-        .map(str::to_string)
+    [
+        &u["value"]["traversed_to"]["path"],
+        &u["traversed_to"]["path"],
+    ]
+    .into_iter()
+    .find_map(|p| p.as_str())
+    .map(str::to_string)
 }
 
 fn message(messages: &Json) -> Option<String> {
