@@ -201,16 +201,37 @@ pub fn run(options: &Options) -> Report {
             message,
         });
     }
-    // With Guard rules, units go in batches: each rule file is parsed once
-    // a batch, and the batch's models wait for it.
-    let batch = match (&options.fix, options.guard.is_empty()) {
-        (None, false) => GUARD_BATCH,
-        _ => 1,
-    };
     let results: Vec<Report> = found
         .units
-        .par_chunks(batch)
-        .flat_map_iter(|units| check_batch(units, options))
+        .par_iter()
+        .map(|unit| {
+            let path = match unit {
+                Unit::Template(p) => p,
+                Unit::Module { dir, .. } => dir,
+            };
+            catch_unwind(AssertUnwindSafe(|| {
+                if options.panic_on.as_ref() == Some(path) {
+                    panic!("panic_on: {}", path.display());
+                }
+                let mut report = match options.fix {
+                    Some(_) => fix::passes::fix_unit(unit, options),
+                    None => check_unit(unit, options, &HashMap::new()),
+                };
+                report.slim(options.show_source);
+                report
+            }))
+            .unwrap_or_else(|_| {
+                let path = path.clone();
+                Report {
+                    errors: vec![Problem {
+                        path,
+                        location: None,
+                        message: "internal error while checking this file; please report it".into(),
+                    }],
+                    ..Report::default()
+                }
+            })
+        })
         .collect();
     let instantiated: std::collections::HashSet<PathBuf> = results
         .iter()
@@ -386,168 +407,50 @@ pub fn check_file(path: &Path, options: &Options) -> Report {
         return Report::default();
     }
     let unit = discover::unit_for(path);
-    guarded(&unit, || check_unit(&unit, options, &HashMap::new()))
-}
-
-/// Units checked together when Guard rules run: enough to parse each rule
-/// file rarely, few enough that their models take little room.
-const GUARD_BATCH: usize = 32;
-
-/// Checks a batch of units (one, unless Guard rules run); a panic is an
-/// error of its unit only (of the whole batch when it is Guard's).
-fn check_batch(units: &[Unit], options: &Options) -> Vec<Report> {
-    let mut reports = Vec::with_capacity(units.len());
-    let mut waiting: Vec<(usize, Deferred)> = Vec::new();
-    for (i, unit) in units.iter().enumerate() {
-        let mut deferred = Vec::new();
-        let report = guarded(unit, || {
-            if options.panic_on.as_ref() == Some(unit_path(unit)) {
-                panic!("panic_on: {}", unit_path(unit).display());
-            }
-            match options.fix {
-                Some(_) => fix::passes::fix_unit(unit, options),
-                None if units.len() > 1 => {
-                    model_unit(unit, options, &HashMap::new(), Some(&mut deferred))
-                }
-                None => check_unit(unit, options, &HashMap::new()),
-            }
-        });
-        waiting.extend(deferred.into_iter().map(|d| (i, d)));
-        reports.push(report);
-    }
-    if !waiting.is_empty() {
-        let models: Vec<&Model> = waiting.iter().map(|(_, d)| &d.model).collect();
-        let evaluated = catch_unwind(AssertUnwindSafe(|| {
-            crate::guard::evaluate_batch(&options.guard, &models)
-        }));
-        let mut failures = match evaluated {
-            Ok(f) => f,
-            Err(_) => {
-                for (i, _) in &waiting {
-                    reports[*i] = internal_error(unit_path(&units[*i]));
-                }
-                Vec::new()
-            }
-        };
-        failures.resize_with(waiting.len(), || Ok(Vec::new()));
-        for ((i, d), guard) in waiting.iter().zip(failures) {
-            let report = &mut reports[*i];
-            if catch_unwind(AssertUnwindSafe(|| {
-                collect_with(report, &d.model, &d.files, options, Some(guard))
-            }))
-            .is_err()
-            {
-                *report = internal_error(unit_path(&units[*i]));
-            }
-        }
-    }
-    if units.len() > 1 && options.fix.is_none() {
-        for (report, unit) in reports.iter_mut().zip(units) {
-            restrict(report, unit);
-        }
-    }
-    for report in &mut reports {
-        report.slim(options.show_source);
-    }
-    reports
-}
-
-fn unit_path(unit: &Unit) -> &PathBuf {
-    match unit {
-        Unit::Template(p) => p,
-        Unit::Module { dir, .. } => dir,
-    }
-}
-
-/// Runs `check` on a unit, turning a panic into an error of that unit.
-fn guarded(unit: &Unit, check: impl FnOnce() -> Report) -> Report {
-    catch_unwind(AssertUnwindSafe(check)).unwrap_or_else(|_| internal_error(unit_path(unit)))
-}
-
-fn internal_error(path: &Path) -> Report {
-    Report {
+    catch_unwind(AssertUnwindSafe(|| {
+        check_unit(&unit, options, &HashMap::new())
+    }))
+    .unwrap_or_else(|_| Report {
         errors: vec![Problem {
             path: path.to_path_buf(),
             location: None,
             message: "internal error while checking this file; please report it".into(),
         }],
         ..Report::default()
-    }
+    })
 }
 
 /// Texts that replace what is on disk for one unit: the fixed files.
 pub(crate) type Local = HashMap<PathBuf, String>;
 
 pub(crate) fn check_unit(unit: &Unit, options: &Options, local: &Local) -> Report {
-    let mut report = model_unit(unit, options, local, None);
-    restrict(&mut report, unit);
-    report
-}
-
-/// Checks a unit; with `defer`, its models are left there for Guard,
-/// to be finished by `collect_with` once evaluated with their batch.
-fn model_unit(unit: &Unit, options: &Options, local: &Local, defer: Defer) -> Report {
     match unit {
-        Unit::Template(path) => check_template(path, options, local, defer),
+        Unit::Template(path) => check_template(path, options, local),
         Unit::Module {
             dir,
             files,
             var_files,
             root,
-            ..
+            only,
         } => {
             let vars: Vec<PathBuf> = var_files
                 .iter()
                 .chain(&options.var_files)
                 .cloned()
                 .collect();
-            check_module(dir, files, &vars, root, options, local, defer)
+            let mut report = check_module(dir, files, &vars, root, options, local);
+            if let Some(only) = only {
+                report
+                    .findings
+                    // Findings in the modules it calls stay: they name the call.
+                    .retain(|f| {
+                        only.contains(&f.location.file.path)
+                            || f.location.file.path.parent() != Some(dir.as_path())
+                    });
+                report.files = only.len();
+            }
+            report
         }
-    }
-}
-
-/// A module folder checked for one file (an editor buffer, standard
-/// input) reports that file only.
-fn restrict(report: &mut Report, unit: &Unit) {
-    if let Unit::Module {
-        dir,
-        only: Some(only),
-        ..
-    } = unit
-    {
-        report
-            .findings
-            // Findings in the modules it calls stay: they name the call.
-            .retain(|f| {
-                only.contains(&f.location.file.path)
-                    || f.location.file.path.parent() != Some(dir.as_path())
-            });
-        report.files = only.len();
-    }
-}
-
-/// A model waiting for its Guard findings, with the files it was read from.
-struct Deferred {
-    model: Model,
-    files: Vec<Arc<SourceFile>>,
-}
-
-type Defer<'a> = Option<&'a mut Vec<Deferred>>;
-
-/// Finishes a model now, or leaves it for its batch's Guard evaluation.
-fn finish(
-    report: &mut Report,
-    model: Model,
-    files: &[Arc<SourceFile>],
-    options: &Options,
-    defer: &mut Defer,
-) {
-    match defer {
-        Some(waiting) => waiting.push(Deferred {
-            model,
-            files: files.to_vec(),
-        }),
-        None => collect(report, &model, files, options),
     }
 }
 
@@ -556,7 +459,7 @@ fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
 }
 
-fn check_template(path: &Path, options: &Options, local: &Local, mut defer: Defer) -> Report {
+fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     let parameters = &options.parameters;
     let mut report = Report::default();
     let text = match read_text(path, &options.overrides, local) {
@@ -609,7 +512,7 @@ fn check_template(path: &Path, options: &Options, local: &Local, mut defer: Defe
         report.files = 1;
         let model = terraform::plan::build(doc, 0, &file.text);
         report.resources += model.resources.len();
-        finish(&mut report, model, &files, options, &mut defer);
+        collect(&mut report, &model, &files, options);
         return report;
     }
     let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();
@@ -626,7 +529,7 @@ fn check_template(path: &Path, options: &Options, local: &Local, mut defer: Defe
     for doc in templates {
         let model = cfn::build(doc, parameters);
         report.resources += model.resources.len();
-        finish(&mut report, model, &files, options, &mut defer);
+        collect(&mut report, &model, &files, options);
     }
     report
 }
@@ -638,7 +541,6 @@ fn check_module(
     root: &Path,
     options: &Options,
     local: &Local,
-    mut defer: Defer,
 ) -> Report {
     let mut report = Report::default();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
@@ -705,7 +607,7 @@ fn check_module(
     report.resources += out.model.resources.len();
     report.unit_dir = dir.canonicalize().ok();
     report.instantiated = out.modules;
-    finish(&mut report, out.model, &files, options, &mut defer);
+    collect(&mut report, &out.model, &files, options);
     report
 }
 
@@ -730,21 +632,9 @@ fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
 }
 
 fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], options: &Options) {
-    let guard = (!options.guard.is_empty()).then(|| crate::guard::evaluate(&options.guard, model));
-    collect_with(report, model, files, options, guard);
-}
-
-/// The findings of a model, with its Guard failures if Guard rules run.
-fn collect_with(
-    report: &mut Report,
-    model: &Model,
-    files: &[Arc<SourceFile>],
-    options: &Options,
-    guard: Option<Result<Vec<crate::guard::Failure>, crate::guard::RuleError>>,
-) {
     let mut violations = rules::run(model, &options.rules, &options.config.options);
-    if let Some(guard) = guard {
-        match guard {
+    if !options.guard.is_empty() {
+        match crate::guard::evaluate(&options.guard, model) {
             Ok(failures) => violations.extend(guard_violations(model, failures)),
             Err(e) => report.errors.push(Problem {
                 path: e.path,

@@ -82,23 +82,10 @@ pub fn load(
                 path: file.clone(),
                 message: e.to_string(),
             })?;
-            // Guard says where a rule file is wrong only when it parses
-            // one on its own: checked here once, against an empty document.
-            let checked = cfn_guard::run_checks(
-                cfn_guard::ValidateInput {
-                    content: "{}",
-                    file_name: "template.json",
-                },
-                cfn_guard::ValidateInput {
-                    content: &text,
-                    file_name: &file.to_string_lossy(),
-                },
-                true,
-            );
-            if let Err(e) = checked {
+            if let Err(e) = run(&text, &file, "{}") {
                 return Err(RuleError {
                     path: file.clone(),
-                    message: e.to_string(),
+                    message: e,
                 });
             }
             let rules = declared(&text, default)
@@ -202,40 +189,23 @@ fn leak_rule(name: String, severity: Severity, message: String) -> &'static Rule
     }))
 }
 
-/// Runs one rule file over documents, its rules parsed once: cfn-guard's
-/// structured report, one entry per document, in order. (The `Validate`
-/// command's payload mode; `run_checks` would parse the rules for each
-/// document, and its summary report is cut short past 8 KiB.)
-fn run(rules: &str, docs: &[String]) -> Result<Vec<Json>, String> {
-    use cfn_guard::CommandBuilder;
-    use cfn_guard::commands::Executable;
-    use cfn_guard::commands::validate::{OutputFormatType, ShowSummaryType};
-    use cfn_guard::utils::reader::{ReadBuffer, Reader};
-    use cfn_guard::utils::writer::{WriteBuffer, Writer};
-
-    let payload = serde_json::json!({ "rules": [rules], "data": docs }).to_string();
-    let command = cfn_guard::ValidateBuilder::default()
-        .payload(true)
-        .structured(true)
-        .show_summary(vec![ShowSummaryType::None])
-        .output_format(OutputFormatType::JSON)
-        .try_build()
-        .map_err(|e| e.to_string())?;
-    let mut writer =
-        Writer::new_with_err(WriteBuffer::Vec(Vec::new()), WriteBuffer::Vec(Vec::new()))
-            .map_err(|e| e.to_string())?;
-    let mut reader = Reader::new(ReadBuffer::Cursor(std::io::Cursor::new(
-        payload.into_bytes(),
-    )));
-    command
-        .execute(&mut writer, &mut reader)
-        .map_err(|e| e.to_string())?;
-    let out = writer.into_string().map_err(|e| e.to_string())?;
-    match serde_json::from_str::<Json>(&out) {
-        Ok(Json::Array(reports)) if reports.len() == docs.len() => Ok(reports),
-        Ok(_) => Err("Guard gave no result for some templates".into()),
-        Err(e) => Err(format!("unreadable Guard result: {e}")),
-    }
+/// Runs one rule file over one document: cfn-guard's record of the whole
+/// evaluation. (Its summary report is cut short past 8 KiB, as it returns
+/// only what its writer had not flushed; the record is complete.)
+fn run(rules: &str, path: &Path, data: &str) -> Result<String, String> {
+    let name = path.to_string_lossy();
+    cfn_guard::run_checks(
+        cfn_guard::ValidateInput {
+            content: data,
+            file_name: "template.json",
+        },
+        cfn_guard::ValidateInput {
+            content: rules,
+            file_name: &name,
+        },
+        true,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The model as a CloudFormation document, and the span of each value by
@@ -332,78 +302,47 @@ pub struct Failure {
 
 /// Evaluates every rule file over one model.
 pub fn evaluate(files: &[GuardFile], model: &Model) -> Result<Vec<Failure>, RuleError> {
-    evaluate_batch(files, &[model]).remove(0)
-}
-
-/// Evaluates every rule file over several models, each file's rules parsed
-/// once for all of them: the failures of each model, in order.
-pub fn evaluate_batch(
-    files: &[GuardFile],
-    models: &[&Model],
-) -> Vec<Result<Vec<Failure>, RuleError>> {
-    let (docs, spans): (Vec<String>, Vec<HashMap<String, Span>>) = models
-        .iter()
-        .map(|m| {
-            let (doc, spans) = document(m);
-            (doc.to_string(), spans)
-        })
-        .unzip();
-    let mut out: Vec<Result<Vec<Failure>, RuleError>> =
-        models.iter().map(|_| Ok(Vec::new())).collect();
-    if docs.is_empty() {
-        return out;
-    }
+    let (doc, spans) = document(model);
+    let data = doc.to_string();
+    let mut out = Vec::new();
     for f in files {
-        let reports = match run(&f.text, &docs) {
-            Ok(r) => r,
-            Err(message) => {
-                for o in out.iter_mut().filter(|o| o.is_ok()) {
-                    *o = Err(RuleError {
-                        path: f.path.clone(),
-                        message: message.clone(),
-                    });
-                }
+        let record = run(&f.text, &f.path, &data).map_err(|message| RuleError {
+            path: f.path.clone(),
+            message,
+        })?;
+        let record: Json = serde_json::from_str(&record).map_err(|e| RuleError {
+            path: f.path.clone(),
+            message: format!("unreadable Guard result: {e}"),
+        })?;
+        for rule in record["children"].as_array().into_iter().flatten() {
+            let check = &rule["container"]["RuleCheck"];
+            if check["status"] != "FAIL" {
                 continue;
             }
-        };
-        for ((report, spans), o) in reports.iter().zip(&spans).zip(&mut out) {
-            if let Ok(found) = o {
-                found.extend(file_failures(f, report, spans));
-            }
-        }
-    }
-    out
-}
-
-/// The failures one rule file's report gives for one document.
-fn file_failures(f: &GuardFile, report: &Json, spans: &HashMap<String, Span>) -> Vec<Failure> {
-    let mut out = Vec::new();
-    for item in report["not_compliant"].as_array().into_iter().flatten() {
-        let Some(rule) = item.get("Rule") else {
-            continue;
-        };
-        let name = rule["name"].as_str().unwrap_or_default();
-        let Some(entry) = f.rules.iter().find(|r| r.name == name) else {
-            continue;
-        };
-        let mut seen = std::collections::HashSet::new();
-        for (path, message) in failures(&rule["checks"]) {
-            let Some(span) = locate(spans, &path) else {
+            let name = check["name"].as_str().unwrap_or_default();
+            let Some(entry) = f.rules.iter().find(|r| r.name == name) else {
                 continue;
             };
-            // A clause failing on several values of one node says it once.
-            if !seen.insert((span, message.clone())) {
-                continue;
+            let mut seen = std::collections::HashSet::new();
+            for (path, message) in failures(rule) {
+                let Some(span) = locate(&spans, &path) else {
+                    continue;
+                };
+                // A clause failing on several values of one node says it once.
+                if !seen.insert((span, message.clone())) {
+                    continue;
+                }
+                out.push(Failure {
+                    rule: entry,
+                    span,
+                    message: message
+                        .unwrap_or_else(|| format!("Guard rule {name} is not satisfied")),
+                    resource: resource_of(&path),
+                });
             }
-            out.push(Failure {
-                rule: entry,
-                span,
-                message: message.unwrap_or_else(|| format!("Guard rule {name} is not satisfied")),
-                resource: resource_of(&path),
-            });
         }
     }
-    out
+    Ok(out)
 }
 
 fn resource_of(path: &str) -> Option<String> {
@@ -412,112 +351,69 @@ fn resource_of(path: &str) -> Option<String> {
         .map(|r| r.replace("~1", "/").replace("~0", "~"))
 }
 
-/// A failing check: the path it inspected and its message, if any.
-type Found = (String, Option<String>);
-
-/// The failing checks of a rule in Guard's report: the path each
-/// inspected (or the last it reached) and the clause's message. The report
-/// holds no `when` conditions. A disjunction lists the failures of all its
-/// branches together; it fails for a resource only when every branch (told
-/// apart by their text) fails for it.
-fn failures(checks: &Json) -> Vec<Found> {
-    let mut out = Vec::new();
-    for check in checks.as_array().into_iter().flatten() {
-        if let Some(clause) = check.get("Clause") {
-            out.extend(clause_failure(clause));
-        } else if let Some(block) = check.get("Block") {
-            out.extend(unresolved(&block["unresolved"]).map(|p| (p, message(&block["messages"]))));
-        } else if let Some(rule) = check.get("Rule") {
-            out.extend(failures(&rule["checks"]));
-        } else if let Some(disjunction) = check.get("Disjunctions") {
-            out.extend(disjunction_failures(&disjunction["checks"]));
-        }
+/// The failing clauses under a node of the record: the path each
+/// inspected (or the last it reached) and the rule's message for it. A
+/// rule's `when` condition is not a failure; a disjunction fails for a
+/// resource only when every branch fails for it.
+fn failures(node: &Json) -> Vec<(String, Option<String>)> {
+    let container = &node["container"];
+    let children = node["children"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    if container.get("RuleCondition").is_some() {
+        return Vec::new();
     }
-    out
+    if let Some(check) = container.get("ClauseValueCheck") {
+        if check == "Success" {
+            return Vec::new();
+        }
+        return vec![clause(check)];
+    }
+    if container.get("Disjunction").is_some() {
+        let branches: Vec<Vec<(String, Option<String>)>> = children.iter().map(failures).collect();
+        let fails_everywhere = |path: &str| {
+            let r = resource_of(path);
+            branches
+                .iter()
+                .all(|b| b.iter().any(|(p, _)| resource_of(p) == r))
+        };
+        // The last branch's failures: usually the positive requirement,
+        // with the rule's message.
+        return branches
+            .last()
+            .map(|b| {
+                b.iter()
+                    .filter(|(p, _)| fails_everywhere(p))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    children.iter().flat_map(failures).collect()
 }
 
-fn disjunction_failures(checks: &Json) -> Vec<Found> {
-    let mut branches: Vec<(String, Vec<Found>)> = Vec::new();
-    for check in checks.as_array().into_iter().flatten() {
-        let key = branch_key(check);
-        let found = failures(&Json::Array(vec![check.clone()]));
-        match branches.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, b)) => b.extend(found),
-            None => branches.push((key, found)),
-        }
-    }
-    let fails_everywhere = |path: &str| {
-        let r = resource_of(path);
-        branches
-            .iter()
-            .all(|(_, b)| b.iter().any(|(p, _)| resource_of(p) == r))
-    };
-    // The last branch's failures: usually the positive requirement, with
-    // the rule's message.
-    branches
-        .last()
-        .map(|(_, b)| {
-            b.iter()
-                .filter(|(p, _)| fails_everywhere(p))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// What tells one branch of a disjunction from another: its text.
-fn branch_key(check: &Json) -> String {
+fn clause(check: &Json) -> (String, Option<String>) {
     let inner = check
         .as_object()
         .and_then(|m| m.values().next())
         .unwrap_or(&Json::Null);
-    let clause = inner
-        .as_object()
-        .and_then(|m| m.values().next())
-        .unwrap_or(&Json::Null);
-    [&inner["context"], &clause["context"], &inner["name"]]
-        .into_iter()
-        .find_map(|c| c.as_str())
-        .map_or_else(|| check.to_string(), str::to_string)
-}
-
-/// A failing clause (`Binary` or `Unary`): its path and message.
-fn clause_failure(clause: &Json) -> Option<Found> {
-    let inner = clause
-        .as_object()
-        .and_then(|m| m.values().next())
-        .unwrap_or(&Json::Null);
-    let check = &inner["check"];
+    let value = inner.get("value").unwrap_or(inner);
+    let from = &value["from"];
     let path = [
-        &check["Resolved"]["from"]["path"],
-        &check["Resolved"]["value"]["path"],
-        &check["InComparable"]["from"]["path"],
+        &from["Resolved"]["path"],
+        &from["UnResolved"]["traversed_to"]["path"],
     ]
     .into_iter()
     .find_map(|p| p.as_str())
-    .map(str::to_string)
-    .or_else(|| unresolved(&check["UnResolved"]))
-    .unwrap_or_default();
-    Some((path, message(&inner["messages"])))
-}
-
-/// The path an unresolved query reached.
-fn unresolved(u: &Json) -> Option<String> {
-    [
-        &u["value"]["traversed_to"]["path"],
-        &u["traversed_to"]["path"],
-    ]
-    .into_iter()
-    .find_map(|p| p.as_str())
-    .map(str::to_string)
-}
-
-fn message(messages: &Json) -> Option<String> {
-    [&messages["custom_message"], &messages["error_message"]]
+    .unwrap_or("")
+    .to_string();
+    let message = [&value["custom_message"], &value["message"]]
         .into_iter()
         .find_map(|m| m.as_str())
         .map(|m| m.trim().to_string())
-        .filter(|m| !m.is_empty())
+        .filter(|m| !m.is_empty());
+    (path, message)
 }
 
 /// The span of `path`, or of its nearest ancestor the document has.
