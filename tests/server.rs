@@ -131,6 +131,11 @@ impl Client {
         m["params"]["diagnostics"].as_array().unwrap().clone()
     }
 
+    /// The diagnostics of one rule published for `uri` at `version`.
+    fn found(&mut self, uri: &str, version: i64, rule: &str) -> Vec<Value> {
+        of(&self.diagnostics(uri, version), rule)
+    }
+
     fn open(&mut self, uri: &str, language: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
@@ -218,6 +223,14 @@ fn apply(text: &str, edits: &[Value]) -> String {
     out
 }
 
+/// The action whose title starts with `title`.
+fn action<'a>(actions: &'a [Value], title: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with(title))
+        .unwrap_or_else(|| panic!("no `{title}` in {actions:?}"))
+}
+
 /// The edits an action makes to `uri`.
 fn edits_of(action: &Value, uri: &str) -> Vec<Value> {
     action["edit"]["changes"][uri].as_array().unwrap().clone()
@@ -264,11 +277,7 @@ fn diagnostics_follow_the_unsaved_buffer() {
 
     // Private: the finding goes.
     client.change(&doc, 2, &PUBLIC.replace("PublicRead", "Private"));
-    let diagnostics = client.diagnostics(&doc, 2);
-    assert!(
-        of(&diagnostics, "acl-public-read").is_empty(),
-        "{diagnostics:?}"
-    );
+    assert!(client.found(&doc, 2, "acl-public-read").is_empty());
 
     // An incremental change puts it back.
     client.notify(
@@ -281,12 +290,7 @@ fn diagnostics_follow_the_unsaved_buffer() {
             }]
         }),
     );
-    let diagnostics = client.diagnostics(&doc, 3);
-    assert_eq!(
-        of(&diagnostics, "acl-public-write").len(),
-        1,
-        "{diagnostics:?}"
-    );
+    assert_eq!(client.found(&doc, 3, "acl-public-write").len(), 1);
 
     // Closing clears what was shown.
     client.notify(
@@ -305,19 +309,7 @@ fn the_fix_action_removes_the_finding_and_the_suppression_silences_it() {
     let (_dir, doc, mut client, diagnostics) = public_template();
     let d = of(&diagnostics, "acl-public-read").remove(0);
     let actions = client.code_actions(&doc, &d["range"]);
-    let titles: Vec<&str> = actions
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
-    let fix = actions
-        .iter()
-        .find(|a| {
-            a["title"]
-                .as_str()
-                .unwrap()
-                .starts_with("Fix acl-public-read")
-        })
-        .unwrap_or_else(|| panic!("{titles:?}"));
+    let fix = action(&actions, "Fix acl-public-read");
     assert_eq!(fix["kind"], "quickfix");
     // Nothing relies on this bucket being open: the fix is safe.
     assert_eq!(fix["isPreferred"], true, "{fix}");
@@ -331,10 +323,7 @@ fn the_fix_action_removes_the_finding_and_the_suppression_silences_it() {
     client.change(&doc, 3, PUBLIC);
     assert_eq!(of(&client.diagnostics(&doc, 3), "acl-public-read").len(), 1);
     let actions = client.code_actions(&doc, &d["range"]);
-    let suppress = actions
-        .iter()
-        .find(|a| a["title"] == "Suppress acl-public-read with a comment")
-        .unwrap_or_else(|| panic!("{actions:?}"));
+    let suppress = action(&actions, "Suppress acl-public-read with a comment");
     // Asked only for other kinds of action: none.
     let only_source = client.request(
         "textDocument/codeAction",
@@ -367,15 +356,7 @@ fn unsafe_fixes_are_offered_and_labelled() {
     client.open(&doc, "yaml", &text);
     let d = of(&client.diagnostics(&doc, 1), "acl-public-read").remove(0);
     let actions = client.code_actions(&doc, &d["range"]);
-    let fix = actions
-        .iter()
-        .find(|a| {
-            a["title"]
-                .as_str()
-                .unwrap()
-                .starts_with("Fix acl-public-read")
-        })
-        .unwrap_or_else(|| panic!("{actions:?}"));
+    let fix = action(&actions, "Fix acl-public-read");
     assert!(
         fix["title"]
             .as_str()
@@ -422,10 +403,7 @@ EOF
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["range"]["start"]["line"], 11);
     let actions = client.code_actions(&doc, &found[0]["range"]);
-    let suppress = actions
-        .iter()
-        .find(|a| a["title"] == "Suppress policy-public-principal with a comment")
-        .unwrap_or_else(|| panic!("{actions:?}"));
+    let suppress = action(&actions, "Suppress policy-public-principal with a comment");
     let edits = edits_of(suppress, &doc);
     assert_eq!(
         edits[0]["range"]["start"],
