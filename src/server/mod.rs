@@ -9,7 +9,7 @@
 
 mod actions;
 mod convert;
-pub mod lines;
+mod lines;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
