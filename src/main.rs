@@ -352,17 +352,23 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{s}` is too large"))
 }
 
-/// Runs the check on a thread, and rayon's workers, with stack room for
-/// the nesting depth allowed, since the parsers recurse once per level.
-fn serve() -> io::Result<ExitCode> {
-    let depth = bucketlint::parse::DEFAULT_MAX_DEPTH;
-    // Fails only when a pool already exists, which cannot happen here.
-    // Two threads at least: one file's check never waits for another's.
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+/// rayon's global pool, each worker with `stack` bytes of stack; `threads`
+/// 0 for one a core. Building it fails only when a pool already exists,
+/// which cannot happen here.
+fn build_pool(stack: usize, threads: usize) {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .stack_size(bucketlint::parse::stack_size(depth))
+        .stack_size(stack)
         .build_global();
+}
+
+fn serve() -> io::Result<ExitCode> {
+    // Two threads at least: one file's check never waits for another's.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+    build_pool(
+        bucketlint::parse::stack_size(bucketlint::parse::DEFAULT_MAX_DEPTH),
+        threads,
+    );
     match bucketlint::server::serve() {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
@@ -372,14 +378,13 @@ fn serve() -> io::Result<ExitCode> {
     }
 }
 
+/// Runs the check on a thread, and rayon's workers, with stack room for
+/// the nesting depth allowed, since the parsers recurse once per level.
 fn run_with_stack(args: CheckArgs) -> io::Result<ExitCode> {
     bucketlint::source::set_max_file_size(args.max_file_size);
     bucketlint::parse::set_limits(args.max_depth, args.max_alias_nodes);
     let stack = bucketlint::parse::stack_size(args.max_depth);
-    // Fails only when a pool already exists, which cannot happen here.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(stack)
-        .build_global();
+    build_pool(stack, 0);
     std::thread::Builder::new()
         .name("check".into())
         .stack_size(stack)
