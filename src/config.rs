@@ -11,7 +11,8 @@ use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::rules::{self, RULES, Rule, Severity};
+use crate::rules::registry::{self as rules, RULES};
+use crate::rules::rule::{Rule, RuleOptions, Severity};
 
 pub const NAMES: [&str; 2] = ["bucketlint.toml", ".bucketlint.toml"];
 
@@ -27,14 +28,6 @@ struct Raw {
     guard_rules: Option<Vec<Spanned<String>>>,
     guard_severity: Option<BTreeMap<String, Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Table>>>,
-}
-
-/// Options of individual rules (`[rules.<name>]`).
-#[derive(Clone, Debug, Default)]
-pub struct RuleOptions {
-    /// `[rules.policy-cross-account] trusted-accounts`: accounts that may be
-    /// granted access without a finding.
-    pub trusted_accounts: Vec<String>,
 }
 
 /// The settings, resolved against the registry.

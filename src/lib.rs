@@ -3,12 +3,14 @@
 //!
 //! The pipeline, one module per stage: [`discover`] → [`parse`] →
 //! [`model`] (with [`policy`] semantics) → [`rules`] → [`suppress`] →
-//! [`report`];
-//! [`check`] runs it.
+//! [`report`]; [`findings`] is the data they share, and [`check`], the top
+//! of the library, runs them. A module imports only from layers below it
+//! (`scripts/layers.py` checks it; `docs/design.md`, "Layers").
 
 pub mod check;
 pub mod config;
 pub mod discover;
+pub mod findings;
 pub mod fix;
 pub mod guard;
 pub mod model;

@@ -46,7 +46,7 @@ fn files(path: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn check(path: &Path, rule: &'static Rule, fix: bool) -> bucketlint::check::Report {
+fn check(path: &Path, rule: &'static Rule, fix: bool) -> bucketlint::findings::Report {
     run(&Options {
         paths: vec![path.to_path_buf()],
         rules: vec![rule],

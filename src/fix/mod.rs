@@ -1,11 +1,10 @@
 //! Corrective side: fixes that edit the original text. A fixable rule
-//! names its [`AutoFix`] in its metadata; the fix is computed for each
+//! names its `AutoFix` in its metadata (`rules::rule`); the fix is computed for each
 //! violation from the model and the source, as a set of byte-range edits
 //! that leave every other byte alone. `apply` composes the fixes of a file,
 //! deferring any that overlap an earlier one to the next pass.
 
 pub mod edit;
-pub(crate) mod passes;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +12,6 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::Model;
-use crate::rules::Violation;
 use crate::source::{FileId, SourceFile};
 
 /// Whether a fix may change behaviour a deployment relies on.
@@ -34,15 +32,6 @@ impl Safety {
             Safety::Unsafe => "unsafe",
         }
     }
-}
-
-/// A rule's fix, as its metadata declares it.
-pub struct AutoFix {
-    /// The most a fix of this rule can be: some instances may be safer.
-    pub safety: Safety,
-    /// One line for `rules` and `explain`: what the fix changes.
-    pub describe: &'static str,
-    pub make: fn(&Violation, &Context) -> Option<Fix>,
 }
 
 /// What a fix may read: the unit's model and its files, by file id.

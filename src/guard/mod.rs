@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value as Json};
 
 use crate::model::Model;
-use crate::rules::{Equivalents, Rule, Severity, Sink};
+use crate::rules::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::source::Span;
 use crate::tree::{Kind, Value};
 
@@ -182,7 +182,7 @@ fn leak_rule(name: String, severity: Severity, message: String) -> &'static Rule
         fix: "See the Guard rule's message.",
         docs: "A rule from an AWS CloudFormation Guard file given with `--guard-rules`.\n",
         default_enabled: true,
-        formats: crate::rules::BOTH,
+        formats: BOTH,
         autofix: None,
         equivalents: Equivalents::NONE,
         check: check_none,

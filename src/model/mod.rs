@@ -4,11 +4,9 @@
 //! value keeps the span of the text it came from.
 
 pub mod cfn;
-mod iam;
+pub mod iam;
 pub mod s3;
 pub mod terraform;
-
-pub use iam::IdentityPolicy;
 
 use std::collections::HashMap;
 

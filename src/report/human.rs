@@ -10,13 +10,9 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::check::{Finding, Location, Problem, Report};
+use crate::findings::{Finding, Location, NEAR_LINES, Problem, Report};
 use crate::rules::Severity;
 use crate::source::SourceFile;
-
-/// How far (in lines) the bucket may be from the finding to be labelled
-/// in the same snippet.
-pub const NEAR_LINES: usize = 8;
 
 pub struct Style {
     pub color: bool,

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::Lazy;
 
-use crate::check::{Finding, Problem, Report};
+use crate::findings::{Finding, Problem, Report};
 use crate::rules::Rule;
 
 pub const VERSION: u32 = 1;

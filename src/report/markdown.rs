@@ -50,3 +50,19 @@ pub fn rules_table(rules: &[&'static Rule]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's rule table is `bucketlint rules --format markdown`.
+    #[test]
+    fn the_readme_lists_every_rule() {
+        let readme = include_str!("../../README.md");
+        let table = rules_table(crate::rules::registry::RULES);
+        assert!(
+            readme.contains(&table),
+            "README.md's rule table differs from `bucketlint rules --format markdown`:\n{table}"
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Renderers: each output format turns a [`Report`](crate::check::Report)
+//! Renderers: each output format turns a [`Report`](crate::findings::Report)
 //! into text. miette lives only in the human renderer.
 
 pub mod human;
@@ -11,7 +11,7 @@ use std::cell::RefCell;
 
 use serde::{Serialize, Serializer};
 
-use crate::check::Report;
+use crate::findings::Report;
 use crate::rules::Severity;
 
 /// A sequence serialized item by item as it is written, so a large report

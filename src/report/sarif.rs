@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::Lazy;
 
-use crate::check::{Finding, Report};
+use crate::findings::{Finding, Report};
 use crate::rules::{Rule, Severity};
 use crate::suppress::fingerprint;
 
@@ -134,7 +134,7 @@ impl Serialize for SarifReport<'_> {
             tool: json!({"driver": {
                 "name": "bucketlint",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": crate::rules::DOCS_BASE,
+                "informationUri": crate::rules::rule::DOCS_BASE,
                 "rules": rules.iter().map(|r| rule(r)).collect::<Vec<_>>(),
             }}),
             results: Lazy::new(results),

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::json;
-use crate::check::{Finding, Report};
+use crate::findings::{Finding, Report};
 use crate::rules::Severity;
 
 pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {

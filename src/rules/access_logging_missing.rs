@@ -1,6 +1,7 @@
 //! BL601: a bucket records no server access logs.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink, report_buckets_without};
+use super::helpers::buckets::report_buckets_without;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

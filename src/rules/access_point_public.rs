@@ -1,6 +1,6 @@
 //! BL108: an internet access point turns Block Public Access off.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::model::s3::PAB_FLAGS;
 

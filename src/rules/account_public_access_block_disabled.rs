@@ -1,6 +1,6 @@
 //! BL107: the account-level Block Public Access leaves a protection off.
 
-use super::{Equivalents, Rule, Severity, Sink};
+use super::rule::{Equivalents, Rule, Severity, Sink};
 use crate::model::s3::PAB_FLAGS;
 use crate::model::{Format, Model};
 

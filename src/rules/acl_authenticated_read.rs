@@ -1,6 +1,7 @@
 //! BL103: a bucket ACL grants access to every AWS account.
 
-use super::{Equivalents, Rule, Severity, Sink};
+use super::helpers::acl::{CANNED_ACL_FIX, report_acl};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::model::s3::{Access, Audience};
 
@@ -12,8 +13,8 @@ pub static RULE: Rule = Rule {
     fix: "Use the `private` canned ACL (or none) and grant access to named accounts in a bucket policy.",
     docs: include_str!("../../rules/acl-authenticated-read.md"),
     default_enabled: true,
-    formats: super::BOTH,
-    autofix: Some(&super::acl_public_write::CANNED_ACL_FIX),
+    formats: BOTH,
+    autofix: Some(&CANNED_ACL_FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20", "CKV2_AWS_43"],
         trivy: &["AVD-AWS-0092", "AWS-0092"],
@@ -28,7 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    super::acl_public_write::report_acl(model, sink, |g| {
+    report_acl(model, sink, |g| {
         g.audience == Audience::AuthenticatedUsers
             && matches!(g.access, Access::Read | Access::Write)
     });

@@ -1,6 +1,7 @@
 //! BL106: an ACL grant lets the public read or rewrite the ACL itself.
 
-use super::{Equivalents, Rule, Severity, Sink};
+use super::helpers::acl::report_acl;
+use super::rule::{Equivalents, Rule, Severity, Sink};
 use crate::model::s3::Access;
 use crate::model::{Format, Model};
 
@@ -26,7 +27,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    super::acl_public_write::report_acl(model, sink, |g| {
+    report_acl(model, sink, |g| {
         matches!(
             g.access,
             Access::ReadAcp | Access::WriteAcp | Access::FullControl

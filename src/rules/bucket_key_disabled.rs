@@ -1,6 +1,6 @@
 //! BL403: SSE-KMS without an S3 Bucket Key.
 
-use super::{Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::model::s3::{certainly_true, encryption_rules};
 
@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "Set BucketKeyEnabled to true in the encryption rule.",
     docs: include_str!("../../rules/bucket-key-disabled.md"),
     default_enabled: false,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: None,
     equivalents: Equivalents::NONE,
     check,

@@ -1,6 +1,6 @@
 //! BL111: a CORS rule admits every origin.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::Value;
 

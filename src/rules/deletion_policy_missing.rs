@@ -1,6 +1,6 @@
 //! BL508: deleting the stack, or the Terraform resource, deletes the data.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::s3::certainly_true;
 use crate::model::{Format, Model};
 use crate::tree::Value;

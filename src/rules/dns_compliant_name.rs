@@ -1,6 +1,6 @@
 //! BL112: a bucket name that breaks S3's naming rules or TLS.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

@@ -1,8 +1,7 @@
 //! BL401: a bucket declares no default encryption.
 
-use super::Violation;
-use super::{Equivalents, Rule, Severity, Sink};
-use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
 use crate::model::Model;
 use serde_json::json;
@@ -15,7 +14,7 @@ pub static RULE: Rule = Rule {
     fix: "Declare BucketEncryption (Terraform: aws_s3_bucket_server_side_encryption_configuration) with SSE-S3 or SSE-KMS.",
     docs: include_str!("../../rules/encryption-missing.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_19"],

@@ -1,6 +1,6 @@
 //! BL402: default encryption does not use a KMS key.
 
-use super::{Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::model::s3::encryption_rules;
 
@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     fix: "Use SSEAlgorithm aws:kms (or aws:kms:dsse) with a customer managed key in KMSMasterKeyID.",
     docs: include_str!("../../rules/encryption-not-kms.md"),
     default_enabled: false,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_145"],

@@ -1,6 +1,7 @@
 //! BL507: a bucket sends no event notifications.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink, report_buckets_without};
+use super::helpers::buckets::report_buckets_without;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

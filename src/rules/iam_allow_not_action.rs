@@ -1,6 +1,7 @@
 //! BL305: an identity policy allows everything but a list.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink, identity_statements};
+use super::helpers::statements::identity_statements;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

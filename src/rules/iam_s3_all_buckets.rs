@@ -1,7 +1,8 @@
 //! BL302: an identity policy allows deleting or re-permissioning every
 //! bucket.
 
-use super::{AllBuckets, Equivalents, Rule, Severity, Sink, all_buckets_tier, identity_statements};
+use super::helpers::statements::{AllBuckets, all_buckets_tier, identity_statements};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::policy::Level;
 
@@ -13,7 +14,7 @@ pub static RULE: Rule = Rule {
     fix: "Limit Resource to the ARNs of the buckets (and objects) the identity manages.",
     docs: include_str!("../../rules/iam-s3-all-buckets.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_355", "CKV_AWS_109", "CKV_AWS_289"],

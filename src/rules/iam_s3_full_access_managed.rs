@@ -1,6 +1,6 @@
 //! BL306: the AWS-managed AmazonS3FullAccess policy is attached.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::Value;
 

@@ -1,8 +1,9 @@
 //! BL301: an identity policy allows every S3 action.
 
-use super::Violation;
-use super::{Equivalents, Rule, Severity, Sink, identity_statements};
-use crate::fix::{AutoFix, Context, Fix, Safety};
+use super::helpers::statements::identity_statements;
+use super::helpers::wildcard::narrow_wildcard;
+use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::fix::{Context, Fix, Safety};
 use crate::model::Model;
 use crate::policy::ActionSet;
 
@@ -14,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "List the S3 actions the identity needs instead of `*` or `s3:*`.",
     docs: include_str!("../../rules/iam-s3-wildcard-action.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63"],
@@ -79,5 +80,5 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
     if !item.as_str()?.to_ascii_lowercase().starts_with("s3:") {
         return None;
     }
-    super::policy_wildcard_action::narrow_wildcard(v, ctx, &statements)
+    narrow_wildcard(v, ctx, &statements)
 }

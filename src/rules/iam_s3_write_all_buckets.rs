@@ -1,8 +1,7 @@
 //! BL304: an identity policy can write to every bucket.
 
-use super::{
-    AllBuckets, BOTH, Equivalents, Rule, Severity, Sink, all_buckets_tier, identity_statements,
-};
+use super::helpers::statements::{AllBuckets, all_buckets_tier, identity_statements};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::policy::Level;
 

@@ -1,6 +1,6 @@
 //! BL003: a suppression that names an unknown rule or a bad date.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

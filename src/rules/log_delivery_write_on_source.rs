@@ -1,7 +1,7 @@
 //! BL604: a bucket that sends its logs elsewhere still lets the log
 //! delivery group write into it.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::{Kind, Ref, Value};
 

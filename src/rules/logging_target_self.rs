@@ -1,6 +1,6 @@
 //! BL602: a bucket writes its access logs into itself.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::{Kind, Ref, Value};
 

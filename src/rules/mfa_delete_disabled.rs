@@ -1,6 +1,6 @@
 //! BL502: versioning explicitly without MFA delete.
 
-use super::{Equivalents, Rule, Severity, Sink};
+use super::rule::{Equivalents, Rule, Severity, Sink};
 use crate::model::{Format, Model};
 
 pub static RULE: Rule = Rule {

@@ -1,6 +1,6 @@
 //! BL405: an object uploaded by Terraform does not ask for encryption.
 
-use super::{Equivalents, Rule, Severity, Sink};
+use super::rule::{Equivalents, Rule, Severity, Sink};
 use crate::model::{Format, Model};
 
 pub static RULE: Rule = Rule {

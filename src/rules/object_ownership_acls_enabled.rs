@@ -1,8 +1,7 @@
 //! BL109: object ownership keeps ACLs enabled.
 
-use super::Violation;
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
-use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

@@ -1,6 +1,8 @@
 //! BL204: a bucket policy Allow uses NotPrincipal.
 
-use super::{Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
+use super::helpers::buckets::bucket_name;
+use super::helpers::statements::bucket_policy_statements;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {
@@ -11,7 +13,7 @@ pub static RULE: Rule = Rule {
     fix: "Use Principal with the principals that need access; keep NotPrincipal for Deny statements.",
     docs: include_str!("../../rules/policy-allow-not-principal.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: None,
     equivalents: Equivalents {
         checkov: &[],

@@ -1,6 +1,8 @@
 //! BL206: a bucket policy grants access to another AWS account.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
+use super::helpers::buckets::bucket_name;
+use super::helpers::statements::bucket_policy_statements;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::Value;
 

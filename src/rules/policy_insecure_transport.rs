@@ -1,8 +1,7 @@
 //! BL205: nothing in the bucket policy denies requests over plain HTTP.
 
-use super::Violation;
-use super::{Equivalents, Rule, Severity, Sink};
-use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
 use crate::model::Model;
 use crate::policy::{self, TlsDeny};
@@ -16,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Add a statement: Effect Deny, Principal \"*\", Action \"s3:*\", Resource the bucket ARN and ARN/*, Condition Bool aws:SecureTransport \"false\".",
     docs: include_str!("../../rules/policy-insecure-transport.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_379"],

@@ -1,6 +1,8 @@
 //! BL201: a bucket policy grants access to anyone.
 
-use super::{Equivalents, Rule, Severity, Sink, bucket_name, bucket_policy_statements};
+use super::helpers::buckets::bucket_name;
+use super::helpers::statements::bucket_policy_statements;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::{Model, Resource};
 use crate::policy;
 
@@ -12,7 +14,7 @@ pub static RULE: Rule = Rule {
     fix: "Name the principals that need access, or pin the wildcard principal with a condition on fixed values (aws:SourceVpce, aws:PrincipalOrgID, aws:SourceIp, ...).",
     docs: include_str!("../../rules/policy-public-principal.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: None,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_70", "CKV_AWS_283"],

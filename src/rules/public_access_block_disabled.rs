@@ -1,8 +1,7 @@
 //! BL104: a declared Block Public Access configuration turns a flag off.
 
-use super::Violation;
-use super::{Equivalents, Rule, Severity, Sink};
-use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
 use crate::model::Model;
 use crate::model::s3::{PAB_FLAGS, certainly_true};
@@ -16,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Set BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets to true.",
     docs: include_str!("../../rules/public-access-block-disabled.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &[

@@ -1,8 +1,7 @@
 //! BL105: a bucket declares no Block Public Access configuration.
 
-use super::Violation;
-use super::{Equivalents, Rule, Severity, Sink};
-use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
 use crate::model::Model;
 use crate::model::s3::{PAB_FLAGS, certainly_true};
@@ -16,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Declare all four Block Public Access settings as true on the bucket.",
     docs: include_str!("../../rules/public-access-block-missing.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &[

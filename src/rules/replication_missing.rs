@@ -1,6 +1,7 @@
 //! BL506: a bucket is not replicated.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink, report_buckets_without};
+use super::helpers::buckets::report_buckets_without;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::Value;
 

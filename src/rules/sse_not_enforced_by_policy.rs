@@ -1,6 +1,6 @@
 //! BL404: the bucket policy does not refuse unencrypted uploads.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::policy::{self, Effect};
 

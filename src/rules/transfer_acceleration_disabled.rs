@@ -1,6 +1,7 @@
 //! BL509: Transfer Acceleration is not enabled.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink, report_buckets_without};
+use super::helpers::buckets::report_buckets_without;
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

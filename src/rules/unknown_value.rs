@@ -1,6 +1,6 @@
 //! BL001: a value that decides a check cannot be known statically.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::{Kind, Value};
 

@@ -1,6 +1,6 @@
 //! BL002: a suppression that matches no finding.
 
-use super::{BOTH, Equivalents, Rule, Severity, Sink};
+use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 
 pub static RULE: Rule = Rule {

@@ -1,8 +1,7 @@
 //! BL501: a bucket keeps no object versions.
 
-use super::Violation;
-use super::{Equivalents, Rule, Severity, Sink};
-use crate::fix::{AutoFix, Context, Fix, Safety, edit};
+use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
 use crate::model::Model;
 use crate::model::s3::certainly_true;
@@ -16,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Set VersioningConfiguration Status to Enabled (Terraform: aws_s3_bucket_versioning with status = \"Enabled\").",
     docs: include_str!("../../rules/versioning-disabled.md"),
     default_enabled: true,
-    formats: super::BOTH,
+    formats: BOTH,
     autofix: Some(&FIX),
     equivalents: Equivalents {
         checkov: &["CKV_AWS_21"],

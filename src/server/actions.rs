@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use lsp_types::{self as lsp, Url};
 
-use super::SettingsCache;
 use super::lines::{Encoding, Lines};
-use crate::check::{self, Finding};
+use super::settings::SettingsCache;
+use crate::check;
+use crate::findings::Finding;
 use crate::fix::Safety;
 
 /// What answering a code action request needs, taken off the main loop.

@@ -6,7 +6,7 @@ use std::path::Path;
 use lsp_types::{self as lsp, Url};
 
 use super::lines::{Encoding, Lines};
-use crate::check::{Finding, Report};
+use crate::findings::{Finding, Report};
 use crate::rules::{RULES, Severity};
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {

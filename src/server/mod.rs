@@ -10,6 +10,7 @@
 mod actions;
 mod convert;
 mod lines;
+mod settings;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -22,12 +23,11 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{self as lsp, Url};
 
-use crate::check::{self, Finding, Options, Report};
-use crate::config::{self, Config};
-use crate::fix::Safety;
-use crate::guard::GuardFile;
-use crate::rules::{Rule, Severity};
+use crate::check;
+use crate::config;
+use crate::findings::{Finding, Report};
 use lines::Encoding;
+use settings::SettingsCache;
 
 /// Edits closer together than this are checked once, after the last.
 const DEBOUNCE: Duration = Duration::from_millis(120);
@@ -102,86 +102,6 @@ fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
         )),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         ..Default::default()
-    }
-}
-
-/// What the configuration governing a file selects.
-pub(crate) struct Settings {
-    config: Arc<Config>,
-    rules: Vec<&'static Rule>,
-    guard: Arc<Vec<GuardFile>>,
-    /// Why the configuration or its Guard rules could not be used: shown
-    /// on every file it governs, which are checked with the defaults.
-    problem: Option<String>,
-}
-
-/// Settings by configuration file, dropped when one of them changes.
-#[derive(Default)]
-pub(crate) struct SettingsCache(Mutex<HashMap<Option<PathBuf>, Arc<Settings>>>);
-
-impl SettingsCache {
-    pub(crate) fn get(&self, path: &Path) -> Arc<Settings> {
-        let key = config::for_path(path);
-        if let Some(s) = self.0.lock().unwrap().get(&key) {
-            return Arc::clone(s);
-        }
-        let settings = Arc::new(load_settings(key.as_deref()));
-        self.0.lock().unwrap().insert(key, Arc::clone(&settings));
-        settings
-    }
-
-    fn clear(&self) {
-        self.0.lock().unwrap().clear();
-    }
-}
-
-fn load_settings(path: Option<&Path>) -> Settings {
-    let mut problem = None;
-    let config = match path.map(config::load) {
-        Some(Ok(c)) => c,
-        Some(Err(e)) => {
-            problem = Some(format!(
-                "configuration file {}: {}",
-                e.path.display(),
-                e.message
-            ));
-            Config::default()
-        }
-        None => Config::default(),
-    };
-    let guard = match crate::guard::load(
-        &config.guard_rules,
-        Severity::Medium,
-        &config.guard_severity,
-    ) {
-        Ok(g) => g,
-        Err(e) => {
-            problem = Some(format!("Guard rules {}: {}", e.path.display(), e.message));
-            Vec::new()
-        }
-    };
-    Settings {
-        rules: config.rules(),
-        config: Arc::new(config),
-        guard: Arc::new(guard),
-        problem,
-    }
-}
-
-impl Settings {
-    /// Options to check `path` with these buffers in place of the disk;
-    /// fixes are computed (safe and unsafe) to be offered, not applied.
-    pub(crate) fn options(&self, path: &Path, overrides: HashMap<PathBuf, String>) -> Options {
-        Options {
-            paths: vec![path.to_path_buf()],
-            rules: self.rules.clone(),
-            overrides,
-            config: Arc::clone(&self.config),
-            force_exclude: true,
-            fix: Some(Safety::Unsafe),
-            guard: Arc::clone(&self.guard),
-            ..Options::default()
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::fingerprint;
-use crate::check::Finding;
+use crate::findings::Finding;
 
 pub const VERSION: u32 = 1;
 

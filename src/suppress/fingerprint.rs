@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::check::Finding;
+use crate::findings::Finding;
 
 /// FNV-1a, 64 bits: small, stable across versions and platforms.
 fn fnv(bytes: &[u8]) -> u64 {

@@ -1,13 +1,26 @@
 //! A Terraform block body as the model builder reads it, whether written in
 //! HCL, in JSON syntax (`.tf.json`), or found resolved in a plan file
-//! (`terraform show -json`). Attributes come out evaluated, with spans.
+//! (`terraform show -json`): its attributes and nested blocks, with spans.
+//! Evaluating an attribute is `eval`'s (`Body::attr`).
 
 use hcl_edit::structure::{Attribute, Body as HclBody};
 
-use super::eval::{Ctx, span_of};
-use crate::model::iam::decode_json_string;
 use crate::source::{FileId, Span};
 use crate::tree::{Entry, Kind, Value};
+
+pub fn span_of(node: &impl hcl_edit::Span, file: FileId) -> Span {
+    node.span()
+        .map(|r| Span::new(file, r.start, r.end))
+        .unwrap_or(Span::new(file, 0, 0))
+}
+
+pub fn entry(key: &str, key_span: Span, value: Value) -> Entry {
+    Entry {
+        key: key.to_string(),
+        key_span,
+        value,
+    }
+}
 
 #[derive(Clone, Copy)]
 pub enum Body<'a> {
@@ -29,14 +42,14 @@ pub struct Block<'a> {
 }
 
 impl<'a> Body<'a> {
-    fn hcl_attr(&self, name: &str) -> Option<(&'a Attribute, FileId)> {
+    pub(super) fn hcl_attr(&self, name: &str) -> Option<(&'a Attribute, FileId)> {
         match *self {
             Body::Hcl(body, file) => body.get_attribute(name).map(|a| (a, file)),
             Body::Json { .. } => None,
         }
     }
 
-    fn json_entry(&self, name: &str) -> Option<(&'a Entry, bool)> {
+    pub(super) fn json_entry(&self, name: &str) -> Option<(&'a Entry, bool)> {
         match *self {
             Body::Json { value, templates } => value.entry(name).map(|e| (e, templates)),
             Body::Hcl(..) => None,
@@ -45,49 +58,6 @@ impl<'a> Body<'a> {
 
     pub fn has(&self, name: &str) -> bool {
         self.hcl_attr(name).is_some() || self.json_entry(name).is_some()
-    }
-
-    /// The value of attribute `name`, and where its name is.
-    pub fn attr(&self, ctx: &Ctx, name: &str) -> Option<(Span, Value)> {
-        if let Some((a, file)) = self.hcl_attr(name) {
-            return Some((span_of(&a.key, file), ctx.eval(&a.value, file)));
-        }
-        let (e, templates) = self.json_entry(name)?;
-        Some((e.key_span, json_value(ctx, &e.value, templates)))
-    }
-
-    /// Attribute `name` read as a policy document (heredoc, JSON string,
-    /// `jsonencode`, policy document data source, `file()`).
-    pub fn policy(&self, ctx: &Ctx, name: &str) -> Option<(Span, Span, Value)> {
-        if let Some((a, file)) = self.hcl_attr(name) {
-            return Some((
-                span_of(&a.key, file),
-                span_of(a, file),
-                ctx.policy(&a.value, file),
-            ));
-        }
-        let (e, templates) = self.json_entry(name)?;
-        let span = Span {
-            end: e.value.span.end,
-            ..e.key_span
-        };
-        Some((
-            e.key_span,
-            span,
-            decode_json_string(json_value(ctx, &e.value, templates)),
-        ))
-    }
-
-    /// The source text of attribute `name`'s value, to name what it refers to.
-    pub fn attr_text(&self, ctx: &Ctx, name: &str) -> Option<String> {
-        if let Some((a, file)) = self.hcl_attr(name) {
-            return Some(ctx.text(span_of(&a.value, file)).to_string());
-        }
-        let (e, _) = self.json_entry(name)?;
-        Some(match &e.value.kind {
-            Kind::Str(s) => s.clone(),
-            _ => ctx.text(e.value.span).to_string(),
-        })
     }
 
     /// The nested blocks called `name`, in order.
@@ -133,72 +103,4 @@ impl<'a> Body<'a> {
             Body::Json { value, .. } => value.path(&["dynamic", name]).map(|v| v.span),
         }
     }
-
-    /// Every attribute, in order (for module arguments).
-    pub fn attributes(&self, ctx: &Ctx) -> Vec<(String, Value)> {
-        match *self {
-            Body::Hcl(body, file) => body
-                .attributes()
-                .map(|a| (a.key.to_string(), ctx.eval(&a.value, file)))
-                .collect(),
-            Body::Json { value, templates } => value
-                .entries()
-                .iter()
-                .filter(|e| !e.value.is_map())
-                .map(|e| (e.key.clone(), json_value(ctx, &e.value, templates)))
-                .collect(),
-        }
-    }
-}
-
-/// A value of a JSON body: `${...}` in strings are evaluated as Terraform
-/// templates when `templates` is on. Evaluated parts take the string's span.
-pub fn json_value(ctx: &Ctx, v: &Value, templates: bool) -> Value {
-    match &v.kind {
-        Kind::Str(s) if templates && s.contains("${") => {
-            let value = match hcl_edit::parser::parse_template(s) {
-                Ok(t) => ctx.detached_template(&t),
-                Err(_) => Value::unknown(v.span, "template not parsed"),
-            };
-            respan(value, v.span)
-        }
-        Kind::Seq(items) => Value::new(
-            v.span,
-            Kind::Seq(
-                items
-                    .iter()
-                    .map(|i| json_value(ctx, i, templates))
-                    .collect(),
-            ),
-        ),
-        Kind::Map(entries) => Value::map(
-            v.span,
-            entries
-                .iter()
-                .map(|e| Entry {
-                    key: e.key.clone(),
-                    key_span: e.key_span,
-                    value: json_value(ctx, &e.value, templates),
-                })
-                .collect(),
-        ),
-        _ => v.clone(),
-    }
-}
-
-/// Every node of `v` gets `span` (the JSON string the value came from).
-fn respan(mut v: Value, span: Span) -> Value {
-    fn walk(v: &mut Value, span: Span) {
-        v.span = span;
-        match &mut v.kind {
-            Kind::Seq(items) | Kind::OneOf(items) => items.iter_mut().for_each(|i| walk(i, span)),
-            Kind::Map(entries) => entries.iter_mut().for_each(|e| {
-                e.key_span = span;
-                walk(&mut e.value, span)
-            }),
-            _ => {}
-        }
-    }
-    walk(&mut v, span);
-    v
 }

@@ -4,15 +4,75 @@
 //! files and name the call. Modules from registries or git are not fetched:
 //! a note says they were not checked.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use super::eval::Ctx;
-use super::{Declared, LoadedFile, Scope, TfFile, build_module};
-use crate::model::Model;
+use super::index::{Declared, Def, Index};
+use super::input::{LoadedFile, Scope, Source, TfFile, TfOutput};
+use super::resources::build_resources;
+use crate::model::{Format, Model};
 use crate::parse::ParseError;
 use crate::tree::Value;
+
+/// Builds one module; `inputs` are the variables its caller sets.
+pub fn build_module(
+    files: &[TfFile],
+    scope: Scope,
+    inputs: HashMap<String, Value>,
+    depth: usize,
+) -> TfOutput {
+    let mut index = Index::default();
+    // Later variable files win, as in Terraform.
+    for f in files.iter().filter(|f| f.vars) {
+        if let Source::Hcl(body) = f.source {
+            for a in body.attributes() {
+                index
+                    .values
+                    .insert(a.key.to_string(), Def::Hcl(f.id, &a.value));
+            }
+        }
+    }
+    for f in files.iter().filter(|f| !f.vars) {
+        match f.source {
+            Source::Hcl(body) => index.add_hcl(f.id, body),
+            Source::Json(doc) => index.add_json(doc),
+        }
+    }
+    let declared: Vec<Declared> = index.resources.clone();
+    let modules: Vec<Declared> = index.modules.clone();
+    let next_file = Cell::new(scope.next_id);
+    let ctx = Ctx {
+        index: &index,
+        texts: files.iter().map(|f| (f.id, f.text)).collect(),
+        scope,
+        loaded: RefCell::new(Vec::new()),
+        next_file,
+        inputs,
+        errors: RefCell::new(Vec::new()),
+        depth: Cell::new(0),
+    };
+    let mut model = Model::new(Format::Terraform);
+    build_resources(&ctx, &mut model, &declared);
+    let mut notes = Vec::new();
+    let mut instantiated = Vec::new();
+    for call in &modules {
+        let out = instantiate(&ctx, &mut model, call, depth);
+        notes.extend(out.notes);
+        instantiated.extend(out.modules);
+    }
+    model.index_blocks();
+    let Ctx { loaded, errors, .. } = ctx;
+    TfOutput {
+        model,
+        loaded: loaded.into_inner(),
+        errors: errors.into_inner(),
+        notes,
+        modules: instantiated,
+    }
+}
 
 /// Module calls nest at most this deep (and a module never calls itself).
 const MAX_MODULE_DEPTH: usize = 8;
@@ -97,7 +157,7 @@ pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) 
         };
         let text: Arc<str> = text.into();
         let id = ctx.alloc_file();
-        match super::parse_file(&path, &text, id) {
+        match super::input::parse_file(&path, &text, id) {
             Ok(p) => parsed.push((id, p, Arc::clone(&text))),
             Err(e) => ctx.errors.borrow_mut().push(e),
         }

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use super::body::{Block as TfBlock, Body};
 use super::eval::Ctx;
-use super::{Declared, Index, Scope, build_resources};
+use super::index::{Declared, Index};
+use super::input::Scope;
+use super::resources::build_resources;
 use crate::model::{Format, Model};
 use crate::source::FileId;
 use crate::tree::Value;

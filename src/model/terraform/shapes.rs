@@ -2,8 +2,8 @@
 //! as data: one table row per split resource (provider v4+) and per inline
 //! block of `aws_s3_bucket` (provider v3).
 
-use super::body::Body;
-use super::eval::{Ctx, entry};
+use super::body::{Body, entry};
+use super::eval::Ctx;
 use crate::tree::{Entry, Kind, Value};
 
 pub enum Shape {

@@ -1,361 +1,26 @@
-//! The pipeline for one run: discover the units, then for each unit (in
-//! parallel) load, parse, build the model and run the rules. Results are
-//! data; renderers turn them into text.
+//! Checking one unit (a template, or a Terraform module folder): read,
+//! parse, build the model, run the rules and Guard, apply suppressions, and
+//! turn what is left into findings.
 
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::config::Config;
-use crate::discover::{self, Unit};
-use crate::fix::{self, Fix, Safety};
+use super::options::Options;
+use crate::discover::Unit;
+use crate::findings::{Finding, Location, Problem, Report};
+use crate::fix;
 use crate::model::terraform::{self, Scope, TfFile};
 use crate::model::{Model, cfn};
 use crate::parse::{ParseError, json, yaml};
-use crate::rules::{self, Rule, Severity};
+use crate::rules::registry;
+use crate::rules::rule::{Rule, Violation};
 use crate::source::{FileId, SourceFile, Span};
 use crate::suppress;
 
-pub struct Options {
-    pub paths: Vec<PathBuf>,
-    pub rules: Vec<&'static Rule>,
-    /// CloudFormation parameter values (`--parameters`).
-    pub parameters: cfn::Parameters,
-    /// Terraform variable files for every module (`--var-file`).
-    pub var_files: Vec<PathBuf>,
-    /// File contents that replace what is on disk (standard input, editor
-    /// buffers); a path here is checked even if it does not exist.
-    pub overrides: HashMap<PathBuf, String>,
-    /// Honour checkov, trivy/tfsec and cfn_nag suppressions that map to a
-    /// bucketlint rule.
-    pub honor_peer_suppressions: bool,
-    /// The configuration file's settings: exclusions, per-file ignores,
-    /// rule options.
-    pub config: Arc<Config>,
-    /// Apply the configuration's `exclude` to paths named explicitly too
-    /// (hooks and editors pass every file by name).
-    pub force_exclude: bool,
-    /// Follow symbolic links met while walking folders.
-    pub follow_symlinks: bool,
-    /// Makes checking the unit of this path panic: for the tests of the
-    /// guard that turns a panic into an error of that unit only.
-    #[doc(hidden)]
-    pub panic_on: Option<PathBuf>,
-    /// Fix what can be fixed (`--fix`, `--diff`): the most unsafe fix to
-    /// apply. `None`: only check.
-    pub fix: Option<Safety>,
-    /// Show the fixes as a diff instead of writing them.
-    pub diff: bool,
-    /// AWS CloudFormation Guard rule files (`--guard-rules`), loaded once.
-    pub guard: Arc<Vec<crate::guard::GuardFile>>,
-    /// Keep the lines around each finding, for a report that shows source
-    /// (`--format full`); other formats need only the offending text.
-    pub show_source: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            paths: Vec::new(),
-            rules: Vec::new(),
-            parameters: Default::default(),
-            var_files: Vec::new(),
-            overrides: HashMap::new(),
-            honor_peer_suppressions: true,
-            config: Arc::default(),
-            force_exclude: false,
-            follow_symlinks: false,
-            panic_on: None,
-            fix: None,
-            diff: false,
-            guard: Arc::default(),
-            show_source: true,
-        }
-    }
-}
-
-/// A place in a file, ready to show.
-#[derive(Clone, Debug)]
-pub struct Location {
-    pub file: Arc<SourceFile>,
-    pub start: u32,
-    pub end: u32,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-}
-
-impl Location {
-    fn new(file: &Arc<SourceFile>, span: Span) -> Location {
-        let (line, column) = file.position(span.start);
-        let (end_line, end_column) = file.position(span.end);
-        Location {
-            file: Arc::clone(file),
-            start: span.start,
-            end: span.end,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Finding {
-    pub rule: &'static Rule,
-    pub severity: Severity,
-    pub message: String,
-    pub label: String,
-    pub location: Location,
-    /// Logical id or Terraform address of the block holding the text.
-    pub resource: String,
-    pub resource_type: String,
-    /// The bucket concerned: its name and where it is declared. (Boxed,
-    /// as are fixes: a run may hold a hundred thousand findings.)
-    pub bucket: Option<Box<(String, Location)>>,
-    /// How to fix it, when fixes were asked for and the rule has one.
-    pub fix: Option<Box<Fix>>,
-    /// Where the resource holding it starts, when in the same file: a
-    /// comment above it suppresses the finding.
-    pub holder_start: Option<u32>,
-}
-
-/// Something that could not be checked.
-#[derive(Clone, Debug)]
-pub struct Problem {
-    pub path: PathBuf,
-    pub location: Option<Location>,
-    pub message: String,
-}
-
-#[derive(Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub errors: Vec<Problem>,
-    /// Files passed over because they are not templates (shown with --verbose).
-    pub skipped: Vec<(PathBuf, String)>,
-    /// What was not checked, without being an error (a remote module).
-    pub notes: Vec<Problem>,
-    /// Findings left out by suppressions, and by the baseline.
-    pub suppressed: usize,
-    pub baselined: usize,
-    /// Module units: the folder (canonical), and the local modules it
-    /// instantiates. A folder instantiated elsewhere is reported through
-    /// its callers only.
-    unit_dir: Option<PathBuf>,
-    instantiated: Vec<PathBuf>,
-    pub files: usize,
-    pub resources: usize,
-    /// Fixes applied (or, with `--diff`, that would be), the files they
-    /// change, and the diffs.
-    pub fixed: usize,
-    pub fixed_files: Vec<PathBuf>,
-    pub diffs: Vec<String>,
-    /// Each fix applied: where its finding was (before fixing) and what
-    /// the fix did.
-    pub applied: Vec<Applied>,
-}
-
-/// A fix that was applied, for the report.
-#[derive(Clone, Debug)]
-pub struct Applied {
-    pub path: PathBuf,
-    pub line: usize,
-    pub column: usize,
-    pub rule: &'static Rule,
-    pub note: String,
-}
-
-pub fn run(options: &Options) -> Report {
-    let on_disk: Vec<PathBuf> = options
-        .paths
-        .iter()
-        .filter(|p| !options.overrides.contains_key(*p))
-        .cloned()
-        .collect();
-    let config = &options.config;
-    let excluded: discover::Exclude = {
-        let config = Arc::clone(config);
-        let force = options.force_exclude;
-        Arc::new(move |path: &Path, named: bool| (!named || force) && config.excluded(path))
-    };
-    let mut found = discover::discover(&on_disk, &excluded, options.follow_symlinks);
-    for path in options.overrides.keys() {
-        if excluded(path, true) {
-            continue;
-        }
-        let unit = discover::unit_for(path);
-        found.units.retain(|u| *u != unit);
-        found.units.push(unit);
-    }
-    let mut report = Report::default();
-    for (path, message) in found.errors {
-        report.errors.push(Problem {
-            path,
-            location: None,
-            message,
-        });
-    }
-    let results: Vec<Report> = found
-        .units
-        .par_iter()
-        .map(|unit| {
-            let path = match unit {
-                Unit::Template(p) => p,
-                Unit::Module { dir, .. } => dir,
-            };
-            catch_unwind(AssertUnwindSafe(|| {
-                if options.panic_on.as_ref() == Some(path) {
-                    panic!("panic_on: {}", path.display());
-                }
-                let mut report = match options.fix {
-                    Some(_) => fix::passes::fix_unit(unit, options),
-                    None => check_unit(unit, options, &HashMap::new()),
-                };
-                report.slim(options.show_source);
-                report
-            }))
-            .unwrap_or_else(|_| {
-                let path = path.clone();
-                Report {
-                    errors: vec![Problem {
-                        path,
-                        location: None,
-                        message: "internal error while checking this file; please report it".into(),
-                    }],
-                    ..Report::default()
-                }
-            })
-        })
-        .collect();
-    let instantiated: std::collections::HashSet<PathBuf> = results
-        .iter()
-        .flat_map(|r| r.instantiated.iter().cloned())
-        .collect();
-    // Sized once: growing by doubling would hold up to twice the findings.
-    report
-        .findings
-        .reserve_exact(results.iter().map(|r| r.findings.len()).sum());
-    for mut r in results {
-        if r.unit_dir
-            .as_ref()
-            .is_some_and(|d| instantiated.contains(d))
-        {
-            r.findings.clear();
-        }
-        report.merge(r);
-    }
-    if !config.per_file_ignores.is_empty() {
-        let before = report.findings.len();
-        report
-            .findings
-            .retain(|f| !config.ignored_for(&f.location.file.path, f.rule));
-        report.suppressed += before - report.findings.len();
-    }
-    report.sort();
-    report
-}
-
-impl Report {
-    /// Adds the results of another unit, or of another run (paths under
-    /// another configuration); `sort` puts them in order after.
-    pub fn merge(&mut self, other: Report) {
-        self.findings.extend(other.findings);
-        self.errors.extend(other.errors);
-        self.skipped.extend(other.skipped);
-        self.notes.extend(other.notes);
-        self.suppressed += other.suppressed;
-        self.baselined += other.baselined;
-        self.files += other.files;
-        self.resources += other.resources;
-        self.fixed += other.fixed;
-        self.fixed_files.extend(other.fixed_files);
-        self.diffs.extend(other.diffs);
-        self.applied.extend(other.applied);
-    }
-
-    /// Keeps, of each file, only the lines its findings and errors show,
-    /// so a run over many files does not hold them all until the end.
-    pub fn slim(&mut self, show_source: bool) {
-        let context = if show_source { 2 } else { 0 };
-        let near = crate::report::human::NEAR_LINES;
-        // Findings on the same lines (several rules on one bucket) share
-        // one excerpt.
-        let mut excerpts: HashMap<(PathBuf, u32, u32, usize), Arc<SourceFile>> = HashMap::new();
-        let mut excerpt = |file: &Arc<SourceFile>, start: u32, end: u32, context: usize| {
-            let key = (file.path.clone(), start, end, context);
-            Arc::clone(
-                excerpts
-                    .entry(key)
-                    .or_insert_with(|| Arc::new(file.excerpt(start, end, context))),
-            )
-        };
-        for f in &mut self.findings {
-            let l = &f.location;
-            let (mut start, mut end) = (l.start, l.end);
-            let mut shared = false;
-            if let Some((_, at)) = f.bucket.as_deref()
-                && show_source
-                && at.file.path == l.file.path
-                && at.line.abs_diff(l.line) <= near
-            {
-                (start, end) = (start.min(at.start), end.max(at.end));
-                shared = true;
-            }
-            let held = excerpt(&l.file, start, end, context);
-            if let Some((_, at)) = f.bucket.as_deref_mut() {
-                at.file = match shared {
-                    true => Arc::clone(&held),
-                    false => excerpt(&at.file, at.start, at.end, 0),
-                };
-            }
-            f.location.file = held;
-        }
-        for p in self.errors.iter_mut().chain(&mut self.notes) {
-            if let Some(l) = &mut p.location {
-                l.file = excerpt(&l.file, l.start, l.end, context);
-            }
-        }
-        // Held until the end of the run: no room to grow.
-        self.findings.shrink_to_fit();
-    }
-
-    /// Orders findings and errors by file and position.
-    pub fn sort(&mut self) {
-        self.findings.sort_by(|a, b| {
-            (
-                a.location.file.path.as_path(),
-                a.location.line,
-                a.location.column,
-                a.rule.code,
-            )
-                .cmp(&(
-                    b.location.file.path.as_path(),
-                    b.location.line,
-                    b.location.column,
-                    b.rule.code,
-                ))
-        });
-        self.errors.sort_by(|a, b| {
-            let key = |p: &Problem| {
-                (
-                    p.path.clone(),
-                    p.location.as_ref().map(|l| (l.line, l.column)),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
-    }
-}
-
 /// A file's text: as fixed so far, else from the overrides (an editor
 /// buffer), else from disk.
-pub(crate) fn read_text(
+pub(super) fn read_text(
     path: &Path,
     overrides: &HashMap<PathBuf, String>,
     local: &Local,
@@ -371,7 +36,7 @@ pub(crate) fn read_text(
 
 /// Guard failures as violations, less those the resource suppresses the
 /// way Guard does (`Metadata: guard: SuppressedRules: [NAME]`).
-fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<rules::Violation> {
+fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<Violation> {
     failures
         .into_iter()
         .filter(|f| {
@@ -387,7 +52,7 @@ fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<
                 .any(|item| item.as_str() == Some(f.rule.name));
             !suppressed
         })
-        .map(|f| rules::Violation {
+        .map(|f| Violation {
             rule: f.rule,
             severity: f.rule.severity,
             label: format!("Guard rule {}", f.rule.name),
@@ -398,32 +63,10 @@ fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<
         .collect()
 }
 
-/// Checks one file, with its Terraform module when it is part of one
-/// (the rest read from `options.overrides`, else from disk), for an
-/// editor: fixes are offered on the findings, never applied. A file the
-/// configuration excludes gives an empty report.
-pub fn check_file(path: &Path, options: &Options) -> Report {
-    if options.config.excluded(path) {
-        return Report::default();
-    }
-    let unit = discover::unit_for(path);
-    catch_unwind(AssertUnwindSafe(|| {
-        check_unit(&unit, options, &HashMap::new())
-    }))
-    .unwrap_or_else(|_| Report {
-        errors: vec![Problem {
-            path: path.to_path_buf(),
-            location: None,
-            message: "internal error while checking this file; please report it".into(),
-        }],
-        ..Report::default()
-    })
-}
-
 /// Texts that replace what is on disk for one unit: the fixed files.
-pub(crate) type Local = HashMap<PathBuf, String>;
+pub(super) type Local = HashMap<PathBuf, String>;
 
-pub(crate) fn check_unit(unit: &Unit, options: &Options, local: &Local) -> Report {
+pub(super) fn check_unit(unit: &Unit, options: &Options, local: &Local) -> Report {
     match unit {
         Unit::Template(path) => check_template(path, options, local),
         Unit::Module {
@@ -632,7 +275,7 @@ fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
 }
 
 fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], options: &Options) {
-    let mut violations = rules::run(model, &options.rules, &options.config.options);
+    let mut violations = registry::run(model, &options.rules, &options.config.options);
     if !options.guard.is_empty() {
         match crate::guard::evaluate(&options.guard, model) {
             Ok(failures) => violations.extend(guard_violations(model, failures)),
@@ -744,6 +387,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover;
     use std::fs;
 
     const PUBLIC: &str = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
@@ -764,7 +408,7 @@ mod tests {
         fs::write(root.join("m/kept.tf"), PUBLIC_TF).unwrap();
         fs::write(root.join("m/vanish.tf"), PUBLIC_TF).unwrap();
         let options = Options {
-            rules: crate::rules::RULES.to_vec(),
+            rules: crate::rules::registry::RULES.to_vec(),
             ..Options::default()
         };
         let exclude: discover::Exclude = Arc::new(|_: &Path, _: bool| false);

@@ -4,9 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::{Fix, Safety};
-use crate::check::{Applied, Finding, Local, Options, Problem, Report, check_unit, read_text};
+use super::options::Options;
+use super::unit::{Local, check_unit, read_text};
 use crate::discover::Unit;
+use crate::findings::{Applied, Finding, Problem, Report};
+use crate::fix::{self, Fix, Safety};
 use crate::source::SourceFile;
 
 /// Fixing converges in a pass or two (a fix deferred because it overlaps
@@ -18,7 +20,7 @@ const MAX_FIX_PASSES: usize = 4;
 /// re-checking the fixed text, until nothing more is fixed; then writes the
 /// changed files atomically (or, with `--diff`, shows them). The findings
 /// reported are those of the fixed text.
-pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
+pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
     let allowed = options.fix.unwrap_or(Safety::Safe);
     let mut local = Local::new();
     // Each changed file as it was read, with its line table.
@@ -26,7 +28,7 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
     let mut fixed = 0;
     let mut applied_notes = Vec::new();
     // The edits of each pass, by file, to place fixes in the original text.
-    let mut history: HashMap<PathBuf, Vec<Vec<super::Shift>>> = HashMap::new();
+    let mut history: HashMap<PathBuf, Vec<Vec<fix::Shift>>> = HashMap::new();
     let mut report = check_unit(unit, options, &local);
     for _ in 0..MAX_FIX_PASSES {
         let mut by_path: BTreeMap<&Path, Vec<&Finding>> = Default::default();
@@ -41,7 +43,7 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                 continue;
             };
             let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_deref()).collect();
-            let (new, applied) = super::apply(&current, &fixes);
+            let (new, applied) = fix::apply(&current, &fixes);
             if !applied.is_empty() && new != current {
                 for i in &applied {
                     let f = found[*i];
@@ -53,7 +55,7 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                                 let o = passes
                                     .iter()
                                     .rev()
-                                    .fold(at.start, |o, p| super::unshift(p, o));
+                                    .fold(at.start, |o, p| fix::unshift(p, o));
                                 original.position(o)
                             }
                             _ => (at.line, at.column),
@@ -66,7 +68,7 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                         note: fixes[*i].note.clone(),
                     });
                 }
-                let mut edits: Vec<super::Shift> = applied
+                let mut edits: Vec<fix::Shift> = applied
                     .iter()
                     .flat_map(|i| &fixes[*i].edits)
                     .map(|e| (e.start, e.end, e.text.len() as u32))
@@ -96,7 +98,7 @@ pub(crate) fn fix_unit(unit: &Unit, options: &Options) -> Report {
         let name = path.to_string_lossy().replace('\\', "/");
         let name = name.trim_start_matches("./");
         if options.diff {
-            report.diffs.push(super::diff(name, &original.text, new));
+            report.diffs.push(fix::diff(name, &original.text, new));
             report.fixed_files.push(path);
         } else if options.overrides.contains_key(&path) {
             report.errors.push(Problem {

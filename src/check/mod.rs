@@ -1,0 +1,135 @@
+//! The top of the library: one run of the pipeline. Discover the units,
+//! then for each unit (in parallel) load, parse, build the model, run the
+//! rules and apply suppressions (`unit`), fixing when asked (`fixing`);
+//! merge and sort what they found. Results are data
+//! ([`crate::findings`]); renderers turn them into text.
+//!
+//! Nothing below this module imports it.
+
+mod fixing;
+mod options;
+mod unit;
+
+pub use options::Options;
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{self, Unit};
+use crate::findings::{Problem, Report};
+
+pub fn run(options: &Options) -> Report {
+    let on_disk: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| !options.overrides.contains_key(*p))
+        .cloned()
+        .collect();
+    let config = &options.config;
+    let excluded: discover::Exclude = {
+        let config = Arc::clone(config);
+        let force = options.force_exclude;
+        Arc::new(move |path: &Path, named: bool| (!named || force) && config.excluded(path))
+    };
+    let mut found = discover::discover(&on_disk, &excluded, options.follow_symlinks);
+    for path in options.overrides.keys() {
+        if excluded(path, true) {
+            continue;
+        }
+        let unit = discover::unit_for(path);
+        found.units.retain(|u| *u != unit);
+        found.units.push(unit);
+    }
+    let mut report = Report::default();
+    for (path, message) in found.errors {
+        report.errors.push(Problem {
+            path,
+            location: None,
+            message,
+        });
+    }
+    let results: Vec<Report> = found
+        .units
+        .par_iter()
+        .map(|unit| {
+            let path = match unit {
+                Unit::Template(p) => p,
+                Unit::Module { dir, .. } => dir,
+            };
+            catch_unwind(AssertUnwindSafe(|| {
+                if options.panic_on.as_ref() == Some(path) {
+                    panic!("panic_on: {}", path.display());
+                }
+                let mut report = match options.fix {
+                    Some(_) => fixing::fix_unit(unit, options),
+                    None => unit::check_unit(unit, options, &HashMap::new()),
+                };
+                report.slim(options.show_source);
+                report
+            }))
+            .unwrap_or_else(|_| {
+                let path = path.clone();
+                Report {
+                    errors: vec![Problem {
+                        path,
+                        location: None,
+                        message: "internal error while checking this file; please report it".into(),
+                    }],
+                    ..Report::default()
+                }
+            })
+        })
+        .collect();
+    let instantiated: std::collections::HashSet<PathBuf> = results
+        .iter()
+        .flat_map(|r| r.instantiated.iter().cloned())
+        .collect();
+    // Sized once: growing by doubling would hold up to twice the findings.
+    report
+        .findings
+        .reserve_exact(results.iter().map(|r| r.findings.len()).sum());
+    for mut r in results {
+        if r.unit_dir
+            .as_ref()
+            .is_some_and(|d| instantiated.contains(d))
+        {
+            r.findings.clear();
+        }
+        report.merge(r);
+    }
+    if !config.per_file_ignores.is_empty() {
+        let before = report.findings.len();
+        report
+            .findings
+            .retain(|f| !config.ignored_for(&f.location.file.path, f.rule));
+        report.suppressed += before - report.findings.len();
+    }
+    report.sort();
+    report
+}
+
+/// Checks one file, with its Terraform module when it is part of one
+/// (the rest read from `options.overrides`, else from disk), for an
+/// editor: fixes are offered on the findings, never applied. A file the
+/// configuration excludes gives an empty report.
+pub fn check_file(path: &Path, options: &Options) -> Report {
+    if options.config.excluded(path) {
+        return Report::default();
+    }
+    let unit = discover::unit_for(path);
+    catch_unwind(AssertUnwindSafe(|| {
+        unit::check_unit(&unit, options, &HashMap::new())
+    }))
+    .unwrap_or_else(|_| Report {
+        errors: vec![Problem {
+            path: path.to_path_buf(),
+            location: None,
+            message: "internal error while checking this file; please report it".into(),
+        }],
+        ..Report::default()
+    })
+}

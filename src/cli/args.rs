@@ -1,0 +1,222 @@
+//! The command line's arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use bucketlint::rules::Severity;
+
+#[derive(Parser)]
+#[command(
+    name = "bucketlint",
+    version,
+    about = "Finds public S3 buckets and over-broad S3 and IAM policies in CloudFormation and Terraform."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check templates and Terraform modules (files or folders; default ".").
+    Check(Box<CheckArgs>),
+    /// List every rule with its metadata.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule code (BL201) or name (policy-public-principal).
+        rule: String,
+    },
+    /// Run the language server (LSP) on standard input and output, for
+    /// editors: diagnostics as you type, fixes and rule documentation.
+    Server {
+        /// Accepted for editors that pass it; standard input and output
+        /// are the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to check; `-` reads one template from standard input.
+    pub paths: Vec<PathBuf>,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Full)]
+    pub format: Format,
+    /// Also write a report in another format to a file: FORMAT=PATH
+    /// (for example sarif=results.sarif). Repeatable.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output_file: Vec<String>,
+    /// The name of the template read from standard input: its format is
+    /// told from it, and findings are reported against it.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Check only these rules: a code, a name, a code prefix such as BL2, or
+    /// `all` (also enables rules that are off by default). Repeatable, or
+    /// comma-separated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not check these rules (code, name or prefix). Repeatable.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Also list the values that cannot be known statically (rule
+    /// unknown-value), which are otherwise never reported.
+    #[arg(long)]
+    pub strict_unknown: bool,
+    /// CloudFormation parameter values: a file (AWS CLI JSON list, JSON
+    /// object, or Key=Value lines) or Key=Value pairs. Repeatable.
+    #[arg(long, value_name = "FILE|KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// Terraform variable file applied to every module, after its own
+    /// terraform.tfvars and *.auto.tfvars. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<PathBuf>,
+    /// Also report suppressions that match no finding (rule
+    /// unused-suppression).
+    #[arg(long)]
+    pub strict: bool,
+    /// Honour checkov, trivy/tfsec and cfn_nag suppressions of checks that
+    /// map to a bucketlint rule.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub honor_peer_suppressions: bool,
+    /// Report only findings that this baseline file does not accept.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings to this baseline file, then exit with 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Exit with 1 only for findings at or above this severity (default:
+    /// the configuration's `fail-on`, else info).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// The configuration file for every path, instead of the nearest
+    /// bucketlint.toml or .bucketlint.toml in or above each.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Apply the configuration's `exclude` to files named on the command
+    /// line too (for pre-commit hooks and editors, which name every file).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Follow symbolic links inside the checked folders (links named on
+    /// the command line are always followed).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Do not read files larger than this (bytes, or with a K, M or G
+    /// suffix); they are reported as not checked.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Refuse files nested deeper than this many levels (at most 10000).
+    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_DEPTH,
+          value_parser = parse_depth)]
+    pub max_depth: usize,
+    /// Refuse YAML files whose aliases expand to more than this many nodes.
+    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_ALIAS_NODES)]
+    pub max_alias_nodes: usize,
+    /// AWS CloudFormation Guard rules to evaluate too: a `.guard` file or a
+    /// folder of them; repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub guard_rules: Vec<PathBuf>,
+    /// Apply the safe fixes in place, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply the fixes that may change behaviour a deployment relies
+    /// on (implies --fix unless --diff is given).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them.
+    #[arg(long)]
+    pub diff: bool,
+    /// Exit with 0 even when there are findings (errors still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the findings only: no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Also list the files passed over as not being templates.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Full,
+    Concise,
+    Json,
+    JsonLines,
+    Sarif,
+    Github,
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Info => Severity::Info,
+            FailOn::Low => Severity::Low,
+            FailOn::Medium => Severity::Medium,
+            FailOn::High => Severity::High,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_depth(s: &str) -> Result<usize, String> {
+    let ceiling = bucketlint::parse::DEPTH_CEILING;
+    match s.parse::<usize>() {
+        Ok(n) if (1..=ceiling).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a depth from 1 to {ceiling}")),
+    }
+}
+
+/// `123`, `64K`, `64M`, `1G` (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return Err(format!("unknown unit `{unit}` (use K, M or G)")),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is not a size"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}

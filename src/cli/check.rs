@@ -1,0 +1,295 @@
+//! `bucketlint check`: one run over the paths, each under its own
+//! configuration, then the reports and the exit code.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::ValueEnum;
+
+use bucketlint::check::{self, Options};
+use bucketlint::config::{self, Config, matching};
+use bucketlint::findings::Report;
+use bucketlint::report;
+use bucketlint::rules::{Rule, Severity};
+
+use super::args::{CheckArgs, Color, Format};
+use super::errors::{config_error, guard_error, usage};
+use super::output::render;
+use super::threads::build_pool;
+
+/// The rules to run: `--select` replaces the configuration's choice
+/// (select, extend-select and ignore); `--ignore` adds to its ignores.
+fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule>, String> {
+    let mut chosen: Vec<&'static Rule> = if args.select.is_empty() {
+        config.rules()
+    } else {
+        let mut v = Vec::new();
+        for s in &args.select {
+            let m = matching(s);
+            if m.is_empty() {
+                return Err(format!(
+                    "unknown rule `{s}` in --select (see `bucketlint rules`)"
+                ));
+            }
+            v.extend(m);
+        }
+        v
+    };
+    if args.strict_unknown {
+        chosen.extend(matching("unknown-value"));
+    }
+    if args.strict {
+        chosen.extend(matching("unused-suppression"));
+    }
+    for s in &args.ignore {
+        let m = matching(s);
+        if m.is_empty() {
+            return Err(format!(
+                "unknown rule `{s}` in --ignore (see `bucketlint rules`)"
+            ));
+        }
+        chosen.retain(|r| !m.iter().any(|x| x.code == r.code));
+    }
+    chosen.sort_by_key(|r| r.code);
+    chosen.dedup_by_key(|r| r.code);
+    Ok(chosen)
+}
+
+/// Guard rule files, and the configuration's severities for them: what
+/// loaded rules depend on.
+type GuardKey = (Vec<PathBuf>, BTreeMap<String, Severity>);
+
+/// Runs the check on a thread, and rayon's workers, with stack room for
+/// the nesting depth allowed, since the parsers recurse once per level.
+pub fn run_with_stack(args: CheckArgs) -> io::Result<ExitCode> {
+    bucketlint::source::set_max_file_size(args.max_file_size);
+    bucketlint::parse::set_limits(args.max_depth, args.max_alias_nodes);
+    let stack = bucketlint::parse::stack_size(args.max_depth);
+    build_pool(stack, 0);
+    std::thread::Builder::new()
+        .name("check".into())
+        .stack_size(stack)
+        .spawn(move || run_check(args))?
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
+    let mut parameters = Default::default();
+    for arg in &args.parameters {
+        if let Err(message) = bucketlint::params::read(arg, &mut parameters) {
+            return usage(format!("--parameters {message}"));
+        }
+    }
+    let mut outputs = Vec::new();
+    for spec in &args.output_file {
+        let Some((format, path)) = spec.split_once('=') else {
+            return usage(format!("--output-file `{spec}` is not FORMAT=PATH"));
+        };
+        let Ok(format) = Format::from_str(format, true) else {
+            return usage(format!("--output-file: unknown format `{format}`"));
+        };
+        outputs.push((format, PathBuf::from(path)));
+    }
+    let mut paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut overrides = HashMap::new();
+    if let Some(i) = paths.iter().position(|p| p.as_os_str() == "-") {
+        let Some(name) = args.stdin_filename.clone() else {
+            return usage("reading standard input (`-`) needs --stdin-filename to tell the format");
+        };
+        let mut text = String::new();
+        if let Err(e) = io::stdin().read_to_string(&mut text) {
+            return usage(format!("standard input: {e}"));
+        }
+        paths[i] = name.clone();
+        overrides.insert(name, text);
+    }
+    let accepted = match &args.baseline {
+        Some(path) => match bucketlint::suppress::baseline::read(path) {
+            Ok(a) => Some(a),
+            Err(message) => return usage(format!("--baseline {message}")),
+        },
+        None => None,
+    };
+    // Paths are checked under the configuration found for each of them.
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for path in paths {
+        let config = if args.isolated {
+            None
+        } else if let Some(c) = &args.config {
+            Some(c.clone())
+        } else {
+            config::for_path(&path)
+        };
+        groups.entry(config).or_default().push(path);
+    }
+    // Guard rule files are read and checked once per set of files.
+    let mut guard_sets: HashMap<GuardKey, Arc<Vec<bucketlint::guard::GuardFile>>> = HashMap::new();
+    let mut report = Report::default();
+    let mut rules: Vec<&'static Rule> = Vec::new();
+    let mut failing = false;
+    for (config_path, paths) in groups {
+        let config = Arc::new(match config_path {
+            Some(path) => match config::load(&path) {
+                Ok(c) => c,
+                Err(e) => return config_error(e),
+            },
+            None => Config::default(),
+        });
+        let chosen = match selected_rules(&args, &config) {
+            Ok(r) => r,
+            Err(message) => return usage(message),
+        };
+        let guard_paths: Vec<PathBuf> = args
+            .guard_rules
+            .iter()
+            .chain(&config.guard_rules)
+            .cloned()
+            .collect();
+        let key = (guard_paths, config.guard_severity.clone());
+        let guard = match guard_sets.get(&key) {
+            Some(g) => Arc::clone(g),
+            None => match bucketlint::guard::load(&key.0, Severity::Medium, &key.1) {
+                Ok(g) => {
+                    let g = Arc::new(g);
+                    rules.extend(g.iter().flat_map(|f| f.rules.iter().copied()));
+                    guard_sets.insert(key, Arc::clone(&g));
+                    g
+                }
+                Err(e) => return guard_error(&e),
+            },
+        };
+        let threshold = match args.fail_on {
+            Some(f) => f.severity(),
+            None => config.fail_on.unwrap_or(Severity::Info),
+        };
+        let overrides = overrides
+            .iter()
+            .filter(|(p, _)| paths.contains(p))
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
+        let mut part = check::run(&Options {
+            paths,
+            rules: chosen.clone(),
+            parameters: parameters.clone(),
+            var_files: args.var_file.clone(),
+            overrides,
+            honor_peer_suppressions: args.honor_peer_suppressions,
+            config: Arc::clone(&config),
+            force_exclude: args.force_exclude,
+            follow_symlinks: args.follow_symlinks,
+            panic_on: None,
+            fix: match (
+                args.fix || args.diff || args.unsafe_fixes,
+                args.unsafe_fixes,
+            ) {
+                (false, _) => None,
+                (true, false) => Some(bucketlint::fix::Safety::Safe),
+                (true, true) => Some(bucketlint::fix::Safety::Unsafe),
+            },
+            diff: args.diff,
+            guard: Arc::clone(&guard),
+            show_source: args.format == Format::Full
+                || outputs.iter().any(|(f, _)| *f == Format::Full),
+        });
+        if let Some(accepted) = &accepted
+            && args.write_baseline.is_none()
+        {
+            part.baselined = bucketlint::suppress::baseline::filter(&mut part.findings, accepted);
+        }
+        failing |= part.findings.iter().any(|f| f.severity >= threshold);
+        report.merge(part);
+        rules.extend(chosen);
+    }
+    report.sort();
+    rules.sort_by_key(|r| r.code);
+    rules.dedup_by_key(|r| r.code);
+    if let Some(path) = &args.write_baseline {
+        bucketlint::suppress::baseline::write(path, &report.findings)?;
+        eprintln!(
+            "bucketlint: wrote {} findings to {}",
+            report.findings.len(),
+            path.display()
+        );
+        return Ok(if report.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        });
+    }
+
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && !no_color,
+    };
+    for (format, path) in &outputs {
+        let mut file = BufWriter::new(std::fs::File::create(path)?);
+        render(*format, &report, &rules, &args, false, &mut file)?;
+        file.flush()?;
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let fixes_done = |verb: &str| -> String {
+        let mut applied = report.applied.clone();
+        applied.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        applied
+            .iter()
+            .map(|a| {
+                format!(
+                    "{verb} {}:{}:{}: {} {}: {}\n",
+                    a.path.to_string_lossy().replace('\\', "/"),
+                    a.line,
+                    a.column,
+                    a.rule.code,
+                    a.rule.name,
+                    a.note
+                )
+            })
+            .collect()
+    };
+    if args.diff {
+        // The diff is the output; what it leaves goes to standard error.
+        for d in &report.diffs {
+            write!(out, "{d}")?;
+        }
+        out.flush()?;
+        if !args.quiet {
+            eprint!("{}", fixes_done("would fix"));
+            eprintln!("{}", report::summary(&report));
+        }
+        return Ok(if !report.errors.is_empty() {
+            ExitCode::from(2)
+        } else if !args.exit_zero && (failing || !report.diffs.is_empty()) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    if matches!(args.format, Format::Full | Format::Concise) && !args.quiet {
+        write!(out, "{}", fixes_done("fixed"))?;
+    }
+    render(args.format, &report, &rules, &args, color, &mut out)?;
+    if args.verbose && args.format == Format::Full {
+        for (path, why) in &report.skipped {
+            writeln!(out, "skipped {}: {why}", path.display())?;
+        }
+    }
+    out.flush()?;
+
+    Ok(if !report.errors.is_empty() {
+        ExitCode::from(2)
+    } else if !args.exit_zero && failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

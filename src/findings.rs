@@ -1,0 +1,202 @@
+//! What a run finds, as data: findings with their locations, problems
+//! (what could not be checked), the fixes applied and the report that holds
+//! them. Every later stage (suppressions, renderers, fixes, the language
+//! server) reads these; none of them needs the orchestrator that fills them.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::fix::Fix;
+use crate::rules::rule::{Rule, Severity};
+use crate::source::{SourceFile, Span};
+
+/// How far (in lines) the bucket may be from the finding to be labelled
+/// in the same snippet (and so share the finding's excerpt).
+pub const NEAR_LINES: usize = 8;
+
+/// A place in a file, ready to show.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    pub start: u32,
+    pub end: u32,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Location {
+    pub fn new(file: &Arc<SourceFile>, span: Span) -> Location {
+        let (line, column) = file.position(span.start);
+        let (end_line, end_column) = file.position(span.end);
+        Location {
+            file: Arc::clone(file),
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub label: String,
+    pub location: Location,
+    /// Logical id or Terraform address of the block holding the text.
+    pub resource: String,
+    pub resource_type: String,
+    /// The bucket concerned: its name and where it is declared. (Boxed,
+    /// as are fixes: a run may hold a hundred thousand findings.)
+    pub bucket: Option<Box<(String, Location)>>,
+    /// How to fix it, when fixes were asked for and the rule has one.
+    pub fix: Option<Box<Fix>>,
+    /// Where the resource holding it starts, when in the same file: a
+    /// comment above it suppresses the finding.
+    pub holder_start: Option<u32>,
+}
+
+/// Something that could not be checked.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+#[derive(Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<Problem>,
+    /// Files passed over because they are not templates (shown with --verbose).
+    pub skipped: Vec<(PathBuf, String)>,
+    /// What was not checked, without being an error (a remote module).
+    pub notes: Vec<Problem>,
+    /// Findings left out by suppressions, and by the baseline.
+    pub suppressed: usize,
+    pub baselined: usize,
+    /// Module units: the folder (canonical), and the local modules it
+    /// instantiates. A folder instantiated elsewhere is reported through
+    /// its callers only.
+    pub unit_dir: Option<PathBuf>,
+    pub instantiated: Vec<PathBuf>,
+    pub files: usize,
+    pub resources: usize,
+    /// Fixes applied (or, with `--diff`, that would be), the files they
+    /// change, and the diffs.
+    pub fixed: usize,
+    pub fixed_files: Vec<PathBuf>,
+    pub diffs: Vec<String>,
+    /// Each fix applied: where its finding was (before fixing) and what
+    /// the fix did.
+    pub applied: Vec<Applied>,
+}
+
+/// A fix that was applied, for the report.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub rule: &'static Rule,
+    pub note: String,
+}
+
+impl Report {
+    /// Adds the results of another unit, or of another run (paths under
+    /// another configuration); `sort` puts them in order after.
+    pub fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.skipped.extend(other.skipped);
+        self.notes.extend(other.notes);
+        self.suppressed += other.suppressed;
+        self.baselined += other.baselined;
+        self.files += other.files;
+        self.resources += other.resources;
+        self.fixed += other.fixed;
+        self.fixed_files.extend(other.fixed_files);
+        self.diffs.extend(other.diffs);
+        self.applied.extend(other.applied);
+    }
+
+    /// Keeps, of each file, only the lines its findings and errors show,
+    /// so a run over many files does not hold them all until the end.
+    pub fn slim(&mut self, show_source: bool) {
+        let context = if show_source { 2 } else { 0 };
+        let near = NEAR_LINES;
+        // Findings on the same lines (several rules on one bucket) share
+        // one excerpt.
+        let mut excerpts: HashMap<(PathBuf, u32, u32, usize), Arc<SourceFile>> = HashMap::new();
+        let mut excerpt = |file: &Arc<SourceFile>, start: u32, end: u32, context: usize| {
+            let key = (file.path.clone(), start, end, context);
+            Arc::clone(
+                excerpts
+                    .entry(key)
+                    .or_insert_with(|| Arc::new(file.excerpt(start, end, context))),
+            )
+        };
+        for f in &mut self.findings {
+            let l = &f.location;
+            let (mut start, mut end) = (l.start, l.end);
+            let mut shared = false;
+            if let Some((_, at)) = f.bucket.as_deref()
+                && show_source
+                && at.file.path == l.file.path
+                && at.line.abs_diff(l.line) <= near
+            {
+                (start, end) = (start.min(at.start), end.max(at.end));
+                shared = true;
+            }
+            let held = excerpt(&l.file, start, end, context);
+            if let Some((_, at)) = f.bucket.as_deref_mut() {
+                at.file = match shared {
+                    true => Arc::clone(&held),
+                    false => excerpt(&at.file, at.start, at.end, 0),
+                };
+            }
+            f.location.file = held;
+        }
+        for p in self.errors.iter_mut().chain(&mut self.notes) {
+            if let Some(l) = &mut p.location {
+                l.file = excerpt(&l.file, l.start, l.end, context);
+            }
+        }
+        // Held until the end of the run: no room to grow.
+        self.findings.shrink_to_fit();
+    }
+
+    /// Orders findings and errors by file and position.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (
+                a.location.file.path.as_path(),
+                a.location.line,
+                a.location.column,
+                a.rule.code,
+            )
+                .cmp(&(
+                    b.location.file.path.as_path(),
+                    b.location.line,
+                    b.location.column,
+                    b.rule.code,
+                ))
+        });
+        self.errors.sort_by(|a, b| {
+            let key = |p: &Problem| {
+                (
+                    p.path.clone(),
+                    p.location.as_ref().map(|l| (l.line, l.column)),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
+}

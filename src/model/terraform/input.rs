@@ -1,0 +1,84 @@
+//! The files of a Terraform module as evaluation receives them, and what
+//! building the module gives back.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hcl_edit::structure::Body as HclBody;
+
+use crate::model::Model;
+use crate::parse::ParseError;
+use crate::source::FileId;
+use crate::tree::Value;
+
+/// The syntax a file of the module is written in.
+pub enum Source<'a> {
+    Hcl(&'a HclBody),
+    /// `.tf.json`, parsed into the value tree.
+    Json(&'a Value),
+}
+
+/// A parsed Terraform file, owned.
+pub enum Parsed {
+    Hcl(HclBody),
+    Json(Value),
+}
+
+impl Parsed {
+    pub fn source(&self) -> Source<'_> {
+        match self {
+            Parsed::Hcl(b) => Source::Hcl(b),
+            Parsed::Json(v) => Source::Json(v),
+        }
+    }
+}
+
+/// Parses a `.tf` (HCL) or `.tf.json` file.
+pub fn parse_file(path: &Path, text: &str, id: FileId) -> Result<Parsed, ParseError> {
+    if path.to_string_lossy().ends_with(".json") {
+        let doc = crate::parse::json::parse(text, crate::parse::json::Placement::At(id, 0))?;
+        Ok(Parsed::Json(doc.value))
+    } else {
+        crate::parse::hcl::parse(text, id).map(Parsed::Hcl)
+    }
+}
+
+/// One parsed file of the module.
+pub struct TfFile<'a> {
+    pub id: FileId,
+    pub source: Source<'a>,
+    pub text: &'a str,
+    /// A variable definitions file (`terraform.tfvars`, `*.auto.tfvars`,
+    /// `--var-file`): its attributes set variables.
+    pub vars: bool,
+}
+
+/// A file that evaluation read (`file("policy.json")`, a module's files),
+/// to be added to the unit's sources under the id it was given.
+pub struct LoadedFile {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    /// Read by `file()` for a policy (rather than a module's `.tf` file).
+    pub policy: bool,
+}
+
+pub struct TfOutput {
+    pub model: Model,
+    pub loaded: Vec<LoadedFile>,
+    pub errors: Vec<ParseError>,
+    /// Things not checked, such as modules from a registry.
+    pub notes: Vec<ParseError>,
+    /// Folders of the local modules instantiated (canonical paths).
+    pub modules: Vec<PathBuf>,
+}
+
+/// Where evaluation may read files from.
+pub struct Scope<'a> {
+    /// The module's folder, as shown to the user.
+    pub module_dir: &'a Path,
+    /// Nothing outside this folder is read.
+    pub root: &'a Path,
+    /// The first free file id.
+    pub next_id: FileId,
+}

@@ -1,0 +1,63 @@
+//! What the ACL rules share: the wording of an ACL finding and the fix of
+//! a public canned ACL.
+
+use crate::fix::{Context, Fix, Safety, edit};
+use crate::model::Model;
+use crate::model::s3::{Access, AclGrant};
+use crate::rules::rule::{AutoFix, Severity, Sink, Violation};
+
+/// Reports each ACL grant that `select` picks, at low severity with the
+/// reason when the bucket's settings make public ACLs ineffective.
+pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGrant) -> bool) {
+    for (i, bucket) in model.buckets() {
+        let neutralised = bucket.acl_neutraliser(model);
+        for grant in bucket.public_acl_grants().into_iter().filter(|g| select(g)) {
+            let what = match grant.access {
+                Access::Read => "read",
+                Access::Write => "write",
+                Access::ReadAcp => "read the ACL of",
+                Access::WriteAcp => "change the ACL of",
+                Access::FullControl => "take full control of",
+            };
+            let message = format!(
+                "The ACL of bucket `{}` lets {} {what} it ({}).",
+                bucket.id,
+                grant.audience.describe(),
+                grant.text
+            );
+            let label = format!("{} can {what}", grant.audience.describe());
+            match &neutralised {
+                Some(reason) => sink.report_at(
+                    Severity::Low,
+                    grant.span,
+                    label,
+                    format!("{message} It has no effect today: {reason}."),
+                    Some(i),
+                ),
+                None => sink.report(grant.span, label, message, Some(i)),
+            }
+        }
+    }
+}
+
+/// The fix of the canned-ACL rules: the ACL becomes `private`. Unsafe
+/// when the bucket serves a website or has a policy, which may rely on it.
+pub fn fix_canned_acl(v: &Violation, ctx: &Context) -> Option<Fix> {
+    const PUBLIC: &[&str] = &[
+        "PublicRead",
+        "PublicReadWrite",
+        "AuthenticatedRead",
+        "public-read",
+        "public-read-write",
+        "authenticated-read",
+    ];
+    let edit = edit::replace_literal(ctx, v.span, PUBLIC, ctx.spelled("Private", "private"))?;
+    let (safety, note) = ctx.closing(v.bucket?, "made the canned ACL private");
+    ctx.fix(v.span.file, safety, &note, vec![edit])
+}
+
+pub static CANNED_ACL_FIX: AutoFix = AutoFix {
+    safety: Safety::Unsafe,
+    describe: "Replaces a public canned ACL with `private` (unsafe when the bucket has a website or a policy that may rely on it).",
+    make: fix_canned_acl,
+};
