@@ -340,10 +340,18 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             (Some(_), Some(autofix)) => (autofix.make)(&v, &fix::Context { model, files }),
             _ => None,
         };
+        // A finding in a block that exists only for some inputs says so.
+        let message = match model.holder(v.span).and_then(|h| h.condition.as_deref()) {
+            Some(condition) => format!(
+                "{} This holds only for some inputs: {condition}.",
+                v.message
+            ),
+            None => v.message,
+        };
         report.findings.push(Finding {
             rule: v.rule,
             severity: v.severity,
-            message: v.message,
+            message,
             label: v.label,
             location: Location::new(file, v.span),
             resource,

@@ -41,6 +41,10 @@ pub struct Block {
     pub head: Span,
     /// The whole declaration.
     pub extent: Span,
+    /// Why the block may not take effect, when that depends on inputs not
+    /// known statically (a Terraform `count` or `for_each`): findings in it
+    /// say so.
+    pub condition: Option<String>,
 }
 
 #[derive(Clone, Debug)]

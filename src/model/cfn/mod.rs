@@ -84,6 +84,7 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
             source_type: cfn_type.to_string(),
             head: entry.key_span,
             extent,
+            condition: None,
         });
         let properties = match entry.value.get("Properties") {
             Some(p) => resolver.resolve(p),

@@ -1,18 +1,26 @@
 //! Static evaluation of Terraform expressions, keeping spans: literals,
-//! variable defaults, locals, `jsonencode`, templates, conditionals (both
-//! branches), references to resources, `aws_iam_policy_document` data
-//! sources and `file()`. What cannot be known becomes `Unknown`.
+//! variables (caller arguments, variable files, defaults), locals, module
+//! outputs, operators, conditionals (the branch a known condition picks,
+//! both otherwise), `for` expressions, splats, indexing, templates with
+//! directives, built-in functions (`functions`), resource attributes known
+//! statically, `aws_iam_policy_document` data sources and `file()`;
+//! `count`, `for_each` and `dynamic` blocks expanded over known values.
+//! What cannot be known becomes `Unknown`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::template::{Element, Template};
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::template::{Directive, Element, Template};
 
-use super::body::{Block, Body, entry, span_of};
-use super::index::{Def, Index};
+use super::body::{Block, Body, Env, bind, entry, span_of};
+use super::functions;
+use super::index::{Declared, Def, Index};
 use super::input::{LoadedFile, Scope};
 use crate::model::iam::{decode_json_string, mark_interpolations};
 use crate::parse::ParseError;
@@ -22,6 +30,29 @@ use crate::tree::{Entry, Kind, Ref, Value};
 
 /// Evaluation of references deeper than this gives up (cycles in locals).
 const MAX_EVAL_DEPTH: usize = 64;
+
+/// A `count`, `for_each`, dynamic block or `for` expression expands to at
+/// most this many items; past it a note says what was left out.
+pub(super) const MAX_INSTANCES: usize = 10_000;
+
+/// Combinations of unknown conditions an operation is evaluated under
+/// before its result is taken as unknown.
+const MAX_BRANCHES: usize = 16;
+
+/// One instance of a resource, data source or module call.
+#[derive(Clone)]
+pub(super) struct Instance<'a> {
+    /// The address with its key: `aws_s3_bucket.this[0]`, `module.b["x"]`;
+    /// the plain address without `count` or `for_each`, or when they are
+    /// not known.
+    pub id: String,
+    pub key: Option<Value>,
+    /// The block's body, with `count` or `each` bound.
+    pub body: Body<'a>,
+    /// Why the instance may not exist, when its `count` or `for_each` is
+    /// not known statically.
+    pub uncertain: Option<String>,
+}
 
 /// What evaluation reads and where it records what it found.
 pub(super) struct Ctx<'a> {
@@ -34,19 +65,90 @@ pub(super) struct Ctx<'a> {
     /// Variables set by the module call that instantiates this module.
     pub(super) inputs: HashMap<String, Value>,
     pub(super) errors: RefCell<Vec<ParseError>>,
+    /// What was not checked, without being an error.
+    pub(super) notes: RefCell<Vec<ParseError>>,
     pub(super) depth: Cell<usize>,
+    /// This is the root module: its variable defaults may be overridden at
+    /// plan time (`-var`), so a condition on one keeps both branches, as a
+    /// CloudFormation condition on a parameter default does.
+    pub(super) root: bool,
+    /// Set when evaluation reads a root module's variable default.
+    soft: Cell<bool>,
+    /// The names in scope: `count`, `each`, iterators, `for` variables.
+    env: RefCell<Env>,
+    /// Instances of each declared block, by address, once computed.
+    instances: RefCell<HashMap<String, Rc<Vec<Instance<'a>>>>>,
+    /// Positions in `index.resources`, by address.
+    by_id: HashMap<String, usize>,
+    /// The outputs of each module call, by call name: an object, or a list
+    /// or map of objects for a call with `count` or `for_each`.
+    pub(super) module_outputs: RefCell<HashMap<String, Value>>,
 }
 
 /// Spans of expressions parsed out of JSON strings belong to no file.
 const DETACHED: FileId = FileId::MAX;
 
-impl Ctx<'_> {
-    /// The value of a variable default, variable file entry or local.
+impl<'a> Ctx<'a> {
+    pub(super) fn new(
+        index: &'a Index<'a>,
+        texts: HashMap<FileId, &'a str>,
+        scope: Scope<'a>,
+    ) -> Self {
+        let next_file = Cell::new(scope.next_id);
+        Ctx {
+            index,
+            texts,
+            scope,
+            loaded: RefCell::new(Vec::new()),
+            next_file,
+            inputs: HashMap::new(),
+            errors: RefCell::new(Vec::new()),
+            notes: RefCell::new(Vec::new()),
+            depth: Cell::new(0),
+            root: false,
+            soft: Cell::new(false),
+            env: RefCell::new(Env::default()),
+            instances: RefCell::new(HashMap::new()),
+            module_outputs: RefCell::new(HashMap::new()),
+            by_id: index
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id.clone(), i))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// The value of a variable default, variable file entry or local: no
+    /// `count`, `each` or iterator is in scope there.
     fn definition(&self, def: &Def) -> Value {
-        match *def {
+        self.with_env(&Env::default(), || match *def {
             Def::Hcl(file, e) => self.eval(e, file),
             Def::Json(v, templates) => json_value(self, v, templates),
-        }
+        })
+    }
+
+    /// The value of an `output` block.
+    pub(super) fn output(&self, def: &Def) -> Value {
+        self.definition(def)
+    }
+
+    /// Runs `f` with `env` as the names in scope.
+    pub(super) fn with_env<T>(&self, env: &Env, f: impl FnOnce() -> T) -> T {
+        let saved = self.env.replace(Rc::clone(env));
+        let out = f();
+        self.env.replace(saved);
+        out
+    }
+
+    fn bound(&self, name: &str) -> Option<Value> {
+        let env = self.env.borrow();
+        env.iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
     }
 
     /// A file id for a file read during evaluation.
@@ -103,121 +205,744 @@ impl Ctx<'_> {
             Expression::StringTemplate(t) => self.template(t, span, file),
             Expression::HeredocTemplate(h) => self.template(&h.template, span, file),
             Expression::Parenthesis(p) => self.eval(p.inner(), file),
-            Expression::Conditional(c) => Value::new(
-                span,
-                Kind::OneOf(vec![
-                    self.eval(&c.true_expr, file),
-                    self.eval(&c.false_expr, file),
-                ]),
-            ),
-            Expression::FuncCall(call) => {
-                let name = call.name.name.as_str();
-                let arg = call.args.iter().next();
-                match (name, arg) {
-                    ("jsonencode" | "tostring", Some(a)) => self.eval(a, file),
-                    ("file", Some(a)) => self.file(a, span, file),
-                    _ => Value::unknown(span, format!("{name}() is not evaluated")),
+            Expression::Conditional(c) => {
+                let outer = self.soft.replace(false);
+                let cond = self.eval(&c.cond_expr, file);
+                let soft = self.soft.replace(outer || self.soft.get());
+                let yes = || self.eval(&c.true_expr, file);
+                let no = || self.eval(&c.false_expr, file);
+                match soft {
+                    true => Value::new(span, Kind::OneOf(vec![yes(), no()])),
+                    false => self.choose(&cond, span, yes, no),
                 }
             }
-            Expression::Traversal(t) => {
-                let Expression::Variable(root) = &t.expr else {
-                    return Value::unknown(span, "computed value");
-                };
-                let names: Vec<Option<&str>> = t
-                    .operators
-                    .iter()
-                    .map(|op| match op.value() {
-                        TraversalOperator::GetAttr(i) => Some(i.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                self.traversal(root.as_str(), &names, span)
+            Expression::FuncCall(call) => self.call(call, span, file),
+            Expression::Variable(v) => match self.bound(v.as_str()) {
+                Some(value) => Value { span, ..value },
+                None => Value::unknown(span, format!("{} is not known statically", v.as_str())),
+            },
+            Expression::Traversal(t) => self.traversal(t, span, file),
+            Expression::UnaryOp(op) => {
+                let v = self.eval(&op.expr, file);
+                let neg = matches!(op.operator.value(), UnaryOperator::Neg);
+                self.distribute(vec![v], span, |a| match neg {
+                    true => match functions::number(&a[0]) {
+                        Some(n) => Value::str(span, functions::format_number(-n)),
+                        None => Value::unknown(span, "computed value"),
+                    },
+                    false => match functions::boolean(&a[0]) {
+                        Some(b) => functions::bool_value(span, !b),
+                        None => Value::unknown(span, "computed value"),
+                    },
+                })
             }
-            Expression::Variable(_)
-            | Expression::UnaryOp(_)
-            | Expression::BinaryOp(_)
-            | Expression::ForExpr(_) => Value::unknown(span, "computed value"),
+            Expression::BinaryOp(op) => {
+                let lhs = self.eval(&op.lhs_expr, file);
+                let rhs = self.eval(&op.rhs_expr, file);
+                let operator = *op.operator.value();
+                self.distribute(vec![lhs, rhs], span, |a| {
+                    binary(operator, &a[0], &a[1], span)
+                })
+            }
+            Expression::ForExpr(f) => self.for_expr(f, span, file),
         }
     }
 
-    /// `root.a.b[0].c`: `names` holds each step (None for an index).
-    fn traversal(&self, root: &str, names: &[Option<&str>], span: Span) -> Value {
-        let first = names.first().copied().flatten();
-        match (root, first) {
-            ("var", Some(name)) if names.len() == 1 && self.inputs.contains_key(name) => Value {
-                span,
-                ..self.inputs[name].clone()
-            },
-            ("var", Some(name)) if names.len() == 1 => match self
-                .index
-                .values
-                .get(name)
-                .or_else(|| self.index.vars.get(name))
-            {
-                Some(def) => self.nested(span, || Value {
-                    span,
-                    ..self.definition(def)
-                }),
-                None => Value::unknown(span, format!("var.{name} has no default")),
-            },
-            ("local", Some(name)) if names.len() == 1 => match self.index.locals.get(name) {
-                Some(def) => self.nested(span, || Value {
-                    span,
-                    ..self.definition(def)
-                }),
-                None => Value::unknown(span, format!("local.{name} is not defined")),
-            },
-            ("path", Some("module" | "root" | "cwd")) => Value::str(span, "."),
-            ("data", Some(ty)) => {
-                let rest: Vec<&str> = names[1..].iter().flatten().copied().collect();
-                match (ty, rest.as_slice()) {
-                    ("aws_iam_policy_document", [name, "json" | "minified_json", ..]) => {
-                        match self.index.data.get(&format!("data.{ty}.{name}")) {
-                            Some(b) => self.nested(span, || self.policy_document(b)),
-                            None => {
-                                Value::unknown(span, "policy document not found in this module")
-                            }
-                        }
+    /// `cond ? yes : no`: the branch the condition picks when it is known,
+    /// both (as `OneOf`) when it is not.
+    fn choose(
+        &self,
+        cond: &Value,
+        span: Span,
+        yes: impl FnOnce() -> Value,
+        no: impl FnOnce() -> Value,
+    ) -> Value {
+        let alts = cond.alternatives();
+        let known: Vec<Option<bool>> = alts.iter().map(|a| functions::boolean(a)).collect();
+        if !known.is_empty() && known.iter().all(|b| *b == Some(true)) {
+            yes()
+        } else if !known.is_empty() && known.iter().all(|b| *b == Some(false)) {
+            no()
+        } else {
+            Value::new(span, Kind::OneOf(vec![yes(), no()]))
+        }
+    }
+
+    /// Applies `f` to every combination of the arguments' branches (a
+    /// conditional whose condition is not known), bounded.
+    fn distribute(&self, args: Vec<Value>, span: Span, f: impl Fn(&[Value]) -> Value) -> Value {
+        if !args.iter().any(|a| matches!(a.kind, Kind::OneOf(_))) {
+            return f(&args);
+        }
+        let mut combos: Vec<Vec<Value>> = vec![Vec::new()];
+        for a in &args {
+            let alts = a.alternatives();
+            if combos.len() * alts.len().max(1) > MAX_BRANCHES {
+                return Value::unknown(span, "too many combinations of unknown conditions");
+            }
+            combos = combos
+                .into_iter()
+                .flat_map(|c| {
+                    alts.iter().map(move |x| {
+                        let mut c = c.clone();
+                        c.push((*x).clone());
+                        c
+                    })
+                })
+                .collect();
+        }
+        let mut out: Vec<Value> = Vec::new();
+        for c in combos {
+            let v = f(&c);
+            if !out.iter().any(|o| functions::same(o, &v) == Some(true)) {
+                out.push(v);
+            }
+        }
+        match out.len() {
+            1 => out.swap_remove(0),
+            _ => Value::new(span, Kind::OneOf(out)),
+        }
+    }
+
+    fn call(&self, call: &FuncCall, span: Span, file: FileId) -> Value {
+        let name = call.name.name.as_str();
+        if !call.name.namespace.is_empty() {
+            return Value::unknown(span, format!("{name}() is not evaluated"));
+        }
+        let exprs: Vec<&Expression> = call.args.iter().collect();
+        match name {
+            // Lazy: the first argument that is not an error.
+            "try" => {
+                for e in &exprs {
+                    let v = self.eval(e, file);
+                    if !functions::is_invalid(&v) {
+                        return v;
                     }
-                    _ => Value::unknown(span, "data source attribute"),
+                }
+                return functions::invalid(span, "no argument of try() is valid");
+            }
+            "can" => {
+                let v = exprs
+                    .first()
+                    .map(|e| self.eval(e, file))
+                    .unwrap_or_else(|| functions::invalid(span, "can() of nothing"));
+                return if functions::is_invalid(&v) {
+                    functions::bool_value(span, false)
+                } else if functions::is_whole(&v) {
+                    functions::bool_value(span, true)
+                } else {
+                    Value::unknown(span, "can() of a value not known statically")
+                };
+            }
+            "file" => {
+                return match exprs.first() {
+                    Some(a) => self.file(a, span, file),
+                    None => Value::unknown(span, "file() of nothing"),
+                };
+            }
+            _ => {}
+        }
+        let mut args: Vec<Value> = exprs.iter().map(|e| self.eval(e, file)).collect();
+        if call.args.expand_final()
+            && let Some(last) = args.pop()
+        {
+            match last.kind {
+                Kind::Seq(items) => args.extend(items),
+                _ => return Value::unknown(span, format!("{name}() of a list not known")),
+            }
+        }
+        self.distribute(args, span, |a| {
+            functions::call(name, a, span)
+                .unwrap_or_else(|| Value::unknown(span, format!("{name}() is not evaluated")))
+        })
+    }
+
+    /// `[for k, v in coll : value if cond]` and `{for ... : key => value}`.
+    fn for_expr(&self, f: &ForExpr, span: Span, file: FileId) -> Value {
+        let coll = self.eval(&f.intro.collection_expr, file);
+        let pairs: Vec<(Value, Value)> = match &coll.kind {
+            Kind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::str(v.span, i.to_string()), v.clone()))
+                .collect(),
+            Kind::Map(entries) => entries
+                .iter()
+                .map(|e| (Value::str(e.key_span, &e.key), e.value.clone()))
+                .collect(),
+            _ => return Value::unknown(span, "for expression over a value not known statically"),
+        };
+        if pairs.len() > MAX_INSTANCES {
+            return Value::unknown(span, "for expression over too many items");
+        }
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
+        let value_var = f.intro.value_var.as_str().to_string();
+        let base = self.env.borrow().clone();
+        let mut seq = Vec::new();
+        let mut map: Vec<Entry> = Vec::new();
+        for (k, v) in pairs {
+            let mut env = bind(&base, &value_var, v);
+            if let Some(kv) = &key_var {
+                env = bind(&env, kv, k);
+            }
+            let outcome = self.with_env(&env, || {
+                if let Some(cond) = &f.cond {
+                    match functions::boolean(&self.eval(&cond.expr, file)) {
+                        Some(true) => {}
+                        Some(false) => return Ok(None),
+                        None => return Err(()),
+                    }
+                }
+                let value = self.eval(&f.value_expr, file);
+                let key = f.key_expr.as_ref().map(|k| self.eval(k, file));
+                Ok(Some((key, value)))
+            });
+            match outcome {
+                Err(()) => {
+                    return Value::unknown(span, "for expression with a condition not known");
+                }
+                Ok(None) => {}
+                Ok(Some((None, value))) => seq.push(value),
+                Ok(Some((Some(key), value))) => {
+                    let Some(k) = key.as_str().map(str::to_string) else {
+                        return Value::unknown(span, "for expression with keys not known");
+                    };
+                    if f.grouping {
+                        match map.iter_mut().find(|e| e.key == k) {
+                            Some(e) => {
+                                if let Kind::Seq(items) = &mut e.value.kind {
+                                    items.push(value);
+                                }
+                            }
+                            None => map.push(entry(
+                                &k,
+                                key.span,
+                                Value::new(span, Kind::Seq(vec![value])),
+                            )),
+                        }
+                    } else {
+                        map.retain(|e| e.key != k);
+                        map.push(entry(&k, key.span, value));
+                    }
                 }
             }
-            (ty, Some(name)) if ty.starts_with("aws_") => {
-                let attr = names[1..].iter().flatten().next().map(|a| a.to_string());
-                Value::new(
-                    span,
-                    Kind::Ref(Ref {
-                        target: format!("{ty}.{name}"),
-                        attr,
-                    }),
-                )
-            }
-            _ => Value::unknown(span, format!("{root} is known only at plan time")),
         }
+        match f.key_expr {
+            Some(_) => Value::map(span, map),
+            None => Value::new(span, Kind::Seq(seq)),
+        }
+    }
+
+    /// `root.a[0].b`: the root resolved (a variable, local, module output,
+    /// resource, data source or bound name), then each step applied.
+    fn traversal(&self, t: &hcl_edit::expr::Traversal, span: Span, file: FileId) -> Value {
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let Expression::Variable(root) = &t.expr else {
+            let base = self.eval(&t.expr, file);
+            return self.apply(base, &ops, span, file);
+        };
+        let root = root.as_str();
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        if let Some(v) = self.bound(root) {
+            return self.apply(v, &ops, span, file);
+        }
+        let (value, used) = match (root, attr(0)) {
+            ("var", Some(name)) => {
+                let v = if let Some(v) = self.inputs.get(name) {
+                    v.clone()
+                } else {
+                    match self.index.values.get(name) {
+                        Some(def) => self.nested(span, || self.definition(def)),
+                        None => match self.index.vars.get(name) {
+                            Some(def) => {
+                                if self.root {
+                                    self.soft.set(true);
+                                }
+                                self.nested(span, || self.definition(def))
+                            }
+                            None => Value::unknown(span, format!("var.{name} has no default")),
+                        },
+                    }
+                };
+                (v, 1)
+            }
+            ("local", Some(name)) => match self.index.locals.get(name) {
+                Some(def) => (self.nested(span, || self.definition(def)), 1),
+                None => (
+                    Value::unknown(span, format!("local.{name} is not defined")),
+                    1,
+                ),
+            },
+            ("module", Some(name)) => match self.module_outputs.borrow().get(name) {
+                Some(v) => (v.clone(), 1),
+                None => (
+                    Value::unknown(span, format!("the outputs of module.{name} are not known")),
+                    ops.len(),
+                ),
+            },
+            ("path", Some("module" | "root" | "cwd")) => (Value::str(span, "."), 1),
+            ("data", Some(ty)) => match attr(1) {
+                Some(name) => {
+                    let base = format!("data.{ty}.{name}");
+                    return self.resource(&base, &ops[2..], span, file);
+                }
+                None => (Value::unknown(span, "data source"), ops.len()),
+            },
+            (ty, Some(name)) if ty.contains('_') && !matches!(ty, "count" | "each") => {
+                let base = format!("{ty}.{name}");
+                return self.resource(&base, &ops[1..], span, file);
+            }
+            _ => (
+                Value::unknown(span, format!("{root} is known only at plan time")),
+                ops.len(),
+            ),
+        };
+        let v = self.apply(value, &ops[used..], span, file);
+        // The value stands where it is used, so a finding points there.
+        Value { span, ..v }
+    }
+
+    /// Applies traversal steps to a value.
+    fn apply(&self, value: Value, ops: &[&TraversalOperator], span: Span, file: FileId) -> Value {
+        let mut v = value;
+        for (i, op) in ops.iter().enumerate() {
+            v = match op {
+                TraversalOperator::GetAttr(a) => get(&v, a.as_str(), span),
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(e, file);
+                    index(&v, &key, span)
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    index(&v, &Value::str(span, n.value().to_string()), span)
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let items: Vec<Value> = match &v.kind {
+                        Kind::Seq(items) => items.clone(),
+                        Kind::Null => Vec::new(),
+                        _ if functions::is_known(&v) => vec![v.clone()],
+                        _ => return Value::unknown(span, "splat of a value not known"),
+                    };
+                    let rest = &ops[i + 1..];
+                    let out = items
+                        .into_iter()
+                        .map(|item| self.apply(item, rest, span, file))
+                        .collect();
+                    return Value::new(span, Kind::Seq(out));
+                }
+            };
+            if !functions::is_known(&v) && !matches!(v.kind, Kind::Ref(_)) {
+                return Value { span, ..v };
+            }
+        }
+        v
     }
 
     fn template(&self, t: &Template, span: Span, file: FileId) -> Value {
         let mut out = String::new();
+        let partial = self.render(t, file, &mut out);
+        Value::text(span, out, partial)
+    }
+
+    /// Appends a template's text; true when a part is not known.
+    fn render(&self, t: &Template, file: FileId, out: &mut String) -> bool {
         let mut partial = false;
         for el in t.iter() {
             match el {
                 Element::Literal(s) => out.push_str(s.value()),
-                Element::Interpolation(i) => match self.eval(&i.expr, file).kind {
-                    Kind::Str(s) => out.push_str(&s),
-                    _ => {
-                        partial = true;
-                        out.push_str("${");
-                        out.push_str(self.text(span_of(&i.expr, file)));
-                        out.push('}');
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, file);
+                    match &v.kind {
+                        Kind::Str(s) => out.push_str(s),
+                        Kind::Null => {}
+                        _ => {
+                            partial = true;
+                            out.push_str("${");
+                            out.push_str(self.text(span_of(&i.expr, file)));
+                            out.push('}');
+                        }
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        let cond = self.eval(&d.if_expr.cond_expr, file);
+                        match functions::boolean(&cond) {
+                            Some(true) => partial |= self.render(&d.if_expr.template, file, out),
+                            Some(false) => {
+                                if let Some(e) = &d.else_expr {
+                                    partial |= self.render(&e.template, file, out);
+                                }
+                            }
+                            None => {
+                                partial = true;
+                                out.push_str("%{...}");
+                            }
+                        }
+                    }
+                    Directive::For(d) => {
+                        let f = &d.for_expr;
+                        let coll = self.eval(&f.collection_expr, file);
+                        let pairs: Vec<(Value, Value)> = match &coll.kind {
+                            Kind::Seq(items) => items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, v)| (Value::str(v.span, i.to_string()), v.clone()))
+                                .collect(),
+                            Kind::Map(entries) => entries
+                                .iter()
+                                .map(|e| (Value::str(e.key_span, &e.key), e.value.clone()))
+                                .collect(),
+                            _ => {
+                                partial = true;
+                                out.push_str("%{...}");
+                                continue;
+                            }
+                        };
+                        let base = self.env.borrow().clone();
+                        for (k, v) in pairs {
+                            let mut env = bind(&base, f.value_var.as_str(), v);
+                            if let Some(kv) = &f.key_var {
+                                env = bind(&env, kv.as_str(), k);
+                            }
+                            partial |= self.with_env(&env, || self.render(&f.template, file, out));
+                        }
                     }
                 },
-                Element::Directive(_) => {
-                    partial = true;
-                    out.push_str("%{...}");
-                }
             }
         }
-        Value::text(span, out, partial)
+        partial
+    }
+
+    /// The instances of a declared resource, data source or module call:
+    /// one per `count` index or `for_each` key when they are known; one,
+    /// which may not exist, when they are not.
+    pub(super) fn instances(&self, d: &Declared<'a>) -> Rc<Vec<Instance<'a>>> {
+        if let Some(known) = self.instances.borrow().get(&d.id) {
+            return Rc::clone(known);
+        }
+        let made = Rc::new(self.nested_instances(d));
+        self.instances
+            .borrow_mut()
+            .insert(d.id.clone(), Rc::clone(&made));
+        made
+    }
+
+    fn nested_instances(&self, d: &Declared<'a>) -> Vec<Instance<'a>> {
+        let body = &d.block.body;
+        let env = body.env();
+        let one = |uncertain: Option<String>, bound: Env| {
+            vec![Instance {
+                id: d.id.clone(),
+                key: None,
+                body: body.with_env(bound),
+                uncertain,
+            }]
+        };
+        if let Some((_, count)) = body.attr(self, "count") {
+            let alts = count.alternatives();
+            let nums: Option<Vec<f64>> = alts.iter().map(|a| functions::number(a)).collect();
+            let Some(nums) = nums.filter(|n| !n.is_empty()) else {
+                let index = Value::unknown(count.span, "count.index of a count not known");
+                let bound = bind(
+                    env,
+                    "count",
+                    Value::map(count.span, vec![entry("index", count.span, index)]),
+                );
+                return one(
+                    Some(format!("the `count` of `{}` is not known statically", d.id)),
+                    bound,
+                );
+            };
+            let min = nums.iter().cloned().fold(f64::MAX, f64::min).max(0.0) as usize;
+            let mut max = nums.iter().cloned().fold(0.0, f64::max).max(0.0) as usize;
+            if max > MAX_INSTANCES {
+                self.notes.borrow_mut().push(ParseError::new(
+                    count.span,
+                    format!("`{}` has a count of {max}: only the first {MAX_INSTANCES} instances are checked", d.id),
+                ));
+                max = MAX_INSTANCES;
+            }
+            return (0..max)
+                .map(|i| {
+                    let index = Value::str(count.span, i.to_string());
+                    Instance {
+                        id: format!("{}[{i}]", d.id),
+                        key: Some(index.clone()),
+                        body: body.with_env(bind(
+                            env,
+                            "count",
+                            Value::map(count.span, vec![entry("index", count.span, index)]),
+                        )),
+                        uncertain: (i >= min).then(|| {
+                            format!("the `count` of `{}` is smaller for some inputs", d.id)
+                        }),
+                    }
+                })
+                .collect();
+        }
+        if let Some((_, each)) = body.attr(self, "for_each") {
+            let pairs = match &each.kind {
+                Kind::Map(entries) => {
+                    let mut e: Vec<&Entry> = entries.iter().collect();
+                    e.sort_by(|a, b| a.key.cmp(&b.key));
+                    Some(
+                        e.into_iter()
+                            .map(|e| {
+                                (
+                                    e.key.clone(),
+                                    Value::str(e.key_span, &e.key),
+                                    e.value.clone(),
+                                )
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                }
+                Kind::Seq(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map(|s| (s.to_string(), i.clone(), i.clone())))
+                    .collect(),
+                _ => None,
+            };
+            let Some(mut pairs) = pairs else {
+                let unknown = |what: &str| {
+                    Value::unknown(each.span, format!("each.{what} of a for_each not known"))
+                };
+                let bound = bind(
+                    env,
+                    "each",
+                    Value::map(
+                        each.span,
+                        vec![
+                            entry("key", each.span, unknown("key")),
+                            entry("value", each.span, unknown("value")),
+                        ],
+                    ),
+                );
+                return one(
+                    Some(format!(
+                        "the `for_each` of `{}` is not known statically",
+                        d.id
+                    )),
+                    bound,
+                );
+            };
+            if pairs.len() > MAX_INSTANCES {
+                self.notes.borrow_mut().push(ParseError::new(
+                    each.span,
+                    format!(
+                        "`{}` has {} instances: only the first {MAX_INSTANCES} are checked",
+                        d.id,
+                        pairs.len()
+                    ),
+                ));
+                pairs.truncate(MAX_INSTANCES);
+            }
+            return pairs
+                .into_iter()
+                .map(|(k, key, value)| Instance {
+                    id: format!("{}[{:?}]", d.id, k),
+                    key: Some(key.clone()),
+                    body: body.with_env(bind(
+                        env,
+                        "each",
+                        Value::map(
+                            each.span,
+                            vec![
+                                entry("key", key.span, key.clone()),
+                                entry("value", value.span, value),
+                            ],
+                        ),
+                    )),
+                    uncertain: None,
+                })
+                .collect();
+        }
+        one(None, Rc::clone(env))
+    }
+
+    /// A reference to a resource or data source, `base` its address, `ops`
+    /// the steps after its name.
+    fn resource(&self, base: &str, ops: &[&TraversalOperator], span: Span, file: FileId) -> Value {
+        let Some(d) = self.by_id.get(base).map(|&i| &self.index.resources[i]) else {
+            if base.starts_with("data.") {
+                return Value::unknown(span, "data source not declared in this module");
+            }
+            let attr = match ops.first() {
+                Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),
+                _ => None,
+            };
+            return Value::new(
+                span,
+                Kind::Ref(Ref {
+                    target: base.to_string(),
+                    attr,
+                }),
+            );
+        };
+        let insts = self.instances(d);
+        let keyed = d.block.body.has("count") || d.block.body.has("for_each");
+        let by_each = d.block.body.has("for_each");
+        let v = match ops.first() {
+            Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)) => {
+                let key = match ops[0] {
+                    TraversalOperator::Index(e) => self.eval(e, file),
+                    TraversalOperator::LegacyIndex(n) => Value::str(span, n.value().to_string()),
+                    _ => unreachable!("matched above"),
+                };
+                if !functions::is_known(&key) {
+                    return Value::unknown(
+                        span,
+                        format!("an instance of {base} chosen by a value not known"),
+                    );
+                }
+                let found = insts
+                    .iter()
+                    .find(|i| {
+                        i.key
+                            .as_ref()
+                            .is_some_and(|k| functions::same(k, &key) == Some(true))
+                    })
+                    .or_else(|| {
+                        insts
+                            .iter()
+                            .find(|i| i.key.is_none() && i.uncertain.is_some())
+                    });
+                match found {
+                    Some(inst) => self.instance_value(d, inst, &ops[1..], span, file),
+                    None => functions::invalid(span, format!("{base} has no such instance")),
+                }
+            }
+            Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => Value::new(
+                span,
+                Kind::Seq(
+                    insts
+                        .iter()
+                        .map(|i| self.instance_value(d, i, &ops[1..], span, file))
+                        .collect(),
+                ),
+            ),
+            None if keyed => {
+                let objects = insts
+                    .iter()
+                    .map(|i| (i, self.instance_value(d, i, &[], span, file)));
+                match by_each {
+                    true => Value::map(
+                        span,
+                        objects
+                            .map(|(i, o)| {
+                                let key = i.key.as_ref().and_then(Value::as_str).unwrap_or("?");
+                                entry(key, span, o)
+                            })
+                            .collect(),
+                    ),
+                    false => Value::new(span, Kind::Seq(objects.map(|(_, o)| o).collect())),
+                }
+            }
+            _ => match insts.first() {
+                Some(inst) => self.instance_value(d, inst, ops, span, file),
+                None => functions::invalid(span, format!("{base} has no instance")),
+            },
+        };
+        Value { span, ..v }
+    }
+
+    fn instance_value(
+        &self,
+        d: &Declared<'a>,
+        inst: &Instance<'a>,
+        ops: &[&TraversalOperator],
+        span: Span,
+        file: FileId,
+    ) -> Value {
+        match ops.first() {
+            Some(TraversalOperator::GetAttr(a)) => {
+                let v = self.nested(span, || self.instance_attr(d, inst, a.as_str(), span));
+                self.apply(v, &ops[1..], span, file)
+            }
+            _ => {
+                let attrs: &[&str] = match d.ty.as_str() {
+                    "aws_s3_bucket" => &["id", "bucket", "arn"],
+                    _ => &["id"],
+                };
+                let object = Value::map(
+                    span,
+                    attrs
+                        .iter()
+                        .map(|a| {
+                            entry(
+                                a,
+                                span,
+                                self.nested(span, || self.instance_attr(d, inst, a, span)),
+                            )
+                        })
+                        .collect(),
+                );
+                self.apply(object, ops, span, file)
+            }
+        }
+    }
+
+    /// Attribute `attr` of an instance: what its arguments say, the bucket
+    /// name and ARN an S3 bucket gets from its `bucket` argument, else a
+    /// reference resolved when the model links resources.
+    fn instance_attr(
+        &self,
+        d: &Declared<'a>,
+        inst: &Instance<'a>,
+        attr: &str,
+        span: Span,
+    ) -> Value {
+        let body = &inst.body;
+        if d.id.starts_with("data.") {
+            if d.ty == "aws_iam_policy_document" && matches!(attr, "json" | "minified_json") {
+                let block = Block {
+                    ident: d.block.ident,
+                    span: d.block.span,
+                    body: body.clone(),
+                };
+                return self.policy_document(&block);
+            }
+            return match body.attr(self, attr) {
+                Some((_, v)) => v,
+                None => Value::unknown(span, "data source attribute"),
+            };
+        }
+        let reference = || {
+            Value::new(
+                span,
+                Kind::Ref(Ref {
+                    target: inst.id.clone(),
+                    attr: Some(attr.to_string()),
+                }),
+            )
+        };
+        if d.ty == "aws_s3_bucket" && matches!(attr, "id" | "bucket" | "arn") {
+            return match body.attr(self, "bucket").map(|(_, v)| v) {
+                Some(Value {
+                    kind: Kind::Str(name),
+                    ..
+                }) => match attr {
+                    "arn" => Value::str(span, format!("arn:aws:s3:::{name}")),
+                    _ => Value::str(span, name),
+                },
+                _ => reference(),
+            };
+        }
+        // A companion's id is the name of the bucket it configures.
+        if d.ty.starts_with("aws_s3_")
+            && matches!(attr, "id" | "bucket")
+            && let Some((_, v)) = body.attr(self, "bucket")
+        {
+            return v;
+        }
+        if attr != "id"
+            && let Some((_, v)) = body.attr(self, attr)
+        {
+            return v;
+        }
+        reference()
     }
 
     /// A policy argument: a heredoc or string of JSON, `jsonencode({...})`,
@@ -317,9 +1042,13 @@ impl Ctx<'_> {
                     .unwrap_or_default(),
             );
         }
-        statements.extend(body.blocks("statement").iter().map(|s| self.statement(s)));
-        if let Some(d) = body.dynamic("statement") {
-            statements.push(Value::unknown(d, "dynamic statement"));
+        let (blocks, unknown) = body.expand(self, "statement");
+        statements.extend(blocks.iter().map(|s| self.statement(s)));
+        for d in unknown {
+            statements.push(Value::unknown(
+                d,
+                "dynamic statement over a value not known",
+            ));
         }
         let sid = |v: &Value| v.get("Sid").and_then(Value::as_str).map(str::to_string);
         for o in overrides {
@@ -364,7 +1093,7 @@ impl Ctx<'_> {
             ("principals", "Principal"),
             ("not_principals", "NotPrincipal"),
         ] {
-            let blocks = body.blocks(tf);
+            let blocks = body.blocks(self, tf);
             let Some(first) = blocks.first() else {
                 continue;
             };
@@ -390,7 +1119,7 @@ impl Ctx<'_> {
             let value = star.unwrap_or_else(|| Value::map(first.span, map));
             e.push(entry(cfn, first.span, value));
         }
-        let conditions = body.blocks("condition");
+        let conditions = body.blocks(self, "condition");
         if let Some(first) = conditions.first() {
             let mut by_test: Vec<Entry> = Vec::new();
             for c in &conditions {
@@ -435,15 +1164,88 @@ impl Ctx<'_> {
     }
 }
 
-/// Attributes read evaluated.
-impl Body<'_> {
+/// Attributes read evaluated, with the names bound where the body is.
+impl<'a> Body<'a> {
     /// The value of attribute `name`, and where its name is.
     pub fn attr(&self, ctx: &Ctx, name: &str) -> Option<(Span, Value)> {
         if let Some((a, file)) = self.hcl_attr(name) {
-            return Some((span_of(&a.key, file), ctx.eval(&a.value, file)));
+            let value = ctx.with_env(self.env(), || ctx.eval(&a.value, file));
+            return Some((span_of(&a.key, file), value));
         }
         let (e, templates) = self.json_entry(name)?;
-        Some((e.key_span, json_value(ctx, &e.value, templates)))
+        let value = ctx.with_env(self.env(), || json_value(ctx, &e.value, templates));
+        Some((e.key_span, value))
+    }
+
+    /// The nested blocks called `name`: those written out, then those
+    /// dynamic blocks make over known collections.
+    pub fn blocks(&self, ctx: &Ctx, name: &str) -> Vec<Block<'a>> {
+        self.expand(ctx, name).0
+    }
+
+    /// The nested blocks called `name`, and where a dynamic block iterates
+    /// over a collection not known statically (it may make any number).
+    pub fn expand(&self, ctx: &Ctx, name: &str) -> (Vec<Block<'a>>, Vec<Span>) {
+        let mut out = self.static_blocks(name);
+        let mut unknown = Vec::new();
+        for d in self.dynamics(name) {
+            let iterator = match d.body.hcl_attr("iterator") {
+                Some((a, _)) => match &a.value {
+                    Expression::Variable(v) => v.as_str().to_string(),
+                    _ => name.to_string(),
+                },
+                None => d
+                    .body
+                    .json_entry("iterator")
+                    .and_then(|(e, _)| e.value.as_str().map(str::to_string))
+                    .unwrap_or_else(|| name.to_string()),
+            };
+            let Some(content) = d.body.static_blocks("content").into_iter().next() else {
+                continue;
+            };
+            let coll = d.body.attr(ctx, "for_each").map(|(_, v)| v);
+            let pairs: Option<Vec<(Value, Value)>> = match coll.as_ref().map(|c| &c.kind) {
+                Some(Kind::Map(entries)) => Some(
+                    entries
+                        .iter()
+                        .map(|e| (Value::str(e.key_span, &e.key), e.value.clone()))
+                        .collect(),
+                ),
+                Some(Kind::Seq(items)) => Some(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| match v.as_str() {
+                            // A set of strings: the key is the value.
+                            Some(_) => (v.clone(), v.clone()),
+                            None => (Value::str(v.span, i.to_string()), v.clone()),
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            };
+            let Some(pairs) = pairs else {
+                unknown.push(d.span);
+                continue;
+            };
+            for (key, value) in pairs.into_iter().take(MAX_INSTANCES) {
+                let it = Value::map(
+                    content.span,
+                    vec![
+                        entry("key", key.span, key.clone()),
+                        entry("value", value.span, value),
+                    ],
+                );
+                out.push(Block {
+                    ident: d.span,
+                    span: content.span,
+                    body: content
+                        .body
+                        .with_env(bind(content.body.env(), &iterator, it)),
+                });
+            }
+        }
+        (out, unknown)
     }
 
     /// Attribute `name` read as a policy document (heredoc, JSON string,
@@ -482,18 +1284,20 @@ impl Body<'_> {
 
     /// Every attribute, in order (for module arguments).
     pub fn attributes(&self, ctx: &Ctx) -> Vec<(String, Value)> {
-        match *self {
-            Body::Hcl(body, file) => body
+        ctx.with_env(self.env(), || match self {
+            Body::Hcl(body, file, _) => body
                 .attributes()
-                .map(|a| (a.key.to_string(), ctx.eval(&a.value, file)))
+                .map(|a| (a.key.to_string(), ctx.eval(&a.value, *file)))
                 .collect(),
-            Body::Json { value, templates } => value
+            Body::Json {
+                value, templates, ..
+            } => value
                 .entries()
                 .iter()
                 .filter(|e| !e.value.is_map())
-                .map(|e| (e.key.clone(), json_value(ctx, &e.value, templates)))
+                .map(|e| (e.key.clone(), json_value(ctx, &e.value, *templates)))
                 .collect(),
-        }
+        })
     }
 }
 
@@ -547,4 +1351,95 @@ fn respan(mut v: Value, span: Span) -> Value {
     }
     walk(&mut v, span);
     v
+}
+
+/// A binary operation on two values, each without branches.
+fn binary(op: BinaryOperator, a: &Value, b: &Value, span: Span) -> Value {
+    use BinaryOperator::*;
+    let unknown = || Value::unknown(span, "computed value");
+    match op {
+        Eq | NotEq => match functions::same(a, b) {
+            Some(x) => functions::bool_value(span, x == (op == Eq)),
+            None => unknown(),
+        },
+        And | Or => {
+            let (x, y) = (functions::boolean(a), functions::boolean(b));
+            let result = match op {
+                And if x == Some(false) || y == Some(false) => Some(false),
+                And => x.zip(y).map(|_| true),
+                _ if x == Some(true) || y == Some(true) => Some(true),
+                _ => x.zip(y).map(|_| false),
+            };
+            result.map_or_else(unknown, |r| functions::bool_value(span, r))
+        }
+        _ => {
+            let (Some(x), Some(y)) = (functions::number(a), functions::number(b)) else {
+                return unknown();
+            };
+            let num = |n: f64| Value::str(span, functions::format_number(n));
+            let cmp = |c: bool| functions::bool_value(span, c);
+            match op {
+                Less => cmp(x < y),
+                LessEq => cmp(x <= y),
+                Greater => cmp(x > y),
+                GreaterEq => cmp(x >= y),
+                Plus => num(x + y),
+                Minus => num(x - y),
+                Mul => num(x * y),
+                Div | Mod if y == 0.0 => functions::invalid(span, "division by zero"),
+                Div => num(x / y),
+                _ => num(x % y),
+            }
+        }
+    }
+}
+
+/// `v.name`.
+fn get(v: &Value, name: &str, span: Span) -> Value {
+    match &v.kind {
+        Kind::Map(_) => match v.get(name) {
+            Some(x) => x.clone(),
+            None => functions::invalid(span, format!("no attribute `{name}`")),
+        },
+        Kind::OneOf(alts) => Value::new(
+            span,
+            Kind::OneOf(alts.iter().map(|a| get(a, name, span)).collect()),
+        ),
+        Kind::Ref(Ref { target, attr: None }) => Value::new(
+            span,
+            Kind::Ref(Ref {
+                target: target.clone(),
+                attr: Some(name.to_string()),
+            }),
+        ),
+        Kind::Unknown(_) | Kind::Partial(_) | Kind::Ref(_) => {
+            Value::unknown(span, "computed value")
+        }
+        _ => functions::invalid(span, format!("no attribute `{name}` on this value")),
+    }
+}
+
+/// `v[key]`.
+fn index(v: &Value, key: &Value, span: Span) -> Value {
+    if !functions::is_known(key) {
+        return Value::unknown(span, "index not known statically");
+    }
+    match &v.kind {
+        Kind::Seq(items) => match functions::number(key) {
+            Some(i) if i >= 0.0 && (i as usize) < items.len() => items[i as usize].clone(),
+            _ => functions::invalid(span, "index out of range"),
+        },
+        Kind::Map(_) => match key.as_str().and_then(|k| v.get(k)) {
+            Some(x) => x.clone(),
+            None => functions::invalid(span, "no such key"),
+        },
+        Kind::OneOf(alts) => Value::new(
+            span,
+            Kind::OneOf(alts.iter().map(|a| index(a, key, span)).collect()),
+        ),
+        Kind::Unknown(_) | Kind::Partial(_) | Kind::Ref(_) => {
+            Value::unknown(span, "computed value")
+        }
+        _ => functions::invalid(span, "index into a value that has none"),
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body as HclBody;
 
-use super::body::{Block as TfBlock, Body, span_of};
+use super::body::{Block as TfBlock, Body, Env, span_of};
 use crate::source::{FileId, Span};
 use crate::tree::Value;
 
@@ -39,6 +39,8 @@ pub struct Index<'a> {
     pub locals: HashMap<String, Def<'a>>,
     /// `module "name" { ... }` calls.
     pub modules: Vec<Declared<'a>>,
+    /// `output "name" { value = ... }`, in order.
+    pub outputs: Vec<(String, Def<'a>)>,
 }
 
 impl<'a> Index<'a> {
@@ -54,13 +56,13 @@ impl<'a> Index<'a> {
             let tf = TfBlock {
                 ident: span_of(&block.ident, file),
                 span: extent,
-                body: Body::Hcl(&block.body, file),
+                body: Body::Hcl(&block.body, file, Env::default()),
             };
             let head = Span::new(file, extent.start as usize, head_end);
             match (block.ident.as_str(), labels.as_slice()) {
                 ("resource", [ty, name]) => self.resources.push(declared("", ty, name, head, tf)),
                 ("data", [ty, name]) => {
-                    self.data.insert(format!("data.{ty}.{name}"), tf);
+                    self.data.insert(format!("data.{ty}.{name}"), tf.clone());
                     self.resources.push(declared("data.", ty, name, head, tf));
                 }
                 ("variable", [name]) => {
@@ -72,6 +74,12 @@ impl<'a> Index<'a> {
                     for a in block.body.attributes() {
                         self.locals
                             .insert(a.key.to_string(), Def::Hcl(file, &a.value));
+                    }
+                }
+                ("output", [name]) => {
+                    if let Some(v) = block.body.get_attribute("value") {
+                        self.outputs
+                            .push((name.to_string(), Def::Hcl(file, &v.value)));
                     }
                 }
                 ("module", [name]) => self
@@ -112,6 +120,7 @@ impl<'a> Index<'a> {
             body: Body::Json {
                 value: v,
                 templates: true,
+                env: Env::default(),
             },
         };
         for (ty, name, head, v) in labelled("resource") {
@@ -124,7 +133,7 @@ impl<'a> Index<'a> {
             self.resources
                 .push(declared("data.", ty, name, head, block(head, v)));
         }
-        for section in ["variable", "locals", "module"] {
+        for section in ["variable", "locals", "module", "output"] {
             for item in doc.get(section).map(Value::items).unwrap_or_default() {
                 for e in item.entries() {
                     match section {
@@ -135,6 +144,11 @@ impl<'a> Index<'a> {
                         }
                         "locals" => {
                             self.locals.insert(e.key.clone(), Def::Json(&e.value, true));
+                        }
+                        "output" => {
+                            if let Some(v) = e.value.get("value") {
+                                self.outputs.push((e.key.clone(), Def::Json(v, true)));
+                            }
                         }
                         _ => self.modules.push(declared(
                             "module.",

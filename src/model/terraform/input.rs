@@ -71,6 +71,8 @@ pub struct TfOutput {
     pub notes: Vec<ParseError>,
     /// Folders of the local modules instantiated (canonical paths).
     pub modules: Vec<PathBuf>,
+    /// The module's `output` values, as an object.
+    pub outputs: Value,
 }
 
 /// Where evaluation may read files from.

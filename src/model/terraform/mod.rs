@@ -11,6 +11,7 @@
 
 mod body;
 mod eval;
+mod functions;
 mod index;
 mod input;
 mod modules;
@@ -25,7 +26,7 @@ use std::collections::HashMap;
 
 /// Builds the module whose parsed files are `files`.
 pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
-    modules::build_module(files, scope, HashMap::new(), 0)
+    modules::build_module(files, scope, HashMap::new(), &[])
 }
 
 #[cfg(test)]

@@ -4,25 +4,27 @@
 //! files and name the call. Modules from registries or git are not fetched:
 //! a note says they were not checked.
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use super::body::entry;
 use super::eval::Ctx;
 use super::index::{Declared, Def, Index};
 use super::input::{LoadedFile, Scope, Source, TfFile, TfOutput};
 use super::resources::build_resources;
 use crate::model::{Format, Model};
 use crate::parse::ParseError;
-use crate::tree::Value;
+use crate::source::Span;
+use crate::tree::{Kind, Value};
 
-/// Builds one module; `inputs` are the variables its caller sets.
+/// Builds one module; `inputs` are the variables its caller sets, `chain`
+/// the folders of the modules that called it (canonical), outermost first.
 pub fn build_module(
     files: &[TfFile],
     scope: Scope,
     inputs: HashMap<String, Value>,
-    depth: usize,
+    chain: &[PathBuf],
 ) -> TfOutput {
     let mut index = Index::default();
     // Later variable files win, as in Terraform.
@@ -43,27 +45,31 @@ pub fn build_module(
     }
     let declared: Vec<Declared> = index.resources.clone();
     let modules: Vec<Declared> = index.modules.clone();
-    let next_file = Cell::new(scope.next_id);
-    let ctx = Ctx {
-        index: &index,
-        texts: files.iter().map(|f| (f.id, f.text)).collect(),
+    let mut ctx = Ctx::new(
+        &index,
+        files.iter().map(|f| (f.id, f.text)).collect(),
         scope,
-        loaded: RefCell::new(Vec::new()),
-        next_file,
-        inputs,
-        errors: RefCell::new(Vec::new()),
-        depth: Cell::new(0),
-    };
+    );
+    ctx.inputs = inputs;
+    ctx.root = chain.is_empty();
     let mut model = Model::new(Format::Terraform);
-    build_resources(&ctx, &mut model, &declared);
     let mut notes = Vec::new();
     let mut instantiated = Vec::new();
-    for call in &modules {
-        let out = instantiate(&ctx, &mut model, call, depth);
+    // Module calls first, so that their outputs are known to the resources
+    // (and to calls after them) that use them.
+    for call in in_dependency_order(&ctx, &modules) {
+        let out = instantiate(&ctx, &mut model, call, chain);
         notes.extend(out.notes);
         instantiated.extend(out.modules);
     }
+    build_resources(&ctx, &mut model, &declared);
+    let outputs = index
+        .outputs
+        .iter()
+        .map(|(name, def)| entry(name, Span::default(), ctx.output(def)))
+        .collect();
     model.index_blocks();
+    notes.extend(ctx.notes.take());
     let Ctx { loaded, errors, .. } = ctx;
     TfOutput {
         model,
@@ -71,11 +77,35 @@ pub fn build_module(
         errors: errors.into_inner(),
         notes,
         modules: instantiated,
+        outputs: Value::map(Span::default(), outputs),
     }
 }
 
-/// Module calls nest at most this deep (and a module never calls itself).
-const MAX_MODULE_DEPTH: usize = 8;
+/// Module calls ordered so that a call using another's outputs comes after
+/// it (in declaration order otherwise; a cycle keeps its order).
+fn in_dependency_order<'c, 'a>(ctx: &Ctx, calls: &'c [Declared<'a>]) -> Vec<&'c Declared<'a>> {
+    let uses = |a: &Declared, b: &Declared| {
+        let text = ctx.text(a.block.span);
+        let name = format!("module.{}", b.name);
+        text.match_indices(&name).any(|(i, _)| {
+            !text[i + name.len()..]
+                .starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
+        })
+    };
+    let mut left: Vec<&Declared> = calls.iter().collect();
+    let mut out = Vec::new();
+    while !left.is_empty() {
+        let ready = left
+            .iter()
+            .position(|a| !left.iter().any(|b| !std::ptr::eq(*a, *b) && uses(a, b)))
+            .unwrap_or(0);
+        out.push(left.remove(ready));
+    }
+    out
+}
+
+/// Module calls nest at most this deep.
+const MAX_MODULE_DEPTH: usize = 16;
 
 /// Arguments of a module call that are Terraform's, not the module's.
 const META: &[&str] = &[
@@ -95,7 +125,12 @@ pub struct Called {
     pub modules: Vec<PathBuf>,
 }
 
-pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) -> Called {
+pub fn instantiate<'a>(
+    ctx: &Ctx<'a>,
+    model: &mut Model,
+    call: &Declared<'a>,
+    chain: &[PathBuf],
+) -> Called {
     let mut out = Called::default();
     let notes = &mut out.notes;
     let name = call.name.as_str();
@@ -130,7 +165,24 @@ pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) 
         (Some(d), Ok(root)) => d.starts_with(root),
         _ => false,
     };
-    if !inside || depth >= MAX_MODULE_DEPTH {
+    if let Some(d) = &canonical
+        && let Some(first) = chain.iter().position(|c| c == d)
+    {
+        let names: Vec<String> = chain[first..]
+            .iter()
+            .chain([d])
+            .map(|p| p.display().to_string())
+            .collect();
+        ctx.errors.borrow_mut().push(ParseError::new(
+            at,
+            format!(
+                "module `{name}` ({source}) calls itself: {}; it is not checked again",
+                names.join(" -> ")
+            ),
+        ));
+        return out;
+    }
+    if !inside || chain.len() >= MAX_MODULE_DEPTH {
         let why = if inside {
             "nests too deeply"
         } else {
@@ -142,7 +194,16 @@ pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) 
         ));
         return out;
     }
-    // The module's files become files of this unit.
+    let instances = ctx.instances(call);
+    if instances.is_empty() {
+        // `count = 0` or an empty `for_each`: the module makes nothing.
+        ctx.module_outputs
+            .borrow_mut()
+            .insert(name.to_string(), Value::new(at, Kind::Seq(Vec::new())));
+        return out;
+    }
+    // The module's files become files of this unit, read once for all
+    // its instances.
     let mut parsed = Vec::new();
     for path in module_files(&dir) {
         let text = match crate::source::read_text(&path) {
@@ -168,11 +229,6 @@ pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) 
             policy: false,
         });
     }
-    let inputs: HashMap<String, Value> = body
-        .attributes(ctx)
-        .into_iter()
-        .filter(|(k, _)| !META.contains(&k.as_str()))
-        .collect();
     let files: Vec<TfFile> = parsed
         .iter()
         .map(|(id, p, text)| TfFile {
@@ -182,35 +238,77 @@ pub fn instantiate(ctx: &Ctx, model: &mut Model, call: &Declared, depth: usize) 
             vars: false,
         })
         .collect();
-    let scope = Scope {
-        module_dir: &dir,
-        root: ctx.scope.root,
-        next_id: ctx.next_file.get(),
-    };
-    let child = build_module(&files, scope, inputs, depth + 1);
-    // Files the child read (its own modules, policy files) keep their ids.
-    if let Some(last) = child.loaded.iter().map(|f| f.id).max() {
-        ctx.next_file.set(ctx.next_file.get().max(last + 1));
+    let mut chain = chain.to_vec();
+    chain.extend(canonical.clone());
+    let keyed = body.has("count") || body.has("for_each");
+    let mut outputs: Vec<(Option<Value>, Value)> = Vec::new();
+    for inst in instances.iter() {
+        let inputs: HashMap<String, Value> = inst
+            .body
+            .attributes(ctx)
+            .into_iter()
+            .filter(|(k, _)| !META.contains(&k.as_str()))
+            .collect();
+        let scope = Scope {
+            module_dir: &dir,
+            root: ctx.scope.root,
+            next_id: ctx.next_file.get(),
+        };
+        let child = build_module(&files, scope, inputs, &chain);
+        // Files the child read (its own modules, policy files) keep their ids.
+        if let Some(last) = child.loaded.iter().map(|f| f.id).max() {
+            ctx.next_file.set(ctx.next_file.get().max(last + 1));
+        }
+        ctx.loaded.borrow_mut().extend(child.loaded);
+        ctx.errors.borrow_mut().extend(child.errors);
+        out.notes.extend(child.notes);
+        out.modules.extend(child.modules);
+        let prefix = match &inst.uncertain {
+            Some(_) if keyed => format!("module.{name}"),
+            _ => inst.id.clone(),
+        };
+        merge(model, child.model, &prefix, inst.uncertain.as_deref());
+        outputs.push((inst.key.clone(), child.outputs));
     }
-    ctx.loaded.borrow_mut().extend(child.loaded);
-    ctx.errors.borrow_mut().extend(child.errors);
-    out.notes.extend(child.notes);
     out.modules.extend(canonical);
-    out.modules.extend(child.modules);
-    merge(model, child.model, name);
+    let value = match (keyed, body.has("for_each")) {
+        (false, _) => outputs
+            .pop()
+            .map(|(_, o)| o)
+            .unwrap_or_else(|| Value::unknown(at, "module outputs")),
+        _ if instances.iter().any(|i| i.key.is_none()) => {
+            Value::unknown(at, format!("the instances of module.{name} are not known"))
+        }
+        (true, true) => Value::map(
+            at,
+            outputs
+                .into_iter()
+                .map(|(k, o)| entry(k.as_ref().and_then(Value::as_str).unwrap_or("?"), at, o))
+                .collect(),
+        ),
+        (true, false) => Value::new(at, Kind::Seq(outputs.into_iter().map(|(_, o)| o).collect())),
+    };
+    ctx.module_outputs
+        .borrow_mut()
+        .insert(name.to_string(), value);
     out
 }
 
-/// Adds a module's resources to its caller's model, under `module.<name>.`.
-fn merge(model: &mut Model, child: Model, name: &str) {
+/// Adds a module's resources to its caller's model, under `prefix.`
+/// (`module.site`, `module.site[0]`); `uncertain` says why none of them
+/// may exist.
+fn merge(model: &mut Model, child: Model, prefix: &str, uncertain: Option<&str>) {
     let offset = model.resources.len();
     for mut r in child.resources {
-        r.id = format!("module.{name}.{}", r.id);
+        r.id = format!("{prefix}.{}", r.id);
         r.bucket = r.bucket.map(|b| b + offset);
         model.resources.push(r);
     }
     for mut b in child.blocks {
-        b.id = format!("module.{name}.{}", b.id);
+        b.id = format!("{prefix}.{}", b.id);
+        if b.condition.is_none() {
+            b.condition = uncertain.map(str::to_string);
+        }
         model.blocks.push(b);
     }
 }

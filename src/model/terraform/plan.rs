@@ -2,11 +2,10 @@
 //! values are fully resolved, so every value is known; findings point into
 //! the plan file.
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::body::{Block as TfBlock, Body};
+use super::body::{Block as TfBlock, Body, Env};
 use super::eval::Ctx;
 use super::index::{Declared, Index};
 use super::input::Scope;
@@ -49,6 +48,7 @@ fn collect<'a>(module: &'a Value, out: &mut Vec<Declared<'a>>) {
                 body: Body::Json {
                     value: values,
                     templates: false,
+                    env: Env::default(),
                 },
             },
         });
@@ -77,20 +77,15 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
     // plan: `bucket = "logs"`; the address stands for the Terraform name.
     let index = Index::default();
     let dir = Path::new(".");
-    let ctx = Ctx {
-        index: &index,
-        texts: HashMap::from([(file, text)]),
-        scope: Scope {
+    let ctx = Ctx::new(
+        &index,
+        HashMap::from([(file, text)]),
+        Scope {
             module_dir: dir,
             root: dir,
             next_id: file + 1,
         },
-        loaded: RefCell::new(Vec::new()),
-        next_file: Cell::new(file + 1),
-        inputs: HashMap::new(),
-        errors: RefCell::new(Vec::new()),
-        depth: Cell::new(0),
-    };
+    );
     let mut model = Model::new(Format::Terraform);
     build_resources(&ctx, &mut model, &declared);
     model.index_blocks();

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::body::{Body, entry};
+use super::body::{Block as TfBlock, Body, entry};
 use super::eval::Ctx;
 use super::index::Declared;
 use super::shapes;
@@ -11,16 +11,42 @@ use crate::model::{Block, Model, Resource};
 use crate::source::Span;
 use crate::tree::{Entry, Kind, Ref, Value};
 
-/// Turns declared resources and data sources into the model's resources.
-pub fn build_resources(ctx: &Ctx, model: &mut Model, declared: &[Declared]) {
+/// Turns declared resources and data sources into the model's resources,
+/// one per instance (`count`, `for_each`): a block whose count is 0 makes
+/// nothing, and configures nothing.
+pub fn build_resources<'a>(ctx: &Ctx<'a>, model: &mut Model, declared: &[Declared<'a>]) {
+    let mut expanded: Vec<Declared<'a>> = Vec::new();
     for d in declared {
+        let instances = ctx.instances(d);
+        // Findings in a block none of whose instances is sure to exist say so.
+        let condition = match instances.first() {
+            Some(first) if instances.iter().all(|i| i.uncertain.is_some()) => {
+                first.uncertain.clone()
+            }
+            _ => None,
+        };
         model.blocks.push(Block {
             id: d.id.clone(),
             source_type: d.ty.clone(),
             head: d.head,
             extent: d.block.span,
+            condition,
         });
+        for i in instances.iter() {
+            expanded.push(Declared {
+                id: i.id.clone(),
+                ty: d.ty.clone(),
+                name: d.name.clone(),
+                head: d.head,
+                block: TfBlock {
+                    ident: d.block.ident,
+                    span: d.block.span,
+                    body: i.body.clone(),
+                },
+            });
+        }
     }
+    let declared = expanded.as_slice();
     let heads = declared.iter().map(|d| (d.id.clone(), d.head)).collect();
     Builder {
         ctx,
@@ -102,7 +128,7 @@ impl Builder<'_, '_> {
                 }
                 "aws_iam_role" => {
                     let mut policies = Vec::new();
-                    for b in body.blocks("inline_policy") {
+                    for b in body.blocks(self.ctx, "inline_policy") {
                         let Some(doc) = self.policy(&b.body, &id, ty) else {
                             continue;
                         };
@@ -142,6 +168,7 @@ impl Builder<'_, '_> {
                 source_type: ty.to_string(),
                 head: self.head_of(id),
                 extent: Span::new(doc.span.file, 0, len),
+                condition: None,
             });
         }
         Some(entry("PolicyDocument", key, doc))
@@ -187,7 +214,7 @@ impl Builder<'_, '_> {
         // Provider v3 inline arguments.
         self.attr(&mut props, body, "acl", "AccessControl");
         let grants: Vec<Value> = body
-            .blocks("grant")
+            .blocks(self.ctx, "grant")
             .iter()
             .map(|g| {
                 let mut grantee = Vec::new();
@@ -205,7 +232,7 @@ impl Builder<'_, '_> {
         for (block_name, property, inner) in shapes::INLINE {
             match block_name {
                 Some(name) => {
-                    if let Some(b) = body.blocks(name).first() {
+                    if let Some(b) = body.blocks(self.ctx, name).first() {
                         let value = Value::map(b.span, shapes::map(self.ctx, &b.body, inner));
                         props.push(entry(property, b.ident, value));
                     }
@@ -292,14 +319,17 @@ pub const GRANTS: &str = "AccessControlGrants";
 
 /// `access_control_policy { grant { grantee { type uri id } permission } }`.
 fn acl_policy_grants(ctx: &Ctx, body: &Body) -> Option<Entry> {
-    let acp = *body.blocks("access_control_policy").first()?;
+    let acp = body
+        .blocks(ctx, "access_control_policy")
+        .into_iter()
+        .next()?;
     let grants: Vec<Value> = acp
         .body
-        .blocks("grant")
+        .blocks(ctx, "grant")
         .iter()
         .map(|g| {
             let mut e = Vec::new();
-            if let Some(grantee) = g.body.blocks("grantee").first() {
+            if let Some(grantee) = g.body.blocks(ctx, "grantee").first() {
                 let fields = [("type", "Type"), ("uri", "URI"), ("id", "ID")]
                     .into_iter()
                     .filter_map(|(tf, cfn)| {

@@ -295,14 +295,17 @@ pub fn map(ctx: &Ctx, body: &Body, shapes: &[Shape]) -> Vec<Entry> {
                 }
             }
             One(tf, cfn, inner) | List(tf, cfn, inner) => {
-                let blocks = body.blocks(tf);
+                let (blocks, unknown) = body.expand(ctx, tf);
                 let mut items: Vec<Value> = blocks
                     .iter()
                     .map(|b| Value::map(b.span, map(ctx, &b.body, inner)))
                     .collect();
-                let dynamic = body.dynamic(tf);
-                if let Some(d) = dynamic {
-                    items.push(Value::unknown(d, format!("dynamic \"{tf}\" block")));
+                let dynamic = unknown.first().copied();
+                for d in &unknown {
+                    items.push(Value::unknown(
+                        *d,
+                        format!("dynamic \"{tf}\" block over a value not known"),
+                    ));
                 }
                 let Some(first) = blocks.first().map(|b| b.ident).or(dynamic) else {
                     continue;
@@ -314,7 +317,7 @@ pub fn map(ctx: &Ctx, body: &Body, shapes: &[Shape]) -> Vec<Entry> {
                 out.push(entry(cfn, first, value));
             }
             Inline(tf, inner) => {
-                if let Some(b) = body.blocks(tf).first() {
+                if let Some(b) = body.blocks(ctx, tf).first() {
                     out.extend(map(ctx, &b.body, inner));
                 }
             }
