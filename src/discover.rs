@@ -12,7 +12,8 @@ pub enum Unit {
     /// A file that may be a CloudFormation template (YAML or JSON).
     Template(PathBuf),
     /// A Terraform module: its folder, its `.tf` files, and the folder that
-    /// bounds what evaluation may read (`file()`).
+    /// bounds what evaluation may read (`file()`, local modules): the
+    /// repository, else the checked path.
     Module {
         dir: PathBuf,
         files: Vec<PathBuf>,
@@ -140,8 +141,13 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
     found
         .units
         .extend(templates.into_iter().map(Unit::Template));
+    let mut boundaries: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for (dir, (root, mut files)) in modules {
         files.sort();
+        let root = boundaries
+            .entry(root)
+            .or_insert_with_key(|r| boundary(r))
+            .clone();
         let only = named.remove(&dir).flatten();
         let var_files = var_files(&dir);
         found.units.push(Unit::Module {
@@ -175,11 +181,29 @@ pub fn unit_for(path: &Path) -> Unit {
         .unwrap_or_else(|| path.to_path_buf());
     Unit::Module {
         var_files: var_files(&dir),
-        root: dir.clone(),
+        root: boundary(&dir),
         dir,
         files,
         only: Some(vec![this]),
     }
+}
+
+/// What evaluation of a module may read (its local modules, `file()`):
+/// the repository holding `path` (the nearest folder above it with a
+/// `.git`), else `path` itself. Examples call their module with
+/// `source = "../../"`; nothing outside the repository is read.
+pub fn boundary(path: &Path) -> PathBuf {
+    let start = match path.as_os_str().is_empty() {
+        true => Path::new("."),
+        false => path,
+    };
+    let Ok(canonical) = start.canonicalize() else {
+        return path.to_path_buf();
+    };
+    canonical
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

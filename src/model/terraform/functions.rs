@@ -218,7 +218,7 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
                     match &item.kind {
                         Kind::Null => {}
                         Kind::Str(s) if s.is_empty() => {}
-                        Kind::Str(_) => out.push(item.clone()),
+                        Kind::Str(_) | Kind::Map(_) | Kind::Seq(_) => out.push(item.clone()),
                         // May or may not be empty: the list's length is unknown.
                         _ => return Some(unknown()),
                     }

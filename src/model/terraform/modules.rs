@@ -5,7 +5,7 @@
 //! a note says they were not checked.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::body::entry;
@@ -153,13 +153,7 @@ pub fn instantiate<'a>(
         ));
         return out;
     }
-    let dir: PathBuf = ctx
-        .scope
-        .module_dir
-        .join(source)
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect();
+    let dir = crate::source::normalize(&ctx.scope.module_dir.join(source));
     let canonical = dir.canonicalize().ok();
     let inside = match (&canonical, ctx.scope.root.canonicalize()) {
         (Some(d), Ok(root)) => d.starts_with(root),
@@ -186,7 +180,7 @@ pub fn instantiate<'a>(
         let why = if inside {
             "nests too deeply"
         } else {
-            "is outside the checked folder"
+            "is outside the repository (or the checked folder, outside a repository)"
         };
         notes.push(ParseError::new(
             at,
