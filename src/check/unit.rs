@@ -286,15 +286,18 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             }),
         }
     }
+    let placed: Vec<Placed> = violations.iter().map(|v| place(model, files, v)).collect();
     let candidates: Vec<suppress::Candidate> = violations
         .iter()
-        .map(|v| suppress::Candidate {
+        .zip(&placed)
+        .map(|(v, p)| suppress::Candidate {
             rule: v.rule,
-            span: v.span,
+            span: p.span,
             line: files
-                .get(v.span.file as usize)
-                .map_or(0, |f| f.position(v.span.start).0),
-            holder: model.holder(v.span),
+                .get(p.span.file as usize)
+                .map_or(0, |f| f.position(p.span.start).0),
+            holder: model.holder(p.span),
+            calls: p.calls.clone(),
         })
         .collect();
     let guard_rules: Vec<&'static Rule> = options
@@ -310,16 +313,29 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
         &guard_rules,
         options.honor_peer_suppressions,
     );
-    for (v, suppressed) in violations.into_iter().zip(outcome.suppressed) {
+    let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
+    for ((v, suppressed), p) in violations.into_iter().zip(outcome.suppressed).zip(placed) {
         if suppressed {
             report.suppressed += 1;
             continue;
         }
-        let Some(file) = files.get(v.span.file as usize) else {
+        let Some(file) = files.get(p.span.file as usize) else {
             continue;
         };
+        // The same finding in several instances of a module is one finding
+        // that lists them.
+        if let Some(&first) = seen.get(&(v.rule.code, p.span)) {
+            if let Some(h) = p.holder {
+                let f: &mut Finding = &mut report.findings[first];
+                if f.resource != h.id && !f.message.contains(&format!("`{}`", h.id)) {
+                    f.message = also(&f.message, &h.id);
+                }
+            }
+            continue;
+        }
+        seen.insert((v.rule.code, p.span), report.findings.len());
         let bucket = v.bucket.and_then(|i| model.resources.get(i));
-        let (resource, resource_type) = match model.holder(v.span) {
+        let (resource, resource_type) = match p.holder {
             Some(b) => (b.id.clone(), b.source_type.clone()),
             None => match bucket {
                 Some(b) => (b.id.clone(), b.cfn_type.clone()),
@@ -333,27 +349,30 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             ))
         });
         let holder_start = model
-            .holder(v.span)
-            .filter(|h| h.head.file == v.span.file)
+            .holder(p.span)
+            .filter(|h| h.head.file == p.span.file)
             .map(|h| h.head.start);
         let fix = match (options.fix, v.rule.autofix) {
             (Some(_), Some(autofix)) => (autofix.make)(&v, &fix::Context { model, files }),
             _ => None,
         };
         // A finding in a block that exists only for some inputs says so.
-        let message = match model.holder(v.span).and_then(|h| h.condition.as_deref()) {
+        let mut message = match p.holder.and_then(|h| h.condition.as_deref()) {
             Some(condition) => format!(
                 "{} This holds only for some inputs: {condition}.",
                 v.message
             ),
             None => v.message,
         };
+        if let Some(note) = p.note {
+            message = format!("{message} {note}");
+        }
         report.findings.push(Finding {
             rule: v.rule,
             severity: v.severity,
             message,
             label: v.label,
-            location: Location::new(file, v.span),
+            location: Location::new(file, p.span),
             resource,
             resource_type,
             bucket: bucket.map(Box::new),
@@ -463,5 +482,164 @@ mod tests {
             .collect();
         flagged.sort();
         assert_eq!(flagged, ["kept.yaml", "m/kept.tf"]);
+    }
+}
+
+/// Where a violation is shown, and the block it is about.
+struct Placed<'m> {
+    /// The primary location: the violation's own span, or the caller's
+    /// argument that set the value, or the call of a module the user
+    /// cannot edit.
+    span: Span,
+    /// The block the finding names (a module's resource).
+    holder: Option<&'m crate::model::Block>,
+    /// The module calls of the instance it is in, outermost first.
+    calls: Vec<&'m crate::model::Block>,
+    /// Said after the message when the finding is shown away from the
+    /// resource.
+    note: Option<String>,
+}
+
+/// Places a violation: in a module instance, at the caller's argument
+/// when the offending value came from it (following it up the calls), or
+/// at the outermost call the user can edit when the module is one that
+/// `terraform init` downloaded.
+fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Placed<'m> {
+    let holders = model.holders(v.span);
+    let bucket_instance = v
+        .bucket
+        .and_then(|i| model.resources.get(i))
+        .map(|b| instance_of(&b.id));
+    let holder = holders
+        .iter()
+        .copied()
+        .find(|h| Some(instance_of(&h.id)) == bucket_instance)
+        .or_else(|| holders.first().copied());
+    let instance = holder
+        .map(|h| instance_of(&h.id))
+        .or(bucket_instance)
+        .unwrap_or("");
+    let calls = call_blocks(model, instance);
+    let mut span = v.span;
+    let mut at = instance.to_string();
+    // Follow the value up the calls while a caller passed it.
+    while !at.is_empty() {
+        match model
+            .passed
+            .iter()
+            .find(|p| p.instance == at && p.used == span)
+        {
+            Some(p) => {
+                span = p.given;
+                at = parent_instance(&at).to_string();
+            }
+            None => break,
+        }
+    }
+    let downloaded = |s: Span| {
+        files
+            .get(s.file as usize)
+            .is_some_and(|f| f.path.components().any(|c| c.as_os_str() == ".terraform"))
+    };
+    if downloaded(span)
+        && let Some(call) = calls.iter().find(|c| !downloaded(c.head))
+    {
+        span = call.head;
+    }
+    let note = match (span != v.span, holder, files.get(v.span.file as usize)) {
+        (true, Some(h), Some(f)) => {
+            let (line, _) = f.position(v.span.start);
+            let chain = h.id.replace(".aws_", " → aws_").replace(".data.", " → data.");
+            Some(format!(
+                "It is set here for `{chain}` ({}:{line}).",
+                f.path.to_string_lossy().replace('\\', "/")
+            ))
+        }
+        _ => None,
+    };
+    Placed {
+        span,
+        holder,
+        calls,
+        note,
+    }
+}
+
+/// The module instance an address is in: `module.a.module.b["x"]` of
+/// `module.a.module.b["x"].aws_s3_bucket.this[0]`; empty at the root.
+fn instance_of(id: &str) -> &str {
+    let mut end = 0;
+    let mut rest = id;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let name_len = after.find(['.', '[']).unwrap_or(after.len());
+        let mut len = "module.".len() + name_len;
+        let mut tail = &after[name_len..];
+        if tail.starts_with('[') {
+            // A key may hold dots: skip to the closing bracket.
+            let close = tail.find(']').map_or(tail.len(), |i| i + 1);
+            len += close;
+            tail = &tail[close..];
+        }
+        if !tail.starts_with('.') {
+            break;
+        }
+        end += len + usize::from(end > 0);
+        rest = &tail[1..];
+    }
+    &id[..end]
+}
+
+/// The instance that called `instance`: `module.a` of `module.a.module.b`.
+fn parent_instance(instance: &str) -> &str {
+    match instance.rfind(".module.") {
+        Some(i) => &instance[..i],
+        None => "",
+    }
+}
+
+/// The blocks of the module calls making `instance`, outermost first.
+fn call_blocks<'m>(model: &'m Model, instance: &str) -> Vec<&'m crate::model::Block> {
+    let mut out = Vec::new();
+    let mut at = instance;
+    while !at.is_empty() {
+        // A call's block has the address without the instance key.
+        let parent = parent_instance(at);
+        let own = &at[if parent.is_empty() { 0 } else { parent.len() + 1 }..];
+        let base = own.find('[').map_or(own, |i| &own[..i]);
+        let id = match parent.is_empty() {
+            true => base.to_string(),
+            false => format!("{parent}.{base}"),
+        };
+        if let Some(b) = model.block(&id) {
+            out.push(b);
+        }
+        at = parent;
+    }
+    out.reverse();
+    out
+}
+
+/// A message with another instance added to the list of where it holds.
+fn also(message: &str, id: &str) -> String {
+    match message.strip_suffix("`.)") {
+        Some(head) if head.contains(" (Also in `") => format!("{head}`, `{id}`.)"),
+        _ => format!("{message} (Also in `{id}`.)"),
+    }
+}
+
+#[cfg(test)]
+mod placing {
+    use super::{instance_of, parent_instance};
+
+    #[test]
+    fn instances_of_addresses() {
+        assert_eq!(instance_of("aws_s3_bucket.this"), "");
+        assert_eq!(instance_of("module.a.aws_s3_bucket.this[0]"), "module.a");
+        assert_eq!(
+            instance_of("module.a[0].module.b[\"x.y\"].aws_s3_bucket.this"),
+            "module.a[0].module.b[\"x.y\"]"
+        );
+        assert_eq!(parent_instance("module.a[0].module.b"), "module.a[0]");
+        assert_eq!(parent_instance("module.a"), "");
     }
 }

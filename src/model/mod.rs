@@ -64,11 +64,23 @@ pub struct Resource {
     pub attributes: Value,
 }
 
+/// A value a module received from its caller: where the module instance
+/// uses it, and the caller's argument that set it.
+#[derive(Clone, Debug)]
+pub struct Passed {
+    /// The module instance (`module.site`, `module.a.module.b[0]`).
+    pub instance: String,
+    pub used: Span,
+    pub given: Span,
+}
+
 #[derive(Debug)]
 pub struct Model {
     pub format: Format,
     pub resources: Vec<Resource>,
     pub blocks: Vec<Block>,
+    /// Terraform: the values module instances received from their callers.
+    pub passed: Vec<Passed>,
     /// The account-level Block Public Access resource, once looked up
     /// (after the model is built).
     account_pab: std::sync::OnceLock<Option<usize>>,
@@ -80,6 +92,7 @@ impl Model {
             format,
             resources: Vec::new(),
             blocks: Vec::new(),
+            passed: Vec::new(),
             account_pab: std::sync::OnceLock::new(),
         }
     }
@@ -120,6 +133,27 @@ impl Model {
                 std::cmp::Reverse(b.extent.end),
             )
         });
+    }
+
+    /// Every block whose text is that of the innermost block holding
+    /// `span`: one per instance of a module that holds it.
+    pub fn holders(&self, span: Span) -> Vec<&Block> {
+        let Some(h) = self.holder(span) else {
+            return Vec::new();
+        };
+        let at = self
+            .blocks
+            .partition_point(|b| (b.extent.file, b.extent.start) < (h.extent.file, h.extent.start));
+        self.blocks[at..]
+            .iter()
+            .take_while(|b| (b.extent.file, b.extent.start) == (h.extent.file, h.extent.start))
+            .filter(|b| b.extent == h.extent)
+            .collect()
+    }
+
+    /// The block with address `id`.
+    pub fn block(&self, id: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.id == id)
     }
 
     /// The innermost block whose text holds `span`.

@@ -72,9 +72,10 @@ pub fn run(model: &Model, enabled: &[&'static Rule], options: &RuleOptions) -> V
         out.append(&mut sink.violations);
     }
     // The same text can be reached twice (a policy document shared by two
-    // policies); report it once.
-    out.sort_by(|a, b| (a.rule.code, a.span).cmp(&(b.rule.code, b.span)));
-    out.dedup_by(|a, b| a.rule.code == b.rule.code && a.span == b.span);
+    // policies); report it once for each bucket. Kept per bucket: the same text in several module instances is one
+    // finding that lists them, made when findings are placed.
+    out.sort_by(|a, b| (a.rule.code, a.span, a.bucket).cmp(&(b.rule.code, b.span, b.bucket)));
+    out.dedup_by(|a, b| a.rule.code == b.rule.code && a.span == b.span && a.bucket == b.bucket);
     out
 }
 

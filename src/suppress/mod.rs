@@ -60,6 +60,9 @@ pub struct Candidate<'a> {
     pub span: Span,
     pub line: usize,
     pub holder: Option<&'a Block>,
+    /// The module calls that made the finding's instance: a suppression
+    /// above a call covers what it makes.
+    pub calls: Vec<&'a Block>,
 }
 
 /// A finding this stage reports itself.
@@ -353,14 +356,21 @@ impl Suppression {
             // Metadata: the resource it is declared on.
             (Some(resource), None) => c.holder.is_some_and(|h| h.id == *resource),
             (_, Some(line)) => {
+                // A comment on its own line speaks of the line below (the
+                // finding's, or the resource header's, or a module call's
+                // that made it); one after code, of its own line.
+                let target = if self.own_line { line + 1 } else { line };
+                let call = c
+                    .calls
+                    .iter()
+                    .any(|b| b.head.file == self.span.file && line_of(files, b.head) == target);
+                if call {
+                    return true;
+                }
                 if self.span.file != c.span.file {
                     return false;
                 }
-                // A comment on its own line speaks of the line below (the
-                // finding's, or the resource header's); one after code, of
-                // its own line.
                 let head = c.holder.map(|h| line_of(files, h.head));
-                let target = if self.own_line { line + 1 } else { line };
                 target == c.line || head == Some(target)
             }
             _ => false,

@@ -74,6 +74,9 @@ pub(super) struct Ctx<'a> {
     pub(super) root: bool,
     /// Set when evaluation reads a root module's variable default.
     soft: Cell<bool>,
+    /// Where this module uses a value its caller passed, and the caller's
+    /// argument: (used, given).
+    pub(super) passed: RefCell<Vec<(Span, Span)>>,
     /// The names in scope: `count`, `each`, iterators, `for` variables.
     env: RefCell<Env>,
     /// Instances of each declared block, by address, once computed.
@@ -107,6 +110,7 @@ impl<'a> Ctx<'a> {
             depth: Cell::new(0),
             root: false,
             soft: Cell::new(false),
+            passed: RefCell::new(Vec::new()),
             env: RefCell::new(Env::default()),
             instances: RefCell::new(HashMap::new()),
             module_outputs: RefCell::new(HashMap::new()),
@@ -452,6 +456,9 @@ impl<'a> Ctx<'a> {
         let (value, used) = match (root, attr(0)) {
             ("var", Some(name)) => {
                 let v = if let Some(v) = self.inputs.get(name) {
+                    if span.file != DETACHED {
+                        self.passed.borrow_mut().push((span, v.span));
+                    }
                     v.clone()
                 } else {
                     match self.index.values.get(name) {

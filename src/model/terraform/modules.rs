@@ -63,6 +63,24 @@ pub fn build_module(
         instantiated.extend(out.modules);
     }
     build_resources(&ctx, &mut model, &declared);
+    // The calls' own blocks: a finding set by a call's argument is shown
+    // there, and a suppression above a call covers what it makes.
+    for call in &modules {
+        model.blocks.push(crate::model::Block {
+            id: call.id.clone(),
+            source_type: "module".into(),
+            head: call.head,
+            extent: call.block.span,
+            condition: None,
+        });
+    }
+    model
+        .passed
+        .extend(ctx.passed.take().into_iter().map(|(used, given)| crate::model::Passed {
+            instance: String::new(),
+            used,
+            given,
+        }));
     let outputs = index
         .outputs
         .iter()
@@ -297,6 +315,13 @@ fn merge(model: &mut Model, child: Model, prefix: &str, uncertain: Option<&str>)
         r.id = format!("{prefix}.{}", r.id);
         r.bucket = r.bucket.map(|b| b + offset);
         model.resources.push(r);
+    }
+    for mut p in child.passed {
+        p.instance = match p.instance.is_empty() {
+            true => prefix.to_string(),
+            false => format!("{prefix}.{}", p.instance),
+        };
+        model.passed.push(p);
     }
     for mut b in child.blocks {
         b.id = format!("{prefix}.{}", b.id);
