@@ -63,6 +63,21 @@ pub struct Finding {
     pub holder_start: Option<u32>,
 }
 
+impl Finding {
+    /// Records that the finding also holds in `place` (another instance of
+    /// the module, or another root module calling it): the message lists
+    /// them.
+    pub fn also_in(&mut self, place: &str) {
+        if self.resource == place || self.message.contains(&format!("`{place}`")) {
+            return;
+        }
+        self.message = match self.message.strip_suffix("`.)") {
+            Some(head) if head.contains(" (Also in `") => format!("{head}`, `{place}`.)"),
+            _ => format!("{} (Also in `{place}`.)", self.message),
+        };
+    }
+}
+
 /// Something that could not be checked.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -86,6 +101,8 @@ pub struct Report {
     /// instantiates. A folder instantiated elsewhere is reported through
     /// its callers only.
     pub unit_dir: Option<PathBuf>,
+    /// The module folder as it was named.
+    pub unit_path: Option<PathBuf>,
     pub instantiated: Vec<PathBuf>,
     pub files: usize,
     pub resources: usize,

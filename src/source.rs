@@ -254,6 +254,31 @@ impl SourceFile {
     }
 }
 
+/// `path` with `.` and `name/..` removed, without touching the disk:
+/// `examples/complete/../../main.tf` is `main.tf`. Leading `..` stay.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    let joined: PathBuf = out.iter().collect();
+    match joined.as_os_str().is_empty() {
+        true => PathBuf::from("."),
+        false => joined,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,30 +315,5 @@ mod tests {
             (&*inner.text, inner.offset, inner.first_line),
             ("l3 x\n", 6, 2)
         );
-    }
-}
-
-/// `path` with `.` and `name/..` removed, without touching the disk:
-/// `examples/complete/../../main.tf` is `main.tf`. Leading `..` stay.
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            _ => out.push(c),
-        }
-    }
-    let joined: PathBuf = out.iter().collect();
-    match joined.as_os_str().is_empty() {
-        true => PathBuf::from("."),
-        false => joined,
     }
 }

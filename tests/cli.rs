@@ -501,7 +501,10 @@ fn remote_modules_are_noted_not_errors_and_local_ones_are_checked_through_the_ca
         "module.site.aws_s3_bucket_acl.this"
     );
     // The public ACL is the caller's argument: it is shown there.
-    assert_eq!(findings[0]["file"], "fixtures/terraform-inputs/modules/main.tf");
+    assert_eq!(
+        findings[0]["file"],
+        "fixtures/terraform-inputs/modules/main.tf"
+    );
     assert_eq!(findings[0]["line"], 5);
 }
 

@@ -92,6 +92,9 @@ pub fn run(options: &Options) -> Report {
     report
         .findings
         .reserve_exact(results.iter().map(|r| r.findings.len()).sum());
+    // A module file checked through several root modules (examples calling
+    // `../../`) gives each finding once, naming the other callers.
+    let mut first: HashMap<(&'static str, PathBuf, u32, u32), usize> = HashMap::new();
     for mut r in results {
         if r.unit_dir
             .as_ref()
@@ -99,6 +102,29 @@ pub fn run(options: &Options) -> Report {
         {
             r.findings.clear();
         }
+        let unit = r.unit_path.clone();
+        let mut kept = Vec::with_capacity(r.findings.len());
+        for f in r.findings.drain(..) {
+            let key = (
+                f.rule.code,
+                f.location.file.path.clone(),
+                f.location.start,
+                f.location.end,
+            );
+            match (first.get(&key), &unit) {
+                (Some(&i), Some(unit)) => {
+                    let place = format!("{} in {}", f.resource, unit.display());
+                    report.findings[i].also_in(&place);
+                }
+                _ => {
+                    if unit.is_some() {
+                        first.insert(key, report.findings.len() + kept.len());
+                    }
+                    kept.push(f);
+                }
+            }
+        }
+        r.findings = kept;
         report.merge(r);
     }
     if !config.per_file_ignores.is_empty() {

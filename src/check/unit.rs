@@ -221,12 +221,27 @@ fn check_module(
             vars: *vars,
         })
         .collect();
+    let installed = match terraform::Installed::read(dir) {
+        Ok(i) => i,
+        Err(message) => {
+            report.errors.push(Problem {
+                path: dir.join(".terraform/modules/modules.json"),
+                location: None,
+                message: format!(
+                    "the modules `terraform init` installed cannot be read: {message}"
+                ),
+            });
+            terraform::Installed::default()
+        }
+    };
     let out = terraform::build(
         &tf_files,
         Scope {
             module_dir: dir,
             root,
             next_id: files.len() as FileId,
+            installed: &installed,
+            key: "",
         },
     );
     let mut loaded = out.loaded;
@@ -249,6 +264,7 @@ fn check_module(
     }
     report.resources += out.model.resources.len();
     report.unit_dir = dir.canonicalize().ok();
+    report.unit_path = Some(dir.to_path_buf());
     report.instantiated = out.modules;
     collect(&mut report, &out.model, &files, options);
     report
@@ -326,10 +342,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
         // that lists them.
         if let Some(&first) = seen.get(&(v.rule.code, p.span)) {
             if let Some(h) = p.holder {
-                let f: &mut Finding = &mut report.findings[first];
-                if f.resource != h.id && !f.message.contains(&format!("`{}`", h.id)) {
-                    f.message = also(&f.message, &h.id);
-                }
+                report.findings[first].also_in(&h.id);
             }
             continue;
         }
@@ -541,6 +554,7 @@ fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Plac
             .get(s.file as usize)
             .is_some_and(|f| f.path.components().any(|c| c.as_os_str() == ".terraform"))
     };
+    let passed = span != v.span;
     if downloaded(span)
         && let Some(call) = calls.iter().find(|c| !downloaded(c.head))
     {
@@ -549,11 +563,19 @@ fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Plac
     let note = match (span != v.span, holder, files.get(v.span.file as usize)) {
         (true, Some(h), Some(f)) => {
             let (line, _) = f.position(v.span.start);
-            let chain = h.id.replace(".aws_", " → aws_").replace(".data.", " → data.");
-            Some(format!(
-                "It is set here for `{chain}` ({}:{line}).",
-                f.path.to_string_lossy().replace('\\', "/")
-            ))
+            let chain =
+                h.id.replace(".aws_", " → aws_")
+                    .replace(".data.", " → data.");
+            let at = format!("{}:{line}", f.path.to_string_lossy().replace('\\', "/"));
+            Some(match passed && !downloaded(v.span) {
+                true => format!("It is set here for `{chain}` ({at})."),
+                false if passed => format!(
+                    "It is set here for `{chain}` ({at}, in a module `terraform init` installed)."
+                ),
+                false => format!(
+                    "It comes from `{chain}` ({at}), in a module `terraform init` installed."
+                ),
+            })
         }
         _ => None,
     };
@@ -604,7 +626,11 @@ fn call_blocks<'m>(model: &'m Model, instance: &str) -> Vec<&'m crate::model::Bl
     while !at.is_empty() {
         // A call's block has the address without the instance key.
         let parent = parent_instance(at);
-        let own = &at[if parent.is_empty() { 0 } else { parent.len() + 1 }..];
+        let own = &at[if parent.is_empty() {
+            0
+        } else {
+            parent.len() + 1
+        }..];
         let base = own.find('[').map_or(own, |i| &own[..i]);
         let id = match parent.is_empty() {
             true => base.to_string(),
@@ -617,14 +643,6 @@ fn call_blocks<'m>(model: &'m Model, instance: &str) -> Vec<&'m crate::model::Bl
     }
     out.reverse();
     out
-}
-
-/// A message with another instance added to the list of where it holds.
-fn also(message: &str, id: &str) -> String {
-    match message.strip_suffix("`.)") {
-        Some(head) if head.contains(" (Also in `") => format!("{head}`, `{id}`.)"),
-        _ => format!("{message} (Also in `{id}`.)"),
-    }
 }
 
 #[cfg(test)]

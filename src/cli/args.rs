@@ -77,7 +77,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub var_file: Vec<PathBuf>,
     /// Also report suppressions that match no finding (rule
-    /// unused-suppression).
+    /// unused-suppression), and exit with 2 when something was not checked
+    /// (a module `terraform init` has not installed).
     #[arg(long)]
     pub strict: bool,
     /// Honour checkov, trivy/tfsec and cfn_nag suppressions of checks that

@@ -209,6 +209,9 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         rules.extend(chosen);
     }
     report.sort();
+    // With --strict, what was not checked (a module not installed) also
+    // means the run could not check everything.
+    let incomplete = !report.errors.is_empty() || (args.strict && !report.notes.is_empty());
     rules.sort_by_key(|r| r.code);
     rules.dedup_by_key(|r| r.code);
     if let Some(path) = &args.write_baseline {
@@ -266,7 +269,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             eprint!("{}", fixes_done("would fix"));
             eprintln!("{}", report::summary(&report));
         }
-        return Ok(if !report.errors.is_empty() {
+        return Ok(if incomplete {
             ExitCode::from(2)
         } else if !args.exit_zero && (failing || !report.diffs.is_empty()) {
             ExitCode::from(1)
@@ -285,7 +288,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     out.flush()?;
 
-    Ok(if !report.errors.is_empty() {
+    Ok(if incomplete {
         ExitCode::from(2)
     } else if !args.exit_zero && failing {
         ExitCode::from(1)

@@ -451,7 +451,9 @@ impl<'a> Ctx<'a> {
             _ => None,
         };
         if let Some(v) = self.bound(root) {
-            return self.apply(v, &ops, span, file);
+            // Shown where it is used, as a variable is.
+            let v = self.apply(v, &ops, span, file);
+            return Value { span, ..v };
         }
         let (value, used) = match (root, attr(0)) {
             ("var", Some(name)) => {
@@ -682,9 +684,8 @@ impl<'a> Ctx<'a> {
                             "count",
                             Value::map(count.span, vec![entry("index", count.span, index)]),
                         )),
-                        uncertain: (i >= min).then(|| {
-                            format!("the `count` of `{}` is smaller for some inputs", d.id)
-                        }),
+                        uncertain: (i >= min)
+                            .then(|| format!("the `count` of `{}` is {min} for some inputs", d.id)),
                     }
                 })
                 .collect();

@@ -83,4 +83,44 @@ pub struct Scope<'a> {
     pub root: &'a Path,
     /// The first free file id.
     pub next_id: FileId,
+    /// The modules `terraform init` installed for the root module.
+    pub installed: &'a Installed,
+    /// This module's key in `modules.json`: the call names from the root,
+    /// joined with dots (`""` for the root).
+    pub key: &'a str,
+}
+
+/// What `terraform init` recorded in `.terraform/modules/modules.json`:
+/// the folder of each module call, by key (`site`, `site.notification`).
+#[derive(Debug, Default)]
+pub struct Installed {
+    pub dirs: std::collections::HashMap<String, PathBuf>,
+}
+
+impl Installed {
+    /// Reads `<root>/.terraform/modules/modules.json`; empty when there is
+    /// none. Folders in it are relative to the root module.
+    pub fn read(root_module: &Path) -> Result<Installed, String> {
+        let path = root_module
+            .join(".terraform")
+            .join("modules")
+            .join("modules.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(Installed::default());
+        };
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut dirs = std::collections::HashMap::new();
+        for m in doc["Modules"].as_array().into_iter().flatten() {
+            if let (Some(key), Some(dir)) = (m["Key"].as_str(), m["Dir"].as_str())
+                && !key.is_empty()
+            {
+                dirs.insert(
+                    key.to_string(),
+                    crate::source::normalize(&root_module.join(dir)),
+                );
+            }
+        }
+        Ok(Installed { dirs })
+    }
 }

@@ -19,14 +19,17 @@ pub mod plan;
 mod resources;
 mod shapes;
 
-pub use input::{LoadedFile, Parsed, Scope, Source, TfFile, TfOutput, parse_file};
+pub use input::{Installed, LoadedFile, Parsed, Scope, Source, TfFile, TfOutput, parse_file};
 pub use resources::GRANTS;
 
 use std::collections::HashMap;
 
 /// Builds the module whose parsed files are `files`.
 pub fn build(files: &[TfFile], scope: Scope) -> TfOutput {
-    modules::build_module(files, scope, HashMap::new(), &[])
+    // The root is the first link of the call chain: a module calling its
+    // own folder is caught at once.
+    let chain: Vec<std::path::PathBuf> = scope.module_dir.canonicalize().into_iter().collect();
+    modules::build_module(files, scope, HashMap::new(), &chain)
 }
 
 #[cfg(test)]
@@ -51,6 +54,8 @@ mod tests {
                 module_dir: dir,
                 root: dir,
                 next_id: 1,
+                installed: &Installed::default(),
+                key: "",
             },
         )
         .model

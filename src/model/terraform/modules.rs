@@ -19,7 +19,8 @@ use crate::source::Span;
 use crate::tree::{Kind, Value};
 
 /// Builds one module; `inputs` are the variables its caller sets, `chain`
-/// the folders of the modules that called it (canonical), outermost first.
+/// the folders of the modules on the way to it (canonical), from the root
+/// to this one.
 pub fn build_module(
     files: &[TfFile],
     scope: Scope,
@@ -51,7 +52,7 @@ pub fn build_module(
         scope,
     );
     ctx.inputs = inputs;
-    ctx.root = chain.is_empty();
+    ctx.root = chain.len() <= 1;
     let mut model = Model::new(Format::Terraform);
     let mut notes = Vec::new();
     let mut instantiated = Vec::new();
@@ -74,13 +75,16 @@ pub fn build_module(
             condition: None,
         });
     }
-    model
-        .passed
-        .extend(ctx.passed.take().into_iter().map(|(used, given)| crate::model::Passed {
-            instance: String::new(),
-            used,
-            given,
-        }));
+    model.passed.extend(
+        ctx.passed
+            .take()
+            .into_iter()
+            .map(|(used, given)| crate::model::Passed {
+                instance: String::new(),
+                used,
+                given,
+            }),
+    );
     let outputs = index
         .outputs
         .iter()
@@ -164,14 +168,25 @@ pub fn instantiate<'a>(
         ));
         return out;
     };
-    if !(source.starts_with("./") || source.starts_with("../")) {
-        notes.push(ParseError::new(
-            at,
-            format!("module `{name}` comes from `{source}`, which bucketlint does not fetch: it is not checked"),
-        ));
-        return out;
-    }
-    let dir = crate::source::normalize(&ctx.scope.module_dir.join(source));
+    let key = match ctx.scope.key {
+        "" => name.to_string(),
+        parent => format!("{parent}.{name}"),
+    };
+    let local = source.starts_with("./") || source.starts_with("../");
+    let dir = match ctx.scope.installed.dirs.get(&key) {
+        // Where `terraform init` put it (a local module too, in the same place).
+        Some(dir) if !local => dir.clone(),
+        _ if local => crate::source::normalize(&ctx.scope.module_dir.join(source)),
+        _ => {
+            notes.push(ParseError::new(
+                at,
+                format!(
+                    "module `{name}` comes from `{source}`, which bucketlint does not fetch: it is not checked; `terraform init` installs it where bucketlint reads it"
+                ),
+            ));
+            return out;
+        }
+    };
     let canonical = dir.canonicalize().ok();
     let inside = match (&canonical, ctx.scope.root.canonicalize()) {
         (Some(d), Ok(root)) => d.starts_with(root),
@@ -265,6 +280,8 @@ pub fn instantiate<'a>(
             module_dir: &dir,
             root: ctx.scope.root,
             next_id: ctx.next_file.get(),
+            installed: ctx.scope.installed,
+            key: &key,
         };
         let child = build_module(&files, scope, inputs, &chain);
         // Files the child read (its own modules, policy files) keep their ids.

@@ -76,6 +76,7 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
     // Resources are linked by the (resolved) bucket name, as written in the
     // plan: `bucket = "logs"`; the address stands for the Terraform name.
     let index = Index::default();
+    let installed = super::input::Installed::default();
     let dir = Path::new(".");
     let ctx = Ctx::new(
         &index,
@@ -84,6 +85,8 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
             module_dir: dir,
             root: dir,
             next_id: file + 1,
+            installed: &installed,
+            key: "",
         },
     );
     let mut model = Model::new(Format::Terraform);

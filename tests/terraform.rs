@@ -1,0 +1,434 @@
+//! Terraform as public modules write it: the module in
+//! `fixtures/terraform-modules/s3-bucket` (a create switch, optional parts
+//! switched by `count`, dynamic blocks, a policy composed from counted
+//! policy documents) called by its examples with `source = "../../"`, and
+//! through a registry source installed by `terraform init`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+mod common;
+use common::bucketlint;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+/// (rule, file, line, resource) of each finding, sorted.
+fn findings(report: &serde_json::Value) -> Vec<(String, String, u64, String)> {
+    let mut out: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("./")
+                    .to_string(),
+                f["line"].as_u64().unwrap(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn row(rule: &str, file: &str, line: u64, resource: &str) -> (String, String, u64, String) {
+    (rule.into(), file.into(), line, resource.into())
+}
+
+fn messages(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const MODULE: &str = "fixtures/terraform-modules/s3-bucket";
+
+/// The examples: a public website is reported where each bad value is
+/// set; the locked-down instances, the one with `count = 0`, the one with
+/// `create_bucket = false` and the `for_each` pair report nothing.
+#[test]
+fn module_instances_are_judged_by_their_arguments() {
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            &format!("{MODULE}/examples/complete"),
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let example = format!("{MODULE}/examples/complete/main.tf");
+    let main = format!("{MODULE}/main.tf");
+    let policy = format!("{MODULE}/policy.tf");
+    assert_eq!(
+        findings(&report),
+        vec![
+            // Set by the caller: shown at its argument.
+            row(
+                "BL101",
+                &example,
+                8,
+                "module.website.aws_s3_bucket_acl.this"
+            ),
+            row("BL105", &main, 11, "module.website.aws_s3_bucket.this"),
+            row(
+                "BL109",
+                &example,
+                10,
+                "module.website.aws_s3_bucket_ownership_controls.this"
+            ),
+            // The website configuration exists: its count is 1 here.
+            row(
+                "BL110",
+                &main,
+                38,
+                "module.website.aws_s3_bucket_website_configuration.this"
+            ),
+            // The policy composed from the counted documents: public read,
+            // and no TLS-only statement.
+            row(
+                "BL201",
+                &policy,
+                54,
+                "module.website.data.aws_iam_policy_document.public_read"
+            ),
+            row(
+                "BL205",
+                &policy,
+                5,
+                "module.website.aws_s3_bucket_policy.this"
+            ),
+        ]
+    );
+    for m in messages(&report) {
+        for silent in ["locked", "per_env", "not_deployed", "disabled"] {
+            assert!(!m.contains(&format!("module.{silent}")), "{m}");
+        }
+    }
+    let acl = &report["findings"].as_array().unwrap()[0];
+    assert!(
+        acl["message"]
+            .as_str()
+            .unwrap()
+            .contains("It is set here for `module.website → aws_s3_bucket_acl.this`"),
+        "{acl}"
+    );
+    assert!(report["errors"].as_array().unwrap().is_empty());
+}
+
+/// A module file reached through several root modules is reported once,
+/// with a path without `..`, naming the other callers.
+#[test]
+fn module_files_are_reported_once_with_clean_paths() {
+    let out = bucketlint(&["check", "--format", "json", MODULE], root());
+    let report = json(&out);
+    let all = findings(&report);
+    for (_, file, _, _) in &all {
+        assert!(!file.contains(".."), "{file}");
+    }
+    let mut places: Vec<_> = all.iter().map(|(r, f, l, _)| (r, f, l)).collect();
+    let n = places.len();
+    places.dedup();
+    assert_eq!(places.len(), n, "one finding per rule and place: {all:?}");
+    // The bare example: the defaults keep the bucket closed; versioning,
+    // encryption and the TLS-only policy are missing.
+    let main = format!("{MODULE}/main.tf");
+    for rule in ["BL205", "BL401", "BL501"] {
+        assert!(
+            all.contains(&row(rule, &main, 11, "module.bare.aws_s3_bucket.this")),
+            "{rule}: {all:?}"
+        );
+    }
+}
+
+/// The same module file called by two root modules with the same
+/// shortcoming: one finding that names both.
+#[test]
+fn a_shared_module_finding_lists_every_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path();
+    fs::create_dir(base.join(".git")).unwrap();
+    fs::create_dir_all(base.join("modules/bucket")).unwrap();
+    fs::write(
+        base.join("modules/bucket/main.tf"),
+        "variable \"name\" {}\n\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\n",
+    )
+    .unwrap();
+    for (env, name) in [("dev", "example-dev"), ("prod", "example-prod")] {
+        fs::create_dir_all(base.join(env)).unwrap();
+        fs::write(
+            base.join(env).join("main.tf"),
+            format!(
+                "module \"data\" {{\n  source = \"../modules/bucket\"\n  name   = \"{name}\"\n}}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = bucketlint(
+        &[
+            "check", "--format", "json", "--select", "BL501", "dev", "prod",
+        ],
+        base,
+    );
+    let report = json(&out);
+    assert_eq!(
+        findings(&report),
+        vec![row(
+            "BL501",
+            "modules/bucket/main.tf",
+            3,
+            "module.data.aws_s3_bucket.this"
+        )]
+    );
+    let message = &messages(&report)[0];
+    assert!(
+        message.contains("(Also in `module.data.aws_s3_bucket.this in prod`.)"),
+        "{message}"
+    );
+}
+
+/// Copies the registry root and installs the module where `terraform init`
+/// would, with its `modules.json`.
+fn registry_root(installed: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("fixtures/terraform-modules/registry-root");
+    fs::copy(src.join("main.tf"), dir.path().join("main.tf")).unwrap();
+    if installed {
+        let modules = dir.path().join(".terraform/modules");
+        for key in ["site", "archive"] {
+            fs::create_dir_all(modules.join(key)).unwrap();
+            for f in ["main.tf", "policy.tf", "variables.tf", "outputs.tf"] {
+                fs::copy(root().join(MODULE).join(f), modules.join(key).join(f)).unwrap();
+            }
+        }
+        fs::copy(
+            src.join("terraform-init.json"),
+            modules.join("modules.json"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// A registry module installed by `terraform init` is read from
+/// `.terraform/modules`; its findings are shown at the caller's lines,
+/// since the module's files are not the user's to edit.
+#[test]
+fn registry_modules_are_read_where_terraform_init_put_them() {
+    let dir = registry_root(true);
+    let out = bucketlint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    let all = findings(&report);
+    assert!(
+        all.contains(&row(
+            "BL101",
+            "main.tf",
+            10,
+            "module.site.aws_s3_bucket_acl.this"
+        )),
+        "{all:?}"
+    );
+    // The caller's own policy statement is in the caller's file, in the
+    // module block's arguments.
+    assert!(
+        all.contains(&row("BL201", "main.tf", 18, "module.site")),
+        "{all:?}"
+    );
+    // What the module's code lacks is shown at the module block.
+    assert!(
+        all.contains(&row(
+            "BL205",
+            "main.tf",
+            5,
+            "module.site.aws_s3_bucket_policy.this"
+        )),
+        "{all:?}"
+    );
+    for (_, file, _, resource) in &all {
+        assert_eq!(file, "main.tf", "never inside .terraform");
+        assert!(!resource.starts_with("module.archive"), "{all:?}");
+    }
+    assert!(report["notes"].as_array().unwrap().is_empty());
+}
+
+/// Without `terraform init`, a registry module is a note that says how to
+/// make it checkable: exit 0 alone, exit 2 with --strict.
+#[test]
+fn registry_modules_not_installed_are_notes() {
+    let dir = registry_root(false);
+    let out = bucketlint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    let notes = report["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    let first = notes[0]["message"].as_str().unwrap();
+    assert!(first.contains("module `site`"), "{first}");
+    assert!(first.contains("terraform init"), "{first}");
+    assert_eq!(notes[0]["line"], 6);
+    let strict = bucketlint(&["check", "--strict", "--format", "json", "."], dir.path());
+    assert_eq!(strict.status.code(), Some(2));
+}
+
+/// A suppression above a module call covers what the call makes.
+#[test]
+fn a_suppression_on_the_module_block_covers_its_findings() {
+    let dir = registry_root(true);
+    let main = dir.path().join("main.tf");
+    let text = fs::read_to_string(&main).unwrap().replace(
+        "module \"site\" {",
+        "# bucketlint:ignore[acl-public-read,policy-public-principal] a public site, reviewed\nmodule \"site\" {",
+    );
+    fs::write(&main, text).unwrap();
+    let out = bucketlint(&["check", "--format", "json", "."], dir.path());
+    let report = json(&out);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert!(!rules.contains(&"BL101".to_string()), "{rules:?}");
+    assert!(!rules.contains(&"BL201".to_string()), "{rules:?}");
+    assert!(rules.contains(&"BL205".to_string()), "{rules:?}");
+    assert_eq!(report["summary"]["suppressed"], 2);
+}
+
+fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path: PathBuf = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A count known only at plan time keeps the resource, and the finding
+/// says it holds only for some inputs; a literal `count = 0` makes nothing.
+#[test]
+fn unknown_counts_are_said_and_zero_counts_make_nothing() {
+    let dir = scratch(&[(
+        "main.tf",
+        r#"variable "public" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "site" {
+  bucket = "example-site"
+}
+
+resource "aws_s3_bucket_acl" "site" {
+  count  = var.public ? 1 : 0
+  bucket = aws_s3_bucket.site.id
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket_acl" "never" {
+  count  = 0
+  bucket = aws_s3_bucket.site.id
+  acl    = "public-read-write"
+}
+"#,
+    )]);
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL101,BL102", "."],
+        dir.path(),
+    );
+    let report = json(&out);
+    assert_eq!(
+        findings(&report),
+        vec![row("BL101", "main.tf", 12, "aws_s3_bucket_acl.site")]
+    );
+    let m = &messages(&report)[0];
+    assert!(
+        m.contains("This holds only for some inputs: the `count` of `aws_s3_bucket_acl.site` is 0 for some inputs."),
+        "{m}"
+    );
+}
+
+/// for_each over a literal map, each.value, splats, join and a `for`
+/// expression: companions are linked to the instance they name.
+#[test]
+fn for_each_instances_and_their_companions() {
+    let dir = scratch(&[(
+        "main.tf",
+        r#"locals {
+  buckets = {
+    site = { acl = "public-read" }
+    data = { acl = "private" }
+  }
+  names = [for k, v in local.buckets : "example-${k}"]
+}
+
+resource "aws_s3_bucket" "this" {
+  for_each = local.buckets
+  bucket   = "example-${each.key}"
+}
+
+resource "aws_s3_bucket_acl" "this" {
+  for_each = local.buckets
+  bucket   = aws_s3_bucket.this[each.key].id
+  acl      = each.value.acl
+}
+
+resource "aws_s3_bucket_versioning" "all" {
+  for_each = toset(local.names)
+  bucket   = each.value
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+"#,
+    )]);
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL101,BL501", "."],
+        dir.path(),
+    );
+    let report = json(&out);
+    assert_eq!(
+        findings(&report),
+        vec![row("BL101", "main.tf", 17, "aws_s3_bucket_acl.this")]
+    );
+    let m = &messages(&report)[0];
+    assert!(m.contains("aws_s3_bucket.this[\"site\"]"), "{m}");
+}
+
+/// A module that calls itself is an error of that call, with the chain;
+/// the rest is still checked.
+#[test]
+fn a_module_calling_itself_is_an_error_not_a_hang() {
+    let dir = scratch(&[
+        (".git/HEAD", ""),
+        (
+            "main.tf",
+            "module \"again\" {\n  source = \"./\"\n}\n\nresource \"aws_s3_bucket_acl\" \"a\" {\n  bucket = \"example\"\n  acl    = \"public-read\"\n}\n",
+        ),
+    ]);
+    let out = bucketlint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&out);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = errors[0]["message"].as_str().unwrap();
+    assert!(e.contains("module `again` (./) calls itself"), "{e}");
+    assert!(e.contains(" -> "), "{e}");
+    assert!(findings(&report).iter().any(|f| f.0 == "BL101"));
+}
