@@ -432,3 +432,89 @@ fn a_module_calling_itself_is_an_error_not_a_hang() {
     assert!(e.contains(" -> "), "{e}");
     assert!(findings(&report).iter().any(|f| f.0 == "BL101"));
 }
+
+/// A plan whose bucket names are known only after apply: companions are
+/// linked to their bucket through the plan's `configuration` (its
+/// versioning counts, its ACL is the bucket's), also in a counted module.
+#[test]
+fn plans_link_companions_through_their_configuration() {
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL101,BL501",
+            "fixtures/terraform-modules/plans/plan.json",
+        ],
+        root(),
+    );
+    let report = json(&out);
+    assert_eq!(
+        findings(&report),
+        vec![row(
+            "BL101",
+            "fixtures/terraform-modules/plans/plan.json",
+            19,
+            "aws_s3_bucket_acl.site"
+        )]
+    );
+    let m = &messages(&report)[0];
+    assert!(
+        m.starts_with("The ACL of bucket `aws_s3_bucket.site` "),
+        "{m}"
+    );
+}
+
+/// Without a configuration, a companion of a bucket known only after apply
+/// is not named after itself.
+#[test]
+fn plans_without_configuration_name_the_unknown_bucket_by_its_argument() {
+    let text =
+        fs::read_to_string(root().join("fixtures/terraform-modules/plans/plan.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc.as_object_mut().unwrap().remove("configuration");
+    let dir = scratch(&[("plan.json", &serde_json::to_string_pretty(&doc).unwrap())]);
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL101",
+            "plan.json",
+        ],
+        dir.path(),
+    );
+    let m = &messages(&json(&out))[0];
+    assert!(
+        m.starts_with("The ACL of bucket `aws_s3_bucket_acl.site.bucket` "),
+        "{m}"
+    );
+}
+
+/// `terraform show -json` of a state is read like a plan.
+#[test]
+fn state_files_are_checked() {
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL201,BL501",
+            "fixtures/terraform-modules/plans/state.json",
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        findings(&json(&out)),
+        vec![row(
+            "BL201",
+            "fixtures/terraform-modules/plans/state.json",
+            33,
+            "module.site.aws_s3_bucket_policy.this"
+        )]
+    );
+}

@@ -117,10 +117,11 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         }
     };
     // Cheap sniff: a template must say `Resources` or its format version;
-    // a Terraform plan, `planned_values`.
+    // a Terraform plan `planned_values`, a state `root_module`.
     if !text.contains("Resources")
         && !text.contains("AWSTemplateFormatVersion")
         && !text.contains("planned_values")
+        && !text.contains("root_module")
     {
         report
             .skipped

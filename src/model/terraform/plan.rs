@@ -1,6 +1,9 @@
-//! Terraform plan files (`terraform show -json plan.out`): the planned
-//! values are fully resolved, so every value is known; findings point into
-//! the plan file.
+//! Terraform plan and state files (`terraform show -json plan.out`, and
+//! `terraform show -json` on a state): the values are resolved, so every
+//! value is known but those computed at apply time; findings point into
+//! the file. A companion whose `bucket` is known only after apply is
+//! linked to its bucket through the plan's `configuration`, which keeps
+//! the references of each expression.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,9 +17,11 @@ use crate::model::{Format, Model};
 use crate::source::FileId;
 use crate::tree::Value;
 
-/// True when a JSON document is a plan in Terraform's JSON format.
+/// True when a JSON document is a plan or a state in Terraform's JSON
+/// format.
 pub fn is_plan(doc: &Value) -> bool {
-    doc.get("planned_values").is_some() && doc.get("format_version").is_some()
+    doc.get("format_version").is_some()
+        && (doc.get("planned_values").is_some() || doc.path(&["values", "root_module"]).is_some())
 }
 
 /// The resources of a module in the plan (`planned_values` or
@@ -64,7 +69,10 @@ fn collect<'a>(module: &'a Value, out: &mut Vec<Declared<'a>>) {
 
 pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
     let mut declared = Vec::new();
-    if let Some(root) = doc.path(&["planned_values", "root_module"]) {
+    let root = doc
+        .path(&["planned_values", "root_module"])
+        .or_else(|| doc.path(&["values", "root_module"]));
+    if let Some(root) = root {
         collect(root, &mut declared);
     }
     // Data sources are read at plan time: they appear in the prior state.
@@ -72,6 +80,43 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
         let mut data = Vec::new();
         collect(prior, &mut data);
         declared.extend(data.into_iter().filter(|d| d.id.contains("data.")));
+    }
+    // Companions whose bucket is known only after apply: their `bucket`
+    // becomes a reference to the bucket the configuration names.
+    let ids: Vec<String> = declared.iter().map(|d| d.id.clone()).collect();
+    let patched: Vec<(usize, Value)> = declared
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let Body::Json { value, .. } = &d.block.body else {
+                return None;
+            };
+            if value.get("bucket").is_some_and(|b| !b.is_absent()) || d.ty == "aws_s3_bucket" {
+                return None;
+            }
+            let target = configured_bucket(doc, &d.id, &ids)?;
+            let mut v = (*value).clone();
+            if let crate::tree::Kind::Map(entries) = &mut v.kind {
+                entries.retain(|e| e.key != "bucket");
+                entries.push(crate::tree::Entry {
+                    key: "bucket".into(),
+                    key_span: d.head,
+                    value: Value::new(
+                        d.head,
+                        crate::tree::Kind::Ref(crate::tree::Ref {
+                            target,
+                            attr: Some("id".into()),
+                        }),
+                    ),
+                });
+            }
+            Some((i, v))
+        })
+        .collect();
+    for (i, v) in &patched {
+        if let Body::Json { value, .. } = &mut declared[*i].block.body {
+            *value = v;
+        }
     }
     // Resources are linked by the (resolved) bucket name, as written in the
     // plan: `bucket = "logs"`; the address stands for the Terraform name.
@@ -93,4 +138,51 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
     build_resources(&ctx, &mut model, &declared);
     model.index_blocks();
     model
+}
+
+/// The planned address of the bucket that the configuration of companion
+/// `address` names in its `bucket` expression, among `planned` addresses.
+fn configured_bucket(doc: &Value, address: &str, planned: &[String]) -> Option<String> {
+    // `module.a[0].module.b.aws_x.y[1]`: the module path and the resource.
+    let mut module = doc.path(&["configuration", "root_module"])?;
+    let mut prefix = String::new();
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let end = after.find('.')?;
+        let call = &after[..end];
+        let name = call.split('[').next()?;
+        module = module.path(&["module_calls", name, "module"])?;
+        prefix.push_str(&format!("module.{call}."));
+        rest = &after[end + 1..];
+    }
+    let base = rest.split('[').next()?;
+    let index = rest.get(base.len()..).unwrap_or("");
+    let config = module
+        .get("resources")
+        .map(Value::items)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|r| r.get("address").and_then(Value::as_str) == Some(base))?;
+    let references = config.path(&["expressions", "bucket", "references"])?;
+    for r in references.items() {
+        let Some(r) = r.as_str() else { continue };
+        // `aws_s3_bucket.b.id`, `aws_s3_bucket.b[0].id`, `aws_s3_bucket.b`.
+        let target = r
+            .strip_suffix(".id")
+            .or(r.strip_suffix(".bucket"))
+            .unwrap_or(r);
+        if !target.starts_with("aws_s3_bucket.") {
+            continue;
+        }
+        // A reference without an index from an instance with one names
+        // the bucket of the same index (`count` on both).
+        let candidates = [
+            format!("{prefix}{target}"),
+            format!("{prefix}{target}{index}"),
+        ];
+        if let Some(found) = candidates.into_iter().find(|c| planned.contains(c)) {
+            return Some(found);
+        }
+    }
+    None
 }

@@ -290,9 +290,12 @@ impl Builder<'_, '_> {
         if let Some(i) = self.find_bucket(body) {
             return i;
         }
+        // Named by what the configuration says (`var.name`, a literal);
+        // without a `bucket` (a plan's value known after apply), by the
+        // argument itself, never by the companion's address alone.
         let key = body
             .attr_text(self.ctx, "bucket")
-            .unwrap_or_else(|| id.to_string());
+            .unwrap_or_else(|| format!("{id}.bucket"));
         if let Some(&i) = self.external.get(&key) {
             return i;
         }
