@@ -518,3 +518,49 @@ fn state_files_are_checked() {
         )]
     );
 }
+
+/// A module's outputs are known to its caller: a companion in the root
+/// module configures the bucket the module made, and a count over a list
+/// of modules' outputs is known.
+#[test]
+fn module_outputs_link_companions_to_module_buckets() {
+    let dir = scratch(&[
+        (".git/HEAD", ""),
+        (
+            "modules/bucket/main.tf",
+            "variable \"name\" {}\n\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\n\noutput \"id\" {\n  value = aws_s3_bucket.this.id\n}\n",
+        ),
+        (
+            "main.tf",
+            r#"module "logs" {
+  source = "./modules/bucket"
+  name   = "example-logs"
+}
+
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = module.logs.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_acl" "logs" {
+  count  = length([module.logs.id])
+  bucket = module.logs.id
+  acl    = "public-read"
+}
+"#,
+        ),
+    ]);
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL101,BL501", "."],
+        dir.path(),
+    );
+    let report = json(&out);
+    assert_eq!(
+        findings(&report),
+        vec![row("BL101", "main.tf", 16, "aws_s3_bucket_acl.logs")]
+    );
+    let m = &messages(&report)[0];
+    assert!(m.contains("bucket `module.logs.aws_s3_bucket.this`"), "{m}");
+}

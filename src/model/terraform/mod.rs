@@ -61,6 +61,139 @@ mod tests {
         .model
     }
 
+    /// The value of `local.<name>` in a module made of `text`.
+    fn local(text: &str, name: &str) -> crate::tree::Value {
+        let body = crate::parse::hcl::parse(text, 0).unwrap();
+        let mut index = index::Index::default();
+        index.add_hcl(0, &body);
+        let dir = Path::new(".");
+        let installed = Installed::default();
+        let mut ctx = eval::Ctx::new(
+            &index,
+            HashMap::from([(0, text)]),
+            Scope {
+                module_dir: dir,
+                root: dir,
+                next_id: 1,
+                installed: &installed,
+                key: "",
+            },
+        );
+        ctx.root = true;
+        ctx.output(&index.locals[name])
+    }
+
+    fn strs(v: &crate::tree::Value) -> Vec<String> {
+        v.items()
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn expressions_over_known_values() {
+        let text = r#"
+variable "env" {
+  default = "prod"
+}
+variable "extra" {
+  default = ["b", "a"]
+}
+locals {
+  picked   = var.env == "prod" ? "locked" : "open"
+  math     = length(var.extra) * 2 + 1 > 4 && !false
+  listed   = [for s in concat(["c"], var.extra) : upper(s) if s != "a"]
+  keyed    = { for k, v in { x = 1, y = 2 } : "k-${k}" => v }
+  indexed  = local.keyed["k-y"]
+  splat    = [{ id = "one" }, { id = "two" }][*].id
+  rendered = "%{ if var.env == "prod" }p%{ else }d%{ endif }-%{ for x in var.extra }${x}%{ endfor }"
+  tried    = try(local.keyed["nope"], "fallback")
+  able     = can(local.keyed["nope"])
+  unknown  = var.missing ? "a" : "b"
+}
+"#;
+        // A root module's defaults may be overridden: conditions on them
+        // keep both branches; the values themselves are used.
+        assert_eq!(
+            local(text, "picked")
+                .alternatives()
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>(),
+            [Some("locked"), Some("open")]
+        );
+        assert_eq!(local(text, "math").as_str(), Some("true"));
+        assert_eq!(strs(&local(text, "listed")), ["C", "B"]);
+        assert_eq!(local(text, "indexed").as_str(), Some("2"));
+        assert_eq!(strs(&local(text, "splat")), ["one", "two"]);
+        assert_eq!(local(text, "rendered").as_str(), Some("p-ba"));
+        assert_eq!(local(text, "tried").as_str(), Some("fallback"));
+        assert_eq!(local(text, "able").as_str(), Some("false"));
+        // Unknown stays unknown: both branches, never a guess.
+        let unknown = local(text, "unknown");
+        assert!(matches!(unknown.kind, Kind::OneOf(_)), "{unknown:?}");
+    }
+
+    #[test]
+    fn counts_dynamic_blocks_and_module_outputs() {
+        let m = model(
+            r#"
+resource "aws_s3_bucket" "b" {
+  count  = 2
+  bucket = "logs-${count.index}"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  for_each = { for i, b in aws_s3_bucket.b : i => b }
+  bucket   = each.value.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_s3_bucket_cors_configuration" "c" {
+  bucket = aws_s3_bucket.b[1].bucket
+  dynamic "cors_rule" {
+    for_each = ["https://a.example", "https://b.example"]
+    iterator = origin
+    content {
+      allowed_origins = [origin.value]
+      allowed_methods = ["GET"]
+    }
+  }
+}
+resource "aws_s3_bucket_acl" "gone" {
+  count  = 0
+  bucket = aws_s3_bucket.b[0].id
+  acl    = "public-read"
+}
+"#,
+        );
+        let buckets: Vec<_> = m.buckets().map(|(_, b)| b).collect();
+        assert_eq!(buckets.len(), 2);
+        assert_eq!(buckets[0].id, "aws_s3_bucket.b[0]");
+        for b in &buckets {
+            assert_eq!(
+                b.properties
+                    .path(&["VersioningConfiguration", "Status"])
+                    .and_then(|v| v.as_str()),
+                Some("Enabled"),
+                "{}",
+                b.id
+            );
+            assert!(b.properties.get("AccessControl").is_none());
+        }
+        let rules = buckets[1]
+            .properties
+            .path(&["CorsConfiguration", "CorsRules"])
+            .unwrap();
+        let origins: Vec<_> = rules
+            .items()
+            .iter()
+            .flat_map(|r| strs(r.get("AllowedOrigins").unwrap()))
+            .collect();
+        assert_eq!(origins, ["https://a.example", "https://b.example"]);
+        assert!(buckets[0].properties.get("CorsConfiguration").is_none());
+    }
+
     #[test]
     fn split_resources_merge_into_their_bucket() {
         let m = model(

@@ -297,7 +297,7 @@ pub fn instantiate<'a>(
             _ => inst.id.clone(),
         };
         merge(model, child.model, &prefix, inst.uncertain.as_deref());
-        outputs.push((inst.key.clone(), child.outputs));
+        outputs.push((inst.key.clone(), prefixed(child.outputs, &prefix)));
     }
     out.modules.extend(canonical);
     let value = match (keyed, body.has("for_each")) {
@@ -321,6 +321,27 @@ pub fn instantiate<'a>(
         .borrow_mut()
         .insert(name.to_string(), value);
     out
+}
+
+/// A module's output as its caller sees it: references to the module's
+/// resources carry the call's prefix, as its resources in the model do.
+fn prefixed(mut v: Value, prefix: &str) -> Value {
+    match &mut v.kind {
+        Kind::Ref(r) => r.target = format!("{prefix}.{}", r.target),
+        Kind::Seq(items) | Kind::OneOf(items) => {
+            for i in std::mem::take(items) {
+                items.push(prefixed(i, prefix));
+            }
+        }
+        Kind::Map(entries) => {
+            for e in entries.iter_mut() {
+                let value = std::mem::replace(&mut e.value, Value::new(e.key_span, Kind::Null));
+                e.value = prefixed(value, prefix);
+            }
+        }
+        _ => {}
+    }
+    v
 }
 
 /// Adds a module's resources to its caller's model, under `prefix.`

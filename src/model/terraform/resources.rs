@@ -48,12 +48,22 @@ pub fn build_resources<'a>(ctx: &Ctx<'a>, model: &mut Model, declared: &[Declare
     }
     let declared = expanded.as_slice();
     let heads = declared.iter().map(|d| (d.id.clone(), d.head)).collect();
+    // Buckets the module calls made are there already: companions here may
+    // configure them through the calls' outputs.
+    let mut buckets_by_id = HashMap::new();
+    let mut buckets_by_name = HashMap::new();
+    for (i, b) in model.buckets().filter(|(_, b)| b.declared) {
+        buckets_by_id.insert(b.id.clone(), i);
+        if let Some(name) = b.properties.get("BucketName").and_then(Value::as_str) {
+            buckets_by_name.insert(name.to_string(), i);
+        }
+    }
     Builder {
         ctx,
         model,
         heads,
-        buckets_by_id: HashMap::new(),
-        buckets_by_name: HashMap::new(),
+        buckets_by_id,
+        buckets_by_name,
         external: HashMap::new(),
     }
     .run(declared);
