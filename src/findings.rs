@@ -61,20 +61,38 @@ pub struct Finding {
     /// Where the resource holding it starts, when in the same file: a
     /// comment above it suppresses the finding.
     pub holder_start: Option<u32>,
+    /// Other module instances and root modules where the same finding
+    /// holds; the message lists them once the report is complete.
+    pub also: Vec<String>,
 }
 
 impl Finding {
     /// Records that the finding also holds in `place` (another instance of
-    /// the module, or another root module calling it): the message lists
-    /// them.
+    /// the module, or another root module calling it).
     pub fn also_in(&mut self, place: &str) {
-        if self.resource == place || self.message.contains(&format!("`{place}`")) {
+        if self.resource != place && !self.also.iter().any(|a| a == place) {
+            self.also.push(place.to_string());
+        }
+    }
+
+    /// Says in the message where else the finding holds (once).
+    fn finish(&mut self) {
+        const SHOWN: usize = 10;
+        if self.also.is_empty() {
             return;
         }
-        self.message = match self.message.strip_suffix("`.)") {
-            Some(head) if head.contains(" (Also in `") => format!("{head}`, `{place}`.)"),
-            _ => format!("{} (Also in `{place}`.)", self.message),
+        let list: Vec<String> = self
+            .also
+            .iter()
+            .take(SHOWN)
+            .map(|a| format!("`{a}`"))
+            .collect();
+        let more = match self.also.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
         };
+        self.message = format!("{} (Also in {}{more}.)", self.message, list.join(", "));
+        self.also.clear();
     }
 }
 
@@ -190,8 +208,10 @@ impl Report {
         self.findings.shrink_to_fit();
     }
 
-    /// Orders findings and errors by file and position.
+    /// Orders findings and errors by file and position, and completes the
+    /// messages of findings that hold in several places.
     pub fn sort(&mut self) {
+        self.findings.iter_mut().for_each(Finding::finish);
         self.findings.sort_by(|a, b| {
             (
                 a.location.file.path.as_path(),

@@ -112,7 +112,9 @@ pub fn run(options: &Options) -> Report {
                 f.location.end,
             );
             match (first.get(&key), &unit) {
-                (Some(&i), Some(unit)) => {
+                // Only across units: two findings of one unit at one place
+                // are told apart by their messages.
+                (Some(&i), Some(unit)) if i < report.findings.len() => {
                     let place = format!("{} in {}", f.resource, unit.display());
                     report.findings[i].also_in(&place);
                 }
@@ -148,7 +150,9 @@ pub fn check_file(path: &Path, options: &Options) -> Report {
     }
     let unit = discover::unit_for(path);
     catch_unwind(AssertUnwindSafe(|| {
-        unit::check_unit(&unit, options, &HashMap::new())
+        let mut report = unit::check_unit(&unit, options, &HashMap::new());
+        report.sort();
+        report
     }))
     .unwrap_or_else(|_| Report {
         errors: vec![Problem {

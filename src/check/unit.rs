@@ -330,7 +330,8 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
         &guard_rules,
         options.honor_peer_suppressions,
     );
-    let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
+    // By path: each module call reads the module's files under ids of its own.
+    let mut seen: HashMap<(&'static str, PathBuf, u32, u32), usize> = HashMap::new();
     for ((v, suppressed), p) in violations.into_iter().zip(outcome.suppressed).zip(placed) {
         if suppressed {
             report.suppressed += 1;
@@ -341,13 +342,14 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
         };
         // The same finding in several instances of a module is one finding
         // that lists them.
-        if let Some(&first) = seen.get(&(v.rule.code, p.span)) {
+        let key = (v.rule.code, file.path.clone(), p.span.start, p.span.end);
+        if let Some(&first) = seen.get(&key) {
             if let Some(h) = p.holder {
                 report.findings[first].also_in(&h.id);
             }
             continue;
         }
-        seen.insert((v.rule.code, p.span), report.findings.len());
+        seen.insert(key, report.findings.len());
         let bucket = v.bucket.and_then(|i| model.resources.get(i));
         let (resource, resource_type) = match p.holder {
             Some(b) => (b.id.clone(), b.source_type.clone()),
@@ -392,6 +394,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             bucket: bucket.map(Box::new),
             fix: fix.map(Box::new),
             holder_start,
+            also: Vec::new(),
         });
     }
     for r in outcome.reported {
@@ -421,6 +424,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             bucket: None,
             fix: None,
             holder_start: None,
+            also: Vec::new(),
         });
     }
 }
