@@ -171,16 +171,20 @@ fn a_shared_module_finding_lists_every_caller() {
         "variable \"name\" {}\n\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\n",
     )
     .unwrap();
-    for (env, name) in [("dev", "example-dev"), ("prod", "example-prod")] {
-        fs::create_dir_all(base.join(env)).unwrap();
-        fs::write(
-            base.join(env).join("main.tf"),
-            format!(
-                "module \"data\" {{\n  source = \"../modules/bucket\"\n  name   = \"{name}\"\n}}\n"
-            ),
+    let call = |label: &str, name: &str| {
+        format!(
+            "module \"{label}\" {{\n  source = \"../modules/bucket\"\n  name   = \"{name}\"\n}}\n"
         )
-        .unwrap();
-    }
+    };
+    fs::create_dir_all(base.join("dev")).unwrap();
+    fs::create_dir_all(base.join("prod")).unwrap();
+    // Two calls in one root module (each reads the module's files anew).
+    fs::write(
+        base.join("dev/main.tf"),
+        call("data", "example-dev") + &call("scratch", "example-scratch"),
+    )
+    .unwrap();
+    fs::write(base.join("prod/main.tf"), call("data", "example-prod")).unwrap();
     let out = bucketlint(
         &[
             "check", "--format", "json", "--select", "BL501", "dev", "prod",
@@ -199,7 +203,9 @@ fn a_shared_module_finding_lists_every_caller() {
     );
     let message = &messages(&report)[0];
     assert!(
-        message.contains("(Also in `module.data.aws_s3_bucket.this in prod`.)"),
+        message.contains(
+            "(Also in `module.scratch.aws_s3_bucket.this`, `module.data.aws_s3_bucket.this in prod`.)"
+        ),
         "{message}"
     );
 }
