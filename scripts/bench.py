@@ -4,7 +4,8 @@ against peers that are installed, on generated and real-world corpora.
 
     python3 scripts/bench.py [--runs 5] [--sets one,syn100,...] [--compare OLD_BINARY]
 
-Corpora are generated into bench-data/ with ../shared/bench/gen_corpus.py.
+Corpora are generated into bench-data/ with ../shared/bench/gen_corpus.py;
+`modules200` is 200 root modules calling the fixture S3 module.
 Prints a Markdown table of median wall time and peak memory, with ratios
 to the parse-only floor. Not a test: these machines are noisy, so compare
 ratios measured in one sitting.
@@ -36,6 +37,9 @@ def corpus(name):
         files = sorted(f for f in os.listdir(path) if f.endswith(".yaml"))
         return os.path.join(path, files[0])
     path = os.path.join(DATA, name)
+    if name.startswith("modules") and not os.path.isdir(path):
+        modules_corpus(path, int(name.removeprefix("modules") or "200"))
+        return path
     if not os.path.isdir(path):
         if name.startswith("big"):
             args = ["--big", "--buckets", name.removeprefix("big") or "5000", "--format", "all"]
@@ -44,6 +48,35 @@ def corpus(name):
         subprocess.run([sys.executable, GEN, "--out", path, "--seed", "1", *args], check=True,
                        stdout=subprocess.DEVNULL)
     return path
+
+
+def modules_corpus(path, roots):
+    """`roots` root modules, each calling the fixture S3 module
+    (fixtures/terraform-modules/s3-bucket) with some of its optional parts,
+    in a repository (a `.git` folder bounds what is read)."""
+    module = os.path.join(ROOT, "fixtures", "terraform-modules", "s3-bucket")
+    shutil.copytree(module, os.path.join(path, "modules", "s3-bucket"),
+                    ignore=shutil.ignore_patterns("examples"))
+    os.makedirs(os.path.join(path, ".git"))
+    for i in range(roots):
+        root = os.path.join(path, "roots", f"r{i:03}")
+        os.makedirs(root)
+        public = i % 4 == 0
+        parts = [
+            f'  bucket = "bench-{i:03}"',
+            '  acl    = "public-read"' if public else "",
+            "  attach_deny_insecure_transport_policy = true" if i % 2 else "",
+            '  versioning = { enabled = true }' if i % 3 else "",
+            '  website = { index_document = "index.html" }' if public else "",
+            '  logging = { target_bucket = "bench-logs", target_prefix = "x/" }' if i % 5 else "",
+            '  lifecycle_rule = [{ id = "abort", enabled = true, abort_incomplete_multipart_upload_days = 7 }]'
+            if i % 2 else "",
+        ]
+        body = "\n".join(p for p in parts if p)
+        with open(os.path.join(root, "main.tf"), "w") as f:
+            f.write(f'module "data" {{\n  source = "../../modules/s3-bucket"\n{body}\n}}\n\n'
+                    f'module "logs" {{\n  source = "../../modules/s3-bucket"\n'
+                    f'  count  = {i % 2}\n  bucket = "bench-logs-{i:03}"\n}}\n')
 
 
 def measure(cmd, runs):
@@ -62,7 +95,8 @@ def measure(cmd, runs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--sets", default="one,syn100,syn1000,syn10000,realworld,big2500,big")
+    ap.add_argument("--sets",
+                    default="one,syn100,syn1000,syn10000,realworld,big2500,big,modules200")
     ap.add_argument("--compare", metavar="BINARY",
                     help="also time another bucketlint build (e.g. before a change)")
     args = ap.parse_args()
