@@ -71,36 +71,31 @@ def expand_use_trees(text: str) -> list:
     return paths
 
 
+def closing(text: str, open_at: int) -> int:
+    """The index of the brace closing the one at `open_at`."""
+    depth = 0
+    for j in range(open_at, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(text)
+
+
 def without_tests(text: str) -> str:
     """The code less `#[cfg(test)]` modules: tests may build their input
     with any layer, as with cargo-modules, which leaves them out too."""
-    for m in reversed(list(re.finditer(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{", text))):
-        depth = 0
-        for j in range(m.end() - 1, len(text)):
-            if text[j] == "{":
-                depth += 1
-            elif text[j] == "}":
-                depth -= 1
-                if depth == 0:
-                    text = text[: m.start()] + text[j + 1 :]
-                    break
+    pattern = r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{"
+    for m in reversed(list(re.finditer(pattern, text))):
+        text = text[: m.start()] + text[closing(text, m.end() - 1) + 1 :]
     return text
 
 
 def inline_modules(text: str) -> list:
     """The byte ranges of `mod name { ... }` blocks."""
-    out = []
-    for m in re.finditer(r"\bmod\s+\w+\s*\{", text):
-        depth = 0
-        for j in range(m.end() - 1, len(text)):
-            if text[j] == "{":
-                depth += 1
-            elif text[j] == "}":
-                depth -= 1
-                if depth == 0:
-                    out.append((m.start(), j))
-                    break
-    return out
+    return [(m.start(), closing(text, m.end() - 1)) for m in re.finditer(r"\bmod\s+\w+\s*\{", text)]
 
 
 def _expand(tree: str) -> list:

@@ -6,19 +6,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 mod common;
-use common::bucketlint;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
-}
+use common::{bucketlint, json, root};
 
 /// (rule, file, line, resource) of each finding, sorted.
 fn findings(report: &serde_json::Value) -> Vec<(String, String, u64, String)> {
@@ -317,6 +307,14 @@ fn a_suppression_on_the_module_block_covers_its_findings() {
     assert_eq!(report["summary"]["suppressed"], 2);
 }
 
+/// The report of checking `dir` with the rules `select` only.
+fn selected(dir: &Path, select: &str) -> serde_json::Value {
+    json(&bucketlint(
+        &["check", "--format", "json", "--select", select, "."],
+        dir,
+    ))
+}
+
 fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
@@ -354,11 +352,7 @@ resource "aws_s3_bucket_acl" "never" {
 }
 "#,
     )]);
-    let out = bucketlint(
-        &["check", "--format", "json", "--select", "BL101,BL102", "."],
-        dir.path(),
-    );
-    let report = json(&out);
+    let report = selected(dir.path(), "BL101,BL102");
     assert_eq!(
         findings(&report),
         vec![row("BL101", "main.tf", 12, "aws_s3_bucket_acl.site")]
@@ -404,11 +398,7 @@ resource "aws_s3_bucket_versioning" "all" {
 }
 "#,
     )]);
-    let out = bucketlint(
-        &["check", "--format", "json", "--select", "BL101,BL501", "."],
-        dir.path(),
-    );
-    let report = json(&out);
+    let report = selected(dir.path(), "BL101,BL501");
     assert_eq!(
         findings(&report),
         vec![row("BL101", "main.tf", 17, "aws_s3_bucket_acl.this")]
@@ -558,11 +548,7 @@ resource "aws_s3_bucket_acl" "logs" {
 "#,
         ),
     ]);
-    let out = bucketlint(
-        &["check", "--format", "json", "--select", "BL101,BL501", "."],
-        dir.path(),
-    );
-    let report = json(&out);
+    let report = selected(dir.path(), "BL101,BL501");
     assert_eq!(
         findings(&report),
         vec![row("BL101", "main.tf", 16, "aws_s3_bucket_acl.logs")]

@@ -364,17 +364,8 @@ impl<'a> Ctx<'a> {
     /// `[for k, v in coll : value if cond]` and `{for ... : key => value}`.
     fn for_expr(&self, f: &ForExpr, span: Span, file: FileId) -> Value {
         let coll = self.eval(&f.intro.collection_expr, file);
-        let pairs: Vec<(Value, Value)> = match &coll.kind {
-            Kind::Seq(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::str(v.span, i.to_string()), v.clone()))
-                .collect(),
-            Kind::Map(entries) => entries
-                .iter()
-                .map(|e| (Value::str(e.key_span, &e.key), e.value.clone()))
-                .collect(),
-            _ => return Value::unknown(span, "for expression over a value not known statically"),
+        let Some(pairs) = key_values(&coll) else {
+            return Value::unknown(span, "for expression over a value not known statically");
         };
         if pairs.len() > MAX_INSTANCES {
             return Value::unknown(span, "for expression over too many items");
@@ -593,21 +584,10 @@ impl<'a> Ctx<'a> {
                     Directive::For(d) => {
                         let f = &d.for_expr;
                         let coll = self.eval(&f.collection_expr, file);
-                        let pairs: Vec<(Value, Value)> = match &coll.kind {
-                            Kind::Seq(items) => items
-                                .iter()
-                                .enumerate()
-                                .map(|(i, v)| (Value::str(v.span, i.to_string()), v.clone()))
-                                .collect(),
-                            Kind::Map(entries) => entries
-                                .iter()
-                                .map(|e| (Value::str(e.key_span, &e.key), e.value.clone()))
-                                .collect(),
-                            _ => {
-                                partial = true;
-                                out.push_str("%{...}");
-                                continue;
-                            }
+                        let Some(pairs) = key_values(&coll) else {
+                            partial = true;
+                            out.push_str("%{...}");
+                            continue;
                         };
                         let base = self.env.borrow().clone();
                         for (k, v) in pairs {
@@ -1359,6 +1339,27 @@ fn respan(mut v: Value, span: Span) -> Value {
     }
     walk(&mut v, span);
     v
+}
+
+/// The keys and values a `for` iterates over: indexes and items of a
+/// list, keys and values of a map; `None` when it is not known.
+fn key_values(coll: &Value) -> Option<Vec<(Value, Value)>> {
+    match &coll.kind {
+        Kind::Seq(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::str(v.span, i.to_string()), v.clone()))
+                .collect(),
+        ),
+        Kind::Map(entries) => Some(
+            entries
+                .iter()
+                .map(|e| (Value::str(e.key_span, &e.key), e.value.clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 /// A binary operation on two values, each without branches.

@@ -31,7 +31,6 @@ pub enum Def<'a> {
 #[derive(Default)]
 pub struct Index<'a> {
     pub resources: Vec<Declared<'a>>,
-    pub data: HashMap<String, TfBlock<'a>>,
     /// Variable defaults.
     pub vars: HashMap<String, Def<'a>>,
     /// Variable values from variable files; they win over defaults.
@@ -61,10 +60,7 @@ impl<'a> Index<'a> {
             let head = Span::new(file, extent.start as usize, head_end);
             match (block.ident.as_str(), labels.as_slice()) {
                 ("resource", [ty, name]) => self.resources.push(declared("", ty, name, head, tf)),
-                ("data", [ty, name]) => {
-                    self.data.insert(format!("data.{ty}.{name}"), tf.clone());
-                    self.resources.push(declared("data.", ty, name, head, tf));
-                }
+                ("data", [ty, name]) => self.resources.push(declared("data.", ty, name, head, tf)),
                 ("variable", [name]) => {
                     if let Some(d) = block.body.get_attribute("default") {
                         self.vars.insert(name.to_string(), Def::Hcl(file, &d.value));
@@ -128,8 +124,6 @@ impl<'a> Index<'a> {
                 .push(declared("", ty, name, head, block(head, v)));
         }
         for (ty, name, head, v) in labelled("data") {
-            self.data
-                .insert(format!("data.{ty}.{name}"), block(head, v));
             self.resources
                 .push(declared("data.", ty, name, head, block(head, v)));
         }
