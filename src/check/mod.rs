@@ -105,6 +105,15 @@ pub fn run(options: &Options) -> Report {
         let unit = r.unit_path.clone();
         let mut kept = Vec::with_capacity(r.findings.len());
         for f in r.findings.drain(..) {
+            // Only a module's findings outside its own folder can come from
+            // another unit too (a module both call).
+            let own = unit
+                .as_ref()
+                .is_none_or(|u| f.location.file.path.parent() == Some(u.as_path()));
+            if own {
+                kept.push(f);
+                continue;
+            }
             let key = (
                 f.rule.code,
                 f.location.file.path.clone(),

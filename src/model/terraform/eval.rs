@@ -82,7 +82,7 @@ pub(super) struct Ctx<'a> {
     /// Instances of each declared block, by address, once computed.
     instances: RefCell<HashMap<String, Rc<Vec<Instance<'a>>>>>,
     /// Positions in `index.resources`, by address.
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<&'a str, usize>,
     /// The outputs of each module call, by call name: an object, or a list
     /// or map of objects for a call with `count` or `for_each`.
     pub(super) module_outputs: RefCell<HashMap<String, Value>>,
@@ -118,7 +118,7 @@ impl<'a> Ctx<'a> {
                 .resources
                 .iter()
                 .enumerate()
-                .map(|(i, d)| (d.id.clone(), i))
+                .map(|(i, d)| (d.id.as_str(), i))
                 .collect(),
         }
     }
@@ -608,6 +608,16 @@ impl<'a> Ctx<'a> {
     /// one per `count` index or `for_each` key when they are known; one,
     /// which may not exist, when they are not.
     pub(super) fn instances(&self, d: &Declared<'a>) -> Rc<Vec<Instance<'a>>> {
+        let body = &d.block.body;
+        // Most blocks have neither: nothing to evaluate or remember.
+        if !body.has("count") && !body.has("for_each") {
+            return Rc::new(vec![Instance {
+                id: d.id.clone(),
+                key: None,
+                body: body.clone(),
+                uncertain: None,
+            }]);
+        }
         if let Some(known) = self.instances.borrow().get(&d.id) {
             return Rc::clone(known);
         }
