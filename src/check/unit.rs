@@ -335,7 +335,12 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
     let same: Vec<usize> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| files[..i].iter().position(|g| g.path == f.path).unwrap_or(i))
+        .map(|(i, f)| {
+            files[..i]
+                .iter()
+                .position(|g| g.path == f.path)
+                .unwrap_or(i)
+        })
         .collect();
     let mut seen: HashMap<(&'static str, usize, u32, u32), usize> = HashMap::new();
     for ((v, suppressed), p) in violations.into_iter().zip(outcome.suppressed).zip(placed) {
@@ -348,7 +353,12 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
         };
         // The same finding in several instances of a module is one finding
         // that lists them.
-        let key = (v.rule.code, same[p.span.file as usize], p.span.start, p.span.end);
+        let key = (
+            v.rule.code,
+            same[p.span.file as usize],
+            p.span.start,
+            p.span.end,
+        );
         if let Some(&first) = seen.get(&key) {
             if let Some(h) = p.holder {
                 report.findings[first].also_in(&h.id);
