@@ -113,6 +113,19 @@ mod tests {
             ("{NotIpAddress: {aws:SourceIp: 203.0.113.0/24}}", false),
             ("{StringEquals: {aws:PrincipalOrgID: o-abc123}}", true),
             (
+                "{StringEquals: {aws:PrincipalOrgPaths: 'o-abc123/r-ab12/ou-ab12-11111111/'}}",
+                true,
+            ),
+            (
+                "{ForAnyValue:StringEquals: {aws:PrincipalOrgPaths: ['o-abc123/r-ab12/ou-ab12-11111111/']}}",
+                true,
+            ),
+            (
+                "{ForAllValues:StringEquals: {aws:PrincipalOrgPaths: ['o-abc123/r-ab12/ou-ab12-11111111/']}}",
+                false,
+            ),
+            ("{StringLike: {aws:PrincipalOrgPaths: 'o-abc123/*'}}", false),
+            (
                 "{StringEqualsIfExists: {aws:PrincipalOrgID: o-abc123}}",
                 false,
             ),

@@ -214,10 +214,45 @@ pub fn fully_known(doc: &Value) -> bool {
 /// A statement that makes a bucket policy public, by AWS's definition.
 #[derive(Clone, Debug)]
 pub struct PublicGrant {
-    /// The wildcard principal.
+    /// The principal that admits anyone.
     pub principal: Span,
+    /// Who it admits: "anyone", "any Facebook user", ...
+    pub who: &'static str,
     /// The S3 actions granted.
     pub actions: ActionSet,
+}
+
+/// Web identity providers: anyone with an account there can sign in and
+/// act as the principal, so a grant to one is public (the S3 User Guide's
+/// example of a public policy is a grant to `graph.facebook.com`).
+const WEB_IDENTITY: &[(&str, &str)] = &[
+    ("graph.facebook.com", "any Facebook user"),
+    ("accounts.google.com", "any Google user"),
+    ("www.amazon.com", "any Login with Amazon user"),
+    (
+        "cognito-identity.amazonaws.com",
+        "any Amazon Cognito identity",
+    ),
+];
+
+/// Where a principal admits anyone, and who: a wildcard (see [`anyone`])
+/// or a web identity provider under `Federated`.
+pub fn public_principal(principal: &Value) -> Option<(Span, &'static str)> {
+    if let Some(star) = anyone(principal) {
+        return Some((star, "anyone"));
+    }
+    principal
+        .alternatives()
+        .into_iter()
+        .filter_map(|alt| alt.get("Federated"))
+        .flat_map(|f| f.items())
+        .find_map(|item| {
+            let name = item.as_str()?.to_ascii_lowercase();
+            WEB_IDENTITY
+                .iter()
+                .find(|(provider, _)| *provider == name)
+                .map(|(_, who)| (item.span, *who))
+        })
 }
 
 /// Whether a bucket-policy statement grants access to anyone: an Allow to a
@@ -228,11 +263,15 @@ pub fn public_grant(st: &Statement) -> Option<PublicGrant> {
     if !st.is_allow() || pinned_to_fixed_values(st.condition) {
         return None;
     }
-    let principal = st.principal.and_then(anyone)?;
+    let (principal, who) = st.principal.and_then(public_principal)?;
     let (actions, _) = st.s3_actions();
     actions
         .any(|a| a.is_public_sensitive())
-        .then_some(PublicGrant { principal, actions })
+        .then_some(PublicGrant {
+            principal,
+            who,
+            actions,
+        })
 }
 
 /// Where a principal grants to anyone: `"*"`, `{"AWS": "*"}` or `"*"` in a
@@ -413,6 +452,18 @@ mod tests {
             ),
             // Actions: wildcards and NotAction expand; unprefixed names are S3's.
             ("{Effect: Allow, Principal: '*', Action: 's3:*'}", true),
+            (
+                "{Effect: Allow, Principal: {Federated: graph.facebook.com}, Action: 's3:GetObject'}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: {Federated: [cognito-identity.amazonaws.com]}, Action: 's3:PutObject'}",
+                true,
+            ),
+            (
+                "{Effect: Allow, Principal: {Federated: 'arn:aws:iam::111122223333:saml-provider/corp'}, Action: 's3:GetObject'}",
+                false,
+            ),
             ("{Effect: Allow, Principal: '*', Action: '*'}", true),
             (
                 "{Effect: Allow, Principal: '*', NotAction: 's3:DeleteBucket'}",

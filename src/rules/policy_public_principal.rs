@@ -45,8 +45,9 @@ fn check(model: &Model, sink: &mut Sink) {
         };
         let (star, actions) = (grant.principal, grant.actions);
         let message = format!(
-            "Bucket policy of {} lets anyone {}{}. No condition pins the caller to fixed values.",
+            "Bucket policy of {} lets {} {}{}. No condition pins the caller to fixed values.",
             bucket_name(model, policy.bucket),
+            grant.who,
             actions.describe(),
             if st.conditional {
                 " in one branch of a condition"
@@ -59,11 +60,11 @@ fn check(model: &Model, sink: &mut Sink) {
             Some(reason) => sink.report_at(
                 Severity::Low,
                 star,
-                "anyone",
+                grant.who,
                 format!("{message} It has no effect today: {reason}."),
                 policy.bucket,
             ),
-            None => sink.report(star, "anyone", message, policy.bucket),
+            None => sink.report(star, grant.who, message, policy.bucket),
         }
     }
     for (_, ap) in model.of_type("AWS::S3::AccessPoint") {
@@ -79,9 +80,10 @@ fn check(model: &Model, sink: &mut Sink) {
                 continue;
             };
             let message = format!(
-                "Policy of access point `{}` (bucket {}) lets anyone {}. No condition pins the caller to fixed values.",
+                "Policy of access point `{}` (bucket {}) lets {} {}. No condition pins the caller to fixed values.",
                 ap.id,
                 bucket_name(model, ap.bucket),
+                grant.who,
                 grant.actions.describe()
             );
             let bucket = ap.bucket.and_then(|b| model.resources.get(b));
@@ -91,11 +93,11 @@ fn check(model: &Model, sink: &mut Sink) {
                 Some(reason) => sink.report_at(
                     Severity::Low,
                     grant.principal,
-                    "anyone",
+                    grant.who,
                     format!("{message} It has no effect today: {reason}."),
                     ap.bucket,
                 ),
-                None => sink.report(grant.principal, "anyone", message, ap.bucket),
+                None => sink.report(grant.principal, grant.who, message, ap.bucket),
             }
         }
     }
