@@ -4,6 +4,7 @@ use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
 use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
 use crate::model::Model;
+use crate::model::s3::encryption_rules;
 use serde_json::json;
 
 pub static RULE: Rule = Rule {
@@ -32,8 +33,8 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (i, bucket) in model.buckets().filter(|(_, b)| b.declared) {
-        if bucket.properties.get("BucketEncryption").is_none() {
-            sink.report(
+        match bucket.properties.entry("BucketEncryption") {
+            None => sink.report(
                 bucket.head,
                 "no default encryption declared",
                 format!(
@@ -41,9 +42,40 @@ fn check(model: &Model, sink: &mut Sink) {
                     bucket.id
                 ),
                 Some(i),
-            );
+            ),
+            Some(entry) if without_default(bucket) => sink.report(
+                entry.key_span,
+                "no rule sets an algorithm",
+                format!(
+                    "Bucket `{}` declares an encryption configuration whose rules set no default algorithm (`ServerSideEncryptionByDefault`), so it declares no encryption. S3 applies SSE-S3 to new objects anyway, but the template does not say so.",
+                    bucket.id
+                ),
+                Some(i),
+            ),
+            Some(_) => {}
         }
     }
+}
+
+/// An encryption configuration whose rules are all known and none sets a
+/// default algorithm (`rule {}`, a rule with only `BucketKeyEnabled`).
+fn without_default(bucket: &crate::model::Resource) -> bool {
+    let Some(config) = bucket.properties.get("BucketEncryption") else {
+        return false;
+    };
+    let known = |v: &crate::tree::Value| v.is_map() || matches!(v.kind, crate::tree::Kind::Seq(_));
+    if !config.alternatives().iter().all(|c| known(c)) {
+        return false;
+    }
+    let rules = encryption_rules(bucket);
+    let listed = config.alternatives().iter().all(|c| {
+        c.get("ServerSideEncryptionConfiguration")
+            .is_some_and(known)
+    });
+    listed
+        && rules
+            .iter()
+            .all(|r| r.is_map() && r.get("ServerSideEncryptionByDefault").is_none())
 }
 
 static FIX: AutoFix = AutoFix {
@@ -54,6 +86,10 @@ static FIX: AutoFix = AutoFix {
 
 fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
     let bucket = ctx.model.resources.get(v.bucket?)?;
+    // A configuration without an algorithm is the user's to complete.
+    if bucket.properties.get("BucketEncryption").is_some() {
+        return None;
+    }
     let edit = match ctx.model.format {
         Format::CloudFormation => edit::add_property(
             ctx,
