@@ -1,6 +1,5 @@
 //! BL603: no CloudTrail trail records object-level events of a bucket.
 
-use super::helpers::buckets::report_buckets_without;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
 use crate::tree::{Kind, Ref, Value};
@@ -31,29 +30,49 @@ enum Covers {
     Bucket(String),
 }
 
+/// What a data resource value selects: every bucket, one bucket's objects,
+/// or nothing (`None`). An ARN naming a bucket without the trailing `/`
+/// selects no object; a value that cannot be read might select anything.
 fn covers(value: &Value) -> Option<Covers> {
     match &value.kind {
         Kind::Str(s) | Kind::Partial(s) => {
-            let rest = s
+            let Some(rest) = s
                 .strip_prefix("arn:")
                 .and_then(|r| r.split_once(":s3:::"))
-                .map(|(_, r)| r)?;
+                .map(|(_, r)| r)
+            else {
+                return Some(Covers::All);
+            };
             if rest.is_empty() || rest.starts_with('*') {
                 Some(Covers::All)
             } else {
-                Some(Covers::Bucket(
-                    rest.split('/').next().unwrap_or(rest).to_string(),
-                ))
+                let (bucket, _) = rest.split_once('/')?;
+                Some(Covers::Bucket(bucket.to_string()))
             }
         }
         Kind::Ref(Ref { target, .. }) => Some(Covers::Bucket(target.clone())),
-        _ => None,
+        _ => Some(Covers::All),
+    }
+}
+
+/// Which events a selector records: (reads, writes). `ReadWriteType`
+/// defaults to `All`; a value not known counts as `All`.
+fn events(selector: &Value) -> (bool, bool) {
+    match selector.get("ReadWriteType").and_then(Value::as_str) {
+        Some(t) if t.eq_ignore_ascii_case("ReadOnly") => (true, false),
+        Some(t) if t.eq_ignore_ascii_case("WriteOnly") => (false, true),
+        _ => (true, true),
     }
 }
 
 fn check(model: &Model, sink: &mut Sink) {
-    let mut all = false;
-    let mut named: Vec<String> = Vec::new();
+    // Reads and writes logged for every bucket, and per bucket named.
+    let mut all = (false, false);
+    let mut named: Vec<(String, (bool, bool))> = Vec::new();
+    let add = |to: &mut (bool, bool), by: (bool, bool)| {
+        to.0 |= by.0;
+        to.1 |= by.1;
+    };
     for (_, trail) in model.of_type("AWS::CloudTrail::Trail") {
         let selectors = trail
             .properties
@@ -61,6 +80,7 @@ fn check(model: &Model, sink: &mut Sink) {
             .map(Value::items)
             .unwrap_or_default();
         for sel in selectors {
+            let logged = events(sel);
             for res in sel
                 .get("DataResources")
                 .map(Value::items)
@@ -71,10 +91,9 @@ fn check(model: &Model, sink: &mut Sink) {
                 }
                 for v in res.get("Values").map(Value::items).unwrap_or_default() {
                     match covers(v) {
-                        Some(Covers::All) => all = true,
-                        Some(Covers::Bucket(b)) => named.push(b),
-                        // A value we cannot read might cover anything.
-                        None => all = true,
+                        Some(Covers::All) => add(&mut all, logged),
+                        Some(Covers::Bucket(b)) => named.push((b, logged)),
+                        None => {}
                     }
                 }
             }
@@ -98,29 +117,38 @@ fn check(model: &Model, sink: &mut Sink) {
                     })
                 })
         }) {
-            all = true;
+            all = (true, true);
         }
     }
-    if all {
+    if all == (true, true) {
         return;
     }
-    report_buckets_without(
-        model,
-        sink,
-        "no object-level logging",
-        |id| {
-            format!(
-                "No CloudTrail trail here records object-level events of bucket `{id}`: reads and writes of its objects leave no trace."
-            )
-        },
-        |_, b| {
-            let name = b.properties.get("BucketName").and_then(Value::as_text);
-            // `${Data}` (Fn::Sub) or `${aws_s3_bucket.data.id}` name the bucket too.
-            let sub = format!("${{{}}}", b.id);
-            let attr = format!("${{{}.", b.id);
-            named.iter().any(|n| {
-                *n == b.id || Some(n.as_str()) == name || *n == sub || n.starts_with(&attr)
-            })
-        },
-    );
+    for (i, b) in model.buckets().filter(|(_, b)| b.declared) {
+        let name = b.properties.get("BucketName").and_then(Value::as_text);
+        // `${Data}` (Fn::Sub) or `${aws_s3_bucket.data.id}` name the bucket too.
+        let sub = format!("${{{}}}", b.id);
+        let attr = format!("${{{}.", b.id);
+        let mut logged = all;
+        for (n, by) in &named {
+            if *n == b.id || Some(n.as_str()) == name || *n == sub || n.starts_with(&attr) {
+                add(&mut logged, *by);
+            }
+        }
+        let message = match logged {
+            (true, true) => continue,
+            (false, false) => format!(
+                "No CloudTrail trail here records object-level events of bucket `{}`: reads and writes of its objects leave no trace.",
+                b.id
+            ),
+            (true, false) => format!(
+                "The CloudTrail trails here record only reads of the objects of bucket `{}` (`ReadWriteType: ReadOnly`): writes and deletes leave no trace.",
+                b.id
+            ),
+            (false, true) => format!(
+                "The CloudTrail trails here record only writes to the objects of bucket `{}` (`ReadWriteType: WriteOnly`): reads leave no trace.",
+                b.id
+            ),
+        };
+        sink.report(b.head, "no object-level logging", message, Some(i));
+    }
 }
