@@ -228,6 +228,21 @@ impl Model {
             if acl.eq_ignore_ascii_case("LogDeliveryWrite") || acl == "log-delivery-write" {
                 out.insert(i);
             }
+            // An explicit grant to the log delivery group (Terraform).
+            let grants = b.properties.get(crate::model::terraform::GRANTS);
+            let to_log_delivery = grants.is_some_and(|g| {
+                g.items().iter().any(|grant| {
+                    grant
+                        .path(&["Grantee", "URI"])
+                        .and_then(Value::as_str)
+                        .is_some_and(|u| {
+                            u.trim_end_matches('/').ends_with("/groups/s3/LogDelivery")
+                        })
+                })
+            });
+            if to_log_delivery {
+                out.insert(i);
+            }
         }
         for p in self.bucket_policies() {
             let Some(doc) = p.properties.get("PolicyDocument") else {

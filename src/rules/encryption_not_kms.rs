@@ -31,7 +31,32 @@ fn check(model: &Model, sink: &mut Sink) {
         if log_targets.contains(&i) {
             continue;
         }
-        for rule in encryption_rules(bucket) {
+        let rules = encryption_rules(bucket);
+        // Without a rule that sets an algorithm, S3 applies SSE-S3.
+        let algorithms: Vec<_> = rules
+            .iter()
+            .filter_map(|r| r.path(&["ServerSideEncryptionByDefault", "SSEAlgorithm"]))
+            .collect();
+        let unknown = rules.iter().any(|r| !r.is_map());
+        if bucket.declared && algorithms.is_empty() {
+            let message = match unknown {
+                false => format!(
+                    "Bucket `{}` declares no default encryption algorithm, so S3 encrypts with SSE-S3 (keys managed by S3): access to the data cannot be controlled or audited through a KMS key policy.",
+                    bucket.id
+                ),
+                true => format!(
+                    "Bucket `{}` takes its encryption rules from a dynamic block over a value not known statically: when it makes none, S3 encrypts with SSE-S3 (keys managed by S3), not a KMS key. This depends on inputs.",
+                    bucket.id
+                ),
+            };
+            let at = bucket
+                .properties
+                .entry("BucketEncryption")
+                .map_or(bucket.head, |e| e.key_span);
+            sink.report(at, "no KMS key", message, Some(i));
+            continue;
+        }
+        for rule in rules {
             let Some(algorithm) = rule.path(&["ServerSideEncryptionByDefault", "SSEAlgorithm"])
             else {
                 continue;
