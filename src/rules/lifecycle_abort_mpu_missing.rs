@@ -47,18 +47,30 @@ fn aborts(rule: &Value) -> bool {
 }
 
 fn check(model: &Model, sink: &mut Sink) {
-    report_buckets_without(
-        model,
-        sink,
-        "incomplete uploads kept",
-        |id| {
-            format!(
-                "Bucket `{id}` never aborts incomplete multipart uploads: their parts stay, invisible and billed."
-            )
-        },
-        |_, b| {
-            let rules = b.properties.path(&["LifecycleConfiguration", "Rules"]);
-            rules.is_some_and(|r| r.items().into_iter().any(aborts))
-        },
-    );
+    let message = |id: &str| {
+        format!(
+            "Bucket `{id}` never aborts incomplete multipart uploads: their parts stay, invisible and billed."
+        )
+    };
+    let aborted = |b: &crate::model::Resource| {
+        let rules = b.properties.path(&["LifecycleConfiguration", "Rules"]);
+        rules.is_some_and(|r| r.items().into_iter().any(aborts))
+    };
+    report_buckets_without(model, sink, "incomplete uploads kept", message, |_, b| {
+        aborted(b)
+    });
+    // A bucket declared elsewhere (a module given its name) whose lifecycle
+    // configuration is here: judged by it, at it.
+    for (i, b) in model.buckets().filter(|(_, b)| !b.declared) {
+        if let Some(config) = b.properties.entry("LifecycleConfiguration")
+            && !aborted(b)
+        {
+            sink.report(
+                config.key_span,
+                "incomplete uploads kept",
+                message(&b.id),
+                Some(i),
+            );
+        }
+    }
 }
