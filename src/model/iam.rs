@@ -25,6 +25,15 @@ impl Model {
                         });
                     }
                 }
+                // IAM Identity Center: a permission set's inline policy.
+                "AWS::SSO::PermissionSet" => {
+                    if let Some(doc) = r.properties.get("InlinePolicy") {
+                        out.push(IdentityPolicy {
+                            resource: r,
+                            document: doc,
+                        });
+                    }
+                }
                 "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
                     for p in r
                         .properties

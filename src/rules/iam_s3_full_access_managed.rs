@@ -1,4 +1,7 @@
-//! BL306: the AWS-managed AmazonS3FullAccess policy is attached.
+//! BL306: an AWS managed policy that grants every S3 action on every
+//! bucket is attached. The policies are data: `data/s3-full-access-managed-policies.tsv`.
+
+use std::sync::LazyLock;
 
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
@@ -8,7 +11,7 @@ pub static RULE: Rule = Rule {
     code: "BL306",
     name: "iam-s3-full-access-managed",
     severity: Severity::High,
-    summary: "IAM identity gets the AWS-managed AmazonS3FullAccess policy.",
+    summary: "IAM identity gets an AWS managed policy that grants every S3 action on every bucket.",
     fix: "Attach a customer-managed policy that lists the actions and buckets the identity needs.",
     docs: include_str!("../../rules/iam-s3-full-access-managed.md"),
     default_enabled: true,
@@ -18,10 +21,20 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn is_full_access(arn: &str) -> bool {
-    arn.strip_prefix("arn:")
-        .is_some_and(|rest| rest.ends_with(":iam::aws:policy/AmazonS3FullAccess"))
-        || arn.ends_with("iam::aws:policy/AmazonS3FullAccess")
+/// The AWS managed policies that grant every S3 action on every bucket.
+static FULL_ACCESS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/s3-full-access-managed-policies.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .collect()
+});
+
+/// The name of the AWS managed policy an ARN names, when it is one of
+/// [`FULL_ACCESS`] (any partition, or one given as `${AWS::Partition}`).
+fn full_access(arn: &str) -> Option<&'static str> {
+    let (_, name) = arn.split_once(":iam::aws:policy/")?;
+    FULL_ACCESS.iter().copied().find(|p| *p == name)
 }
 
 fn check(model: &Model, sink: &mut Sink) {
@@ -37,14 +50,23 @@ fn check(model: &Model, sink: &mut Sink) {
                 .get("PolicyArn")
                 .map(|v| v.alternatives())
                 .unwrap_or_default(),
+            // IAM Identity Center: the permission set's managed policies.
+            "AWS::SSO::PermissionSet" => r
+                .properties
+                .get("ManagedPolicies")
+                .map(Value::items)
+                .unwrap_or_default(),
             _ => continue,
         };
         for arn in arns {
-            if arn.as_text().is_some_and(is_full_access) {
+            if let Some(name) = arn.as_text().and_then(full_access) {
                 sink.report(
                     arn.span,
-                    "AmazonS3FullAccess",
-                    format!("`{}` gets AmazonS3FullAccess: every S3 action on every bucket of the account.", r.id),
+                    name,
+                    format!(
+                        "`{}` gets {name}: every S3 action on every bucket of the account.",
+                        r.id
+                    ),
                     None,
                 );
             }

@@ -136,6 +136,15 @@ impl Builder<'_, '_> {
                     let props: Vec<Entry> = self.policy(body, &id, ty).into_iter().collect();
                     self.push(id, cfn, head, span, props, None);
                 }
+                // IAM Identity Center: the inline policy of a permission set.
+                "aws_ssoadmin_permission_set_inline_policy" => {
+                    let mut props = Vec::new();
+                    if let Some(mut doc) = self.policy_in(body, &id, ty, "inline_policy") {
+                        doc.key = "InlinePolicy".into();
+                        props.push(doc);
+                    }
+                    self.push(id, "AWS::SSO::PermissionSet", head, span, props, None);
+                }
                 "aws_iam_role" => {
                     let mut policies = Vec::new();
                     for b in body.blocks(self.ctx, "inline_policy") {
@@ -164,7 +173,12 @@ impl Builder<'_, '_> {
     /// another file (`file("policy.json")`) belongs to the resource that
     /// reads it: findings there name that resource.
     fn policy(&mut self, body: &Body, id: &str, ty: &str) -> Option<Entry> {
-        let (key, _, doc) = body.policy(self.ctx, "policy")?;
+        self.policy_in(body, id, ty, "policy")
+    }
+
+    /// The policy document in argument `name`.
+    fn policy_in(&mut self, body: &Body, id: &str, ty: &str, name: &str) -> Option<Entry> {
+        let (key, _, doc) = body.policy(self.ctx, name)?;
         let from_file = self
             .ctx
             .loaded

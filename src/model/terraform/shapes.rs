@@ -437,6 +437,12 @@ pub const STANDALONE: &[Standalone] = &[
         cfn_type: "AWS::IAM::PolicyAttachment",
         shapes: ATTACHMENT,
     },
+    // IAM Identity Center: an AWS managed policy on a permission set.
+    Standalone {
+        tf_type: "aws_ssoadmin_managed_policy_attachment",
+        cfn_type: "AWS::IAM::PolicyAttachment",
+        shapes: &[Attr("managed_policy_arn", "PolicyArn")],
+    },
 ];
 
 const OBJECT: &[Shape] = &[
