@@ -116,6 +116,11 @@ static FIX: AutoFix = AutoFix {
 fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
     let index = v.bucket?;
     let bucket = ctx.model.resources.get(index)?;
+    // The Deny names the bucket by `Fn::GetAtt`: only a bucket of this
+    // template has one.
+    if ctx.model.format == crate::model::Format::CloudFormation && !bucket.declared {
+        return None;
+    }
     let (safety, note) = match bucket.properties.get("WebsiteConfiguration") {
         Some(_) => (
             Safety::Unsafe,

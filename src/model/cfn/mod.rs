@@ -118,31 +118,152 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
             model.resources.extend(role);
         }
     }
-    link_buckets(&mut model);
+    // The names as written, before evaluation: a policy names its bucket
+    // by the same expression as the bucket's own name when neither is known.
+    let written = |id: &str, key: &str| {
+        resources
+            .and_then(|r| r.get(id))
+            .and_then(|r| r.path(&["Properties", key]))
+            .map(shape)
+    };
+    let names: HashMap<String, String> = model
+        .buckets()
+        .filter_map(|(_, b)| Some((b.id.clone(), written(&b.id, "BucketName")?)))
+        .collect();
+    let targets: HashMap<String, (String, String)> = model
+        .resources
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.cfn_type.as_str(),
+                "AWS::S3::BucketPolicy" | "AWS::S3::AccessPoint"
+            )
+        })
+        .filter_map(|r| {
+            let raw = resources?.get(&r.id)?.path(&["Properties", "Bucket"])?;
+            Some((r.id.clone(), (shape(raw), label(raw))))
+        })
+        .collect();
+    link_buckets(&mut model, &names, &targets);
     model.index_blocks();
     model
 }
 
-/// Points each bucket policy and access point at its bucket: by `Ref`, or
-/// by literal name.
-fn link_buckets(model: &mut Model) {
+/// How a bucket named by an expression is called in messages: the
+/// parameter of a `Ref`, the string of a `Fn::Sub`, the export imported.
+fn label(v: &Value) -> String {
+    match v.entries() {
+        [e] if e.key == "Ref" => e.value.as_str().map_or_else(|| shape(v), str::to_string),
+        [e] if e.key == "Fn::Sub" => match e.value.as_str() {
+            Some(s) => s.to_string(),
+            None => e
+                .value
+                .items()
+                .first()
+                .and_then(|x| x.as_str())
+                .map_or_else(|| shape(v), str::to_string),
+        },
+        [e] if e.key == "Fn::ImportValue" => format!("import {}", label(&e.value)),
+        _ => v.as_str().map_or_else(|| shape(v), str::to_string),
+    }
+}
+
+/// A value as written, spans aside: two equal shapes are the same
+/// expression.
+fn shape(v: &Value) -> String {
+    match &v.kind {
+        Kind::Str(s) => format!("{s:?}"),
+        Kind::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(shape).collect::<Vec<_>>().join(",")
+        ),
+        Kind::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|e| format!("{:?}:{}", e.key, shape(&e.value)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Points each bucket policy and access point at its bucket: by `Ref`, by
+/// literal name, or by the same expression written for both (`names`: the
+/// buckets' `BucketName`, `targets`: the policies' `Bucket`, as written).
+/// A policy for a bucket the template does not declare (a literal name, a
+/// parameter, an import) gets a stand-in bucket, named by what it says, so
+/// that every policy rule judges it.
+fn link_buckets(
+    model: &mut Model,
+    names: &HashMap<String, String>,
+    targets: &HashMap<String, (String, String)>,
+) {
     let mut by_id = HashMap::new();
     let mut by_name = HashMap::new();
+    let mut by_shape = HashMap::new();
     for (i, r) in model.buckets() {
         by_id.insert(r.id.clone(), i);
         if let Some(name) = r.properties.get("BucketName").and_then(Value::as_str) {
             by_name.insert(name.to_string(), i);
         }
+        if let Some(written) = names.get(&r.id) {
+            by_shape.insert(written.clone(), i);
+        }
     }
-    for r in &mut model.resources {
+    let mut stand_ins: HashMap<String, usize> = HashMap::new();
+    for p in 0..model.resources.len() {
+        let r = &model.resources[p];
         if r.cfn_type != "AWS::S3::BucketPolicy" && r.cfn_type != "AWS::S3::AccessPoint" {
             continue;
         }
-        r.bucket = r.properties.get("Bucket").and_then(|b| match &b.kind {
+        let Some(b) = r.properties.get("Bucket") else {
+            continue;
+        };
+        let linked = match &b.kind {
             Kind::Ref(Ref { target, .. }) => by_id.get(target).copied(),
             Kind::Str(name) => by_name.get(name).copied(),
             _ => None,
+        }
+        .or_else(|| {
+            targets
+                .get(&r.id)
+                .and_then(|(t, _)| by_shape.get(t))
+                .copied()
         });
+        let bucket = match linked {
+            Some(i) => i,
+            // A reference to another resource of the template that is not a
+            // bucket: nothing to stand in for.
+            None if matches!(b.kind, Kind::Ref(_)) => continue,
+            None => {
+                let name = match (&b.kind, targets.get(&r.id)) {
+                    (Kind::Str(s), _) => s.clone(),
+                    (_, Some((_, label))) => label.clone(),
+                    _ => format!("{}.Bucket", r.id),
+                };
+                let head = b.span;
+                match stand_ins.get(&name) {
+                    Some(&i) => i,
+                    None => {
+                        model.resources.push(Resource {
+                            id: name.clone(),
+                            cfn_type: "AWS::S3::Bucket".into(),
+                            head,
+                            properties: Value::map(head, Vec::new()),
+                            bucket: None,
+                            declared: false,
+                            attributes: Value::map(head, Vec::new()),
+                        });
+                        let i = model.resources.len() - 1;
+                        stand_ins.insert(name, i);
+                        i
+                    }
+                }
+            }
+        };
+        model.resources[p].bucket = Some(bucket);
     }
 }
 
