@@ -360,8 +360,22 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             p.span.end,
         );
         if let Some(&first) = seen.get(&key) {
-            if let Some(h) = p.holder {
-                report.findings[first].also_in(&h.id);
+            // Another instance, or another bucket sharing the text (a YAML
+            // anchor merged into several resources).
+            let bucket = v
+                .bucket
+                .and_then(|i| model.resources.get(i))
+                .map(|b| b.id.as_str());
+            let f = &mut report.findings[first];
+            match p.holder {
+                Some(h) if h.id != f.resource => f.also_in(&h.id),
+                _ => {
+                    if let Some(b) = bucket
+                        && f.bucket.as_deref().is_none_or(|(id, _)| id != b)
+                    {
+                        f.also_in(b);
+                    }
+                }
             }
             continue;
         }

@@ -168,6 +168,7 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
                         entries,
                         ..
                     } => {
+                        let entries = merge_keys(entries);
                         let end = if entries.is_empty() {
                             here.end as usize
                         } else {
@@ -230,6 +231,50 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
         }
     }
     Ok(YamlDocs { docs, warnings })
+}
+
+/// Applies YAML merge keys (`<<: *base`, `<<: [*a, *b]`), as
+/// CloudFormation's YAML reader does: the merged mappings' entries join the
+/// mapping where the `<<` stood, unless the mapping sets the key itself;
+/// of several merged mappings, the first that has a key wins.
+fn merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
+    if !entries.iter().any(|e| e.key == "<<") {
+        return entries;
+    }
+    let own: Vec<String> = entries
+        .iter()
+        .filter(|e| e.key != "<<")
+        .map(|e| e.key.clone())
+        .collect();
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    let mut merged: Vec<String> = Vec::new();
+    for e in entries {
+        if e.key != "<<" {
+            out.push(e);
+            continue;
+        }
+        let sources: Vec<Value> = match e.value.kind {
+            Kind::Map(_) => vec![e.value],
+            Kind::Seq(items) => items,
+            // Not a mapping: kept as written, for the rules to see.
+            kind => {
+                out.push(Entry {
+                    value: Value::new(e.value.span, kind),
+                    ..e
+                });
+                continue;
+            }
+        };
+        for source in sources {
+            for m in source.entries() {
+                if !own.contains(&m.key) && !merged.contains(&m.key) {
+                    merged.push(m.key.clone());
+                    out.push(m.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// saphyr ends a quoted scalar's span after trailing blanks and comments;
@@ -399,6 +444,27 @@ mod tests {
         let d = parse("a: 1\n---\nb: 2\n", 0).unwrap();
         assert_eq!(d.docs.len(), 2);
         assert!(d.docs[1].get("b").is_some());
+    }
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let text = "base: &base\n  AccessControl: PublicRead\n  Tags: []\nother: &other\n  Tags: [x]\n  VersioningConfiguration: {Status: Enabled}\nsite:\n  <<: [*base, *other]\n  Tags: [own]\n";
+        let doc = parse(text, 0).unwrap().docs.remove(0);
+        let site = doc.get("site").unwrap();
+        let keys: Vec<&str> = site.entries().iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["AccessControl", "VersioningConfiguration", "Tags"]);
+        assert_eq!(
+            site.get("AccessControl").and_then(Value::as_str),
+            Some("PublicRead")
+        );
+        // The mapping's own key wins over merged ones.
+        assert_eq!(site.get("Tags").unwrap().items()[0].as_str(), Some("own"));
+        // The merged value points where it is written (the anchor).
+        let acl = site.entry("AccessControl").unwrap();
+        assert_eq!(
+            &text[acl.value.span.start as usize..acl.value.span.end as usize],
+            "PublicRead"
+        );
     }
 
     #[test]
