@@ -556,3 +556,29 @@ resource "aws_s3_bucket_acl" "logs" {
     let m = &messages(&report)[0];
     assert!(m.contains("bucket `module.logs.aws_s3_bucket.this`"), "{m}");
 }
+
+/// Expansion is bounded: past 10,000 instances a note says what was left
+/// out, and the first ones are still checked.
+#[test]
+fn huge_counts_are_bounded_with_a_note() {
+    let dir = scratch(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket_acl\" \"many\" {\n  count  = 20000\n  bucket = \"example-many\"\n  acl    = \"public-read\"\n}\n",
+    )]);
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL101", "."],
+        dir.path(),
+    );
+    let report = json(&out);
+    let notes = report["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let note = notes[0]["message"].as_str().unwrap();
+    assert!(
+        note.contains("has a count of 20000: only the first 10000 instances are checked"),
+        "{note}"
+    );
+    assert_eq!(
+        findings(&report),
+        vec![row("BL101", "main.tf", 4, "aws_s3_bucket_acl.many")]
+    );
+}
