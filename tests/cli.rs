@@ -574,3 +574,26 @@ fn access_point_policies_are_high_only_when_the_access_point_lets_them_apply() {
         found[1].3
     );
 }
+
+/// A public canned ACL on a new bucket without ownership controls that
+/// allow ACLs does not deploy since April 2023: the message says so, and
+/// does not when the controls allow ACLs.
+#[test]
+fn a_canned_acl_that_cannot_deploy_says_so() {
+    let message = |path: &str| -> String {
+        let out = bucketlint(
+            &["check", "--format", "json", "--select", "BL101", path],
+            root(),
+        );
+        json(&out)["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let note = "As written, the template does not deploy a new bucket";
+    let bare = message("fixtures/acl-public-read/fail-tf");
+    assert!(bare.contains(note), "{bare}");
+    // SiteA sets OwnershipControls to ObjectWriter: the ACL applies.
+    let allowed = message("fixtures/acl-public-read/fail-merge.yaml");
+    assert!(!allowed.contains(note), "{allowed}");
+}

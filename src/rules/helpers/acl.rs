@@ -19,12 +19,20 @@ pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGrant) -> 
                 Access::WriteAcp => "change the ACL of",
                 Access::FullControl => "take full control of",
             };
-            let message = format!(
+            let mut message = format!(
                 "The ACL of bucket `{}` lets {} {what} it ({}).",
                 bucket.id,
                 grant.audience.describe(),
                 grant.text
             );
+            // Since April 2023 a new bucket has ACLs disabled unless its
+            // ownership controls allow them: S3 rejects the canned ACL.
+            if bucket.declared
+                && grant.text.starts_with("canned ACL")
+                && bucket.properties.get("OwnershipControls").is_none()
+            {
+                message.push_str(" As written, the template does not deploy a new bucket: S3 creates it with ACLs disabled (ObjectOwnership BucketOwnerEnforced) unless OwnershipControls allow them, and rejects the ACL.");
+            }
             let label = format!("{} can {what}", grant.audience.describe());
             match &neutralised {
                 Some(reason) => sink.report_at(
