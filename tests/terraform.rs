@@ -565,11 +565,7 @@ fn huge_counts_are_bounded_with_a_note() {
         "main.tf",
         "resource \"aws_s3_bucket_acl\" \"many\" {\n  count  = 20000\n  bucket = \"example-many\"\n  acl    = \"public-read\"\n}\n",
     )]);
-    let out = bucketlint(
-        &["check", "--format", "json", "--select", "BL101", "."],
-        dir.path(),
-    );
-    let report = json(&out);
+    let report = selected(dir.path(), "BL101");
     let notes = report["notes"].as_array().unwrap();
     assert_eq!(notes.len(), 1, "{notes:?}");
     let note = notes[0]["message"].as_str().unwrap();

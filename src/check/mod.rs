@@ -121,11 +121,14 @@ pub fn run(options: &Options) -> Report {
                 f.location.end,
             );
             match (first.get(&key), &unit) {
-                // Only across units: two findings of one unit at one place
-                // are told apart by their messages.
-                (Some(&i), Some(unit)) if i < report.findings.len() => {
+                (Some(&i), Some(unit)) => {
                     let place = format!("{} in {}", f.resource, unit.display());
-                    report.findings[i].also_in(&place);
+                    // The first is merged already, or kept from this unit.
+                    let n = report.findings.len();
+                    match i.checked_sub(n) {
+                        Some(k) => kept[k].also_in(&place),
+                        None => report.findings[i].also_in(&place),
+                    }
                 }
                 _ => {
                     if unit.is_some() {

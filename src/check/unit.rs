@@ -590,7 +590,9 @@ fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Plac
             .is_some_and(|f| f.path.components().any(|c| c.as_os_str() == ".terraform"))
     };
     let passed = span != v.span;
-    if downloaded(span)
+    // Only a module's files can be ones `terraform init` installed.
+    if !calls.is_empty()
+        && downloaded(span)
         && let Some(call) = calls.iter().find(|c| !downloaded(c.head))
     {
         span = call.head;

@@ -5,6 +5,7 @@ use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
 use crate::model::Model;
 use crate::model::s3::encryption_rules;
+use crate::tree::Kind;
 use serde_json::json;
 
 pub static RULE: Rule = Rule {
@@ -63,17 +64,12 @@ fn without_default(bucket: &crate::model::Resource) -> bool {
     let Some(config) = bucket.properties.get("BucketEncryption") else {
         return false;
     };
-    let known = |v: &crate::tree::Value| v.is_map() || matches!(v.kind, crate::tree::Kind::Seq(_));
-    if !config.alternatives().iter().all(|c| known(c)) {
-        return false;
-    }
-    let rules = encryption_rules(bucket);
     let listed = config.alternatives().iter().all(|c| {
         c.get("ServerSideEncryptionConfiguration")
-            .is_some_and(known)
+            .is_some_and(|r| matches!(r.kind, Kind::Seq(_) | Kind::Map(_)))
     });
     listed
-        && rules
+        && encryption_rules(bucket)
             .iter()
             .all(|r| r.is_map() && r.get("ServerSideEncryptionByDefault").is_none())
 }

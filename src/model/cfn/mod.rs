@@ -120,15 +120,10 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
     }
     // The names as written, before evaluation: a policy names its bucket
     // by the same expression as the bucket's own name when neither is known.
-    let written = |id: &str, key: &str| {
-        resources
-            .and_then(|r| r.get(id))
-            .and_then(|r| r.path(&["Properties", key]))
-            .map(shape)
-    };
+    let written = |id: &str, key: &str| resources?.get(id)?.path(&["Properties", key]);
     let names: HashMap<String, String> = model
         .buckets()
-        .filter_map(|(_, b)| Some((b.id.clone(), written(&b.id, "BucketName")?)))
+        .filter_map(|(_, b)| Some((b.id.clone(), shape(written(&b.id, "BucketName")?))))
         .collect();
     let targets: HashMap<String, (String, String)> = model
         .resources
@@ -140,7 +135,7 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
             )
         })
         .filter_map(|r| {
-            let raw = resources?.get(&r.id)?.path(&["Properties", "Bucket"])?;
+            let raw = written(&r.id, "Bucket")?;
             Some((r.id.clone(), (shape(raw), label(raw))))
         })
         .collect();

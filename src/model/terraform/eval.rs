@@ -125,18 +125,13 @@ impl<'a> Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// The value of a variable default, variable file entry or local: no
-    /// `count`, `each` or iterator is in scope there.
-    fn definition(&self, def: &Def) -> Value {
+    /// The value of a variable default, variable file entry, local or
+    /// output: no `count`, `each` or iterator is in scope there.
+    pub(super) fn definition(&self, def: &Def) -> Value {
         self.with_env(&Env::default(), || match *def {
             Def::Hcl(file, e) => self.eval(e, file),
             Def::Json(v, templates) => json_value(self, v, templates),
         })
-    }
-
-    /// The value of an `output` block.
-    pub(super) fn output(&self, def: &Def) -> Value {
-        self.definition(def)
     }
 
     /// Runs `f` with `env` as the names in scope.
@@ -1202,31 +1197,17 @@ impl<'a> Body<'a> {
                 continue;
             };
             let coll = d.body.attr(ctx, "for_each").map(|(_, v)| v);
-            let pairs: Option<Vec<(Value, Value)>> = match coll.as_ref().map(|c| &c.kind) {
-                Some(Kind::Map(entries)) => Some(
-                    entries
-                        .iter()
-                        .map(|e| (Value::str(e.key_span, &e.key), e.value.clone()))
-                        .collect(),
-                ),
-                Some(Kind::Seq(items)) => Some(
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| match v.as_str() {
-                            // A set of strings: the key is the value.
-                            Some(_) => (v.clone(), v.clone()),
-                            None => (Value::str(v.span, i.to_string()), v.clone()),
-                        })
-                        .collect(),
-                ),
-                _ => None,
-            };
-            let Some(pairs) = pairs else {
+            let listed = matches!(coll.as_ref().map(|c| &c.kind), Some(Kind::Seq(_)));
+            let Some(pairs) = coll.as_ref().and_then(key_values) else {
                 unknown.push(d.span);
                 continue;
             };
             for (key, value) in pairs.into_iter().take(MAX_INSTANCES) {
+                // Over a set of strings, the key is the value.
+                let key = match value.as_str() {
+                    Some(_) if listed => value.clone(),
+                    _ => key,
+                };
                 let it = Value::map(
                     content.span,
                     vec![

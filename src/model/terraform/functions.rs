@@ -130,11 +130,6 @@ pub fn same(a: &Value, b: &Value) -> Option<bool> {
     }
 }
 
-/// A known string as Terraform converts a primitive to one.
-fn text(v: &Value) -> Option<&str> {
-    v.as_str()
-}
-
 fn unknown_arg(span: Span, name: &str) -> Value {
     Value::unknown(span, format!("{name}() of a value not known statically"))
 }
@@ -178,7 +173,7 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             let (Some(map), Some(key)) = (arg(0), arg(1)) else {
                 return Some(unknown());
             };
-            match (entries(map), text(key)) {
+            match (entries(map), key.as_str()) {
                 (Some(_), Some(k)) => match map.get(k) {
                     Some(v) => v.clone(),
                     None => match arg(2) {
@@ -414,7 +409,7 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             }
             seq(span, out)
         }
-        "join" => match (arg(0).and_then(text), arg(1).and_then(items)) {
+        "join" => match (arg(0).and_then(Value::as_str), arg(1).and_then(items)) {
             // One item joined is the item: keeps a reference that links a
             // companion to its bucket (`join("", aws_s3_bucket.this[*].id)`).
             (Some(_), Some([only])) if !is_known(only) => only.clone(),
@@ -430,14 +425,17 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             }
             _ => unknown(),
         },
-        "split" => match (arg(0).and_then(text), arg(1).and_then(text)) {
+        "split" => match (
+            arg(0).and_then(Value::as_str),
+            arg(1).and_then(Value::as_str),
+        ) {
             (Some(sep), Some(s)) => seq(span, s.split(sep).map(|p| Value::str(span, p)).collect()),
             _ => unknown(),
         },
         "replace" => match (
-            arg(0).and_then(text),
-            arg(1).and_then(text),
-            arg(2).and_then(text),
+            arg(0).and_then(Value::as_str),
+            arg(1).and_then(Value::as_str),
+            arg(2).and_then(Value::as_str),
         ) {
             // A `/regex/` pattern is not evaluated.
             (Some(_), Some(from), Some(_)) if from.starts_with('/') && from.ends_with('/') => {
@@ -446,7 +444,7 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             (Some(s), Some(from), Some(to)) => Value::str(span, s.replace(from, to)),
             _ => unknown(),
         },
-        "lower" | "upper" | "trimspace" | "chomp" => match arg(0).and_then(text) {
+        "lower" | "upper" | "trimspace" | "chomp" => match arg(0).and_then(Value::as_str) {
             Some(s) => Value::str(
                 span,
                 match name {
@@ -459,7 +457,10 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             None => unknown(),
         },
         "trimprefix" | "trimsuffix" | "startswith" | "endswith" => {
-            match (arg(0).and_then(text), arg(1).and_then(text)) {
+            match (
+                arg(0).and_then(Value::as_str),
+                arg(1).and_then(Value::as_str),
+            ) {
                 (Some(s), Some(x)) => match name {
                     "trimprefix" => Value::str(span, s.strip_prefix(x).unwrap_or(s)),
                     "trimsuffix" => Value::str(span, s.strip_suffix(x).unwrap_or(s)),
@@ -470,7 +471,7 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             }
         }
         "substr" => match (
-            arg(0).and_then(text),
+            arg(0).and_then(Value::as_str),
             arg(1).and_then(number),
             arg(2).and_then(number),
         ) {

@@ -80,7 +80,7 @@ mod tests {
             },
         );
         ctx.root = true;
-        ctx.output(&index.locals[name])
+        ctx.definition(&index.locals[name])
     }
 
     fn strs(v: &crate::tree::Value) -> Vec<String> {

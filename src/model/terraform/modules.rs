@@ -88,7 +88,7 @@ pub fn build_module(
     let outputs = index
         .outputs
         .iter()
-        .map(|(name, def)| entry(name, Span::default(), ctx.output(def)))
+        .map(|(name, def)| entry(name, Span::default(), ctx.definition(def)))
         .collect();
     model.index_blocks();
     notes.extend(ctx.notes.take());
@@ -326,21 +326,15 @@ pub fn instantiate<'a>(
 /// A module's output as its caller sees it: references to the module's
 /// resources carry the call's prefix, as its resources in the model do.
 fn prefixed(mut v: Value, prefix: &str) -> Value {
-    match &mut v.kind {
-        Kind::Ref(r) => r.target = format!("{prefix}.{}", r.target),
-        Kind::Seq(items) | Kind::OneOf(items) => {
-            for i in std::mem::take(items) {
-                items.push(prefixed(i, prefix));
-            }
+    fn walk(v: &mut Value, prefix: &str) {
+        match &mut v.kind {
+            Kind::Ref(r) => r.target = format!("{prefix}.{}", r.target),
+            Kind::Seq(items) | Kind::OneOf(items) => items.iter_mut().for_each(|i| walk(i, prefix)),
+            Kind::Map(entries) => entries.iter_mut().for_each(|e| walk(&mut e.value, prefix)),
+            _ => {}
         }
-        Kind::Map(entries) => {
-            for e in entries.iter_mut() {
-                let value = std::mem::replace(&mut e.value, Value::new(e.key_span, Kind::Null));
-                e.value = prefixed(value, prefix);
-            }
-        }
-        _ => {}
     }
+    walk(&mut v, prefix);
     v
 }
 
