@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::fix::Fix;
+use crate::policy::Witness;
 use crate::rules::rule::{Rule, Severity};
 use crate::source::{SourceFile, Span};
 
@@ -64,6 +65,8 @@ pub struct Finding {
     /// Other module instances and root modules where the same finding
     /// holds; the message lists them once the report is complete.
     pub also: Vec<String>,
+    /// For a public exposure: one concrete request AWS would allow.
+    pub witness: Option<Box<Witness>>,
 }
 
 impl Finding {

@@ -242,7 +242,8 @@ fn json_report_follows_the_documented_schema() {
             "end_offset",
             "resource",
             "bucket",
-            "resource_type"
+            "resource_type",
+            "witness"
         ]
     );
     assert_eq!(f["rule"], "BL201");
@@ -260,6 +261,14 @@ fn json_report_follows_the_documented_schema() {
     assert_eq!(f["resource"], "SitePolicy");
     assert_eq!(f["bucket"], "Site");
     assert_eq!(f["resource_type"], "AWS::S3::BucketPolicy");
+    assert_eq!(
+        f["witness"],
+        serde_json::json!({
+            "who": "an anonymous caller", "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::<name of Site>/any-key",
+            "condition": "none", "stopped_by": null
+        })
+    );
     assert_eq!(report["summary"]["files"], 1);
     assert_eq!(report["summary"]["findings"], 5);
     assert_eq!(report["summary"]["errors"], 0);

@@ -59,6 +59,7 @@ fn guard_violations(model: &Model, failures: Vec<crate::guard::Failure>) -> Vec<
             message: f.message,
             span: f.span,
             bucket: None,
+            witness: None,
         })
         .collect()
 }
@@ -425,6 +426,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             fix: fix.map(Box::new),
             holder_start,
             also: Vec::new(),
+            witness: v.witness,
         });
     }
     for r in outcome.reported {
@@ -455,6 +457,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             fix: None,
             holder_start: None,
             also: Vec::new(),
+            witness: None,
         });
     }
 }

@@ -74,7 +74,7 @@ fn all_fixed(key: &str, values: &Value, wildcards: bool, ip: bool) -> bool {
                     return false; // a policy variable
                 }
                 if ip {
-                    return !s.trim().ends_with("/0");
+                    return !too_broad(s);
                 }
                 if !wildcards || !(s.contains('*') || s.contains('?')) {
                     return true;
@@ -88,6 +88,60 @@ fn all_fixed(key: &str, values: &Value, wildcards: bool, ip: bool) -> bool {
             // Known only at deploy time: a parameter, a reference.
             _ => true,
         })
+}
+
+/// Whether an `aws:SourceIp` range is broad enough that S3 counts it as
+/// public: broader than /8 for IPv4 or /32 for IPv6 (S3 User Guide, "The
+/// meaning of public", note on `aws:SourceIp`). RFC 1918 ranges are never
+/// that broad. A value that is not an address is left to AWS to reject.
+pub fn too_broad(range: &str) -> bool {
+    let range = range.trim();
+    let (addr, prefix) = range.split_once('/').unwrap_or((range, ""));
+    let Ok(addr) = addr.parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    let full = if addr.is_ipv4() { 32 } else { 128 };
+    let prefix = if prefix.is_empty() {
+        full
+    } else {
+        match prefix.parse::<u8>() {
+            Ok(p) if p <= full => p,
+            _ => return false,
+        }
+    };
+    prefix < if addr.is_ipv4() { 8 } else { 32 }
+}
+
+/// The `aws:SourceIp` ranges of an `IpAddress` condition that S3 counts as
+/// public, to say in a finding why the condition does not pin the caller.
+pub fn broad_source_ips(condition: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(condition) = condition else {
+        return out;
+    };
+    for alt in condition.alternatives() {
+        for op in alt.entries() {
+            let name = op.key.to_ascii_lowercase();
+            let name = name.strip_prefix("foranyvalue:").unwrap_or(&name);
+            if name != "ipaddress" {
+                continue;
+            }
+            for e in op.value.entries() {
+                if !e.key.eq_ignore_ascii_case("aws:SourceIp") {
+                    continue;
+                }
+                for v in e.value.items() {
+                    if let Some(s) = v.as_str()
+                        && too_broad(s)
+                        && !out.iter().any(|o| o == s)
+                    {
+                        out.push(s.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -111,6 +165,19 @@ mod tests {
                 false,
             ),
             ("{NotIpAddress: {aws:SourceIp: 203.0.113.0/24}}", false),
+            // Broader than /8 (IPv4) or /32 (IPv6) counts as public.
+            ("{IpAddress: {aws:SourceIp: 0.0.0.0/1}}", false),
+            ("{IpAddress: {aws:SourceIp: 8.0.0.0/7}}", false),
+            ("{IpAddress: {aws:SourceIp: 8.0.0.0/8}}", true),
+            ("{IpAddress: {aws:SourceIp: 10.0.0.0/8}}", true),
+            ("{IpAddress: {aws:SourceIp: 192.168.0.0/16}}", true),
+            ("{IpAddress: {aws:SourceIp: 198.51.100.7}}", true),
+            ("{IpAddress: {aws:SourceIp: '2001:db8::/32'}}", true),
+            ("{IpAddress: {aws:SourceIp: '2001::/31'}}", false),
+            (
+                "{IpAddress: {aws:SourceIp: ['10.0.0.0/8', '64.0.0.0/2']}}",
+                false,
+            ),
             ("{StringEquals: {aws:PrincipalOrgID: o-abc123}}", true),
             (
                 "{StringEquals: {aws:PrincipalOrgPaths: 'o-abc123/r-ab12/ou-ab12-11111111/'}}",

@@ -94,6 +94,9 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
         span(&f.location),
     )];
     let mut help = f.rule.fix.to_string();
+    if let Some(w) = &f.witness {
+        help = format!("{}\n{help}", w.describe());
+    }
     if let Some((name, at)) = f.bucket.as_deref() {
         let same_file = at.file.path == f.location.file.path;
         let overlaps = at.start < f.location.end && f.location.start < at.end;

@@ -40,7 +40,7 @@ impl Serialize for JsonReport<'_> {
 
 pub fn finding(f: &Finding) -> Value {
     let l = &f.location;
-    json!({
+    let mut v = json!({
         "rule": f.rule.code,
         "name": f.rule.name,
         "severity": f.severity.as_str(),
@@ -55,7 +55,17 @@ pub fn finding(f: &Finding) -> Value {
         "resource": f.resource,
         "bucket": f.bucket.as_deref().map(|(name, _)| name),
         "resource_type": f.resource_type,
-    })
+    });
+    if let Some(w) = &f.witness {
+        v["witness"] = json!({
+            "who": w.who,
+            "action": w.action,
+            "resource": w.resource,
+            "condition": w.condition,
+            "stopped_by": w.stopped_by,
+        });
+    }
+    v
 }
 
 pub fn problem(p: &Problem) -> Value {

@@ -76,6 +76,9 @@ fn rule(r: &Rule) -> Value {
 fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
     let l = &f.location;
     let mut properties = json!({"resource": f.resource, "resourceType": f.resource_type});
+    if let Some(w) = &f.witness {
+        properties["witness"] = json!(w.describe());
+    }
     if let Some((bucket, _)) = f.bucket.as_deref() {
         properties["bucket"] = json!(bucket);
     }

@@ -1,6 +1,6 @@
 //! BL201: a bucket policy grants access to anyone.
 
-use super::helpers::buckets::bucket_name;
+use super::helpers::buckets::{arn_name, bucket_name};
 use super::helpers::statements::bucket_policy_statements;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::{Model, Resource};
@@ -43,29 +43,30 @@ fn check(model: &Model, sink: &mut Sink) {
         let Some(grant) = policy::public_grant(&st) else {
             continue;
         };
-        let (star, actions) = (grant.principal, grant.actions);
         let message = format!(
-            "Bucket policy of {} lets {} {}{}. No condition pins the caller to fixed values.",
+            "Bucket policy of {} lets {} {}{}. {}",
             bucket_name(model, policy.bucket),
             grant.who,
-            actions.describe(),
+            grant.actions.describe(),
             if st.conditional {
                 " in one branch of a condition"
             } else {
                 ""
-            }
+            },
+            unpinned(&st)
         );
         let bucket = policy.bucket.and_then(|b| model.resources.get(b));
-        match bucket.and_then(|b| b.policy_neutraliser(model)) {
-            Some(reason) => sink.report_at(
-                Severity::Low,
-                star,
-                grant.who,
-                format!("{message} It has no effect today: {reason}."),
-                policy.bucket,
-            ),
-            None => sink.report(star, grant.who, message, policy.bucket),
-        }
+        let reason = bucket.and_then(|b| b.policy_neutraliser(model));
+        let known_name = bucket.map(arn_name);
+        report(
+            sink,
+            &st,
+            &grant,
+            message,
+            reason,
+            known_name,
+            policy.bucket,
+        );
     }
     for (_, ap) in model.of_type("AWS::S3::AccessPoint") {
         // A VPC access point cannot be reached from the internet.
@@ -80,27 +81,64 @@ fn check(model: &Model, sink: &mut Sink) {
                 continue;
             };
             let message = format!(
-                "Policy of access point `{}` (bucket {}) lets {} {}. No condition pins the caller to fixed values.",
+                "Policy of access point `{}` (bucket {}) lets {} {}. {}",
                 ap.id,
                 bucket_name(model, ap.bucket),
                 grant.who,
-                grant.actions.describe()
+                grant.actions.describe(),
+                unpinned(&st)
             );
             let bucket = ap.bucket.and_then(|b| model.resources.get(b));
-            let neutraliser = access_point_neutraliser(ap)
+            let reason = access_point_neutraliser(ap)
                 .or_else(|| bucket.and_then(|b| b.policy_neutraliser(model)));
-            match neutraliser {
-                Some(reason) => sink.report_at(
-                    Severity::Low,
-                    grant.principal,
-                    grant.who,
-                    format!("{message} It has no effect today: {reason}."),
-                    ap.bucket,
-                ),
-                None => sink.report(grant.principal, grant.who, message, ap.bucket),
-            }
+            let known_name = bucket.map(arn_name);
+            report(sink, &st, &grant, message, reason, known_name, ap.bucket);
         }
     }
+}
+
+/// Why the statement's condition, if any, does not pin the caller.
+fn unpinned(st: &policy::Statement) -> String {
+    let broad = policy::broad_source_ips(st.condition);
+    if broad.is_empty() {
+        return "No condition pins the caller to fixed values.".into();
+    }
+    format!(
+        "Its `aws:SourceIp` range {} is broader than /8 (IPv4) or /32 (IPv6), which S3 counts as public, and no other condition pins the caller.",
+        broad
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Reports a public grant with its witness, at low severity when a setting
+/// neutralises it.
+fn report(
+    sink: &mut Sink,
+    st: &policy::Statement,
+    grant: &policy::PublicGrant,
+    message: String,
+    neutraliser: Option<String>,
+    bucket_name: Option<String>,
+    bucket: Option<usize>,
+) {
+    let mut witness = policy::witness::of_grant(st, grant, bucket_name.as_deref());
+    match neutraliser {
+        Some(reason) => {
+            sink.report_at(
+                Severity::Low,
+                grant.principal,
+                grant.who,
+                format!("{message} It has no effect today: {reason}."),
+                bucket,
+            );
+            witness.stopped_by = Some(reason);
+        }
+        None => sink.report(grant.principal, grant.who, message, bucket),
+    }
+    sink.witness(witness);
 }
 
 /// Access points block public policies unless told otherwise: their Block

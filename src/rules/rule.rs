@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::fix::{Context, Fix, Safety};
 use crate::model::{Format, Model};
+use crate::policy::Witness;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -118,6 +119,8 @@ pub struct Violation {
     pub label: String,
     /// Index of the bucket concerned in the model, if any.
     pub bucket: Option<usize>,
+    /// For a public exposure: one request AWS would allow.
+    pub witness: Option<Box<Witness>>,
 }
 
 /// Collects the violations of one rule run.
@@ -162,6 +165,14 @@ impl<'a> Sink<'a> {
             span,
             label: label.into(),
             bucket,
+            witness: None,
         });
+    }
+
+    /// Attaches a witness to the violation just reported.
+    pub fn witness(&mut self, witness: Witness) {
+        if let Some(v) = self.violations.last_mut() {
+            v.witness = Some(Box::new(witness));
+        }
     }
 }

@@ -1,9 +1,11 @@
 //! What the ACL rules share: the wording of an ACL finding and the fix of
 //! a public canned ACL.
 
+use super::buckets::arn_name;
 use crate::fix::{Context, Fix, Safety, edit};
-use crate::model::Model;
-use crate::model::s3::{Access, AclGrant};
+use crate::model::s3::{Access, AclGrant, Audience};
+use crate::model::{Model, Resource};
+use crate::policy::Witness;
 use crate::rules::rule::{AutoFix, Severity, Sink, Violation};
 
 /// Reports each ACL grant that `select` picks, at low severity with the
@@ -44,7 +46,29 @@ pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGrant) -> 
                 ),
                 None => sink.report(grant.span, label, message, Some(i)),
             }
+            sink.witness(witness(bucket, &grant, neutralised.clone()));
         }
+    }
+}
+
+/// One request the ACL grant lets through.
+fn witness(bucket: &Resource, grant: &AclGrant, stopped_by: Option<String>) -> Witness {
+    let arn = format!("arn:aws:s3:::{}", arn_name(bucket));
+    let (action, resource) = match grant.access {
+        Access::Read => ("s3:ListBucket", arn),
+        Access::Write => ("s3:PutObject", format!("{arn}/any-key")),
+        Access::ReadAcp => ("s3:GetBucketAcl", arn),
+        Access::WriteAcp | Access::FullControl => ("s3:PutBucketAcl", arn),
+    };
+    Witness {
+        who: match grant.audience {
+            Audience::AllUsers => "an anonymous caller".into(),
+            Audience::AuthenticatedUsers => "any AWS account".into(),
+        },
+        action: action.into(),
+        resource,
+        condition: "none".into(),
+        stopped_by,
     }
 }
 
