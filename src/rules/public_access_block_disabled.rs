@@ -63,48 +63,76 @@ fn check(model: &Model, sink: &mut Sink) {
             if !block.is_map() {
                 continue; // unknown: nothing to say
             }
-            let mut unset = Vec::new();
+            // One finding per configuration: the flags off, those left
+            // unset (false by default), and those the account covers.
+            let (mut off, mut unset, mut moot) = (Vec::new(), Vec::new(), Vec::new());
+            let mut first_off = None;
             for flag in PAB_FLAGS {
-                match block.get(flag) {
-                    None if !covered(flag) => unset.push(flag),
-                    None => {}
-                    Some(v) => {
-                        for alt in v
-                            .alternatives()
-                            .into_iter()
-                            .filter(|a| a.as_bool() == Some(false))
-                        {
-                            let message = format!(
-                                "Bucket `{}` turns off {flag} in its Block Public Access configuration.",
-                                bucket.id
-                            );
-                            if covered(flag) {
-                                sink.report_at(
-                                    Severity::Low,
-                                    alt.span,
-                                    format!("{flag} is false"),
-                                    format!("{message} It has no effect today: the account-level setting is on."),
-                                    Some(i),
-                                );
-                            } else {
-                                sink.report(alt.span, format!("{flag} is false"), message, Some(i));
-                            }
-                        }
+                let falses: Vec<_> = block
+                    .get(flag)
+                    .map(|v| v.alternatives())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|a| a.as_bool() == Some(false))
+                    .collect();
+                let is_set = block.get(flag).is_some();
+                if covered(flag) {
+                    if !falses.is_empty() {
+                        moot.push(flag);
+                        first_off = first_off.or(falses.first().map(|a| a.span));
                     }
+                } else if !falses.is_empty() {
+                    off.push(flag);
+                    first_off = first_off.or(falses.first().map(|a| a.span));
+                } else if !is_set {
+                    unset.push(flag);
                 }
             }
+            if off.is_empty() && unset.is_empty() && moot.is_empty() {
+                continue;
+            }
+            let mut parts = Vec::new();
+            if !off.is_empty() {
+                parts.push(format!("turns off {}", off.join(", ")));
+            }
             if !unset.is_empty() {
-                let list = unset.join(", ");
-                sink.report(
-                    entry.key_span,
-                    format!("{list} not set"),
+                parts.push(format!(
+                    "leaves {} unset (false by default)",
+                    unset.join(", ")
+                ));
+            }
+            let label = match (off.is_empty(), unset.is_empty()) {
+                (false, _) => format!("{} off", off.join(", ")),
+                (true, false) => format!("{} not set", unset.join(", ")),
+                (true, true) => format!("{} off", moot.join(", ")),
+            };
+            let span = first_off.unwrap_or(entry.key_span);
+            if parts.is_empty() {
+                sink.report_at(
+                    Severity::Low,
+                    span,
+                    label,
                     format!(
-                        "Bucket `{}` declares Block Public Access without {list}, which therefore default to false.",
-                        bucket.id
+                        "Bucket `{}` turns off {} in its Block Public Access configuration. It has no effect today: the account-level setting is on.",
+                        bucket.id,
+                        moot.join(", ")
                     ),
                     Some(i),
                 );
+                continue;
             }
+            let mut message = format!(
+                "Bucket `{}` {} in its Block Public Access configuration.",
+                bucket.id,
+                parts.join(" and ")
+            );
+            if !moot.is_empty() {
+                message.push_str(&format!(
+                    " It also turns off {}, which the account-level setting keeps on.",
+                    moot.join(", ")
+                ));
+            }
+            sink.report(span, label, message, Some(i));
         }
     }
 }
@@ -119,25 +147,51 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
     let index = v.bucket?;
     let bucket = ctx.model.resources.get(index)?;
     let (safety, note) = ctx.closing(index, "turned Block Public Access on");
-    if let Some(edit) = edit::replace_literal(ctx, v.span, &["false"], "true") {
-        return ctx.fix(v.span.file, safety, &note, vec![edit]);
-    }
-    // Settings left out: add them to the block, when it is one mapping.
     let entry = bucket.properties.entry("PublicAccessBlockConfiguration")?;
-    if entry.key_span != v.span || !entry.value.is_map() {
+    // The configuration the finding is about: the one holding its span,
+    // or the whole entry when the finding points at the key.
+    let block = entry
+        .value
+        .alternatives()
+        .into_iter()
+        .filter(|b| b.is_map())
+        .find(|b| {
+            b.span.file == v.span.file && b.span.start <= v.span.start && v.span.end <= b.span.end
+        })
+        .or_else(|| (entry.key_span == v.span && entry.value.is_map()).then_some(&entry.value))?;
+    let mut edits = Vec::new();
+    for flag in PAB_FLAGS {
+        for alt in block
+            .get(flag)
+            .map(|f| f.alternatives())
+            .unwrap_or_default()
+        {
+            if alt.as_bool() == Some(false) {
+                // One fix edits one file: flags set elsewhere stay as they are.
+                if alt.span.file != v.span.file {
+                    return None;
+                }
+                edits.push(edit::replace_literal(ctx, alt.span, &["false"], "true")?);
+            }
+        }
+    }
+    // Settings left out are added when the configuration is one mapping.
+    let missing: Vec<String> = PAB_FLAGS
+        .iter()
+        .filter(|f| block.get(f).is_none())
+        .map(|f| ctx_key(ctx, f))
+        .collect();
+    if !missing.is_empty() && std::ptr::eq(block, &entry.value) {
+        let entries: Vec<(&str, serde_json::Value, &str)> = missing
+            .iter()
+            .map(|k| (k.as_str(), json!(true), "true"))
+            .collect();
+        edits.extend(edit::add_entries(ctx, &entry.value, &entries)?);
+    }
+    if edits.is_empty() {
         return None;
     }
-    let missing: Vec<(String, serde_json::Value)> = PAB_FLAGS
-        .iter()
-        .filter(|f| entry.value.get(f).is_none())
-        .map(|f| (ctx_key(ctx, f), json!(true)))
-        .collect();
-    let entries: Vec<(&str, serde_json::Value, &str)> = missing
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone(), "true"))
-        .collect();
-    let edits = edit::add_entries(ctx, &entry.value, &entries)?;
-    ctx.fix(entry.key_span.file, safety, &note, edits)
+    ctx.fix(v.span.file, safety, &note, edits)
 }
 
 /// A setting's name as the input spells it: `BlockPublicAcls`, or
