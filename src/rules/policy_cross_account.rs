@@ -1,6 +1,7 @@
 //! BL206: a bucket policy grants access to another AWS account.
 
 use super::helpers::buckets::bucket_name;
+use super::helpers::principals::literal_account;
 use super::helpers::statements::bucket_policy_statements;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
@@ -25,16 +26,6 @@ pub static RULE: Rule = Rule {
     },
     check,
 };
-
-/// The account a principal names literally: a 12-digit id or an ARN with
-/// a literal account field.
-pub fn literal_account(principal: &str) -> Option<&str> {
-    let account = match principal.strip_prefix("arn:") {
-        Some(_) => principal.split(':').nth(4)?,
-        None => principal,
-    };
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
-}
 
 fn check(model: &Model, sink: &mut Sink) {
     for (policy, st) in bucket_policy_statements(model) {
@@ -75,21 +66,5 @@ fn check(model: &Model, sink: &mut Sink) {
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn literal_accounts() {
-        use super::literal_account;
-        assert_eq!(literal_account("111122223333"), Some("111122223333"));
-        assert_eq!(
-            literal_account("arn:aws:iam::111122223333:role/x"),
-            Some("111122223333")
-        );
-        assert_eq!(literal_account("arn:aws:iam::${AWS::AccountId}:root"), None);
-        assert_eq!(literal_account("*"), None);
-        assert_eq!(literal_account("arn:aws:iam::*:root"), None);
     }
 }

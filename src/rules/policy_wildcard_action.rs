@@ -2,6 +2,7 @@
 //! delete or permissions-management actions.
 
 use super::helpers::buckets::bucket_name;
+use super::helpers::principals::{Grantee, grantee};
 use super::helpers::statements::bucket_policy_statements;
 use super::helpers::wildcard::narrow_wildcard;
 use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
@@ -53,12 +54,30 @@ fn check(model: &Model, sink: &mut Sink) {
             } else {
                 format!("{} actions that {}", set.iter().count(), set.describe())
             };
-            sink.report(
+            // The reach of the grant sets the severity: anyone or another
+            // account (or a principal not known) is high, an AWS service
+            // medium, the template's own roles and account low.
+            let grantee = grantee(&st, &sink.options.trusted_accounts);
+            let (severity, reach) = match grantee {
+                Grantee::Anyone(_) | Grantee::OtherAccount(_) => (Severity::High, ""),
+                Grantee::Unknown => (
+                    Severity::High,
+                    " Who receives it depends on inputs: reported as if another account.",
+                ),
+                Grantee::Service(_) => (Severity::Medium, " The grantee is an AWS service."),
+                Grantee::SameAccount(_) => (
+                    Severity::Low,
+                    " The grantee is in this account, so the grant reaches no one outside it.",
+                ),
+            };
+            sink.report_at(
+                severity,
                 item.span,
                 format!("covers {scope}"),
                 format!(
-                    "Bucket policy of {} allows `{pattern}`, which covers {scope}.",
-                    bucket_name(model, policy.bucket)
+                    "Bucket policy of {} allows `{pattern}`, which covers {scope}, to {}.{reach}",
+                    bucket_name(model, policy.bucket),
+                    grantee.describe()
                 ),
                 policy.bucket,
             );

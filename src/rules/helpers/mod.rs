@@ -3,5 +3,6 @@
 
 pub mod acl;
 pub mod buckets;
+pub mod principals;
 pub mod statements;
 pub mod wildcard;

@@ -1,0 +1,78 @@
+//! Policy semantics as findings show them: severity by who receives a
+//! grant, and messages that say why.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn findings(args: &[&str]) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(["check", "--format", "json"])
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"].as_array().unwrap().clone()
+}
+
+/// (line, severity, a part of the message) of each finding.
+fn summary(found: &[Value]) -> Vec<(u64, String, String)> {
+    found
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_wildcard_action_is_as_severe_as_the_reach_of_its_grantee() {
+    let dir = "fixtures/policy-wildcard-action";
+    let cases: [(&str, &[(u64, &str, &str)]); 3] = [
+        (
+            "fail-cdk-auto-delete.json",
+            &[
+                (
+                    18,
+                    "low",
+                    "to `CustomS3AutoDeleteObjectsCustomResourceProviderRole3B1BD092` of this template. The grantee is in this account",
+                ),
+                (29, "high", "to account 444455556666."),
+            ],
+        ),
+        (
+            "fail-own-role.yaml",
+            &[
+                (26, "low", "to `CleanupRole` of this template."),
+                (31, "low", "to this account."),
+                (
+                    36,
+                    "high",
+                    "to a principal known only at deploy time. Who receives it depends on inputs",
+                ),
+            ],
+        ),
+        (
+            "fail-own-role-tf",
+            &[
+                (22, "low", "to `aws_iam_role.cleanup` of this template."),
+                (32, "low", "to this account."),
+                (42, "high", "to account 444455556666."),
+            ],
+        ),
+    ];
+    for (file, want) in cases {
+        let got = summary(&findings(&["--select", "BL202", &format!("{dir}/{file}")]));
+        assert_eq!(got.len(), want.len(), "{file}: {got:#?}");
+        for ((line, severity, message), (wl, ws, wm)) in got.iter().zip(want.iter()) {
+            assert_eq!((line, severity.as_str()), (wl, *ws), "{file}: {message}");
+            assert!(message.contains(wm), "{file}:{line}: {message}");
+        }
+    }
+}
