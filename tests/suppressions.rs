@@ -173,3 +173,48 @@ fn a_baseline_is_replaced_atomically_keeping_its_permissions() {
     assert_eq!(names, ["baseline.json", "t.yaml"]);
     assert!(fs::read_to_string(&path).unwrap().ends_with("}\n"));
 }
+
+/// A peer's id suppresses the finding wherever bucketlint reports it: a
+/// `public-read-write` ACL is checkov's public-read check too, and a bucket
+/// without Block Public Access fails each of trivy's per-setting checks.
+#[test]
+fn peer_ids_suppress_every_rule_that_can_receive_their_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "aws_s3_bucket" "uploads" {
+  bucket = "example-uploads"
+}
+
+resource "aws_s3_bucket_acl" "uploads" {
+  #checkov:skip=CKV_AWS_20:drop box for partners
+  bucket = aws_s3_bucket.uploads.id
+  acl    = "public-read-write"
+}
+
+#trivy:ignore:AVD-AWS-0086
+resource "aws_s3_bucket" "legacy" {
+  bucket = "example-legacy"
+}
+"#,
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "BL102,BL105",
+        "main.tf",
+    ];
+    let report = json(&run(dir.path(), &args));
+    let left: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["resource"].as_str().unwrap()))
+        .collect();
+    // `uploads` still lacks Block Public Access; `legacy`'s is suppressed.
+    assert_eq!(left, [("BL105", "aws_s3_bucket.uploads")]);
+    assert_eq!(report["summary"]["suppressed"], 2);
+}

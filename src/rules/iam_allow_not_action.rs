@@ -17,11 +17,17 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &[],
         trivy: &[],
-        kics: &[],
-        cfn_nag: &["W15", "W16", "W17", "W21", "W22", "W23"],
+        kics: &[
+            "f62aa827-4ade-4dc4-89e4-1433d384a368",
+            "575a2155-6af1-4026-b1af-d5bc8fe2a904",
+        ],
+        cfn_nag: &[
+            "W15", "W16", "W17", "W21", "W22", "W23", "W11", "W12", "W13",
+        ],
         guard: &[
             "IAM_ROLE_OR_POLICY_NO_ALLOW_PLUS_NOT_ACTION",
             "IAM_ROLE_OR_POLICY_NO_ALLOW_PLUS_NOT_RESOURCE",
+            "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE",
         ],
     },
     check,

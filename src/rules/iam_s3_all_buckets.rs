@@ -17,8 +17,18 @@ pub static RULE: Rule = Rule {
     formats: BOTH,
     autofix: None,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_355", "CKV_AWS_109", "CKV_AWS_289"],
-        trivy: &["AVD-AWS-0346", "AWS-0346"],
+        checkov: &[
+            "CKV_AWS_355",
+            "CKV_AWS_109",
+            "CKV_AWS_289",
+            "CKV_AWS_108",
+            "CKV_AWS_288",
+        ],
+        trivy: &[
+            "AVD-AWS-0346",
+            "AWS-0346",
+            "aws-iam-unauthorized-bucket-access",
+        ],
         kics: &[
             "f62aa827-4ade-4dc4-89e4-1433d384a368",
             "575a2155-6af1-4026-b1af-d5bc8fe2a904",

@@ -22,9 +22,12 @@ pub static RULE: Rule = Rule {
             "AWS-0346",
             "aws-iam-unauthorized-bucket-access",
         ],
-        kics: &[],
-        cfn_nag: &[],
-        guard: &[],
+        kics: &[
+            "f62aa827-4ade-4dc4-89e4-1433d384a368",
+            "575a2155-6af1-4026-b1af-d5bc8fe2a904",
+        ],
+        cfn_nag: &["W11", "W12", "W13"],
+        guard: &["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"],
     },
     check,
 };

@@ -18,8 +18,21 @@ pub static RULE: Rule = Rule {
     formats: BOTH,
     autofix: Some(&FIX),
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63"],
-        trivy: &["AVD-AWS-0345", "AWS-0345", "aws-iam-no-s3-full-access"],
+        checkov: &[
+            "CKV_AWS_1",
+            "CKV_AWS_62",
+            "CKV_AWS_49",
+            "CKV_AWS_63",
+            "CKV_AWS_108",
+            "CKV_AWS_288",
+            "CKV_AWS_355",
+        ],
+        trivy: &[
+            "AVD-AWS-0345",
+            "AWS-0345",
+            "aws-iam-no-s3-full-access",
+            "aws-iam-unauthorized-bucket-access",
+        ],
         kics: &[
             "953b3cdb-ce13-428a-aa12-318726506661",
             "2f37c4a3-58b9-4afe-8a87-d7f1d2286f84",
@@ -27,10 +40,11 @@ pub static RULE: Rule = Rule {
             "575a2155-6af1-4026-b1af-d5bc8fe2a904",
             "b1ffa705-19a3-4b73-b9d0-0c97d0663842",
         ],
-        cfn_nag: &["F3", "F4", "F5"],
+        cfn_nag: &["F3", "F4", "F5", "W11", "W12", "W13"],
         guard: &[
             "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
             "IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
+            "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE",
         ],
     },
     check,

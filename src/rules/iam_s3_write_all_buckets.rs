@@ -16,11 +16,25 @@ pub static RULE: Rule = Rule {
     formats: BOTH,
     autofix: None,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_111", "CKV_AWS_290", "CKV_AWS_355", "CKV_AWS_356"],
-        trivy: &["AVD-AWS-0346", "AWS-0346"],
-        kics: &[],
-        cfn_nag: &[],
-        guard: &[],
+        checkov: &[
+            "CKV_AWS_111",
+            "CKV_AWS_290",
+            "CKV_AWS_355",
+            "CKV_AWS_356",
+            "CKV_AWS_108",
+            "CKV_AWS_288",
+        ],
+        trivy: &[
+            "AVD-AWS-0346",
+            "AWS-0346",
+            "aws-iam-unauthorized-bucket-access",
+        ],
+        kics: &[
+            "f62aa827-4ade-4dc4-89e4-1433d384a368",
+            "575a2155-6af1-4026-b1af-d5bc8fe2a904",
+        ],
+        cfn_nag: &["W11", "W12", "W13"],
+        guard: &["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"],
     },
     check,
 };
