@@ -19,28 +19,128 @@ pub struct YamlDocs {
     pub warnings: Vec<ParseError>,
 }
 
-/// Maps saphyr's character indices to byte offsets.
+/// Maps saphyr's character indices in the text it read to byte offsets in
+/// the file: through a table when the text is not ASCII, and back across
+/// the spaces a lenient reading inserted (see [`parse`]).
 struct Offsets<'a> {
     text: &'a str,
     table: Option<Vec<u32>>,
+    /// Where each inserted space stands in the text read, in order.
+    inserted: Vec<usize>,
 }
 
 impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, insertions: &[usize]) -> Self {
         let table = (!text.is_ascii()).then(|| {
             let mut t: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
             t.push(text.len() as u32);
             t
         });
-        Offsets { text, table }
+        let inserted = insertions.iter().enumerate().map(|(i, p)| p + i).collect();
+        Offsets {
+            text,
+            table,
+            inserted,
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        match &self.table {
+        let read = match &self.table {
             None => char_index.min(self.text.len()),
             Some(t) => t.get(char_index).copied().unwrap_or(self.text.len() as u32) as usize,
+        };
+        read - self.inserted.partition_point(|&m| m < read)
+    }
+}
+
+/// Most spaces a lenient reading inserts before it gives up.
+const MAX_INSERTED: usize = 256;
+
+/// Text with one space inserted before each of `insertions` (sorted byte
+/// offsets of the file, repeats allowed).
+fn with_spaces(text: &str, insertions: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len() + insertions.len());
+    let mut from = 0;
+    for &at in insertions {
+        out.push_str(&text[from..at]);
+        out.push(' ');
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// Where to indent so that a line CloudFormation and PyYAML accept reads
+/// here too: a flow collection's closing bracket, a flow entry or a quoted
+/// scalar's continuation that stands at the indentation of its key. saphyr
+/// follows the YAML specification, which wants those lines indented more.
+/// Other errors are real.
+fn lenient_insertions(text: &str, error: &ParseError, info: &str) -> Vec<usize> {
+    let at = (error.span.start as usize).min(text.len());
+    let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
+    match info {
+        "invalid indentation" | "invalid indentation in flow construct" => {
+            // Only inside a flow collection: a block line out of place is an error.
+            let open = text[..at]
+                .bytes()
+                .filter(|b| matches!(b, b'[' | b'{'))
+                .count();
+            let close = text[..at]
+                .bytes()
+                .filter(|b| matches!(b, b']' | b'}'))
+                .count();
+            if open > close {
+                vec![line_start(at)]
+            } else {
+                Vec::new()
+            }
+        }
+        "invalid indentation in quoted scalar" => {
+            // The error points at the opening quote: indent every line the
+            // scalar continues on (folding drops leading blanks).
+            let bytes = text.as_bytes();
+            let quote = bytes.get(at).copied().unwrap_or(b'"');
+            let mut out = Vec::new();
+            let mut i = at + 1;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' if quote == b'"' => i += 1,
+                    b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                    b if b == quote => break,
+                    b'\n' => out.push(i + 1),
+                    _ => {}
+                }
+                i += 1;
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
+    let mut info = String::new();
+    let first = match parse_read(text, text, &[], file, &mut info) {
+        Ok(docs) => return Ok(docs),
+        Err(e) => e,
+    };
+    let mut insertions = lenient_insertions(text, &first, &info);
+    while !insertions.is_empty() && insertions.len() <= MAX_INSERTED {
+        insertions.sort_unstable();
+        let read = with_spaces(text, &insertions);
+        info.clear();
+        match parse_read(text, &read, &insertions, file, &mut info) {
+            Ok(docs) => return Ok(docs),
+            Err(e) => {
+                let more = lenient_insertions(text, &e, &info);
+                if more.is_empty() {
+                    break;
+                }
+                insertions.extend(more);
+            }
         }
     }
+    Err(first)
 }
 
 enum Frame {
@@ -60,8 +160,17 @@ enum Frame {
     },
 }
 
-pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
-    let offsets = Offsets::new(text);
+/// Reads `read` (the file's `text`, with spaces inserted before
+/// `insertions`); spans are offsets into `text`. A scanner error leaves
+/// saphyr's own message in `scan_error`.
+fn parse_read(
+    text: &str,
+    read: &str,
+    insertions: &[usize],
+    file: FileId,
+    scan_error: &mut String,
+) -> Result<YamlDocs, ParseError> {
+    let offsets = Offsets::new(read, insertions);
     let span_of = |s: &saphyr_parser::Span| {
         Span::new(
             file,
@@ -76,9 +185,10 @@ pub fn parse(text: &str, file: FileId) -> Result<YamlDocs, ParseError> {
     let mut expanded = 0usize;
     let mut last_end = 0usize;
 
-    for event in Parser::new_from_str(text) {
+    for event in Parser::new_from_str(read) {
         let (event, span) = event.map_err(|e| {
             let at = offsets.byte(e.marker().index());
+            *scan_error = e.info().to_string();
             ParseError::new(
                 Span::new(file, at, at),
                 format!("invalid YAML: {}", e.info()),
@@ -526,5 +636,66 @@ mod tests {
             &text[r.span.start as usize..r.span.end as usize],
             "Type: X\n  Properties:\n    A: b"
         );
+    }
+}
+
+#[cfg(test)]
+mod lenient {
+    use super::*;
+
+    /// Drops spans, to compare what two texts mean.
+    fn plain(v: &Value) -> serde_json::Value {
+        match &v.kind {
+            Kind::Str(s) => serde_json::Value::String(s.clone()),
+            Kind::Seq(items) => items.iter().map(plain).collect(),
+            Kind::Map(entries) => entries
+                .iter()
+                .map(|e| (e.key.clone(), plain(&e.value)))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    fn read(text: &str) -> Value {
+        parse(text, 0).unwrap().docs.remove(0)
+    }
+
+    /// Lines CloudFormation and PyYAML accept at the key's indentation read
+    /// as their strictly indented twins, and spans still point into the file.
+    #[test]
+    fn closing_brackets_and_quoted_lines_at_the_key_indentation() {
+        let lenient = "P:\n  - Statement:\n    - Effect: Allow\n      Action: [\n        \"s3:GetObject\"\n      ]\n      Env: {\n        A: 1\n      }\n      Note: \"a long\n      line\"\n      Last: [\n      x,\n      y\n      ]\n";
+        let strict = "P:\n  - Statement:\n    - Effect: Allow\n      Action: [\n        \"s3:GetObject\"\n       ]\n      Env: {\n        A: 1\n       }\n      Note: \"a long\n       line\"\n      Last: [\n       x,\n       y\n       ]\n";
+        let (l, s) = (read(lenient), read(strict));
+        assert_eq!(plain(&l), plain(&s));
+        let st = &l.get("P").unwrap().items()[0]
+            .get("Statement")
+            .unwrap()
+            .items()[0];
+        assert_eq!(st.get("Note").unwrap().as_str(), Some("a long line"));
+        // Spans are offsets of the file as written.
+        let action = st.get("Action").unwrap();
+        assert_eq!(
+            &lenient[action.span.start as usize..action.span.end as usize],
+            "[\n        \"s3:GetObject\"\n      ]"
+        );
+        let y = &st.get("Last").unwrap().items()[1];
+        assert_eq!(&lenient[y.span.start as usize..y.span.end as usize], "y");
+    }
+
+    #[test]
+    fn invalid_yaml_keeps_its_error_and_position() {
+        for (text, line_start) in [("a:\n    b: 1\n  c: 2\n", 12), ("a: [1, 2\nb: 3\n", 9)] {
+            let Err(err) = parse(text, 0) else {
+                panic!("{text:?} read");
+            };
+            assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+            assert!(
+                err.span.start as usize >= line_start,
+                "{text:?}: {:?}",
+                err.span
+            );
+        }
     }
 }
