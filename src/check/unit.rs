@@ -411,6 +411,11 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             ),
             None => v.message,
         };
+        // So does one in a branch of `Fn::If` kept because its condition
+        // is not known.
+        if let Some(when) = model.branch_of(v.span) {
+            message = format!("{message} This holds only when {when}.");
+        }
         if let Some(note) = p.note {
             message = format!("{message} {note}");
         }

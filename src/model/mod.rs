@@ -81,6 +81,10 @@ pub struct Model {
     pub blocks: Vec<Block>,
     /// Terraform: the values module instances received from their callers.
     pub passed: Vec<Passed>,
+    /// CloudFormation: the text of each `Fn::If` branch kept because its
+    /// condition is not known, and when it applies ("condition `IsProd`
+    /// is false"), so a finding inside one says so.
+    pub branches: Vec<(Span, String)>,
     /// The account-level Block Public Access resource, once looked up
     /// (after the model is built).
     account_pab: std::sync::OnceLock<Option<usize>>,
@@ -93,8 +97,22 @@ impl Model {
             resources: Vec::new(),
             blocks: Vec::new(),
             passed: Vec::new(),
+            branches: Vec::new(),
             account_pab: std::sync::OnceLock::new(),
         }
+    }
+
+    /// When the text at `span` applies, if only in some branches of the
+    /// template's conditions: "condition `A` is true and condition `B` is
+    /// false".
+    pub fn branch_of(&self, span: Span) -> Option<String> {
+        let within: Vec<&str> = self
+            .branches
+            .iter()
+            .filter(|(b, _)| b.file == span.file && b.start <= span.start && span.end <= b.end)
+            .map(|(_, when)| when.as_str())
+            .collect();
+        (!within.is_empty()).then(|| within.join(" and "))
     }
 
     pub fn of_type<'a>(&'a self, cfn_type: &'a str) -> impl Iterator<Item = (usize, &'a Resource)> {

@@ -44,12 +44,14 @@ fn check(model: &Model, sink: &mut Sink) {
         let Some(grant) = policy::public_grant(&st) else {
             continue;
         };
+        // A CloudFormation branch says when it holds in a note of its own.
+        let branch = st.conditional && model.branch_of(grant.principal).is_none();
         let message = format!(
             "Bucket policy of {} lets {} {}{}. {}",
             bucket_name(model, policy.bucket),
             grant.who,
             grant.actions.describe(),
-            if st.conditional {
+            if branch {
                 " in one branch of a condition"
             } else {
                 ""

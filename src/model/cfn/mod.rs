@@ -46,9 +46,26 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
             params.insert(e.key.as_str(), d.clone());
         }
     }
+    let allowed = doc
+        .get("Parameters")
+        .map(Value::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !fixed.contains(&e.key.as_str()))
+        .filter_map(|e| {
+            let values = e.value.get("AllowedValues")?.items();
+            let texts: Vec<String> = values
+                .iter()
+                .filter_map(|v| v.as_str())
+                .map(str::to_string)
+                .collect();
+            (texts.len() == values.len() && !texts.is_empty()).then_some((e.key.as_str(), texts))
+        })
+        .collect();
     let template = Template {
         params,
         fixed,
+        allowed,
         logical_ids: resources
             .map(|r| r.entries().iter().map(|e| e.key.as_str()).collect())
             .unwrap_or_default(),
@@ -84,7 +101,15 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
             source_type: cfn_type.to_string(),
             head: entry.key_span,
             extent,
-            condition: None,
+            // Created only when a condition not known statically holds.
+            condition: condition
+                .filter(|c| resolver.condition(c, &Default::default()).is_none())
+                .map(|c| {
+                    format!(
+                        "`{}` is created only when condition `{c}` is true",
+                        entry.key
+                    )
+                }),
         });
         let properties = match entry.value.get("Properties") {
             Some(p) => resolver.resolve(p),
@@ -140,6 +165,7 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
         })
         .collect();
     link_buckets(&mut model, &names, &targets);
+    model.branches = resolver.branches.take();
     model.index_blocks();
     model
 }

@@ -33,6 +33,8 @@ pub struct Template<'a> {
     pub params: HashMap<&'a str, Value>,
     /// Parameters whose value is certain (given on the command line).
     pub fixed: Vec<&'a str>,
+    /// `AllowedValues` of parameters not given: the only values they take.
+    pub allowed: HashMap<&'a str, Vec<String>>,
     /// A set: a template can hold thousands of resources, each referred to.
     pub logical_ids: std::collections::HashSet<&'a str>,
     pub mappings: Option<&'a Value>,
@@ -66,19 +68,26 @@ impl Assumed {
 
 pub struct Resolver<'a> {
     pub t: &'a Template<'a>,
+    /// A parameter whose default is taken as its value while asking
+    /// whether that default is possible under the assumed conditions.
+    trial: RefCell<Option<String>>,
     /// Condition values already worked out, per set of assumptions: a
     /// condition built from others is evaluated once, however often used.
     cache: RefCell<HashMap<(String, String), Option<bool>>>,
     /// Conditions being evaluated (a cycle makes a condition unknown).
     active: RefCell<Vec<String>>,
+    /// `Fn::If` branches kept because their condition is not known.
+    pub branches: RefCell<Vec<(Span, String)>>,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(t: &'a Template<'a>) -> Self {
         Resolver {
             t,
+            trial: RefCell::new(None),
             cache: RefCell::new(HashMap::new()),
             active: RefCell::new(Vec::new()),
+            branches: RefCell::new(Vec::new()),
         }
     }
 
@@ -87,7 +96,14 @@ impl<'a> Resolver<'a> {
         if let Some(v) = assumed.get(name) {
             return Some(v);
         }
-        let key = (name.to_string(), assumed.key());
+        let key = (
+            name.to_string(),
+            format!(
+                "{}|{}",
+                assumed.key(),
+                self.trial.borrow().as_deref().unwrap_or("")
+            ),
+        );
         if let Some(v) = self.cache.borrow().get(&key) {
             return *v;
         }
@@ -141,22 +157,63 @@ impl<'a> Resolver<'a> {
             }
             "Fn::Equals" => {
                 let [a, b] = args[..] else { return None };
-                let (a, b) = (
-                    self.certain(a, assumed, depth)?,
-                    self.certain(b, assumed, depth)?,
-                );
-                Some(a == b)
+                match (
+                    self.certain(a, assumed, depth),
+                    self.certain(b, assumed, depth),
+                ) {
+                    (Some(a), Some(b)) => Some(a == b),
+                    // A parameter compared with a value: `AllowedValues`
+                    // may decide it (a value it does not allow never matches).
+                    (None, Some(value)) => self.allowed_equals(a, &value),
+                    (Some(value), None) => self.allowed_equals(b, &value),
+                    (None, None) => None,
+                }
             }
             _ => None,
         }
     }
 
+    /// Whether `Ref` parameter `v` equals `value`, as far as its
+    /// `AllowedValues` tell.
+    fn allowed_equals(&self, v: &Value, value: &str) -> Option<bool> {
+        let name = v.get("Ref").and_then(Value::as_str)?;
+        let allowed = self.t.allowed.get(name)?;
+        if !allowed.iter().any(|a| a == value) {
+            Some(false)
+        } else if allowed.len() == 1 {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    /// Whether parameter `name` may hold its default in the branch that
+    /// `assumed` describes: false when some assumed condition, evaluated
+    /// with that default, comes out the other way (`!If [HasName, !Ref
+    /// Name, ...]` with `Name` defaulting to "").
+    fn default_possible(&self, name: &str, assumed: &Assumed) -> bool {
+        if assumed.0.is_empty() || self.trial.borrow().is_some() {
+            return true;
+        }
+        *self.trial.borrow_mut() = Some(name.to_string());
+        let contradicted = assumed.0.iter().any(|(cond, want)| {
+            self.t
+                .conditions
+                .get(cond.as_str())
+                .and_then(|expr| self.truth(expr, &Assumed::default(), 0))
+                == Some(!want)
+        });
+        *self.trial.borrow_mut() = None;
+        !contradicted
+    }
+
     /// A value known for certain (literals, fixed parameters, mappings), as
     /// text for comparisons. Parameter defaults are not certain: the
-    /// deployment may override them.
+    /// deployment may override them (except the one under trial).
     fn certain(&self, v: &Value, assumed: &Assumed, depth: usize) -> Option<String> {
         if let Some(name) = v.get("Ref").and_then(Value::as_str)
             && !self.t.fixed.contains(&name)
+            && self.trial.borrow().as_deref() != Some(name)
         {
             return None;
         }
@@ -224,7 +281,7 @@ impl<'a> Resolver<'a> {
         };
         match name {
             "Ref" => match arg.as_str() {
-                Some(target) => self.reference(target, span),
+                Some(target) => self.reference(target, span, assumed),
                 None => Value::unknown(span, "Ref to a computed name"),
             },
             "Fn::GetAtt" => {
@@ -254,13 +311,26 @@ impl<'a> Resolver<'a> {
                 match self.condition(cond, assumed) {
                     Some(true) => self.resolve_in(yes, assumed, depth + 1),
                     Some(false) => self.resolve_in(no, assumed, depth + 1),
-                    None => Value::new(
-                        span,
-                        Kind::OneOf(vec![
-                            self.resolve_in(yes, &assumed.with(cond, true), depth + 1),
-                            self.resolve_in(no, &assumed.with(cond, false), depth + 1),
-                        ]),
-                    ),
+                    None => {
+                        let mut branches = self.branches.borrow_mut();
+                        for (branch, truth) in [(yes, true), (no, false)] {
+                            let when = format!("condition `{cond}` is {truth}");
+                            if !branches
+                                .iter()
+                                .any(|(s, w)| *s == branch.span && *w == when)
+                            {
+                                branches.push((branch.span, when));
+                            }
+                        }
+                        drop(branches);
+                        Value::new(
+                            span,
+                            Kind::OneOf(vec![
+                                self.resolve_in(yes, &assumed.with(cond, true), depth + 1),
+                                self.resolve_in(no, &assumed.with(cond, false), depth + 1),
+                            ]),
+                        )
+                    }
                 }
             }
             "Fn::Sub" => self.sub(arg, span, assumed, depth),
@@ -323,11 +393,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn reference(&self, target: &str, span: Span) -> Value {
+    fn reference(&self, target: &str, span: Span, assumed: &Assumed) -> Value {
         if target == "AWS::NoValue" {
             return Value::new(span, Kind::NoValue);
         }
         if let Some(value) = self.t.params.get(target) {
+            if !self.t.fixed.contains(&target) && !self.default_possible(target, assumed) {
+                return Value::unknown(
+                    span,
+                    format!("parameter {target} is not its default in this branch"),
+                );
+            }
             // The parameter's value, at the place that uses it.
             return Value {
                 span,
@@ -378,7 +454,7 @@ impl<'a> Resolver<'a> {
                 let value = match vars.and_then(|m| m.get(name)) {
                     Some(v) => self.resolve_in(v, assumed, depth + 1),
                     None if name.contains('.') => Value::unknown(span, "attribute"),
-                    None => self.reference(name, span),
+                    None => self.reference(name, span, assumed),
                 };
                 match value.kind {
                     Kind::Str(t) => out.push_str(&t),
