@@ -76,3 +76,64 @@ fn a_wildcard_action_is_as_severe_as_the_reach_of_its_grantee() {
         }
     }
 }
+
+#[test]
+fn a_finding_in_one_branch_of_fn_if_says_when_it_holds() {
+    let got = summary(&findings(&[
+        "--select",
+        "BL101,BL112",
+        "fixtures/acl-public-read/fail-allowed-values.yaml",
+        "fixtures/dns-compliant-name/fail-guarded-name.yaml",
+    ]));
+    let messages: Vec<(u64, &str)> = got.iter().map(|(l, _, m)| (*l, m.as_str())).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert_eq!(messages[0].0, 13);
+    assert!(
+        messages[0]
+            .1
+            .ends_with("This holds only when condition `IsProd` is false."),
+        "{}",
+        messages[0].1
+    );
+    assert_eq!(messages[1].0, 16);
+    assert!(
+        messages[1]
+            .1
+            .ends_with("This holds only when condition `Custom` is true."),
+        "{}",
+        messages[1].1
+    );
+}
+
+#[test]
+fn a_finding_in_a_resource_created_under_a_condition_says_so() {
+    let got = summary(&findings(&[
+        "--select",
+        "BL101",
+        "fixtures/acl-public-read/fail-conditional-resource.yaml",
+    ]));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, 11);
+    assert!(
+        got[0]
+            .2
+            .ends_with("This holds only for some inputs: `Site` is created only when condition `MakePublic` is true."),
+        "{}",
+        got[0].2
+    );
+}
+
+#[test]
+fn branches_that_cannot_happen_are_not_evaluated() {
+    // `AllowedValues` rule out `staging`; a name guarded by "not empty" is
+    // never the empty default.
+    for file in [
+        "fixtures/acl-public-read/pass-allowed-values.yaml",
+        "fixtures/acl-public-read/pass-allowed-values.json",
+        "fixtures/dns-compliant-name/pass-guarded-name.yaml",
+        "fixtures/dns-compliant-name/pass-guarded-name.json",
+    ] {
+        let got = findings(&["--select", "BL101,BL112", file]);
+        assert!(got.is_empty(), "{file}: {got:#?}");
+    }
+}
