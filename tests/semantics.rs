@@ -137,3 +137,55 @@ fn branches_that_cannot_happen_are_not_evaluated() {
         assert!(got.is_empty(), "{file}: {got:#?}");
     }
 }
+
+#[test]
+fn a_nested_stack_is_checked_with_the_parameters_its_parent_passes() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL101",
+            "fixtures/acl-public-read/fail-nested",
+            "fixtures/acl-public-read/pass-nested",
+        ])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = report["findings"].as_array().unwrap();
+    // The child's default is `Private`; the parent passes `PublicRead`. In
+    // the twin, the child's default `PublicRead` is overridden by `Private`.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(
+        f["file"],
+        "fixtures/acl-public-read/fail-nested/stacks/website.yaml"
+    );
+    assert_eq!(f["line"], 13);
+    assert_eq!(f["resource"], "Content");
+    assert!(
+        f["message"].as_str().unwrap().ends_with(
+            "The value comes from parameter `AccessControl` (`PublicRead`), which nested stack `Website` passes in fixtures/acl-public-read/fail-nested/template.yaml:8."
+        ),
+        "{}",
+        f["message"]
+    );
+    let notes = report["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["line"], 18);
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nested stack `Missing` comes from `https://")
+    );
+    // Alone, the child is checked with its own defaults.
+    let alone = findings(&[
+        "--select",
+        "BL101",
+        "fixtures/acl-public-read/pass-nested/stacks",
+    ]);
+    assert_eq!(alone.len(), 1);
+}

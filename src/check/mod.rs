@@ -107,9 +107,9 @@ pub fn run(options: &Options) -> Report {
         for f in r.findings.drain(..) {
             // Only a module's findings outside its own folder can come from
             // another unit too (a module both call).
-            let own = unit
-                .as_ref()
-                .is_none_or(|u| f.location.file.path.parent() == Some(u.as_path()));
+            let own = unit.as_ref().is_none_or(|u| {
+                f.location.file.path.parent() == Some(u.as_path()) || f.location.file.path == *u
+            });
             if own {
                 kept.push(f);
                 continue;

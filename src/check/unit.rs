@@ -17,6 +17,7 @@ use crate::rules::registry;
 use crate::rules::rule::{Rule, Violation};
 use crate::source::{FileId, SourceFile, Span};
 use crate::suppress;
+use crate::tree::Value;
 
 /// A file's text: as fixed so far, else from the overrides (an editor
 /// buffer), else from disk.
@@ -168,6 +169,8 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         return report;
     }
     report.files = 1;
+    report.unit_dir = path.canonicalize().ok();
+    report.unit_path = Some(path.to_path_buf());
     for w in &warnings {
         report.errors.push(problem(&files, path, w));
     }
@@ -175,8 +178,162 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         let model = cfn::build(doc, parameters);
         report.resources += model.resources.len();
         collect(&mut report, &model, &files, options);
+        // Fixes apply to each file in its own unit.
+        if options.fix.is_none() {
+            let mut seen = report.unit_dir.iter().cloned().collect();
+            check_nested(&file, &model, options, local, &mut report, &mut seen);
+        }
     }
     report
+}
+
+/// Deepest chain of local nested stacks followed.
+const MAX_NESTING: usize = 8;
+
+/// Nested stacks whose template is a local file (`TemplateURL:
+/// ./child.yaml`, as `aws cloudformation package` and SAM accept before
+/// packaging): each child is checked with the parameters its parent
+/// passes, and its findings say so. The child's own unit then reports
+/// through its parents only (`instantiated`).
+fn check_nested(
+    parent: &Arc<SourceFile>,
+    model: &Model,
+    options: &Options,
+    local: &Local,
+    report: &mut Report,
+    seen: &mut Vec<PathBuf>,
+) {
+    for r in &model.resources {
+        let key = match r.cfn_type.as_str() {
+            "AWS::CloudFormation::Stack" => "TemplateURL",
+            "AWS::Serverless::Application" => "Location",
+            _ => continue,
+        };
+        let Some(url) = r.properties.get(key) else {
+            continue;
+        };
+        let Some(target) = url.as_str() else {
+            continue;
+        };
+        if target.contains("://") || target.starts_with("s3:") {
+            report.notes.push(Problem {
+                path: parent.path.clone(),
+                location: Some(Location::new(parent, url.span)),
+                message: format!(
+                    "nested stack `{}` comes from `{target}`, which bucketlint does not fetch: it is not checked",
+                    r.id
+                ),
+            });
+            continue;
+        }
+        let parent_line = parent.position(r.head.start).0;
+        let parent_name = parent.name();
+        // `./stacks/x.yaml` is named as discovery names it: without `.`.
+        let path: PathBuf = parent
+            .path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(target)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        let Ok(canonical) = path.canonicalize() else {
+            report.notes.push(Problem {
+                path: parent.path.clone(),
+                location: Some(Location::new(parent, url.span)),
+                message: format!(
+                    "nested stack `{}`: its template `{target}` is not found, so it is not checked",
+                    r.id
+                ),
+            });
+            continue;
+        };
+        if seen.contains(&canonical) || seen.len() > MAX_NESTING {
+            continue;
+        }
+        let text = match read_text(&path, &options.overrides, local) {
+            Ok(t) => t,
+            Err(message) => {
+                report.errors.push(Problem {
+                    path,
+                    location: None,
+                    message,
+                });
+                continue;
+            }
+        };
+        let child = Arc::new(SourceFile::new(path.clone(), text));
+        let files = [Arc::clone(&child)];
+        let parsed = if child.is_json() {
+            json::parse(&child.text, json::Placement::At(0, 0)).map(|d| vec![d.value])
+        } else {
+            yaml::parse(&child.text, 0).map(|d| d.docs)
+        };
+        let docs = match parsed {
+            Ok(d) => d,
+            Err(e) => {
+                report.errors.push(problem(&files, &path, &e));
+                continue;
+            }
+        };
+        let Some(doc) = docs.iter().find(|d| cfn::is_template(d)) else {
+            continue;
+        };
+        // What the parent passes: known values, and names set to values
+        // not known statically.
+        let mut given = cfn::Parameters::new();
+        let mut unknown = Vec::new();
+        let mut shown = Vec::new();
+        for e in r
+            .properties
+            .get("Parameters")
+            .map(Value::entries)
+            .unwrap_or_default()
+        {
+            match e.value.as_str() {
+                Some(v) => {
+                    given.insert(e.key.clone(), v.to_string());
+                    shown.push((e.key.clone(), format!("`{v}`")));
+                }
+                None => {
+                    unknown.push(e.key.clone());
+                    shown.push((e.key.clone(), "a value not known statically".into()));
+                }
+            }
+        }
+        let child_model = cfn::build_nested(doc, &given, &unknown);
+        let mut found = Report::default();
+        collect(&mut found, &child_model, &files, options);
+        for mut f in found.findings {
+            let text = &child.text[f.location.start as usize..f.location.end as usize];
+            let from: Vec<String> = shown
+                .iter()
+                .filter(|(name, _)| text.contains(name.as_str()))
+                .map(|(name, v)| format!("parameter `{name}` ({v})"))
+                .collect();
+            f.message = if from.is_empty() {
+                format!(
+                    "{} Checked as nested stack `{}` of {parent_name}:{parent_line}, with the parameters it passes.",
+                    f.message, r.id
+                )
+            } else {
+                format!(
+                    "{} The value comes from {}, which nested stack `{}` passes in {parent_name}:{parent_line}.",
+                    f.message,
+                    from.join(", "),
+                    r.id
+                )
+            };
+            report.findings.push(f);
+        }
+        report.errors.extend(found.errors);
+        report.notes.extend(found.notes);
+        report.suppressed += found.suppressed;
+        report.instantiated.push(canonical.clone());
+        seen.push(canonical);
+        check_nested(&child, &child_model, options, local, report, seen);
+        seen.pop();
+    }
 }
 
 fn check_module(

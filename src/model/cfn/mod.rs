@@ -30,6 +30,13 @@ pub fn is_template(doc: &Value) -> bool {
 pub type Parameters = HashMap<String, String>;
 
 pub fn build(doc: &Value, given: &Parameters) -> Model {
+    build_nested(doc, given, &[])
+}
+
+/// Builds the model of a template whose parameters `given` are known and
+/// `passed` are set by a parent stack to values not known statically (their
+/// defaults do not apply).
+pub fn build_nested(doc: &Value, given: &Parameters, passed: &[String]) -> Model {
     let mut model = Model::new(Format::CloudFormation);
     let resources = doc.get("Resources");
     let mut params = HashMap::new();
@@ -39,7 +46,13 @@ pub fn build(doc: &Value, given: &Parameters) -> Model {
         .map(Value::entries)
         .unwrap_or_default()
     {
-        if let Some(v) = given.get(&e.key) {
+        if passed.contains(&e.key) {
+            params.insert(
+                e.key.as_str(),
+                Value::unknown(e.key_span, "set by the parent stack, not known statically"),
+            );
+            fixed.push(e.key.as_str());
+        } else if let Some(v) = given.get(&e.key) {
             params.insert(e.key.as_str(), Value::str(e.key_span, v.clone()));
             fixed.push(e.key.as_str());
         } else if let Some(d) = e.value.get("Default") {
