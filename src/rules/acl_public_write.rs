@@ -27,10 +27,9 @@ pub static RULE: Rule = Rule {
         kics: &[
             "07dda8de-d90d-469e-9b37-1aca53526ced",
             "38c5ee0d-7f22-4260-ab72-5073048df100",
-            "219f4c95-aa50-44e0-97de-cf71f4641170",
             "bd0088a5-c133-4b20-b129-ec9968b16ef3",
         ],
-        cfn_nag: &["F14", "W31"],
+        cfn_nag: &["F14"],
         guard: &[
             "S3_BUCKET_NO_PUBLIC_RW_ACL",
             "S3_BUCKET_PUBLIC_WRITE_PROHIBITED",

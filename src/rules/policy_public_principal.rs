@@ -31,7 +31,6 @@ pub static RULE: Rule = Rule {
             "f6397a20-4cf1-4540-a997-1d363c25ef58",
             "d24c0755-c028-44b1-b503-8e719c898832",
             "456b00a3-1072-4149-9740-6b8bb60251b0",
-            "a4966c4f-9141-48b8-a564-ffe9959945bc",
         ],
         cfn_nag: &["F16"],
         guard: &["S3_BUCKET_POLICY_NO_WILDCARD_PRINCIPAL"],
