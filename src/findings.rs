@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::fix::Fix;
-use crate::policy::Witness;
+use crate::policy::witness::Witness;
 use crate::rules::rule::{Rule, Severity};
 use crate::source::{SourceFile, Span};
 

@@ -31,10 +31,13 @@ fn summary(found: &[Value]) -> Vec<(u64, String, String)> {
         .collect()
 }
 
+/// A finding's line, severity and a part of its message.
+type Expected = (u64, &'static str, &'static str);
+
 #[test]
 fn a_wildcard_action_is_as_severe_as_the_reach_of_its_grantee() {
     let dir = "fixtures/policy-wildcard-action";
-    let cases: [(&str, &[(u64, &str, &str)]); 3] = [
+    let cases: [(&str, &[Expected]); 3] = [
         (
             "fail-cdk-auto-delete.json",
             &[

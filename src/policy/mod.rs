@@ -14,7 +14,6 @@ use crate::source::Span;
 use crate::tree::{Kind, Value};
 pub use actions::{ActionSet, Level};
 pub use conditions::{broad_source_ips, pinned_to_fixed_values};
-pub use witness::Witness;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::fix::{Context, Fix, Safety};
 use crate::model::{Format, Model};
-use crate::policy::Witness;
+use crate::policy::witness::Witness;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5,7 +5,7 @@ use super::buckets::arn_name;
 use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::s3::{Access, AclGrant, Audience};
 use crate::model::{Model, Resource};
-use crate::policy::Witness;
+use crate::policy::witness::Witness;
 use crate::rules::rule::{AutoFix, Severity, Sink, Violation};
 
 /// Reports each ACL grant that `select` picks, at low severity with the
