@@ -132,12 +132,7 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     }
     let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let files = [Arc::clone(&file)];
-    let parsed = if file.is_json() {
-        json::parse(&file.text, json::Placement::At(0, 0)).map(|d| (vec![d.value], d.warnings))
-    } else {
-        yaml::parse(&file.text, 0).map(|d| (d.docs, d.warnings))
-    };
-    let (docs, warnings) = match parsed {
+    let (docs, warnings) = match parse_docs(&file) {
         Ok(p) => p,
         Err(e) if looks_like_template(&file.text) => {
             report.errors.push(problem(&files, path, &e));
@@ -187,6 +182,16 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     report
 }
 
+/// The documents of a JSON or YAML file, and the problems that did not
+/// stop reading it.
+fn parse_docs(file: &SourceFile) -> Result<(Vec<Value>, Vec<ParseError>), ParseError> {
+    if file.is_json() {
+        json::parse(&file.text, json::Placement::At(0, 0)).map(|d| (vec![d.value], d.warnings))
+    } else {
+        yaml::parse(&file.text, 0).map(|d| (d.docs, d.warnings))
+    }
+}
+
 /// Deepest chain of local nested stacks followed.
 const MAX_NESTING: usize = 8;
 
@@ -215,15 +220,15 @@ fn check_nested(
         let Some(target) = url.as_str() else {
             continue;
         };
+        let not_checked = |why: String| Problem {
+            path: parent.path.clone(),
+            location: Some(Location::new(parent, url.span)),
+            message: format!("nested stack `{}` {why}, so it is not checked", r.id),
+        };
         if target.contains("://") || target.starts_with("s3:") {
-            report.notes.push(Problem {
-                path: parent.path.clone(),
-                location: Some(Location::new(parent, url.span)),
-                message: format!(
-                    "nested stack `{}` comes from `{target}`, which bucketlint does not fetch: it is not checked",
-                    r.id
-                ),
-            });
+            report.notes.push(not_checked(format!(
+                "comes from `{target}`, which bucketlint does not fetch"
+            )));
             continue;
         }
         let parent_line = parent.position(r.head.start).0;
@@ -238,14 +243,9 @@ fn check_nested(
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect();
         let Ok(canonical) = path.canonicalize() else {
-            report.notes.push(Problem {
-                path: parent.path.clone(),
-                location: Some(Location::new(parent, url.span)),
-                message: format!(
-                    "nested stack `{}`: its template `{target}` is not found, so it is not checked",
-                    r.id
-                ),
-            });
+            report.notes.push(not_checked(format!(
+                "names a template, `{target}`, that is not found"
+            )));
             continue;
         };
         if seen.contains(&canonical) || seen.len() > MAX_NESTING {
@@ -264,13 +264,8 @@ fn check_nested(
         };
         let child = Arc::new(SourceFile::new(path.clone(), text));
         let files = [Arc::clone(&child)];
-        let parsed = if child.is_json() {
-            json::parse(&child.text, json::Placement::At(0, 0)).map(|d| vec![d.value])
-        } else {
-            yaml::parse(&child.text, 0).map(|d| d.docs)
-        };
-        let docs = match parsed {
-            Ok(d) => d,
+        let docs = match parse_docs(&child) {
+            Ok((d, _)) => d,
             Err(e) => {
                 report.errors.push(problem(&files, &path, &e));
                 continue;
