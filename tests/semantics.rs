@@ -192,3 +192,33 @@ fn a_nested_stack_is_checked_with_the_parameters_its_parent_passes() {
     ]);
     assert_eq!(alone.len(), 1);
 }
+
+#[test]
+fn a_block_public_access_configuration_is_one_finding_naming_its_settings() {
+    let cases = [
+        (
+            "BL104",
+            "fixtures/public-access-block-disabled/fail-four-off.yaml",
+            9,
+            "Bucket `Website` turns off BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets in its Block Public Access configuration.",
+        ),
+        (
+            "BL107",
+            "fixtures/account-public-access-block-disabled/fail-tf",
+            3,
+            "The account's Block Public Access turns off BlockPublicPolicy and leaves IgnorePublicAcls, RestrictPublicBuckets unset (false by default), for every bucket without its own setting.",
+        ),
+        (
+            "BL108",
+            "fixtures/access-point-public/fail.yaml",
+            11,
+            "Access point `DataAccessPoint` is reachable from the internet and turns off BlockPublicPolicy, RestrictPublicBuckets.",
+        ),
+    ];
+    for (rule, path, line, message) in cases {
+        let got = summary(&findings(&["--select", rule, path]));
+        assert_eq!(got.len(), 1, "{path}: {got:#?}");
+        assert_eq!(got[0].0, line, "{path}");
+        assert_eq!(got[0].2, message, "{path}");
+    }
+}

@@ -1,8 +1,8 @@
 //! BL108: an internet access point turns Block Public Access off.
 
+use super::helpers::pab::Settings;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::model::Model;
-use crate::model::s3::PAB_FLAGS;
 
 pub static RULE: Rule = Rule {
     code: "BL108",
@@ -33,21 +33,23 @@ fn check(model: &Model, sink: &mut Sink) {
         let Some(block) = ap.properties.get("PublicAccessBlockConfiguration") else {
             continue;
         };
-        for flag in PAB_FLAGS {
-            for alt in block
-                .get(flag)
-                .map(|v| v.alternatives())
-                .unwrap_or_default()
-            {
-                if alt.as_bool() == Some(false) {
-                    sink.report(
-                        alt.span,
-                        format!("{flag} is false"),
-                        format!("Access point `{}` is reachable from the internet and turns off {flag}.", ap.id),
-                        ap.bucket,
-                    );
-                }
-            }
+        // Access points keep a setting on unless it is set to false; one
+        // finding per configuration, naming the settings turned off.
+        for block in block.alternatives().into_iter().filter(|b| b.is_map()) {
+            let settings = Settings::read(block, false, |_| false);
+            let Some(span) = settings.first_off else {
+                continue;
+            };
+            sink.report(
+                span,
+                settings.label(),
+                format!(
+                    "Access point `{}` is reachable from the internet and {}.",
+                    ap.id,
+                    settings.describe()
+                ),
+                ap.bucket,
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! BL107: the account-level Block Public Access leaves a protection off.
 
+use super::helpers::pab::Settings;
 use super::rule::{Equivalents, Rule, Severity, Sink};
-use crate::model::s3::PAB_FLAGS;
 use crate::model::{Format, Model};
 
 pub static RULE: Rule = Rule {
@@ -21,34 +21,19 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (_, account) in model.of_type("AWS::S3::AccountPublicAccessBlock") {
-        let mut unset = Vec::new();
-        for flag in PAB_FLAGS {
-            match account.properties.get(flag) {
-                None => unset.push(flag),
-                Some(v) => {
-                    for alt in v
-                        .alternatives()
-                        .into_iter()
-                        .filter(|a| a.as_bool() == Some(false))
-                    {
-                        sink.report(
-                            alt.span,
-                            format!("{flag} is false"),
-                            format!("The account's Block Public Access turns off {flag} for every bucket without its own setting."),
-                            None,
-                        );
-                    }
-                }
-            }
+        // One finding per configuration, naming its settings.
+        let settings = Settings::read(&account.properties, true, |_| false);
+        if !settings.exposed() {
+            continue;
         }
-        if !unset.is_empty() {
-            let list = unset.join(", ");
-            sink.report(
-                account.head,
-                format!("{list} not set"),
-                format!("The account's Block Public Access leaves {list} unset, which therefore default to false."),
-                None,
-            );
-        }
+        sink.report(
+            settings.first_off.unwrap_or(account.head),
+            settings.label(),
+            format!(
+                "The account's Block Public Access {}, for every bucket without its own setting.",
+                settings.describe()
+            ),
+            None,
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! BL104: a declared Block Public Access configuration turns a flag off.
 
+use super::helpers::pab::Settings;
 use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
 use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Format;
@@ -63,76 +64,36 @@ fn check(model: &Model, sink: &mut Sink) {
             if !block.is_map() {
                 continue; // unknown: nothing to say
             }
-            // One finding per configuration: the flags off, those left
-            // unset (false by default), and those the account covers.
-            let (mut off, mut unset, mut moot) = (Vec::new(), Vec::new(), Vec::new());
-            let mut first_off = None;
-            for flag in PAB_FLAGS {
-                let falses: Vec<_> = block
-                    .get(flag)
-                    .map(|v| v.alternatives())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|a| a.as_bool() == Some(false))
-                    .collect();
-                let is_set = block.get(flag).is_some();
-                if covered(flag) {
-                    if !falses.is_empty() {
-                        moot.push(flag);
-                        first_off = first_off.or(falses.first().map(|a| a.span));
-                    }
-                } else if !falses.is_empty() {
-                    off.push(flag);
-                    first_off = first_off.or(falses.first().map(|a| a.span));
-                } else if !is_set {
-                    unset.push(flag);
+            let settings = Settings::read(block, true, covered);
+            let span = settings.first_off.unwrap_or(entry.key_span);
+            if !settings.exposed() {
+                if !settings.moot.is_empty() {
+                    sink.report_at(
+                        Severity::Low,
+                        span,
+                        settings.label(),
+                        format!(
+                            "Bucket `{}` turns off {} in its Block Public Access configuration. It has no effect today: the account-level setting is on.",
+                            bucket.id,
+                            settings.moot.join(", ")
+                        ),
+                        Some(i),
+                    );
                 }
-            }
-            if off.is_empty() && unset.is_empty() && moot.is_empty() {
-                continue;
-            }
-            let mut parts = Vec::new();
-            if !off.is_empty() {
-                parts.push(format!("turns off {}", off.join(", ")));
-            }
-            if !unset.is_empty() {
-                parts.push(format!(
-                    "leaves {} unset (false by default)",
-                    unset.join(", ")
-                ));
-            }
-            let label = match (off.is_empty(), unset.is_empty()) {
-                (false, _) => format!("{} off", off.join(", ")),
-                (true, false) => format!("{} not set", unset.join(", ")),
-                (true, true) => format!("{} off", moot.join(", ")),
-            };
-            let span = first_off.unwrap_or(entry.key_span);
-            if parts.is_empty() {
-                sink.report_at(
-                    Severity::Low,
-                    span,
-                    label,
-                    format!(
-                        "Bucket `{}` turns off {} in its Block Public Access configuration. It has no effect today: the account-level setting is on.",
-                        bucket.id,
-                        moot.join(", ")
-                    ),
-                    Some(i),
-                );
                 continue;
             }
             let mut message = format!(
                 "Bucket `{}` {} in its Block Public Access configuration.",
                 bucket.id,
-                parts.join(" and ")
+                settings.describe()
             );
-            if !moot.is_empty() {
+            if !settings.moot.is_empty() {
                 message.push_str(&format!(
                     " It also turns off {}, which the account-level setting keeps on.",
-                    moot.join(", ")
+                    settings.moot.join(", ")
                 ));
             }
-            sink.report(span, label, message, Some(i));
+            sink.report(span, settings.label(), message, Some(i));
         }
     }
 }
