@@ -160,7 +160,14 @@ impl Report {
         self.files += other.files;
         self.resources += other.resources;
         self.fixed += other.fixed;
-        self.fixed_files.extend(other.fixed_files);
+        // A file reached by two names (`./m/a.tf` from its folder, `m/a.tf`
+        // through a caller) counts once.
+        for f in other.fixed_files {
+            let f = crate::source::normalize(&f);
+            if !self.fixed_files.contains(&f) {
+                self.fixed_files.push(f);
+            }
+        }
         self.diffs.extend(other.diffs);
         self.applied.extend(other.applied);
     }

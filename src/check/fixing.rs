@@ -1,7 +1,7 @@
 //! Fixing a unit: check, apply the fixes allowed, re-check the fixed text,
 //! pass after pass; then write the changed files (or show them as diffs).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::options::Options;
@@ -11,10 +11,11 @@ use crate::findings::{Applied, Finding, Problem, Report};
 use crate::fix::{self, Fix, Safety};
 use crate::source::SourceFile;
 
-/// Fixing converges in a pass or two (a fix deferred because it overlaps
-/// another is applied in the next); more passes than this means two fixes
-/// undo each other, and the last text checked is kept.
-const MAX_FIX_PASSES: usize = 4;
+/// Fixing converges in a few passes (a fix deferred because it overlaps
+/// another is applied in the next, and insertions at one place go one a
+/// pass); more passes than this means two fixes undo each other: the last
+/// text checked is kept and the run says so.
+const MAX_FIX_PASSES: usize = 10;
 
 /// Checks a unit and applies the fixes allowed, pass after pass, each pass
 /// re-checking the fixed text, until nothing more is fixed; then writes the
@@ -30,13 +31,27 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
     // The edits of each pass, by file, to place fixes in the original text.
     let mut history: HashMap<PathBuf, Vec<Vec<fix::Shift>>> = HashMap::new();
     let mut report = check_unit(unit, options, &local);
+    // Problems the files had before any fix: a fix must not add one.
+    let known: HashSet<(PathBuf, String)> = report
+        .errors
+        .iter()
+        .map(|e| (e.path.clone(), e.message.clone()))
+        .collect();
+    // Files whose fixes broke them: left as they were, fixed no further.
+    let mut frozen: Vec<Problem> = Vec::new();
+    let mut settled = false;
     for _ in 0..MAX_FIX_PASSES {
         let mut by_path: BTreeMap<&Path, Vec<&Finding>> = Default::default();
         for f in &report.findings {
-            if let Some(fix) = f.fix.as_ref().filter(|x| x.safety <= allowed) {
+            if let Some(fix) = f.fix.as_ref().filter(|x| x.safety <= allowed)
+                && !frozen.iter().any(|p| p.path == fix.path)
+            {
                 by_path.entry(&fix.path).or_default().push(f);
             }
         }
+        // Each file changed in this pass: its text before, the rules whose
+        // fixes changed it, and where its notes start.
+        let mut pass: Vec<(PathBuf, String, Vec<&'static str>, usize, usize)> = Vec::new();
         let mut changed = false;
         for (path, found) in by_path {
             let Ok(current) = read_text(path, &options.overrides, &local) else {
@@ -45,6 +60,16 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
             let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_deref()).collect();
             let (new, applied) = fix::apply(&current, &fixes);
             if !applied.is_empty() && new != current {
+                let mut rules: Vec<&'static str> =
+                    applied.iter().map(|i| found[*i].rule.code).collect();
+                rules.dedup();
+                pass.push((
+                    path.to_path_buf(),
+                    current.clone(),
+                    rules,
+                    applied_notes.len(),
+                    applied.len(),
+                ));
                 for i in &applied {
                     let f = found[*i];
                     // Where the finding was in the file as it was read.
@@ -84,10 +109,60 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
             }
         }
         if !changed {
+            settled = true;
             break;
         }
         report = check_unit(unit, options, &local);
+        // A fixed file that no longer reads is put back as it was, and the
+        // run reports the fixes' rules: a fixer's bug never reaches the disk.
+        let broken: Vec<(usize, String)> = pass
+            .iter()
+            .enumerate()
+            .filter_map(|(k, (path, ..))| {
+                report
+                    .errors
+                    .iter()
+                    .find(|e| {
+                        &e.path == path && !known.contains(&(e.path.clone(), e.message.clone()))
+                    })
+                    .map(|e| (k, e.message.clone()))
+            })
+            .collect();
+        if broken.is_empty() {
+            continue;
+        }
+        for (k, message) in broken.into_iter().rev() {
+            let (path, before, rules, notes_at, count) = pass.swap_remove(k);
+            applied_notes.drain(notes_at..notes_at + count);
+            fixed -= count;
+            local.insert(path.clone(), before);
+            if let Some(h) = history.get_mut(&path) {
+                h.pop();
+            }
+            frozen.push(Problem {
+                path,
+                location: None,
+                message: format!(
+                    "internal error: the fixes of {} would leave this file unreadable ({message}); they were not applied, please report it",
+                    rules.join(", ")
+                ),
+            });
+        }
+        report = check_unit(unit, options, &local);
     }
+    if !settled {
+        report.errors.push(Problem {
+            path: match unit {
+                Unit::Template(p) => p.clone(),
+                Unit::Module { dir, .. } => dir.clone(),
+            },
+            location: None,
+            message: format!(
+                "fixes did not settle after {MAX_FIX_PASSES} passes (two fixes may undo each other); the text of the last pass is kept, please report it"
+            ),
+        });
+    }
+    report.errors.extend(frozen);
     report.fixed = fixed;
     report.applied = applied_notes;
     for (path, original) in originals {

@@ -52,38 +52,41 @@ pub fn run(options: &Options) -> Report {
             message,
         });
     }
-    let results: Vec<Report> = found
-        .units
-        .par_iter()
-        .map(|unit| {
-            let path = match unit {
-                Unit::Template(p) => p,
-                Unit::Module { dir, .. } => dir,
+    let one = |unit: &Unit| {
+        let path = match unit {
+            Unit::Template(p) => p,
+            Unit::Module { dir, .. } => dir,
+        };
+        catch_unwind(AssertUnwindSafe(|| {
+            if options.panic_on.as_ref() == Some(path) {
+                panic!("panic_on: {}", path.display());
+            }
+            let mut report = match options.fix {
+                Some(_) => fixing::fix_unit(unit, options),
+                None => unit::check_unit(unit, options, &HashMap::new()),
             };
-            catch_unwind(AssertUnwindSafe(|| {
-                if options.panic_on.as_ref() == Some(path) {
-                    panic!("panic_on: {}", path.display());
-                }
-                let mut report = match options.fix {
-                    Some(_) => fixing::fix_unit(unit, options),
-                    None => unit::check_unit(unit, options, &HashMap::new()),
-                };
-                report.slim(options.show_source);
-                report
-            }))
-            .unwrap_or_else(|_| {
-                let path = path.clone();
-                Report {
-                    errors: vec![Problem {
-                        path,
-                        location: None,
-                        message: "internal error while checking this file; please report it".into(),
-                    }],
-                    ..Report::default()
-                }
-            })
+            report.slim(options.show_source);
+            report
+        }))
+        .unwrap_or_else(|_| {
+            let path = path.clone();
+            Report {
+                errors: vec![Problem {
+                    path,
+                    location: None,
+                    message: "internal error while checking this file; please report it".into(),
+                }],
+                ..Report::default()
+            }
         })
-        .collect();
+    };
+    // Fixing runs one unit after another: units share files (a module and
+    // the roots that call it), and each must fix the text the one before
+    // it wrote, never a copy read before that.
+    let results: Vec<Report> = match options.fix {
+        Some(_) => fix_rounds(&found.units, options, one),
+        None => found.units.par_iter().map(one).collect(),
+    };
     let instantiated: std::collections::HashSet<PathBuf> = results
         .iter()
         .flat_map(|r| r.instantiated.iter().cloned())
@@ -150,6 +153,39 @@ pub fn run(options: &Options) -> Report {
     }
     report.sort();
     report
+}
+
+/// Most rounds of fixing every unit: a unit's fixes can change a file
+/// another unit checked before them (a module its callers reach), so the
+/// units are fixed again until a round fixes nothing.
+const MAX_FIX_ROUNDS: usize = 4;
+
+/// Fixes the units one after another, round after round until nothing
+/// more is fixed; the reports are those of the last round, with what every
+/// round fixed.
+fn fix_rounds(units: &[Unit], options: &Options, one: impl Fn(&Unit) -> Report) -> Vec<Report> {
+    let mut results: Vec<Report> = units.iter().map(&one).collect();
+    let mut fixed_last = results.iter().map(|r| r.fixed).sum::<usize>();
+    // A diff writes nothing: another round would see the same text.
+    let mut round = 1;
+    while !options.diff && fixed_last > 0 && round < MAX_FIX_ROUNDS {
+        let mut next: Vec<Report> = units.iter().map(&one).collect();
+        fixed_last = next.iter().map(|r| r.fixed).sum();
+        for (prev, r) in results.into_iter().zip(next.iter_mut()) {
+            r.fixed += prev.fixed;
+            let mut applied = prev.applied;
+            applied.append(&mut r.applied);
+            r.applied = applied;
+            for f in prev.fixed_files {
+                if !r.fixed_files.contains(&f) {
+                    r.fixed_files.push(f);
+                }
+            }
+        }
+        results = next;
+        round += 1;
+    }
+    results
 }
 
 /// Checks one file, with its Terraform module when it is part of one

@@ -388,6 +388,14 @@ fn check_module(
             terraform::Installed::default()
         }
     };
+    // Modules and policy files read through the same replacements as the
+    // unit's own files: a fix pass must check the text it fixed.
+    let texts: terraform::Texts = options
+        .overrides
+        .iter()
+        .chain(local.iter())
+        .map(|(p, t)| (p.clone(), t.clone()))
+        .collect();
     let out = terraform::build(
         &tf_files,
         Scope {
@@ -396,6 +404,7 @@ fn check_module(
             next_id: files.len() as FileId,
             installed: &installed,
             key: "",
+            texts: &texts,
         },
     );
     let mut loaded = out.loaded;

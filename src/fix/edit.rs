@@ -601,16 +601,33 @@ pub fn append_item(ctx: &Context, list: &Value, item: &Json) -> Option<Edit> {
     })
 }
 
+/// Whether the object starting at `at` is written as JSON (`"Key": ...`,
+/// in a heredoc) rather than as an HCL object (`Key = ...`).
+fn json_object_at(text: &str, at: usize) -> bool {
+    let body = text[at..]
+        .strip_prefix('{')
+        .unwrap_or_default()
+        .trim_start();
+    let Some(key) = body.strip_prefix('"') else {
+        return false;
+    };
+    key.find('"')
+        .is_some_and(|end| key[end + 1..].trim_start().starts_with(':'))
+}
+
 /// Appends a policy statement after `last`, the last statement of a
-/// Terraform policy: a `statement { ... }` block of an
-/// `aws_iam_policy_document`, or an object of a `jsonencode` list, written
-/// one per line. `block` and `object` are the new statement in each form,
-/// as lines relative to the statement's indent.
+/// Terraform policy, in the syntax of its host: a `statement { ... }` block
+/// of an `aws_iam_policy_document`, an object of a `jsonencode` list, or a
+/// JSON object in a heredoc, one per line. `block` and `object` are the
+/// new statement in the first two forms, as lines relative to the
+/// statement's indent; `json` in the third. A policy in an escaped JSON
+/// string is left alone.
 pub fn append_hcl_statement(
     ctx: &Context,
     last: &Value,
     block: &[String],
     object: &[String],
+    json: &Json,
 ) -> Option<Edit> {
     if ctx.model.format != Format::Terraform {
         return None;
@@ -635,8 +652,22 @@ pub fn append_hcl_statement(
             .join(nl)
     };
     let rest = &text[end..];
+    if text[start..end].contains("\\\"") {
+        return None; // JSON escaped in a string
+    }
     let (at, inserted) = if text[start..].starts_with("statement") {
         (end, format!("{nl}{nl}{}", lines(block)))
+    } else if json_object_at(text, start) {
+        // Heredoc JSON: a JSON member, indented like the statement's own.
+        let unit = json_unit(text, start, text[start + 1..].find('"')? + start + 1);
+        let rendered = json_pretty(json, indent, &unit, nl);
+        match rest.trim_start().starts_with(',') {
+            true => (
+                end + rest.find(',')? + 1,
+                format!("{nl}{indent}{rendered},"),
+            ),
+            false => (end, format!(",{nl}{indent}{rendered}")),
+        }
     } else if text[start..].starts_with('{') {
         let object = lines(object);
         match rest.trim_start_matches([' ', '\t']).starts_with(',') {

@@ -193,7 +193,13 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
                 return None;
             };
             let last = items.last()?;
-            let edit = edit::append_hcl_statement(ctx, last, &tf_block(&arn), &tf_object(&arn))?;
+            let edit = edit::append_hcl_statement(
+                ctx,
+                last,
+                &tf_block(&arn),
+                &tf_object(&arn),
+                &tf_json(&arn),
+            )?;
             return ctx.fix(last.span.file, safety, note, vec![edit]);
         }
         _ => return None,
@@ -225,6 +231,18 @@ fn tf_object(arn: &str) -> Vec<String> {
     .iter()
     .map(|l| l.to_string())
     .collect()
+}
+
+/// The statement as JSON in a heredoc, the ARN interpolated.
+fn tf_json(arn: &str) -> Json {
+    json!({
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [format!("${{{arn}}}"), format!("${{{arn}}}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    })
 }
 
 /// The statement as a block of `aws_iam_policy_document`.

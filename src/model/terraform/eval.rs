@@ -984,7 +984,7 @@ impl<'a> Ctx<'a> {
                 format!("file(\"{rel}\") is outside the checked folder"),
             );
         }
-        let text: Arc<str> = match crate::source::read_text(&path) {
+        let text: Arc<str> = match self.scope.read(&path) {
             Ok(t) => t.into(),
             Err(e) => {
                 return Value::unknown(span, format!("file(\"{rel}\") could not be read: {e}"));

@@ -88,6 +88,23 @@ pub struct Scope<'a> {
     /// This module's key in `modules.json`: the call names from the root,
     /// joined with dots (`""` for the root).
     pub key: &'a str,
+    /// Texts that replace files on disk (standard input, the editor's
+    /// buffers, text being fixed): modules and policy files are read
+    /// through them, as the unit's own files are.
+    pub texts: &'a Texts,
+}
+
+/// File texts by path, in place of what is on disk.
+pub type Texts = std::collections::HashMap<PathBuf, String>;
+
+impl Scope<'_> {
+    /// A file's text: the replacement when there is one, else the disk's.
+    pub fn read(&self, path: &Path) -> Result<String, String> {
+        match self.texts.get(path) {
+            Some(t) => Ok(t.clone()),
+            None => crate::source::read_text(path),
+        }
+    }
 }
 
 /// What `terraform init` recorded in `.terraform/modules/modules.json`:

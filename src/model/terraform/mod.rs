@@ -19,7 +19,9 @@ pub mod plan;
 mod resources;
 mod shapes;
 
-pub use input::{Installed, LoadedFile, Parsed, Scope, Source, TfFile, TfOutput, parse_file};
+pub use input::{
+    Installed, LoadedFile, Parsed, Scope, Source, Texts, TfFile, TfOutput, parse_file,
+};
 pub use resources::GRANTS;
 
 use std::collections::HashMap;
@@ -56,6 +58,7 @@ mod tests {
                 next_id: 1,
                 installed: &Installed::default(),
                 key: "",
+                texts: &Default::default(),
             },
         )
         .model
@@ -68,6 +71,7 @@ mod tests {
         index.add_hcl(0, &body);
         let dir = Path::new(".");
         let installed = Installed::default();
+        let texts = Texts::default();
         let mut ctx = eval::Ctx::new(
             &index,
             HashMap::from([(0, text)]),
@@ -77,6 +81,7 @@ mod tests {
                 next_id: 1,
                 installed: &installed,
                 key: "",
+                texts: &texts,
             },
         );
         ctx.root = true;

@@ -233,7 +233,7 @@ pub fn instantiate<'a>(
     // its instances.
     let mut parsed = Vec::new();
     for path in module_files(&dir) {
-        let text = match crate::source::read_text(&path) {
+        let text = match ctx.scope.read(&path) {
             Ok(t) => t,
             Err(e) => {
                 ctx.errors.borrow_mut().push(ParseError::new(
@@ -282,6 +282,7 @@ pub fn instantiate<'a>(
             next_id: ctx.next_file.get(),
             installed: ctx.scope.installed,
             key: &key,
+            texts: ctx.scope.texts,
         };
         let child = build_module(&files, scope, inputs, &chain);
         // Files the child read (its own modules, policy files) keep their ids.

@@ -122,6 +122,7 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
     // plan: `bucket = "logs"`; the address stands for the Terraform name.
     let index = Index::default();
     let installed = super::input::Installed::default();
+    let texts = super::input::Texts::default();
     let dir = Path::new(".");
     let ctx = Ctx::new(
         &index,
@@ -132,6 +133,7 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
             next_id: file + 1,
             installed: &installed,
             key: "",
+            texts: &texts,
         },
     );
     let mut model = Model::new(Format::Terraform);
