@@ -270,7 +270,13 @@ fn tf_block(arn: &str) -> Vec<String> {
 }
 
 /// The statement AWS advises, for bucket `id` of a CloudFormation template.
+/// The objects' ARN is a `Fn::Sub`, or a `Fn::Join` when the id is not one
+/// `Fn::Sub` may name (CloudFormation ids are letters and digits).
 fn deny(id: &str) -> Json {
+    let objects = match id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        true => json!({"Fn::Sub": format!("${{{id}.Arn}}/*")}),
+        false => json!({"Fn::Join": ["", [{"Fn::GetAtt": [id, "Arn"]}, "/*"]]}),
+    };
     json!({
         "Sid": "DenyInsecureTransport",
         "Effect": "Deny",
@@ -278,14 +284,17 @@ fn deny(id: &str) -> Json {
         "Action": "s3:*",
         "Resource": [
             {"Fn::GetAtt": [id, "Arn"]},
-            {"Fn::Sub": format!("${{{id}.Arn}}/*")},
+            objects,
         ],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     })
 }
 
-/// `wanted`, or `wanted2`, `wanted3`, ...: a logical id no resource has.
+/// `wanted`, or `wanted2`, `wanted3`, ...: a logical id no resource has,
+/// of letters and digits only, as CloudFormation requires (a bucket named
+/// `Logs_Bucket` gets `LogsBucketPolicy`).
 fn free_id(ctx: &Context, wanted: &str) -> Option<String> {
+    let wanted: String = wanted.chars().filter(char::is_ascii_alphanumeric).collect();
     let taken = |id: &str| ctx.model.blocks.iter().any(|b| b.id == id);
     (1..100)
         .map(|n| match n {
