@@ -326,3 +326,70 @@ fn standard_input_with_a_name() {
     assert_eq!(unnamed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--stdin-filename"));
 }
+
+/// The JSON report gives each fix as edits a tool can apply itself: applied
+/// from the report alone, they leave the finding fixed.
+#[test]
+fn json_fixes_apply_without_bucketlint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("template.yaml");
+    fs::copy(root().join("fixtures/acl-public-read/fail.yaml"), &path).unwrap();
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "BL101",
+        path.to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let with_fix: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["fix"].is_object()).collect();
+    assert!(!with_fix.is_empty());
+    let mut text = fs::read_to_string(&path).unwrap();
+    // Edits from the end, so earlier offsets stay valid.
+    let mut edits: Vec<&serde_json::Value> = with_fix
+        .iter()
+        .flat_map(|f| f["fix"]["edits"].as_array().unwrap())
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e["offset"].as_u64().unwrap()));
+    for e in &edits {
+        assert_eq!(e["file"], path.to_str().unwrap());
+        let (start, end) = (
+            e["offset"].as_u64().unwrap() as usize,
+            e["end_offset"].as_u64().unwrap() as usize,
+        );
+        // Line and column name the same place as the offset.
+        let line = text[..start].matches('\n').count() + 1;
+        assert_eq!(e["line"].as_u64().unwrap() as usize, line);
+        text.replace_range(start..end, e["text"].as_str().unwrap());
+    }
+    let f = with_fix[0];
+    assert_eq!(f["fix"]["applicability"], "safe");
+    assert_eq!(f["fix"]["message"], "made the canned ACL private");
+    fs::write(&path, text).unwrap();
+    let again = run(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "BL101",
+        path.to_str().unwrap(),
+    ]);
+    let after: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let left: Vec<u64> = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    let fixed: Vec<u64> = with_fix
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        left.iter().all(|l| !fixed.contains(l)),
+        "{left:?} {fixed:?}"
+    );
+}

@@ -39,6 +39,9 @@ pub struct Options {
     pub fix: Option<Safety>,
     /// Show the fixes as a diff instead of writing them.
     pub diff: bool,
+    /// Give each finding its fix, safe or not, without applying it (for
+    /// the JSON report: tools apply fixes themselves).
+    pub offer_fixes: bool,
     /// AWS CloudFormation Guard rule files (`--guard-rules`), loaded once.
     pub guard: Arc<Vec<crate::guard::GuardFile>>,
     /// Keep the lines around each finding, for a report that shows source
@@ -61,6 +64,7 @@ impl Default for Options {
             panic_on: None,
             fix: None,
             diff: false,
+            offer_fixes: false,
             guard: Arc::default(),
             show_source: true,
         }

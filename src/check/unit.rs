@@ -560,8 +560,8 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             .holder(p.span)
             .filter(|h| h.head.file == p.span.file)
             .map(|h| h.head.start);
-        let fix = match (options.fix, v.rule.autofix) {
-            (Some(_), Some(autofix)) => (autofix.make)(&v, &fix::Context { model, files }),
+        let fix = match (options.fix.is_some() || options.offer_fixes, v.rule.autofix) {
+            (true, Some(autofix)) => (autofix.make)(&v, &fix::Context { model, files }),
             _ => None,
         };
         // A finding in a block that exists only for some inputs says so.

@@ -195,6 +195,11 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
                 (true, true) => Some(bucketlint::fix::Safety::Unsafe),
             },
             diff: args.diff,
+            // JSON reports carry each finding's fix for tools to apply.
+            offer_fixes: matches!(args.format, Format::Json | Format::JsonLines)
+                || outputs
+                    .iter()
+                    .any(|(f, _)| matches!(f, Format::Json | Format::JsonLines)),
             guard: Arc::clone(&guard),
             show_source: args.format == Format::Full
                 || outputs.iter().any(|(f, _)| *f == Format::Full),

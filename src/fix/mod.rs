@@ -43,11 +43,21 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// A fix made of `edits` in file `file`.
     pub fn fix(&self, file: FileId, safety: Safety, note: &str, edits: Vec<Edit>) -> Option<Fix> {
+        let source = self.files.get(file as usize)?;
+        let places = edits
+            .iter()
+            .map(|e| {
+                let (line, column) = source.position(e.start);
+                let (end_line, end_column) = source.position(e.end);
+                [line, column, end_line, end_column]
+            })
+            .collect();
         Some(Fix {
             safety,
-            path: self.files.get(file as usize)?.path.clone(),
+            path: source.path.clone(),
             edits,
             note: note.to_string(),
+            places,
         })
     }
 
@@ -115,6 +125,9 @@ pub struct Fix {
     /// Shown with the fix: what it does, and for an unsafe one, what to
     /// check.
     pub note: String,
+    /// Each edit's start and end as line and column (1-based, columns in
+    /// characters), for tools that apply fixes themselves.
+    pub places: Vec<[usize; 4]>,
 }
 
 /// Applies the fixes (all for the same file) to its text. A fix whose
@@ -193,6 +206,7 @@ mod tests {
 
     fn fix(edits: &[(u32, u32, &str)]) -> Fix {
         Fix {
+            places: Vec::new(),
             safety: Safety::Safe,
             path: "t".into(),
             edits: edits

@@ -56,6 +56,22 @@ pub fn finding(f: &Finding) -> Value {
         "bucket": f.bucket.as_deref().map(|(name, _)| name),
         "resource_type": f.resource_type,
     });
+    if let Some(fix) = &f.fix {
+        v["fix"] = json!({
+            "applicability": fix.safety.as_str(),
+            "message": fix.note,
+            "edits": fix.edits.iter().zip(&fix.places).map(|(e, p)| json!({
+                "file": fix.path.to_string_lossy().replace('\\', "/"),
+                "offset": e.start,
+                "end_offset": e.end,
+                "line": p[0],
+                "column": p[1],
+                "end_line": p[2],
+                "end_column": p[3],
+                "text": e.text,
+            })).collect::<Vec<_>>(),
+        });
+    }
     if let Some(w) = &f.witness {
         v["witness"] = json!({
             "who": w.who,
