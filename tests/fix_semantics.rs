@@ -255,3 +255,44 @@ fn every_fix_removes_the_exposure_by_the_engines_own_analysis() {
     }
     assert!(checked >= 11);
 }
+
+/// One `--fix` run reaches the fixed point: a bucket needing five fixes of
+/// five rules gets them all, and a second run changes nothing.
+#[test]
+fn one_fix_run_applies_every_fix_a_bucket_needs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("template.yaml");
+    fs::copy(
+        root.join("fixtures/versioning-disabled/fail-document-start.yaml"),
+        &path,
+    )
+    .unwrap();
+    let fix = || {
+        run(&Options {
+            paths: vec![path.clone()],
+            rules: rules::RULES
+                .iter()
+                .copied()
+                .filter(|r| r.default_enabled)
+                .collect(),
+            fix: Some(Safety::Unsafe),
+            ..Options::default()
+        })
+    };
+    let first = fix();
+    assert!(first.fixed >= 5, "fixed {}", first.fixed);
+    let once = fs::read_to_string(&path).unwrap();
+    let second = fix();
+    assert_eq!(second.fixed, 0);
+    assert_eq!(fs::read_to_string(&path).unwrap(), once);
+    let model = model_of(&path);
+    let (_, b) = bucket(&model, "MyBucket");
+    for property in [
+        "VersioningConfiguration",
+        "BucketEncryption",
+        "PublicAccessBlockConfiguration",
+    ] {
+        assert!(b.properties.get(property).is_some(), "{property}");
+    }
+}
