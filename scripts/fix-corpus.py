@@ -7,7 +7,9 @@ scratch folder, fixes them once, and asserts:
     heredocs and strings included: bucketlint reads those too), and no
     internal error;
   - a second run changes nothing (one run reaches the fixed point);
-  - no CloudFormation template has more cfn-lint errors than before.
+  - no CloudFormation template has more cfn-lint errors than before;
+  - a Terraform file `terraform fmt` left alone before it leaves alone
+    after (when `terraform` is installed).
 
 Usage: scripts/fix-corpus.py [SHARED_DIR]. SHARED_DIR holds corpus/realworld
 and bench/gen_corpus.py; by default $BUCKETLINT_SHARED, else ../shared next
@@ -97,6 +99,13 @@ def lint_errors(exe, files):
     return errors
 
 
+def unformatted(folder):
+    """The .tf files `terraform fmt` would change, relative to `folder`."""
+    out = subprocess.run(["terraform", "fmt", "-check", "-list=true", "-recursive", folder],
+                         capture_output=True, text=True)
+    return {os.path.relpath(l.strip(), folder) for l in out.stdout.splitlines() if l.strip()}
+
+
 def main():
     shared = shared_dir()
     if not shared:
@@ -145,8 +154,16 @@ def main():
                               was.get(orig_path, 0), now.get(fixed_path, 0)))
         assert not worse, f"cfn-lint errors grew after --fix (file, before, after): {worse[:10]}"
 
+        fmt = "terraform not installed, formatting not checked"
+        if shutil.which("terraform"):
+            was_fmt, now_fmt = unformatted(original), unformatted(scratch)
+            tf_changed = {os.path.relpath(p, scratch) for p in changed if p.endswith(".tf")}
+            spoiled = sorted((now_fmt - was_fmt) & tf_changed)
+            assert not spoiled, f"terraform fmt would now change: {spoiled[:10]}"
+            fmt = f"{len(tf_changed)} Terraform files still as terraform fmt leaves them"
+
         print(f"fix-corpus: {len(first)} files, {len(changed)} changed by one --fix run "
-              f"({len(templates)} CloudFormation templates, cfn-lint errors not grown), "
+              f"({len(templates)} CloudFormation templates, cfn-lint errors not grown; {fmt}), "
               f"none broken, a second run changes nothing; {time.time() - start:.0f} s")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
