@@ -17,20 +17,31 @@ use crate::source::SourceFile;
 /// text checked is kept and the run says so.
 const MAX_FIX_PASSES: usize = 10;
 
-/// Checks a unit and applies the fixes allowed, pass after pass, each pass
-/// re-checking the fixed text, until nothing more is fixed; then writes the
-/// changed files atomically (or, with `--diff`, shows them). The findings
-/// reported are those of the fixed text.
-pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
+/// The files a run has fixed so far, in memory: every unit reads them as
+/// fixed, and nothing reaches the disk (or a diff) before the run ends.
+/// Keys are normalised paths (`./m/a.tf` and `m/a.tf` are one file).
+#[derive(Default)]
+pub(super) struct Overlay {
+    pub texts: Local,
+    /// Each changed file as it was read, with its line table.
+    originals: BTreeMap<PathBuf, SourceFile>,
+    /// The edits of each pass, by file, to place fixes in the original text.
+    history: HashMap<PathBuf, Vec<Vec<fix::Shift>>>,
+}
+
+/// Checks a unit and applies the fixes allowed to the overlay, pass after
+/// pass, each pass re-checking the fixed text, until nothing more is
+/// fixed. The findings reported are those of the fixed text.
+pub(super) fn fix_unit(unit: &Unit, options: &Options, overlay: &mut Overlay) -> Report {
     let allowed = options.fix.unwrap_or(Safety::Safe);
-    let mut local = Local::new();
-    // Each changed file as it was read, with its line table.
-    let mut originals: BTreeMap<PathBuf, SourceFile> = Default::default();
+    let Overlay {
+        texts: local,
+        originals,
+        history,
+    } = overlay;
     let mut fixed = 0;
     let mut applied_notes = Vec::new();
-    // The edits of each pass, by file, to place fixes in the original text.
-    let mut history: HashMap<PathBuf, Vec<Vec<fix::Shift>>> = HashMap::new();
-    let mut report = check_unit(unit, options, &local);
+    let mut report = check_unit(unit, options, local);
     // Problems the files had before any fix: a fix must not add one.
     let known: HashSet<(PathBuf, String)> = report
         .errors
@@ -54,7 +65,8 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
         let mut pass: Vec<(PathBuf, String, Vec<&'static str>, usize, usize)> = Vec::new();
         let mut changed = false;
         for (path, found) in by_path {
-            let Ok(current) = read_text(path, &options.overrides, &local) else {
+            let key = crate::source::normalize(path);
+            let Ok(current) = read_text(path, &options.overrides, local) else {
                 continue;
             };
             let fixes: Vec<&Fix> = found.iter().filter_map(|f| f.fix.as_deref()).collect();
@@ -64,7 +76,7 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                     applied.iter().map(|i| found[*i].rule.code).collect();
                 rules.dedup();
                 pass.push((
-                    path.to_path_buf(),
+                    key.clone(),
                     current.clone(),
                     rules,
                     applied_notes.len(),
@@ -74,17 +86,17 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                     let f = found[*i];
                     // Where the finding was in the file as it was read.
                     let at = &f.location;
-                    let (line, column) =
-                        match (history.get(&at.file.path), originals.get(&at.file.path)) {
-                            (Some(passes), Some(original)) => {
-                                let o = passes
-                                    .iter()
-                                    .rev()
-                                    .fold(at.start, |o, p| fix::unshift(p, o));
-                                original.position(o)
-                            }
-                            _ => (at.line, at.column),
-                        };
+                    let at_key = crate::source::normalize(&at.file.path);
+                    let (line, column) = match (history.get(&at_key), originals.get(&at_key)) {
+                        (Some(passes), Some(original)) => {
+                            let o = passes
+                                .iter()
+                                .rev()
+                                .fold(at.start, |o, p| fix::unshift(p, o));
+                            original.position(o)
+                        }
+                        _ => (at.line, at.column),
+                    };
                     applied_notes.push(Applied {
                         path: at.file.path.clone(),
                         line,
@@ -99,11 +111,11 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                     .map(|e| (e.start, e.end, e.text.len() as u32))
                     .collect();
                 edits.sort();
-                history.entry(path.to_path_buf()).or_default().push(edits);
+                history.entry(key.clone()).or_default().push(edits);
                 originals
-                    .entry(path.to_path_buf())
+                    .entry(key.clone())
                     .or_insert_with(|| SourceFile::new(path.to_path_buf(), current));
-                local.insert(path.to_path_buf(), new);
+                local.insert(key, new);
                 fixed += applied.len();
                 changed = true;
             }
@@ -112,7 +124,7 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
             settled = true;
             break;
         }
-        report = check_unit(unit, options, &local);
+        report = check_unit(unit, options, local);
         // A fixed file that no longer reads is put back as it was, and the
         // run reports the fixes' rules: a fixer's bug never reaches the disk.
         let broken: Vec<(usize, String)> = pass
@@ -148,7 +160,7 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
                 ),
             });
         }
-        report = check_unit(unit, options, &local);
+        report = check_unit(unit, options, local);
     }
     if !settled {
         report.errors.push(Problem {
@@ -165,11 +177,19 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options) -> Report {
     report.errors.extend(frozen);
     report.fixed = fixed;
     report.applied = applied_notes;
-    for (path, original) in originals {
-        let new = &local[&path];
+    report
+}
+
+/// Writes the files the run changed, atomically (or, with `--diff`, shows
+/// them), once every unit is fixed.
+pub(super) fn finish(overlay: Overlay, options: &Options) -> Report {
+    let mut report = Report::default();
+    for (key, original) in overlay.originals {
+        let new = &overlay.texts[&key];
         if *new == *original.text {
             continue;
         }
+        let path = original.path.clone();
         let name = path.to_string_lossy().replace('\\', "/");
         let name = name.trim_start_matches("./");
         if options.diff {

@@ -52,40 +52,20 @@ pub fn run(options: &Options) -> Report {
             message,
         });
     }
-    let one = |unit: &Unit| {
-        let path = match unit {
-            Unit::Template(p) => p,
-            Unit::Module { dir, .. } => dir,
-        };
-        catch_unwind(AssertUnwindSafe(|| {
-            if options.panic_on.as_ref() == Some(path) {
-                panic!("panic_on: {}", path.display());
-            }
-            let mut report = match options.fix {
-                Some(_) => fixing::fix_unit(unit, options),
-                None => unit::check_unit(unit, options, &HashMap::new()),
-            };
-            report.slim(options.show_source);
-            report
-        }))
-        .unwrap_or_else(|_| {
-            let path = path.clone();
-            Report {
-                errors: vec![Problem {
-                    path,
-                    location: None,
-                    message: "internal error while checking this file; please report it".into(),
-                }],
-                ..Report::default()
-            }
-        })
-    };
-    // Fixing runs one unit after another: units share files (a module and
-    // the roots that call it), and each must fix the text the one before
-    // it wrote, never a copy read before that.
+    // Fixing runs one unit after another over one in-memory overlay: units
+    // share files (a module and the roots that call it), and each must fix
+    // the text the one before it left.
     let results: Vec<Report> = match options.fix {
-        Some(_) => fix_rounds(&found.units, options, one),
-        None => found.units.par_iter().map(one).collect(),
+        Some(_) => fix_rounds(&found.units, options),
+        None => found
+            .units
+            .par_iter()
+            .map(|unit| {
+                guarded(unit, options, || {
+                    unit::check_unit(unit, options, &HashMap::new())
+                })
+            })
+            .collect(),
     };
     let instantiated: std::collections::HashSet<PathBuf> = results
         .iter()
@@ -155,36 +135,63 @@ pub fn run(options: &Options) -> Report {
     report
 }
 
+/// Runs `work` on a unit, turning a panic into an error of that unit only.
+fn guarded(unit: &Unit, options: &Options, work: impl FnOnce() -> Report) -> Report {
+    let path = match unit {
+        Unit::Template(p) => p,
+        Unit::Module { dir, .. } => dir,
+    };
+    catch_unwind(AssertUnwindSafe(|| {
+        if options.panic_on.as_ref() == Some(path) {
+            panic!("panic_on: {}", path.display());
+        }
+        let mut report = work();
+        report.slim(options.show_source);
+        report
+    }))
+    .unwrap_or_else(|_| Report {
+        errors: vec![Problem {
+            path: path.clone(),
+            location: None,
+            message: "internal error while checking this file; please report it".into(),
+        }],
+        ..Report::default()
+    })
+}
+
 /// Most rounds of fixing every unit: a unit's fixes can change a file
 /// another unit checked before them (a module its callers reach), so the
 /// units are fixed again until a round fixes nothing.
 const MAX_FIX_ROUNDS: usize = 4;
 
-/// Fixes the units one after another, round after round until nothing
-/// more is fixed; the reports are those of the last round, with what every
-/// round fixed.
-fn fix_rounds(units: &[Unit], options: &Options, one: impl Fn(&Unit) -> Report) -> Vec<Report> {
-    let mut results: Vec<Report> = units.iter().map(&one).collect();
+/// Fixes the units one after another over one overlay, round after round
+/// until nothing more is fixed, then writes (or diffs) the changed files.
+/// The reports are those of the last round, with what every round fixed;
+/// the last one holds the writing's outcome.
+fn fix_rounds(units: &[Unit], options: &Options) -> Vec<Report> {
+    let mut overlay = fixing::Overlay::default();
+    let round = |overlay: &mut fixing::Overlay| -> Vec<Report> {
+        units
+            .iter()
+            .map(|unit| guarded(unit, options, || fixing::fix_unit(unit, options, overlay)))
+            .collect()
+    };
+    let mut results = round(&mut overlay);
     let mut fixed_last = results.iter().map(|r| r.fixed).sum::<usize>();
-    // A diff writes nothing: another round would see the same text.
-    let mut round = 1;
-    while !options.diff && fixed_last > 0 && round < MAX_FIX_ROUNDS {
-        let mut next: Vec<Report> = units.iter().map(&one).collect();
+    let mut rounds = 1;
+    while fixed_last > 0 && rounds < MAX_FIX_ROUNDS {
+        let mut next = round(&mut overlay);
         fixed_last = next.iter().map(|r| r.fixed).sum();
         for (prev, r) in results.into_iter().zip(next.iter_mut()) {
             r.fixed += prev.fixed;
             let mut applied = prev.applied;
             applied.append(&mut r.applied);
             r.applied = applied;
-            for f in prev.fixed_files {
-                if !r.fixed_files.contains(&f) {
-                    r.fixed_files.push(f);
-                }
-            }
         }
         results = next;
-        round += 1;
+        rounds += 1;
     }
+    results.push(fixing::finish(overlay, options));
     results
 }
 

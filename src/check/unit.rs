@@ -26,7 +26,9 @@ pub(super) fn read_text(
     overrides: &HashMap<PathBuf, String>,
     local: &Local,
 ) -> Result<String, String> {
-    if let Some(text) = local.get(path) {
+    if !local.is_empty()
+        && let Some(text) = local.get(&crate::source::normalize(path))
+    {
         return Ok(text.clone());
     }
     if let Some(text) = overrides.get(path) {
@@ -410,7 +412,7 @@ fn check_module(
         .overrides
         .iter()
         .chain(local.iter())
-        .map(|(p, t)| (p.clone(), t.clone()))
+        .map(|(p, t)| (crate::source::normalize(p), t.clone()))
         .collect();
     let out = terraform::build(
         &tf_files,

@@ -94,13 +94,16 @@ pub struct Scope<'a> {
     pub texts: &'a Texts,
 }
 
-/// File texts by path, in place of what is on disk.
+/// File texts by normalised path, in place of what is on disk.
 pub type Texts = std::collections::HashMap<PathBuf, String>;
 
 impl Scope<'_> {
     /// A file's text: the replacement when there is one, else the disk's.
     pub fn read(&self, path: &Path) -> Result<String, String> {
-        match self.texts.get(path) {
+        if self.texts.is_empty() {
+            return crate::source::read_text(path);
+        }
+        match self.texts.get(&crate::source::normalize(path)) {
             Some(t) => Ok(t.clone()),
             None => crate::source::read_text(path),
         }
