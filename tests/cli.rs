@@ -124,10 +124,18 @@ fn files_that_are_not_templates_are_skipped_quietly() {
         "services:\n  web:\n    image: nginx\n",
     )
     .unwrap();
-    let out = bucketlint(&["check", "."], dir.path());
+    fs::write(
+        dir.path().join("bucket.yaml"),
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "--select", "BL112", "."], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(!stdout(&out).contains("values.yaml"));
-    let verbose = bucketlint(&["check", "--verbose", "."], dir.path());
+    let verbose = bucketlint(
+        &["check", "--select", "BL112", "--verbose", "."],
+        dir.path(),
+    );
     assert!(
         stdout(&verbose).contains("skipped ./values.yaml: not parsable as a template"),
         "{}",
@@ -605,4 +613,29 @@ fn a_canned_acl_that_cannot_deploy_says_so() {
     // SiteA sets OwnershipControls to ObjectWriter: the ACL applies.
     let allowed = message("fixtures/acl-public-read/fail-merge.yaml");
     assert!(!allowed.contains(note), "{allowed}");
+}
+
+/// A run that checked nothing is not a pass: no template in the paths
+/// given exits 2 and says so, unless `--allow-empty`; `-v` lists what was
+/// passed over, in the JSON report too.
+#[test]
+fn a_run_that_checked_nothing_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("compose.yml"), "services: {}\n").unwrap();
+    let out = bucketlint(&["check", "--format", "json", "-v", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&out);
+    let message = report["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "no CloudFormation template or Terraform file found in `.`: nothing was checked"
+        ),
+        "{message}"
+    );
+    assert_eq!(report["skipped"][0]["file"], "./compose.yml");
+    let empty = tempfile::tempdir().unwrap();
+    let out = bucketlint(&["check", "."], empty.path());
+    assert_eq!(out.status.code(), Some(2));
+    let allowed = bucketlint(&["check", "--allow-empty", "."], empty.path());
+    assert_eq!(allowed.status.code(), Some(0));
 }

@@ -147,9 +147,14 @@ pub struct CheckArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Also list the files passed over as not being templates.
+    /// Also list the files passed over as not being templates (in every
+    /// format; the JSON report gets a `skipped` list).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Pass when the paths hold no template or Terraform file at all
+    /// (otherwise a run that checked nothing exits 2).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -214,6 +214,26 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         rules.extend(chosen);
     }
     report.sort();
+    // A run that checked nothing is not a pass: an empty folder, a typo in
+    // a path, only files that are not templates.
+    if report.files == 0 && report.errors.is_empty() && !args.allow_empty {
+        report.errors.push(bucketlint::findings::Problem {
+            path: args.paths.first().cloned().unwrap_or_else(|| PathBuf::from(".")),
+            location: None,
+            message: format!(
+                "no CloudFormation template or Terraform file found in {}: nothing was checked (--allow-empty accepts that{})",
+                args.paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if report.skipped.is_empty() { "" } else { "; -v lists the files passed over" }
+            ),
+        });
+    }
+    if !args.verbose {
+        report.skipped.clear();
+    }
     // With --strict, what was not checked (a module not installed) also
     // means the run could not check everything.
     let incomplete = !report.errors.is_empty() || (args.strict && !report.notes.is_empty());
@@ -286,9 +306,14 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         write!(out, "{}", fixes_done("fixed"))?;
     }
     render(args.format, &report, &rules, &args, color, &mut out)?;
-    if args.verbose && args.format == Format::Full {
+    // The JSON report lists them itself; other formats keep their
+    // output machine-readable and say it on standard error.
+    if !matches!(args.format, Format::Json) {
         for (path, why) in &report.skipped {
-            writeln!(out, "skipped {}: {why}", path.display())?;
+            match args.format {
+                Format::Full => writeln!(out, "skipped {}: {why}", path.display())?,
+                _ => eprintln!("skipped {}: {why}", path.display()),
+            }
         }
     }
     out.flush()?;

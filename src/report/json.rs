@@ -18,11 +18,19 @@ pub struct JsonReport<'a>(pub &'a Report);
 impl Serialize for JsonReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let report = self.0;
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("version", &VERSION)?;
         map.serialize_entry("findings", &Lazy::new(report.findings.iter().map(finding)))?;
         map.serialize_entry("errors", &Lazy::new(report.errors.iter().map(problem)))?;
         map.serialize_entry("notes", &Lazy::new(report.notes.iter().map(problem)))?;
+        if !report.skipped.is_empty() {
+            map.serialize_entry(
+                "skipped",
+                &Lazy::new(report.skipped.iter().map(|(path, why)| {
+                    json!({"file": path.to_string_lossy().replace('\\', "/"), "reason": why})
+                })),
+            )?;
+        }
         map.serialize_entry(
             "summary",
             &json!({
