@@ -118,6 +118,9 @@ pub struct Report {
     /// Findings left out by suppressions, and by the baseline.
     pub suppressed: usize,
     pub baselined: usize,
+    /// With `--new-since REF`: the revision, and how many findings existed
+    /// there already (not shown).
+    pub since: Option<(String, usize)>,
     /// Module units: the folder (canonical), and the local modules it
     /// instantiates. A folder instantiated elsewhere is reported through
     /// its callers only.

@@ -88,6 +88,11 @@ pub struct CheckArgs {
     /// Report only findings that this baseline file does not accept.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Report only the findings that did not exist at this git revision
+    /// (a branch, tag or commit; a pull request's base). Its files are read
+    /// from git, never checked out.
+    #[arg(long, value_name = "REF")]
+    pub new_since: Option<String>,
     /// Write the current findings to this baseline file, then exit with 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,

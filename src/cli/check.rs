@@ -111,6 +111,20 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         paths[i] = name.clone();
         overrides.insert(name, text);
     }
+    let shown_paths = paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The repository at the revision the findings are compared with.
+    let earlier = match &args.new_since {
+        Some(rev) => match super::since::read(rev) {
+            Ok(e) => Some(e),
+            Err(message) => return usage(message),
+        },
+        None => None,
+    };
+    let mut existing = 0;
     let accepted = match &args.baseline {
         Some(path) => match bucketlint::suppress::baseline::read(path) {
             Ok(a) => Some(a),
@@ -170,40 +184,64 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             Some(f) => f.severity(),
             None => config.fail_on.unwrap_or(Severity::Info),
         };
-        let overrides = overrides
+        let overrides: HashMap<PathBuf, String> = overrides
             .iter()
             .filter(|(p, _)| paths.contains(p))
             .map(|(p, t)| (p.clone(), t.clone()))
             .collect();
-        let mut part = check::run(&Options {
+        let options = |paths: Vec<PathBuf>, current: bool| Options {
             paths,
             rules: chosen.clone(),
             parameters: parameters.clone(),
             var_files: args.var_file.clone(),
-            overrides,
+            overrides: if current {
+                overrides.clone()
+            } else {
+                HashMap::new()
+            },
             honor_peer_suppressions: args.honor_peer_suppressions,
             config: Arc::clone(&config),
             force_exclude: args.force_exclude,
             follow_symlinks: args.follow_symlinks,
             panic_on: None,
             fix: match (
-                args.fix || args.diff || args.unsafe_fixes,
+                current && (args.fix || args.diff || args.unsafe_fixes),
                 args.unsafe_fixes,
             ) {
                 (false, _) => None,
                 (true, false) => Some(bucketlint::fix::Safety::Safe),
                 (true, true) => Some(bucketlint::fix::Safety::Unsafe),
             },
-            diff: args.diff,
+            diff: current && args.diff,
             // JSON reports carry each finding's fix for tools to apply.
-            offer_fixes: matches!(args.format, Format::Json | Format::JsonLines)
-                || outputs
-                    .iter()
-                    .any(|(f, _)| matches!(f, Format::Json | Format::JsonLines)),
+            offer_fixes: current
+                && (matches!(args.format, Format::Json | Format::JsonLines)
+                    || outputs
+                        .iter()
+                        .any(|(f, _)| matches!(f, Format::Json | Format::JsonLines))),
             guard: Arc::clone(&guard),
             show_source: args.format == Format::Full
                 || outputs.iter().any(|(f, _)| *f == Format::Full),
-        });
+        };
+        let mut part = check::run(&options(paths.clone(), true));
+        // Only what the revision did not have: its files checked the same
+        // way, matched to today's by what the finding is about and git's
+        // renames.
+        if let Some(e) = &earlier {
+            let then: Vec<PathBuf> = paths
+                .iter()
+                .filter_map(|p| e.then(p))
+                .filter(|p| p.exists())
+                .collect();
+            if !then.is_empty() {
+                let before = check::run(&options(then, false));
+                existing += bucketlint::suppress::fingerprint::drop_existing(
+                    &mut part.findings,
+                    &before.findings,
+                    |f| e.name_now(&f.location.file.path),
+                );
+            }
+        }
         if let Some(accepted) = &accepted
             && args.write_baseline.is_none()
         {
@@ -214,6 +252,9 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         rules.extend(chosen);
     }
     report.sort();
+    if let Some(rev) = &args.new_since {
+        report.since = Some((rev.clone(), existing));
+    }
     // A run that checked nothing is not a pass: an empty folder, a typo in
     // a path, only files that are not templates.
     if report.files == 0 && report.errors.is_empty() && !args.allow_empty {
@@ -221,12 +262,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             path: args.paths.first().cloned().unwrap_or_else(|| PathBuf::from(".")),
             location: None,
             message: format!(
-                "no CloudFormation template or Terraform file found in {}: nothing was checked (--allow-empty accepts that{})",
-                args.paths
-                    .iter()
-                    .map(|p| format!("`{}`", p.display()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                "no CloudFormation template or Terraform file found in {shown_paths}: nothing was checked (--allow-empty accepts that{})",
                 if report.skipped.is_empty() { "" } else { "; -v lists the files passed over" }
             ),
         });

@@ -9,6 +9,7 @@ mod errors;
 mod output;
 mod rules;
 mod serve;
+mod since;
 mod threads;
 
 use std::io;

@@ -74,6 +74,12 @@ pub fn summary(report: &Report) -> String {
     .into_iter()
     .filter(|(n, _)| *n > 0)
     .map(|(n, what)| format!("{n} {what}"))
+    .chain(
+        report
+            .since
+            .iter()
+            .map(|(rev, n)| format!("{n} existing at `{rev}` not shown")),
+    )
     .collect();
     if !hidden.is_empty() {
         line.push_str(&format!(" ({})", hidden.join(", ")));
