@@ -3,7 +3,8 @@
 #
 # Environment: INPUT_PATHS, INPUT_ARGS (split on white space, never
 # globbed), INPUT_CONFIG, INPUT_FORMAT, INPUT_SARIF_FILE, INPUT_FAIL_ON,
-# GITHUB_OUTPUT; RUNNER_TEMP for scratch files.
+# INPUT_ONLY_NEW, GITHUB_OUTPUT, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH;
+# RUNNER_TEMP for scratch files.
 set -uo pipefail
 # Word splitting of the inputs is wanted; file name expansion is not.
 set -f
@@ -16,6 +17,23 @@ if [ -n "$sarif" ]; then
   mkdir -p "$(dirname "$sarif")"
   args+=(--output-file "sarif=$sarif")
 fi
+# On a pull request, only what it adds: findings are compared with its base
+# commit, fetched (that one commit) when the checkout lacks it.
+case "${GITHUB_EVENT_NAME:-}" in
+  pull_request | pull_request_target)
+    if [ "${INPUT_ONLY_NEW:-true}" != "false" ] && [ -f "${GITHUB_EVENT_PATH:-}" ]; then
+      base=$(python3 -c 'import json, os; print(json.load(open(os.environ["GITHUB_EVENT_PATH"]))["pull_request"]["base"]["sha"])' 2> /dev/null)
+      if [ -n "$base" ] && ! git cat-file -e "$base^{commit}" 2> /dev/null; then
+        git fetch --quiet --no-tags --depth=1 origin "$base" 2> /dev/null
+      fi
+      if [ -n "$base" ] && git cat-file -e "$base^{commit}" 2> /dev/null; then
+        args+=(--new-since "$base")
+      else
+        echo "::warning title=bucketlint::the pull request's base commit could not be fetched; every finding is reported"
+      fi
+    fi
+    ;;
+esac
 # The findings are counted from a JSON Lines copy of the report.
 lines=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/bucketlint-lines.XXXXXX")
 args+=(--output-file "json-lines=$lines")

@@ -340,6 +340,7 @@ fn action_yml_declares_the_inputs_and_never_interpolates_them_into_scripts() {
         "fail-on",
         "version",
         "working-directory",
+        "only-new",
     ] {
         assert!(inputs.get(name).is_some(), "input {name}");
     }
@@ -365,4 +366,107 @@ fn action_yml_declares_the_inputs_and_never_interpolates_them_into_scripts() {
         }
     }
     assert_eq!(scripts, 2);
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    text(&out.stdout).trim().to_string()
+}
+
+/// On a pull request the Action reports only what the pull request adds:
+/// it fetches the base commit the shallow checkout lacks, passes it to
+/// `--new-since`, and says in the step summary how many were not shown.
+#[test]
+fn on_a_pull_request_only_new_findings_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The "remote": a base commit with one public bucket, a head with two.
+    let upstream = d.join("upstream");
+    fs::create_dir_all(upstream.join("stacks")).unwrap();
+    git(&upstream, &["init", "-q"]);
+    fs::write(upstream.join("stacks/site.yaml"), PUBLIC).unwrap();
+    git(&upstream, &["add", "-A"]);
+    git(&upstream, &["commit", "-qm", "base"]);
+    let base = git(&upstream, &["rev-parse", "HEAD"]);
+    fs::write(
+        upstream.join("stacks/uploads.yaml"),
+        PUBLIC.replace("Site", "Uploads"),
+    )
+    .unwrap();
+    git(&upstream, &["add", "-A"]);
+    git(&upstream, &["commit", "-qm", "head"]);
+    // The runner's checkout: depth 1, without the base commit.
+    let url = format!("file://{}", upstream.display());
+    git(d, &["clone", "-q", "--depth=1", &url, "work"]);
+    let work = d.join("work");
+    assert!(
+        Command::new("git")
+            .args(["cat-file", "-e", &format!("{base}^{{commit}}")])
+            .current_dir(&work)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .code()
+            != Some(0)
+    );
+    let event = d.join("event.json");
+    fs::write(
+        &event,
+        format!("{{\"pull_request\": {{\"base\": {{\"sha\": \"{base}\"}}}}}}"),
+    )
+    .unwrap();
+    let summary = d.join("step-summary");
+    let event_path = event.to_string_lossy().to_string();
+    let (out, outs) = run_action(
+        &work,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", &event_path),
+            ("GITHUB_STEP_SUMMARY", &summary.to_string_lossy()),
+            ("INPUT_ARGS", "--select BL101"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(output(&outs, "findings"), "1");
+    let annotations = text(&out.stdout);
+    assert!(
+        annotations.contains("file=./stacks/uploads.yaml"),
+        "{annotations}"
+    );
+    assert!(!annotations.contains("site.yaml"), "{annotations}");
+    let written = fs::read_to_string(&summary).unwrap();
+    assert!(
+        written.contains(&format!("1 new finding (1 existing at `{base}` not shown)")),
+        "{written}"
+    );
+
+    // `only-new: false`, or another event: every finding.
+    let (_, outs) = run_action(
+        &work,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", &event_path),
+            ("INPUT_ONLY_NEW", "false"),
+            ("INPUT_ARGS", "--select BL101"),
+        ],
+    );
+    assert_eq!(output(&outs, "findings"), "2");
+    let (_, outs) = run_action(
+        &work,
+        &[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("GITHUB_EVENT_PATH", &event_path),
+            ("INPUT_ARGS", "--select BL101"),
+        ],
+    );
+    assert_eq!(output(&outs, "findings"), "2");
 }

@@ -120,10 +120,23 @@ pub fn github(
         )?;
     }
     if let Some(summary) = summary
-        && !report.findings.is_empty()
+        && (!report.findings.is_empty() || report.since.is_some())
     {
         writeln!(summary, "### bucketlint\n")?;
-        writeln!(summary, "{}\n", super::summary(report))?;
+        match &report.since {
+            Some((rev, existing)) => {
+                let n = report.findings.len();
+                writeln!(
+                    summary,
+                    "{n} new {} ({existing} existing at `{rev}` not shown)\n",
+                    if n == 1 { "finding" } else { "findings" }
+                )?;
+            }
+            None => writeln!(summary, "{}\n", super::summary(report))?,
+        }
+        if report.findings.is_empty() {
+            return Ok(());
+        }
         if !overflow.is_empty() {
             writeln!(
                 summary,
