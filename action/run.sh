@@ -47,6 +47,11 @@ code=$?
 
 findings=$(grep -c '"kind":"finding"' "$lines" 2> /dev/null)
 rm -f "$lines"
+# upload-sarif reads the path from the workspace root, whatever
+# working-directory this step ran in.
+if [ -n "$sarif" ] && [ -n "${GITHUB_WORKSPACE:-}" ]; then
+  sarif=$(python3 -c 'import os, sys; print(os.path.relpath(os.path.abspath(sys.argv[1]), sys.argv[2]))' "$sarif" "$GITHUB_WORKSPACE")
+fi
 {
   echo "findings=${findings:-0}"
   echo "sarif-file=$sarif"

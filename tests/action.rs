@@ -439,7 +439,7 @@ fn on_a_pull_request_only_new_findings_are_reported() {
     assert_eq!(output(&outs, "findings"), "1");
     let annotations = text(&out.stdout);
     assert!(
-        annotations.contains("file=./stacks/uploads.yaml"),
+        annotations.contains("file=stacks/uploads.yaml"),
         "{annotations}"
     );
     assert!(!annotations.contains("site.yaml"), "{annotations}");

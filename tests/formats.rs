@@ -393,3 +393,100 @@ fn json_fixes_apply_without_bucketlint() {
         "{left:?} {fixed:?}"
     );
 }
+
+/// Reports for code hosts name files relative to the repository's top
+/// folder, whatever folder bucketlint runs in; SARIF says its category.
+#[test]
+fn code_host_reports_use_repository_paths_and_a_sarif_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let ok = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(repo)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    fs::create_dir_all(repo.join("infra/stacks")).unwrap();
+    fs::copy(
+        root().join("fixtures/acl-public-read/fail.yaml"),
+        repo.join("infra/stacks/site.yaml"),
+    )
+    .unwrap();
+    let run_in = |dir: &Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap()
+    };
+    let infra = repo.join("infra");
+    let sarif = run_in(
+        &infra,
+        &["check", "--format", "sarif", "--select", "BL101", "stacks"],
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "bucketlint/");
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    assert_eq!(
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "infra/stacks/site.yaml"
+    );
+    let named = run_in(
+        &infra,
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--sarif-category",
+            "iac/s3",
+            "--select",
+            "BL101",
+            "stacks",
+        ],
+    );
+    let named: serde_json::Value = serde_json::from_slice(&named.stdout).unwrap();
+    assert_eq!(named["runs"][0]["automationDetails"]["id"], "iac/s3/");
+
+    let github = run_in(
+        &infra.join("stacks"),
+        &["check", "--format", "github", "--select", "BL101", "."],
+    );
+    let annotations = String::from_utf8_lossy(&github.stdout);
+    assert!(
+        annotations.contains("file=infra/stacks/site.yaml,line=8"),
+        "{annotations}"
+    );
+
+    let gitlab = run_in(
+        &infra,
+        &[
+            "check",
+            "--format",
+            "gitlab",
+            "--select",
+            "BL101",
+            "../infra/stacks",
+        ],
+    );
+    let issues: serde_json::Value = serde_json::from_slice(&gitlab.stdout).unwrap();
+    let first = &issues[0];
+    assert_eq!(first["check_name"], "BL101");
+    assert_eq!(first["severity"], "critical");
+    assert_eq!(first["location"]["path"], "infra/stacks/site.yaml");
+    assert_eq!(first["location"]["lines"]["begin"], 8);
+    assert!(first["fingerprint"].as_str().unwrap().len() > 16);
+    assert!(
+        first["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("BL101 acl-public-read: ")
+    );
+}

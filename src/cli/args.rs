@@ -88,6 +88,10 @@ pub struct CheckArgs {
     /// Report only findings that this baseline file does not accept.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// The SARIF report's category (`automationDetails.id` is
+    /// `<category>/`): GitHub code scanning keeps one analysis per category.
+    #[arg(long, value_name = "CATEGORY", default_value = "bucketlint")]
+    pub sarif_category: String,
     /// Report only the findings that did not exist at this git revision
     /// (a branch, tag or commit; a pull request's base). Its files are read
     /// from git, never checked out.
@@ -171,6 +175,7 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use bucketlint::findings::Report;
 use bucketlint::report::{self, human, text};
@@ -43,20 +44,49 @@ pub fn render(
         }
         Format::JsonLines => text::json_lines(report, out),
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut *out, &report::sarif::SarifReport { report, rules })?;
+            let paths = repository_paths();
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &report::sarif::SarifReport {
+                    report,
+                    rules,
+                    paths: &paths,
+                    category: &args.sarif_category,
+                },
+            )?;
             writeln!(out)
         }
         Format::Github => {
             // Past the annotation limit, findings go to the step summary.
             let summary = std::env::var_os("GITHUB_STEP_SUMMARY")
                 .and_then(|p| OpenOptions::new().create(true).append(true).open(p).ok());
+            let paths = repository_paths();
             match summary {
-                Some(mut file) => text::github(report, out, Some(&mut file)),
-                None => text::github(report, out, None),
+                Some(mut file) => text::github(report, &paths, out, Some(&mut file)),
+                None => text::github(report, &paths, out, None),
             }
         }
         Format::Junit => text::junit(report, out),
+        Format::Gitlab => text::gitlab(report, &repository_paths(), out),
     }
+}
+
+/// Paths for code hosts: relative to the git repository's top folder, else
+/// to the folder bucketlint runs in.
+fn repository_paths() -> report::Paths {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let top = std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let root = top
+        .and_then(|t| t.canonicalize().ok())
+        .unwrap_or_else(|| cwd.clone());
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    report::Paths { root, cwd }
 }
 
 /// Findings per rule, most frequent first.

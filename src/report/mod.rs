@@ -8,6 +8,7 @@ pub mod sarif;
 pub mod text;
 
 use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 
 use serde::{Serialize, Serializer};
 
@@ -38,6 +39,25 @@ where
 }
 
 /// "3 findings (2 high, 1 low) in 4 files; 1 error."
+/// How reports for code hosts name files: relative to the repository's
+/// top folder (or the folder bucketlint ran in), normalised, whatever the
+/// folder it ran in; a file outside it keeps the name it was given.
+pub struct Paths {
+    pub root: PathBuf,
+    pub cwd: PathBuf,
+}
+
+impl Paths {
+    pub fn rel(&self, path: &Path) -> String {
+        let abs = crate::source::normalize(&self.cwd.join(path));
+        let name = match abs.strip_prefix(&self.root) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => crate::source::normalize(path),
+        };
+        name.to_string_lossy().replace('\\', "/")
+    }
+}
+
 pub fn summary(report: &Report) -> String {
     let n = report.findings.len();
     let mut line = if n == 0 {

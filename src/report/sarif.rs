@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-use super::Lazy;
+use super::{Lazy, Paths};
 
 use crate::findings::{Finding, Report};
 use crate::rules::{Rule, Severity};
@@ -73,7 +73,7 @@ fn rule(r: &Rule) -> Value {
     })
 }
 
-fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
+fn result(f: &Finding, rule_index: usize, fingerprint: &str, paths: &Paths) -> Value {
     let l = &f.location;
     let mut properties = json!({"resource": f.resource, "resourceType": f.resource_type});
     if let Some(w) = &f.witness {
@@ -89,7 +89,7 @@ fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
         "message": {"text": f.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": uri(&l.file.name()), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": uri(&paths.rel(&l.file.path)), "uriBaseId": "%SRCROOT%"},
                 "region": {
                     "startLine": l.line,
                     "startColumn": l.column,
@@ -109,23 +109,27 @@ fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
 pub struct SarifReport<'a> {
     pub report: &'a Report,
     pub rules: &'a [&'static Rule],
+    pub paths: &'a Paths,
+    /// GitHub code scanning keeps one analysis per category: the run's
+    /// `automationDetails.id` is `<category>/`.
+    pub category: &'a str,
 }
 
 impl Serialize for SarifReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (report, rules) = (self.report, self.rules);
+        let (report, rules, paths) = (self.report, self.rules, self.paths);
         let fingerprints = fingerprint::all(&report.findings);
         let results = report.findings.iter().zip(&fingerprints).map(|(f, fp)| {
             let index = rules
                 .iter()
                 .position(|r| r.code == f.rule.code)
                 .unwrap_or(0);
-            result(f, index, fp)
+            result(f, index, fp, paths)
         });
         let notifications = report.errors.iter().map(|p| {
             let mut n = json!({"level": "error", "message": {"text": p.message}});
             let mut location = json!({"physicalLocation": {"artifactLocation": {
-                "uri": uri(&p.path.to_string_lossy()), "uriBaseId": "%SRCROOT%"}}});
+                "uri": uri(&paths.rel(&p.path)), "uriBaseId": "%SRCROOT%"}}});
             if let Some(l) = &p.location {
                 location["physicalLocation"]["region"] =
                     json!({"startLine": l.line, "startColumn": l.column});
@@ -143,6 +147,8 @@ impl Serialize for SarifReport<'_> {
             results: Lazy::new(results),
             successful: report.errors.is_empty(),
             notifications: Lazy::new(notifications),
+            automation: json!({"id": format!("{}/", self.category.trim_end_matches('/'))}),
+            base: json!({"%SRCROOT%": {"uri": root_uri(&paths.root)}}),
         };
         let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("$schema", SCHEMA)?;
@@ -157,6 +163,19 @@ struct Run<R, N> {
     results: Lazy<R>,
     successful: bool,
     notifications: Lazy<N>,
+    automation: Value,
+    base: Value,
+}
+
+/// The repository's top folder as a `file:` URI ending in `/`.
+fn root_uri(root: &std::path::Path) -> String {
+    let path = root.to_string_lossy().replace('\\', "/");
+    let path = if path.starts_with('/') {
+        path
+    } else {
+        format!("/{path}")
+    };
+    format!("file://{}/", uri(&path).trim_end_matches('/'))
 }
 
 impl<R, N> Serialize for Run<R, N>
@@ -165,8 +184,10 @@ where
     N: Iterator<Item = Value>,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(4))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("tool", &self.tool)?;
+        map.serialize_entry("automationDetails", &self.automation)?;
+        map.serialize_entry("originalUriBaseIds", &self.base)?;
         map.serialize_entry("columnKind", "unicodeCodePoints")?;
         map.serialize_entry("results", &self.results)?;
         map.serialize_entry(

@@ -81,6 +81,7 @@ fn github_level(s: Severity) -> &'static str {
 /// rest, and every finding as a table, go to `summary` (the step summary).
 pub fn github(
     report: &Report,
+    paths: &super::Paths,
     out: &mut dyn Write,
     summary: Option<&mut dyn Write>,
 ) -> io::Result<()> {
@@ -95,7 +96,11 @@ pub fn github(
         }
         *n += 1;
         let l = &f.location;
-        let mut props = format!("file={},line={}", escape(&l.file.name(), true), l.line);
+        let mut props = format!(
+            "file={},line={}",
+            escape(&paths.rel(&l.file.path), true),
+            l.line
+        );
         if l.line == l.end_line {
             props.push_str(&format!(",col={},endColumn={}", l.column, l.end_column));
         } else {
@@ -109,7 +114,7 @@ pub fn github(
         )?;
     }
     for p in &report.errors {
-        let mut props = format!("file={}", escape(&p.path.to_string_lossy(), true));
+        let mut props = format!("file={}", escape(&paths.rel(&p.path), true));
         if let Some(l) = &p.location {
             props.push_str(&format!(",line={},col={}", l.line, l.column));
         }
@@ -223,4 +228,34 @@ pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out, "  </testsuite>\n</testsuites>")
+}
+
+/// GitLab Code Quality: the CodeClimate JSON subset GitLab reads, one issue
+/// per finding, paths relative to the repository.
+pub fn gitlab(report: &Report, paths: &super::Paths, out: &mut dyn Write) -> io::Result<()> {
+    let prints = crate::suppress::fingerprint::all(&report.findings);
+    let issues: Vec<serde_json::Value> = report
+        .findings
+        .iter()
+        .zip(prints)
+        .map(|(f, fp)| {
+            serde_json::json!({
+                "description": format!("{} {}: {}", f.rule.code, f.rule.name, f.message),
+                "check_name": f.rule.code,
+                "fingerprint": fp,
+                "severity": match f.severity {
+                    Severity::High => "critical",
+                    Severity::Medium => "major",
+                    Severity::Low => "minor",
+                    Severity::Info => "info",
+                },
+                "location": {
+                    "path": paths.rel(&f.location.file.path),
+                    "lines": {"begin": f.location.line},
+                },
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    writeln!(out)
 }
