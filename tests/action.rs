@@ -470,3 +470,27 @@ fn on_a_pull_request_only_new_findings_are_reported() {
     );
     assert_eq!(output(&outs, "findings"), "2");
 }
+
+/// With `working-directory`, the `sarif-file` output is still a path from
+/// the workspace root, where upload-sarif looks for it.
+#[test]
+fn the_sarif_output_is_a_path_from_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = dir.path();
+    let sub = workspace.join("infra");
+    fs::create_dir_all(&sub).unwrap();
+    fs::write(sub.join("site.yaml"), PUBLIC).unwrap();
+    let (_, outs) = run_action(
+        &sub,
+        &[
+            ("GITHUB_WORKSPACE", &workspace.to_string_lossy()),
+            ("INPUT_SARIF_FILE", "reports/bucketlint.sarif"),
+            ("INPUT_ARGS", "--select BL101"),
+        ],
+    );
+    assert_eq!(
+        output(&outs, "sarif-file"),
+        "infra/reports/bucketlint.sarif"
+    );
+    assert!(sub.join("reports/bucketlint.sarif").is_file());
+}
