@@ -1,9 +1,13 @@
 //! The GitHub Action: its scripts run here as the runner would run them,
 //! with fake GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY files.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::git;
 
 use bucketlint::parse::yaml;
 
@@ -366,20 +370,6 @@ fn action_yml_declares_the_inputs_and_never_interpolates_them_into_scripts() {
         }
     }
     assert_eq!(scripts, 2);
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-    text(&out.stdout).trim().to_string()
 }
 
 /// On a pull request the Action reports only what the pull request adds:

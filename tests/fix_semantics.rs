@@ -102,6 +102,26 @@ fn identity_statements<'a>(model: &'a Model, id: &str) -> Vec<policy::Statement<
         .collect()
 }
 
+/// A narrowed wildcard: none left that covers writes or permission
+/// changes (but `*` when `keep_star`), and no S3 action gained.
+fn narrowed(
+    now: &[policy::Statement],
+    before: &[policy::Statement],
+    keep_star: bool,
+) -> Result<(), String> {
+    if let Some(w) = broad_wildcard(now).filter(|w| !(keep_star && w == "*")) {
+        return Err(format!("still allows `{w}`"));
+    }
+    let gained: Vec<_> = allowed(now)
+        .into_iter()
+        .filter(|a| !allowed(before).contains(a))
+        .collect();
+    gained
+        .is_empty()
+        .then_some(())
+        .ok_or(format!("now allows {gained:?}"))
+}
+
 /// Whether the exposure rule `rule` describes is gone from `id` in the
 /// fixed model, judged by the analysis itself; `was` is the model before.
 fn exposure_gone(rule: &str, fixed: &Model, was: &Model, id: &str) -> Result<(), String> {
@@ -178,32 +198,19 @@ fn exposure_gone(rule: &str, fixed: &Model, was: &Model, id: &str) -> Result<(),
         "policy-wildcard-action" => {
             let (i, _) = bucket(fixed, id);
             let (j, _) = bucket(was, id);
-            let (now, before) = (policy_statements(fixed, i), policy_statements(was, j));
-            if let Some(w) = broad_wildcard(&now) {
-                return Err(format!("still allows `{w}`"));
-            }
-            let gained: Vec<_> = allowed(&now)
-                .into_iter()
-                .filter(|a| !allowed(&before).contains(a))
-                .collect();
-            gained
-                .is_empty()
-                .then_some(())
-                .ok_or(format!("now allows {gained:?}"))
+            narrowed(
+                &policy_statements(fixed, i),
+                &policy_statements(was, j),
+                false,
+            )
         }
         "iam-s3-wildcard-action" => {
-            let (now, before) = (identity_statements(fixed, id), identity_statements(was, id));
-            if let Some(w) = broad_wildcard(&now).filter(|w| w != "*") {
-                return Err(format!("still allows `{w}`"));
-            }
-            let gained: Vec<_> = allowed(&now)
-                .into_iter()
-                .filter(|a| !allowed(&before).contains(a))
-                .collect();
-            gained
-                .is_empty()
-                .then_some(())
-                .ok_or(format!("now allows {gained:?}"))
+            // `*` in an IAM policy is left alone by the fix.
+            narrowed(
+                &identity_statements(fixed, id),
+                &identity_statements(was, id),
+                true,
+            )
         }
         other => Err(format!("no semantic check for fixable rule {other}")),
     }
