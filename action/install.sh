@@ -34,9 +34,23 @@ case "$(uname -s)-$(uname -m)" in
   *) target="" ;;
 esac
 
+# Inside a composite action `github.action_repository` is empty; the runner
+# keeps the action at .../_actions/<owner>/<repository>/<ref>.
+repository="${BUCKETLINT_ACTION_REPOSITORY:-}"
+if [ -z "$repository" ]; then
+  case "${action_path%/}" in
+    */_actions/*/*/*)
+      rest="${action_path%/}"
+      rest="${rest%/*}"
+      name="${rest##*/}"
+      rest="${rest%/*}"
+      repository="${rest##*/}/$name"
+      ;;
+  esac
+fi
 base="${BUCKETLINT_DOWNLOAD_BASE:-}"
-if [ -z "$base" ] && [ -n "${BUCKETLINT_ACTION_REPOSITORY:-}" ]; then
-  base="https://github.com/$BUCKETLINT_ACTION_REPOSITORY/releases/download"
+if [ -z "$base" ] && [ -n "$repository" ]; then
+  base="https://github.com/$repository/releases/download"
 fi
 
 sha256() {

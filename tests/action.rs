@@ -369,7 +369,10 @@ fn action_yml_declares_the_inputs_and_never_interpolates_them_into_scripts() {
             assert!(root().join("action").join(file).is_file(), "{file}");
         }
     }
-    assert_eq!(scripts, 2);
+    assert_eq!(scripts, 3);
+    // The cache is keyed on the version, not on hashFiles() of the action's
+    // files (which sees only the workspace).
+    assert!(!text_of_action().contains("${{ hashFiles"));
 }
 
 /// On a pull request the Action reports only what the pull request adds:
@@ -483,4 +486,72 @@ fn the_sarif_output_is_a_path_from_the_workspace() {
         "infra/reports/bucketlint.sarif"
     );
     assert!(sub.join("reports/bucketlint.sarif").is_file());
+}
+
+fn text_of_action() -> String {
+    fs::read_to_string(root().join("action.yml")).unwrap()
+}
+
+/// Inside a composite action the repository is not given: it is read from
+/// the folder the runner keeps the action in, to build the release URL.
+#[test]
+fn install_script_finds_its_repository_from_the_action_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let action = dir.path().join("_actions/acme/bucketlint");
+    fs::create_dir_all(&action).unwrap();
+    std::os::unix::fs::symlink(root(), action.join("v1")).unwrap();
+    // A curl that records the URLs it is asked for, and fails; no cargo.
+    let fake = dir.path().join("fake-bin");
+    fs::create_dir_all(&fake).unwrap();
+    let log = dir.path().join("urls");
+    fs::write(
+        fake.join("curl"),
+        format!("#!/usr/bin/env bash\nfor a in \"$@\"; do case $a in http*) echo \"$a\" >> '{}';; esac; done\nexit 22\n", log.display()),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(fake.join("curl"))
+        .status()
+        .unwrap();
+    let action_path = action.join("v1").to_string_lossy().to_string();
+    let (out, _) = install(
+        dir.path(),
+        &[("BUCKETLINT_ACTION_PATH", &action_path)],
+        &format!("{}:/usr/bin:/bin", fake.display()),
+    );
+    let urls = fs::read_to_string(&log).unwrap_or_default();
+    if cfg!(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )) {
+        assert!(
+            urls.starts_with(&format!(
+                "https://github.com/acme/bucketlint/releases/download/v{}/bucketlint-{}-",
+                source_version(),
+                source_version()
+            )),
+            "{urls} {}",
+            text(&out.stdout)
+        );
+    }
+}
+
+/// The cache key's version: the input, else the action's own source.
+#[test]
+fn version_script_gives_the_cache_key_version() {
+    let dir = tempfile::tempdir().unwrap();
+    for (input, want) in [("", source_version()), ("v2.3.4", "2.3.4".to_string())] {
+        let out_file = dir.path().join("out");
+        let _ = fs::remove_file(&out_file);
+        let status = Command::new("bash")
+            .arg(root().join("action/version.sh"))
+            .env("BUCKETLINT_ACTION_PATH", root())
+            .env("INPUT_VERSION", input)
+            .env("GITHUB_OUTPUT", &out_file)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(output(&outputs(&out_file), "version"), want);
+    }
 }
