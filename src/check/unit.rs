@@ -194,15 +194,18 @@ fn parse_docs(file: &SourceFile) -> Result<(Vec<Value>, Vec<ParseError>), ParseE
     }
 }
 
-/// The construct path the AWS CDK records on a resource it synthesized
-/// (`Metadata: aws:cdk:path`).
-fn cdk_path(model: &Model, holder: Option<&str>) -> Option<String> {
-    let id = holder?;
-    let r = model.resources.iter().find(|r| r.id == id)?;
-    r.attributes
-        .path(&["Metadata", "aws:cdk:path"])
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
+/// The construct path the AWS CDK records on each resource it synthesized
+/// (`Metadata: aws:cdk:path`), by logical id; read once per model, empty
+/// for anything the CDK did not write.
+fn cdk_paths(model: &Model) -> HashMap<&str, &str> {
+    model
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let path = r.attributes.path(&["Metadata", "aws:cdk:path"])?.as_str()?;
+            Some((r.id.as_str(), path))
+        })
+        .collect()
 }
 
 /// Whether a file is in a CDK output folder (`cdk.out`).
@@ -525,6 +528,7 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
     let mut seen: HashMap<(&'static str, usize, u32, u32), usize> = HashMap::new();
     // Files of generated output whose findings had a fix to offer.
     let mut withheld: Vec<PathBuf> = Vec::new();
+    let constructs = cdk_paths(model);
     for ((v, suppressed), p) in violations.into_iter().zip(outcome.suppressed).zip(placed) {
         if suppressed {
             report.suppressed += 1;
@@ -582,7 +586,9 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             .map(|h| h.head.start);
         // Generated CDK output is fixed in the construct that makes it: a
         // finding there names the construct, and gets no fix.
-        let construct = cdk_path(model, p.holder.map(|h| h.id.as_str()));
+        let construct = p
+            .holder
+            .and_then(|h| constructs.get(h.id.as_str()).copied());
         let generated = construct.is_some() || in_cdk_out(&file.path);
         let fix = match (options.fix.is_some() || options.offer_fixes, v.rule.autofix) {
             (true, Some(autofix)) if !generated => {

@@ -23,10 +23,11 @@ pub enum Grantee {
 impl Grantee {
     pub fn describe(&self) -> String {
         match self {
-            Grantee::SameAccount(who) | Grantee::Service(who) => who.clone(),
             Grantee::Unknown => "a principal known only at deploy time".into(),
-            Grantee::OtherAccount(who) => who.clone(),
-            Grantee::Anyone(who) => who.clone(),
+            Grantee::SameAccount(who)
+            | Grantee::Service(who)
+            | Grantee::OtherAccount(who)
+            | Grantee::Anyone(who) => who.clone(),
         }
     }
 }
