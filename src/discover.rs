@@ -32,6 +32,9 @@ pub struct Discovery {
     pub units: Vec<Unit>,
     /// Paths that could not be read, with the reason.
     pub errors: Vec<(PathBuf, String)>,
+    /// Files named on the command line that were not checked, with the
+    /// reason (a variable file with no module beside it).
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 fn is_template_ext(path: &Path) -> bool {
@@ -42,6 +45,23 @@ fn is_template_ext(path: &Path) -> bool {
             .as_deref(),
         Some("yaml" | "yml" | "json" | "template")
     )
+}
+
+/// A Terraform variable definitions file: `.tfvars` or `.tfvars.json`.
+pub fn is_tfvars(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+}
+
+/// Whether Terraform loads this variable file by itself, without `-var-file`.
+fn auto_loaded(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    matches!(name.as_str(), "terraform.tfvars" | "terraform.tfvars.json")
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
 }
 
 /// A Terraform configuration file: `.tf`, or `.tf.json` in JSON syntax.
@@ -63,6 +83,9 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
     let mut modules: BTreeMap<PathBuf, (PathBuf, Vec<PathBuf>)> = BTreeMap::new();
     // module folder -> files named on the command line (None: the folder was)
     let mut named: BTreeMap<PathBuf, Option<Vec<PathBuf>>> = BTreeMap::new();
+    // module folder -> variable files named that Terraform would not load
+    // by itself: applied after the module's own, as `-var-file` would be.
+    let mut extra_vars: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut add_tf = |file: PathBuf, root: &Path| {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let entry = modules
@@ -84,6 +107,30 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
             }
         };
         if meta.is_file() {
+            if is_tfvars(path) {
+                // Its values change what the module's files mean: the
+                // whole module it sits beside is checked.
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let files = module_files(&dir);
+                if files.is_empty() {
+                    found.skipped.push((
+                        path.clone(),
+                        "a Terraform variable file with no module (.tf file) beside it; pass it with --var-file to the module it is for".into(),
+                    ));
+                    continue;
+                }
+                named.insert(dir.clone(), None);
+                if !auto_loaded(path) {
+                    let list = extra_vars.entry(dir.clone()).or_default();
+                    if !list.iter().any(|f| same_file(f, path)) {
+                        list.push(path.clone());
+                    }
+                }
+                for f in files {
+                    add_tf(f, &dir);
+                }
+                continue;
+            }
             if is_tf(path) {
                 // The whole module is needed to judge one of its files.
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -149,7 +196,8 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
             .or_insert_with_key(|r| boundary(r))
             .clone();
         let only = named.remove(&dir).flatten();
-        let var_files = var_files(&dir);
+        let mut var_files = var_files(&dir);
+        var_files.extend(extra_vars.remove(&dir).unwrap_or_default());
         found.units.push(Unit::Module {
             dir,
             files,
@@ -221,16 +269,22 @@ fn var_files(dir: &Path) -> Vec<PathBuf> {
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| dir.join(e.file_name()))
-                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars") && p.is_file())
+                .filter(|p| {
+                    let name = p.to_string_lossy();
+                    (name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json"))
+                        && p.is_file()
+                })
                 .collect()
         })
         .unwrap_or_default();
     auto.sort();
-    let main = dir.join("terraform.tfvars");
-    let mut out = Vec::new();
-    if main.is_file() {
-        out.push(main);
-    }
+    // terraform.tfvars, terraform.tfvars.json, then the *.auto.tfvars(.json)
+    // files in lexical order, as Terraform loads them.
+    let mut out: Vec<PathBuf> = ["terraform.tfvars", "terraform.tfvars.json"]
+        .iter()
+        .map(|name| dir.join(name))
+        .filter(|p| p.is_file())
+        .collect();
     out.extend(auto);
     out
 }

@@ -578,3 +578,94 @@ fn huge_counts_are_bounded_with_a_note() {
         vec![row("BL101", "main.tf", 4, "aws_s3_bucket_acl.many")]
     );
 }
+
+/// A variable file named on the command line (as the pre-commit hook
+/// passes a changed `prod.tfvars`) checks the module beside it with its
+/// values applied after the module's own, like `-var-file`; one with no
+/// module beside it is listed as passed over, and alone it checks nothing.
+#[test]
+fn a_named_variable_file_checks_its_module_with_its_values() {
+    let dir = "fixtures/terraform-inputs/named-tfvars";
+    let run = |file: &str| {
+        let out = bucketlint(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--select",
+                "BL101,BL104",
+                &format!("{dir}/{file}"),
+            ],
+            root(),
+        );
+        (out.status.code(), findings(&json(&out)))
+    };
+    let main = format!("{dir}/main.tf");
+    let (code, found) = run("prod.tfvars");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        found,
+        vec![
+            row("BL101", &main, 23, "aws_s3_bucket_acl.assets"),
+            row(
+                "BL104",
+                &main,
+                14,
+                "aws_s3_bucket_public_access_block.assets"
+            ),
+        ]
+    );
+    // The twin: staging keeps the defaults.
+    let (code, found) = run("staging.tfvars");
+    assert_eq!(code, Some(0));
+    assert!(found.is_empty(), "{found:?}");
+
+    let out = bucketlint(
+        &["check", "-v", &format!("{dir}/envs/shared.tfvars")],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let log = common::text(&out);
+    assert!(log.contains("nothing was checked"), "{log}");
+    assert!(
+        log.contains("skipped fixtures/terraform-inputs/named-tfvars/envs/shared.tfvars: a Terraform variable file with no module"),
+        "{log}"
+    );
+    let out = bucketlint(
+        &[
+            "check",
+            "--allow-empty",
+            &format!("{dir}/envs/shared.tfvars"),
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out));
+}
+
+/// `terraform.tfvars.json` and `*.auto.tfvars.json` are loaded by
+/// Terraform like their HCL forms, in its order: `terraform.tfvars`,
+/// `terraform.tfvars.json`, then the auto files in lexical order.
+#[test]
+fn json_variable_files_load_in_terraforms_order() {
+    let scratch = tempfile::tempdir().unwrap();
+    let m = scratch.path();
+    fs::write(
+        m.join("main.tf"),
+        "variable \"acl\" {\n  default = \"private\"\n}\n\nresource \"aws_s3_bucket_acl\" \"data\" {\n  bucket = \"data\"\n  acl    = var.acl\n}\n",
+    )
+    .unwrap();
+    fs::write(m.join("terraform.tfvars"), "acl = \"authenticated-read\"\n").unwrap();
+    fs::write(
+        m.join("terraform.tfvars.json"),
+        "{\"acl\": \"public-read-write\"}\n",
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "--format", "json", "--select", "BL1", "."], m);
+    let rules: Vec<_> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["BL102"], "{}", common::text(&out));
+    fs::write(m.join("b.auto.tfvars.json"), "{\"acl\": \"public-read\"}\n").unwrap();
+    fs::write(m.join("a.auto.tfvars"), "acl = \"private\"\n").unwrap();
+    let out = bucketlint(&["check", "--format", "json", "--select", "BL1", "."], m);
+    let rules: Vec<_> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["BL101"], "{}", common::text(&out));
+}

@@ -44,7 +44,10 @@ pub fn run(options: &Options) -> Report {
         found.units.retain(|u| *u != unit);
         found.units.push(unit);
     }
-    let mut report = Report::default();
+    let mut report = Report {
+        skipped: std::mem::take(&mut found.skipped),
+        ..Report::default()
+    };
     for (path, message) in found.errors {
         report.errors.push(Problem {
             path,

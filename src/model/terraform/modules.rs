@@ -30,11 +30,21 @@ pub fn build_module(
     let mut index = Index::default();
     // Later variable files win, as in Terraform.
     for f in files.iter().filter(|f| f.vars) {
-        if let Source::Hcl(body) = f.source {
-            for a in body.attributes() {
-                index
-                    .values
-                    .insert(a.key.to_string(), Def::Hcl(f.id, &a.value));
+        match f.source {
+            Source::Hcl(body) => {
+                for a in body.attributes() {
+                    index
+                        .values
+                        .insert(a.key.to_string(), Def::Hcl(f.id, &a.value));
+                }
+            }
+            // `.tfvars.json`: one object, its strings literal (no templates).
+            Source::Json(doc) => {
+                for e in doc.entries() {
+                    index
+                        .values
+                        .insert(e.key.clone(), Def::Json(&e.value, false));
+                }
             }
         }
     }
