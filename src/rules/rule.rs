@@ -31,8 +31,17 @@ impl Severity {
     }
 }
 
-/// Where the project, and each rule's page under `rules/`, are published.
-pub const DOCS_BASE: &str = "https://github.com/bucketlint/bucketlint";
+/// Where the project is published (Cargo.toml's `repository`).
+pub const DOCS_BASE: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Each rule's page under `rules/`, at the tag of this version, so that a
+/// link always shows the documentation of the binary that printed it.
+const RULE_PAGES: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/v",
+    env!("CARGO_PKG_VERSION"),
+    "/rules/"
+);
 
 /// Both CloudFormation and Terraform.
 pub const BOTH: &[Format] = &[Format::CloudFormation, Format::Terraform];
@@ -87,7 +96,7 @@ impl std::fmt::Debug for Rule {
 
 impl Rule {
     pub fn help_url(&self) -> String {
-        format!("{DOCS_BASE}/blob/main/rules/{}.md", self.name)
+        format!("{RULE_PAGES}{}.md", self.name)
     }
 }
 
