@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs bucketlint for the GitHub Action and puts it on the PATH of the
-# later steps: the released binary for this runner when there is one (its
-# SHA-256 checked), otherwise a build with `cargo install --locked`.
+# later steps, the first way that works:
+#   1. the released binary for this runner (its SHA-256 checked);
+#   2. the wheel from PyPI, `pip install bucketlint==<version>`, when
+#      Python is present: the same binary, for runners without a release
+#      asset or that cannot reach github.com's releases;
+#   3. a build with `cargo install --locked`.
 #
 # Environment: INPUT_VERSION (empty: the version of the action's source),
 # BUCKETLINT_ACTION_PATH, BUCKETLINT_ACTION_REPOSITORY, BUCKETLINT_BIN_DIR,
 # GITHUB_PATH; BUCKETLINT_DOWNLOAD_BASE overrides where releases are
-# downloaded from.
+# downloaded from; pip reads its own settings (PIP_INDEX_URL, ...).
 set -euo pipefail
 
 action_path="${BUCKETLINT_ACTION_PATH:?}"
@@ -21,7 +25,14 @@ installed() {
   exit 0
 }
 
-if [ -x "$bin_dir/bucketlint" ] && [ "$("$bin_dir/bucketlint" --version)" = "bucketlint $version" ]; then
+# Windows runners run this script with Git Bash; the binary is bucketlint.exe.
+exe=""
+case "$(uname -s)" in
+  MINGW* | MSYS* | CYGWIN*) exe=".exe" ;;
+esac
+binary="$bin_dir/bucketlint$exe"
+
+if [ -x "$binary" ] && [ "$("$binary" --version)" = "bucketlint $version" ]; then
   installed "cached"
 fi
 mkdir -p "$bin_dir"
@@ -31,6 +42,7 @@ case "$(uname -s)-$(uname -m)" in
   Linux-aarch64 | Linux-arm64) target=aarch64-unknown-linux-musl ;;
   Darwin-x86_64) target=x86_64-apple-darwin ;;
   Darwin-arm64) target=aarch64-apple-darwin ;;
+  MINGW*-x86_64 | MSYS*-x86_64 | CYGWIN*-x86_64) target=x86_64-pc-windows-msvc ;;
   *) target="" ;;
 esac
 
@@ -60,32 +72,64 @@ sha256() {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# 1. The release asset.
 if [ -n "$base" ] && [ -n "$target" ]; then
-  asset="bucketlint-$version-$target.tar.gz"
+  case "$target" in
+    *-windows-*) asset="bucketlint-$version-$target.zip" ;;
+    *) asset="bucketlint-$version-$target.tar.gz" ;;
+  esac
   url="$base/v$version/$asset"
   if curl -fsSL --retry 3 -o "$work/$asset" "$url" && curl -fsSL --retry 3 -o "$work/$asset.sha256" "$url.sha256"; then
     expected=$(cut -d ' ' -f 1 < "$work/$asset.sha256")
     actual=$(sha256 "$work/$asset")
     if [ "$expected" != "$actual" ]; then
-      # A tampered or broken download is an error, not a reason to build.
+      # A tampered or broken download is an error, not a reason to look
+      # elsewhere.
       echo "::error::checksum mismatch for $url (expected $expected, got $actual)" >&2
       exit 1
     fi
-    tar -xzf "$work/$asset" -C "$work"
-    install -m 755 "$(find "$work" -type f -name bucketlint | head -n 1)" "$bin_dir/bucketlint"
+    mkdir -p "$work/release"
+    case "$asset" in
+      *.zip) unzip -q "$work/$asset" -d "$work/release" ;;
+      *) tar -xzf "$work/$asset" -C "$work/release" ;;
+    esac
+    install -m 755 "$(find "$work/release" -type f -name "bucketlint$exe" | head -n 1)" "$binary"
     installed "release $asset"
   fi
-  echo "no release asset at $url; building from source"
+  echo "no release asset at $url"
 fi
 
+# 2. The wheel, from PyPI or the index pip is set up with: binary wheels
+# only, never a source build here.
+python=""
+for candidate in python3 python; do
+  if command -v "$candidate" > /dev/null && "$candidate" -m pip --version > /dev/null 2>&1; then
+    python=$candidate
+    break
+  fi
+done
+if [ -n "$python" ]; then
+  if "$python" -m pip install --disable-pip-version-check --quiet --no-deps --only-binary :all: \
+    --target "$work/wheel" "bucketlint==$version"; then
+    found=$(find "$work/wheel" -type f -name "bucketlint$exe" -path "*/[bS]*/*" | head -n 1)
+    if [ -n "$found" ]; then
+      install -m 755 "$found" "$binary"
+      installed "pip bucketlint==$version"
+    fi
+  fi
+  echo "no wheel bucketlint==$version for this runner"
+fi
+
+# 3. A build from source.
 if ! command -v cargo > /dev/null; then
-  echo "::error::no bucketlint release for this runner and no cargo to build it" >&2
+  echo "::error::no bucketlint release or wheel for this runner, and no cargo to build it" >&2
   exit 1
 fi
+echo "building bucketlint $version from source"
 if [ "$version" = "$source_version" ]; then
   cargo install --locked --root "$work/root" --path "$action_path"
 else
   cargo install --locked --root "$work/root" bucketlint --version "$version"
 fi
-install -m 755 "$work/root/bin/bucketlint" "$bin_dir/bucketlint"
+install -m 755 "$work/root/bin/bucketlint$exe" "$binary"
 installed "built with cargo"

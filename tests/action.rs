@@ -159,13 +159,19 @@ fn source_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// Runs install.sh. pip sees no index, only the folder `wheels` (empty
+/// unless a test puts a wheel there), so nothing is fetched from PyPI.
 fn install(dir: &Path, env: &[(&str, &str)], path: &str) -> (Output, String) {
     let github_path = dir.join("github-path");
     let _ = fs::remove_file(&github_path);
+    fs::create_dir_all(dir.join("wheels")).unwrap();
     let mut cmd = Command::new("bash");
     cmd.arg(root().join("action/install.sh"))
         .current_dir(dir)
         .env("PATH", path)
+        .env("PIP_NO_INDEX", "1")
+        .env("PIP_FIND_LINKS", dir.join("wheels"))
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
         .env("GITHUB_PATH", &github_path)
         .env("BUCKETLINT_ACTION_PATH", root())
         .env("BUCKETLINT_BIN_DIR", dir.join("bin"))
@@ -299,12 +305,13 @@ fn install_script_builds_with_cargo_when_there_is_no_release() {
     let empty = format!("file://{}", dir.path().join("no-releases").display());
     let (out, github_path) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &empty)], &path);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("building from source"),
-        "{}",
-        text(&out.stdout)
-    );
-    assert!(text(&out.stdout).contains("installed (built with cargo)"));
+    let said = text(&out.stdout);
+    // The release, then the wheel (pip finds none), then cargo.
+    let release = said.find("no release asset at").expect(&said);
+    let wheel = said.find("no wheel bucketlint==").expect(&said);
+    let cargo = said.find("from source").expect(&said);
+    assert!(release < wheel && wheel < cargo, "{said}");
+    assert!(said.contains("installed (built with cargo)"), "{said}");
     let args: Vec<String> = fs::read_to_string(&log)
         .unwrap()
         .lines()
@@ -554,4 +561,167 @@ fn version_script_gives_the_cache_key_version() {
         assert!(status.success());
         assert_eq!(output(&outputs(&out_file), "version"), want);
     }
+}
+
+/// Makes a script executable.
+fn executable(path: &Path, script: &str) {
+    fs::write(path, script).unwrap();
+    Command::new("chmod").arg("+x").arg(path).status().unwrap();
+}
+
+/// A wheel of `bucketlint` as maturin lays it out (the binary as the
+/// package's one script), holding a stand-in that prints its version.
+fn fake_wheel(folder: &Path, version: &str) {
+    let script = format!("#!/bin/sh\necho 'bucketlint {version}'\n");
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            r#"
+import sys, zipfile
+folder, version, script = sys.argv[1:]
+name = f"bucketlint-{version}"
+files = {
+    f"{name}.data/scripts/bucketlint": script,
+    f"{name}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: bucketlint\nVersion: {version}\n",
+    f"{name}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: py3-none-any\n",
+}
+record = "".join(f"{n},,\n" for n in files) + f"{name}.dist-info/RECORD,,\n"
+with zipfile.ZipFile(f"{folder}/{name}-py3-none-any.whl", "w") as z:
+    for n, text in files.items():
+        info = zipfile.ZipInfo(n)
+        info.external_attr = 0o755 << 16
+        z.writestr(info, text)
+    z.writestr(f"{name}.dist-info/RECORD", record)
+"#,
+        ])
+        .arg(folder)
+        .arg(version)
+        .arg(script)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// With no release asset, the wheel from the package index comes before
+/// any build: cargo is never called.
+#[test]
+fn install_script_takes_the_wheel_when_there_is_no_release() {
+    let version = source_version();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("fake-bin");
+    fs::create_dir_all(&fake).unwrap();
+    let called = dir.path().join("cargo-called");
+    executable(
+        &fake.join("cargo"),
+        &format!("#!/bin/sh\ntouch '{}'\nexit 1\n", called.display()),
+    );
+    fs::create_dir_all(dir.path().join("wheels")).unwrap();
+    fake_wheel(&dir.path().join("wheels"), &version);
+    let empty = format!("file://{}", dir.path().join("no-releases").display());
+    let (out, github_path) = install(
+        dir.path(),
+        &[("BUCKETLINT_DOWNLOAD_BASE", &empty)],
+        &path_with(&fake),
+    );
+    let log = text(&out.stdout);
+    assert!(out.status.success(), "{log}{}", text(&out.stderr));
+    assert!(log.contains("no release asset at"), "{log}");
+    assert!(
+        log.contains(&format!(
+            "bucketlint {version} installed (pip bucketlint=={version})"
+        )),
+        "{log}"
+    );
+    assert!(!called.exists(), "cargo was called");
+    assert_eq!(
+        github_path.trim(),
+        dir.path().join("bin").display().to_string()
+    );
+    let installed = Command::new(dir.path().join("bin/bucketlint"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&installed.stdout).trim(),
+        format!("bucketlint {version}")
+    );
+
+    // Another version than the wheels on offer: pip finds none, and with
+    // no cargo either the step fails and says why.
+    let other = tempfile::tempdir().unwrap();
+    fs::create_dir_all(other.path().join("wheels")).unwrap();
+    fake_wheel(&other.path().join("wheels"), &version);
+    let (out, github_path) = install(
+        other.path(),
+        &[
+            ("BUCKETLINT_DOWNLOAD_BASE", &empty),
+            ("INPUT_VERSION", "9.9.9"),
+        ],
+        "/usr/bin:/bin",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no bucketlint release or wheel for this runner, and no cargo"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(github_path.is_empty());
+}
+
+/// On a Windows runner (Git Bash) the release asset is a zip holding
+/// bucketlint.exe.
+#[test]
+fn install_script_takes_the_windows_zip() {
+    let version = source_version();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("fake-bin");
+    fs::create_dir_all(&fake).unwrap();
+    executable(
+        &fake.join("uname"),
+        "#!/bin/sh\ncase \"$1\" in -s) echo MINGW64_NT-10.0-20348 ;; -m) echo x86_64 ;; *) echo MINGW64_NT-10.0-20348 ;; esac\n",
+    );
+    let release = dir.path().join("releases").join(format!("v{version}"));
+    let stage = dir.path().join("stage");
+    fs::create_dir_all(stage.join(format!("bucketlint-{version}-x86_64-pc-windows-msvc"))).unwrap();
+    let folder = format!("bucketlint-{version}-x86_64-pc-windows-msvc");
+    executable(
+        &stage.join(&folder).join("bucketlint.exe"),
+        &format!("#!/bin/sh\necho 'bucketlint {version}'\n"),
+    );
+    fs::create_dir_all(&release).unwrap();
+    let asset = release.join(format!("{folder}.zip"));
+    let ok = Command::new("zip")
+        .arg("-qr")
+        .arg(&asset)
+        .arg(&folder)
+        .current_dir(&stage)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let sum = Command::new("sha256sum").arg(&asset).output().unwrap();
+    fs::write(
+        release.join(format!("{folder}.zip.sha256")),
+        text(&sum.stdout),
+    )
+    .unwrap();
+    let base = format!("file://{}", dir.path().join("releases").display());
+    let (out, _) = install(
+        dir.path(),
+        &[("BUCKETLINT_DOWNLOAD_BASE", &base)],
+        &path_with(&fake),
+    );
+    let log = text(&out.stdout);
+    assert!(out.status.success(), "{log}{}", text(&out.stderr));
+    assert!(
+        log.contains(&format!("installed (release {folder}.zip)")),
+        "{log}"
+    );
+    let installed = Command::new(dir.path().join("bin/bucketlint.exe"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&installed.stdout).trim(),
+        format!("bucketlint {version}")
+    );
 }
