@@ -27,6 +27,7 @@ LAYERS = [
     ["report"],
     ["suppress"],
     ["findings"],
+    ["inventory"],
     ["guard"],
     ["rules"],
     ["fix"],

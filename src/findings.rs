@@ -10,39 +10,12 @@ use std::sync::Arc;
 use crate::fix::Fix;
 use crate::policy::witness::Witness;
 use crate::rules::rule::{Rule, Severity};
-use crate::source::{SourceFile, Span};
+pub use crate::source::Location;
+use crate::source::SourceFile;
 
 /// How far (in lines) the bucket may be from the finding to be labelled
 /// in the same snippet (and so share the finding's excerpt).
 pub const NEAR_LINES: usize = 8;
-
-/// A place in a file, ready to show.
-#[derive(Clone, Debug)]
-pub struct Location {
-    pub file: Arc<SourceFile>,
-    pub start: u32,
-    pub end: u32,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-}
-
-impl Location {
-    pub fn new(file: &Arc<SourceFile>, span: Span) -> Location {
-        let (line, column) = file.position(span.start);
-        let (end_line, end_column) = file.position(span.end);
-        Location {
-            file: Arc::clone(file),
-            start: span.start,
-            end: span.end,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -138,6 +111,8 @@ pub struct Report {
     /// Each fix applied: where its finding was (before fixing) and what
     /// the fix did.
     pub applied: Vec<Applied>,
+    /// With an inventory asked for: one row per bucket.
+    pub buckets: Vec<crate::inventory::Bucket>,
 }
 
 /// A fix that was applied, for the report.
@@ -157,6 +132,7 @@ impl Report {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
+        self.buckets.extend(other.buckets);
         self.notes.extend(other.notes);
         self.suppressed += other.suppressed;
         self.baselined += other.baselined;

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod findings;
 pub mod fix;
 pub mod guard;
+pub mod inventory;
 pub mod model;
 pub mod params;
 pub mod parse;

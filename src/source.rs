@@ -317,3 +317,31 @@ mod tests {
         );
     }
 }
+
+/// A place in a file, ready to show.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    pub start: u32,
+    pub end: u32,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Location {
+    pub fn new(file: &Arc<SourceFile>, span: Span) -> Location {
+        let (line, column) = file.position(span.start);
+        let (end_line, end_column) = file.position(span.end);
+        Location {
+            file: Arc::clone(file),
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}

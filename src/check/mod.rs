@@ -87,6 +87,7 @@ pub fn run(options: &Options) -> Report {
             .is_some_and(|d| instantiated.contains(d))
         {
             r.findings.clear();
+            r.buckets.clear();
         }
         let unit = r.unit_path.clone();
         let mut kept = Vec::with_capacity(r.findings.len());

@@ -47,6 +47,9 @@ pub struct Options {
     /// Keep the lines around each finding, for a report that shows source
     /// (`--format full`); other formats need only the offending text.
     pub show_source: bool,
+    /// Also list every bucket with its exposure and settings
+    /// (`Report::buckets`), for `bucketlint inventory`.
+    pub inventory: bool,
 }
 
 impl Default for Options {
@@ -67,6 +70,7 @@ impl Default for Options {
             offer_fixes: false,
             guard: Arc::default(),
             show_source: true,
+            inventory: false,
         }
     }
 }

@@ -10,6 +10,7 @@ use super::options::Options;
 use crate::discover::Unit;
 use crate::findings::{Finding, Location, Problem, Report};
 use crate::fix;
+use crate::inventory::{self, Source};
 use crate::model::terraform::{self, Scope, TfFile};
 use crate::model::{Model, cfn};
 use crate::parse::{ParseError, json, yaml};
@@ -155,7 +156,11 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         report.files = 1;
         let model = terraform::plan::build(doc, 0, &file.text);
         report.resources += model.resources.len();
-        collect(&mut report, &model, &files, options);
+        let source = match doc.get("planned_values") {
+            Some(_) => Source::Plan,
+            None => Source::State,
+        };
+        collect(&mut report, &model, &files, options, source);
         return report;
     }
     let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();
@@ -174,7 +179,7 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     for doc in templates {
         let model = cfn::build(doc, parameters);
         report.resources += model.resources.len();
-        collect(&mut report, &model, &files, options);
+        collect(&mut report, &model, &files, options, cfn_source(doc));
         // Fixes apply to each file in its own unit.
         if options.fix.is_none() {
             let mut seen = report.unit_dir.iter().cloned().collect();
@@ -182,6 +187,16 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         }
     }
     report
+}
+
+/// What the inventory says a template is: SAM when it declares the
+/// serverless transform.
+fn cfn_source(doc: &Value) -> Source {
+    if cfn::is_sam(doc) {
+        Source::Sam
+    } else {
+        Source::CloudFormation
+    }
 }
 
 /// The documents of a JSON or YAML file, and the problems that did not
@@ -319,7 +334,12 @@ fn check_nested(
         }
         let child_model = cfn::build_nested(doc, &given, &unknown);
         let mut found = Report::default();
-        collect(&mut found, &child_model, &files, options);
+        collect(&mut found, &child_model, &files, options, cfn_source(doc));
+        // The child's buckets, as the parent deploys them.
+        for mut b in found.buckets {
+            b.id = format!("{}/{}", r.id, b.id);
+            report.buckets.push(b);
+        }
         for mut f in found.findings {
             let text = &child.text[f.location.start as usize..f.location.end as usize];
             let from: Vec<String> = shown
@@ -450,7 +470,7 @@ fn check_module(
     report.unit_dir = dir.canonicalize().ok();
     report.unit_path = Some(dir.to_path_buf());
     report.instantiated = out.modules;
-    collect(&mut report, &out.model, &files, options);
+    collect(&mut report, &out.model, &files, options, Source::Terraform);
     report
 }
 
@@ -474,8 +494,27 @@ fn problem(files: &[Arc<SourceFile>], path: &Path, e: &ParseError) -> Problem {
     }
 }
 
-fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], options: &Options) {
+fn collect(
+    report: &mut Report,
+    model: &Model,
+    files: &[Arc<SourceFile>],
+    options: &Options,
+    source: Source,
+) {
     let mut violations = registry::run(model, &options.rules, &options.config.options);
+    // The inventory's rows, by bucket index; each finding is listed on its
+    // bucket's row, instance by instance.
+    let mut rows: HashMap<usize, inventory::Bucket> = match options.inventory {
+        true => inventory::buckets(
+            model,
+            files,
+            source,
+            &options.config.options.trusted_accounts,
+        )
+        .into_iter()
+        .collect(),
+        false => HashMap::new(),
+    };
     if !options.guard.is_empty() {
         match crate::guard::evaluate(&options.guard, model) {
             Ok(failures) => violations.extend(guard_violations(model, failures)),
@@ -537,6 +576,14 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
         let Some(file) = files.get(p.span.file as usize) else {
             continue;
         };
+        if let Some(row) = v.bucket.and_then(|i| rows.get_mut(&i)) {
+            row.findings.push(inventory::Noted {
+                rule: v.rule,
+                severity: v.severity,
+                message: v.message.clone(),
+                location: Location::new(file, p.span),
+            });
+        }
         // The same finding in several instances of a module is one finding
         // that lists them.
         let key = (
@@ -634,6 +681,9 @@ fn collect(report: &mut Report, model: &Model, files: &[Arc<SourceFile>], option
             witness: v.witness,
         });
     }
+    let mut rows: Vec<inventory::Bucket> = rows.into_values().collect();
+    rows.sort_by_key(|b| (b.location.file.path.clone(), b.location.start, b.id.clone()));
+    report.buckets.extend(rows);
     withheld.dedup();
     for path in withheld {
         if options.fix.is_some() {

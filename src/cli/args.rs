@@ -21,6 +21,9 @@ pub struct Cli {
 pub enum Command {
     /// Check templates and Terraform modules (files or folders; default ".").
     Check(Box<CheckArgs>),
+    /// List every bucket with how it is exposed and configured (files or
+    /// folders; default "."): the same reading and evaluation as `check`.
+    Inventory(Box<InventoryArgs>),
     /// List every rule with its metadata.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
@@ -39,6 +42,68 @@ pub enum Command {
         #[arg(long)]
         stdio: bool,
     },
+}
+
+#[derive(clap::Args)]
+pub struct InventoryArgs {
+    /// Files or folders to read.
+    pub paths: Vec<PathBuf>,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+    /// Keep only the buckets that match: `exposure=public` (or several,
+    /// comma-separated: `exposure=public,unknown`), `name=GLOB` (the name, or
+    /// the id when the name is not known), `source=terraform`. Repeatable;
+    /// every filter must match.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub filter: Vec<String>,
+    /// Also write the inventory in another format to a file: FORMAT=PATH
+    /// (for example html=inventory.html). Repeatable.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output_file: Vec<String>,
+    /// The rules whose findings are counted per bucket, as for `check`.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// CloudFormation parameter values, as for `check`. Repeatable.
+    #[arg(long, value_name = "FILE|KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// A Terraform variable file applied to every module. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<PathBuf>,
+    /// Use this configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Apply the configuration's `exclude` to files named on the command line.
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Follow symbolic links inside folders.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Exit with 0 when nothing was read (no template or module found).
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Colour in the table.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    /// A table for the terminal (120 columns).
+    Table,
+    /// A Markdown table, for a pull request or `$GITHUB_STEP_SUMMARY`.
+    #[value(alias = "md")]
+    Markdown,
+    /// JSON (schema: docs/inventory.schema.json).
+    Json,
+    Csv,
+    /// One self-contained page: summary, chart, a sortable and filterable table.
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -164,6 +229,16 @@ pub struct CheckArgs {
     /// (otherwise a run that checked nothing exits 2).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Set by `bucketlint inventory`: the run lists buckets instead of
+    /// findings.
+    #[arg(skip)]
+    pub inventory: Option<InventoryRun>,
+}
+
+/// What `bucketlint inventory` asks of the run.
+pub struct InventoryRun {
+    pub format: InventoryFormat,
+    pub filters: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

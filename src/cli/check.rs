@@ -85,15 +85,33 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         }
     }
     let mut outputs = Vec::new();
+    let mut inventory_outputs: super::inventory::Outputs = Vec::new();
     for spec in &args.output_file {
         let Some((format, path)) = spec.split_once('=') else {
             return usage(format!("--output-file `{spec}` is not FORMAT=PATH"));
         };
+        if let Some(name) = format.strip_prefix("inventory-") {
+            let Some(format) = super::inventory::output_format(name) else {
+                return usage(format!(
+                    "--output-file: unknown inventory format `{name}` (table, md, json, csv, html)"
+                ));
+            };
+            inventory_outputs.push((format, PathBuf::from(path)));
+            continue;
+        }
         let Ok(format) = Format::from_str(format, true) else {
             return usage(format!("--output-file: unknown format `{format}`"));
         };
         outputs.push((format, PathBuf::from(path)));
     }
+    let filter = match &args.inventory {
+        Some(run) => match super::inventory::Filter::parse(&run.filters) {
+            Ok(f) => Some(f),
+            Err(message) => return usage(message),
+        },
+        None => None,
+    };
+    let inventory = args.inventory.is_some() || !inventory_outputs.is_empty();
     let mut paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -222,6 +240,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             guard: Arc::clone(&guard),
             show_source: args.format == Format::Full
                 || outputs.iter().any(|(f, _)| *f == Format::Full),
+            inventory,
         };
         let mut part = check::run(&options(paths.clone(), true));
         // Only what the revision did not have: its files checked the same
@@ -275,6 +294,57 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let incomplete = !report.errors.is_empty() || (args.strict && !report.notes.is_empty());
     rules.sort_by_key(|r| r.code);
     rules.dedup_by_key(|r| r.code);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && !no_color,
+    };
+    if inventory {
+        let mut rows: Vec<&bucketlint::inventory::Bucket> = report
+            .buckets
+            .iter()
+            .filter(|b| filter.as_ref().is_none_or(|f| f.keeps(b)))
+            .collect();
+        rows.sort_by(|a, b| {
+            (&a.location.file.path, a.location.start, &a.id).cmp(&(
+                &b.location.file.path,
+                b.location.start,
+                &b.id,
+            ))
+        });
+        for (format, path) in &inventory_outputs {
+            let mut file = BufWriter::new(std::fs::File::create(path)?);
+            super::inventory::write(*format, &rows, false, &mut file)?;
+            file.flush()?;
+        }
+        if let Some(run) = &args.inventory {
+            // What could not be read goes to standard error; the listing
+            // stays whole on standard output.
+            for p in report.errors.iter().chain(&report.notes) {
+                let at = p
+                    .location
+                    .as_ref()
+                    .map(|l| format!(":{}:{}", l.line, l.column))
+                    .unwrap_or_default();
+                let kind = if report.errors.iter().any(|e| std::ptr::eq(e, p)) {
+                    "error"
+                } else {
+                    "note"
+                };
+                eprintln!("{}{at}: {kind}: {}", p.path.display(), p.message);
+            }
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            super::inventory::write(run.format, &rows, color, &mut out)?;
+            out.flush()?;
+            return Ok(if incomplete {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+    }
     if let Some(path) = &args.write_baseline {
         bucketlint::suppress::baseline::write(path, &report.findings)?;
         eprintln!(
@@ -289,12 +359,6 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         });
     }
 
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && !no_color,
-    };
     for (format, path) in &outputs {
         let mut file = BufWriter::new(std::fs::File::create(path)?);
         render(*format, &report, &rules, &args, false, &mut file)?;

@@ -62,6 +62,23 @@ impl Resource {
             .then(|| "ObjectOwnership is BucketOwnerEnforced, so ACLs are disabled".to_string())
     }
 
+    /// Why a public policy on this access point has no effect, if it does
+    /// not: access points keep each Block Public Access setting on unless
+    /// it is set to false.
+    pub fn access_point_neutraliser(&self) -> Option<String> {
+        let block = self.properties.get("PublicAccessBlockConfiguration");
+        let on = |flag: &str| match block.and_then(|b| b.get(flag)) {
+            None => true,
+            Some(v) => v.as_bool() == Some(true),
+        };
+        if on("RestrictPublicBuckets") {
+            return Some("the access point's RestrictPublicBuckets is on (the default for access points), so only AWS services and the bucket owner's account can use it".into());
+        }
+        on("BlockPublicPolicy").then(|| {
+            "the access point's BlockPublicPolicy is on (the default for access points), so S3 refuses the policy".into()
+        })
+    }
+
     /// The object ownership setting, if declared.
     pub fn object_ownership(&self) -> Option<&Value> {
         self.properties

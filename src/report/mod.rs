@@ -2,6 +2,7 @@
 //! into text. miette lives only in the human renderer.
 
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod markdown;
 pub mod sarif;

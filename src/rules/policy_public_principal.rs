@@ -3,7 +3,7 @@
 use super::helpers::buckets::{arn_name, bucket_name};
 use super::helpers::statements::bucket_policy_statements;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
-use crate::model::{Model, Resource};
+use crate::model::Model;
 use crate::policy;
 
 pub static RULE: Rule = Rule {
@@ -91,7 +91,8 @@ fn check(model: &Model, sink: &mut Sink) {
                 unpinned(&st)
             );
             let bucket = ap.bucket.and_then(|b| model.resources.get(b));
-            let reason = access_point_neutraliser(ap)
+            let reason = ap
+                .access_point_neutraliser()
                 .or_else(|| bucket.and_then(|b| b.policy_neutraliser(model)));
             let known_name = bucket.map(arn_name);
             report(sink, &st, &grant, message, reason, known_name, ap.bucket);
@@ -141,20 +142,4 @@ fn report(
         None => sink.report(grant.principal, grant.who, message, bucket),
     }
     sink.witness(witness);
-}
-
-/// Access points block public policies unless told otherwise: their Block
-/// Public Access settings are all on by default.
-fn access_point_neutraliser(ap: &Resource) -> Option<String> {
-    let block = ap.properties.get("PublicAccessBlockConfiguration");
-    let on = |flag: &str| match block.and_then(|b| b.get(flag)) {
-        None => true,
-        Some(v) => v.as_bool() == Some(true),
-    };
-    if on("RestrictPublicBuckets") {
-        return Some("the access point's RestrictPublicBuckets is on (the default for access points), so only AWS services and the bucket owner's account can use it".into());
-    }
-    on("BlockPublicPolicy").then(|| {
-        "the access point's BlockPublicPolicy is on (the default for access points), so S3 refuses the policy".into()
-    })
 }

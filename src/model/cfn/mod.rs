@@ -6,6 +6,8 @@ use std::collections::HashMap;
 mod resolve;
 mod sam;
 
+pub use sam::is_sam;
+
 use super::{Block, Format, Model, Resource};
 use crate::source::Span;
 use crate::tree::{Kind, Ref, Value};

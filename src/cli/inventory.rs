@@ -1,0 +1,138 @@
+//! `bucketlint inventory`: a `check` run that keeps one row per bucket and
+//! prints those rather than the findings.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Args, FromArgMatches};
+use globset::{Glob, GlobMatcher};
+
+use bucketlint::inventory::{Bucket, Level};
+use bucketlint::report::inventory as render;
+
+use super::args::{CheckArgs, InventoryArgs, InventoryFormat, InventoryRun};
+
+/// `check`'s arguments with their defaults, as clap gives them.
+fn check_defaults() -> CheckArgs {
+    let command = CheckArgs::augment_args(clap::Command::new("check"));
+    let matches = command
+        .try_get_matches_from(["check"])
+        .expect("check takes no required argument");
+    CheckArgs::from_arg_matches(&matches).expect("defaults parse")
+}
+
+/// The `check` run that makes the inventory.
+pub fn check_args(args: InventoryArgs) -> CheckArgs {
+    let mut check = check_defaults();
+    check.paths = args.paths;
+    check.output_file = args
+        .output_file
+        .iter()
+        .map(|spec| format!("inventory-{spec}"))
+        .collect();
+    check.select = args.select;
+    check.ignore = args.ignore;
+    check.parameters = args.parameters;
+    check.var_file = args.var_file;
+    check.config = args.config;
+    check.isolated = args.isolated;
+    check.force_exclude = args.force_exclude;
+    check.follow_symlinks = args.follow_symlinks;
+    check.allow_empty = args.allow_empty;
+    check.color = args.color;
+    check.inventory = Some(InventoryRun {
+        format: args.format,
+        filters: args.filter,
+    });
+    check
+}
+
+/// Which buckets to keep: every filter must match.
+pub struct Filter {
+    levels: Vec<Level>,
+    names: Vec<GlobMatcher>,
+    sources: Vec<String>,
+}
+
+impl Filter {
+    pub fn parse(specs: &[String]) -> Result<Filter, String> {
+        let mut f = Filter {
+            levels: Vec::new(),
+            names: Vec::new(),
+            sources: Vec::new(),
+        };
+        for spec in specs {
+            let Some((key, value)) = spec.split_once('=') else {
+                return Err(format!("--filter `{spec}` is not KEY=VALUE"));
+            };
+            match key.trim() {
+                "exposure" => {
+                    for v in value.split(',') {
+                        let v = v.trim();
+                        let Some(level) = Level::ALL.iter().find(|l| l.as_str() == v) else {
+                            return Err(format!(
+                                "--filter exposure: `{v}` is not one of public, unknown, blocked, cross-account, private"
+                            ));
+                        };
+                        f.levels.push(*level);
+                    }
+                }
+                "name" | "bucket" => match Glob::new(value) {
+                    Ok(g) => f.names.push(g.compile_matcher()),
+                    Err(e) => return Err(format!("--filter name: {e}")),
+                },
+                "source" => f.sources.push(value.trim().to_ascii_lowercase()),
+                other => {
+                    return Err(format!(
+                        "--filter: unknown key `{other}` (exposure, name, source)"
+                    ));
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    pub fn keeps(&self, b: &Bucket) -> bool {
+        (self.levels.is_empty() || self.levels.contains(&b.exposure.level))
+            && (self.names.is_empty()
+                || self
+                    .names
+                    .iter()
+                    .any(|g| g.is_match(b.label()) || g.is_match(&b.id)))
+            && (self.sources.is_empty()
+                || self
+                    .sources
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(b.source.as_str())))
+    }
+}
+
+/// An inventory format named in `--output-file inventory-FORMAT=PATH`.
+pub fn output_format(name: &str) -> Option<InventoryFormat> {
+    match name {
+        "table" => Some(InventoryFormat::Table),
+        "md" | "markdown" => Some(InventoryFormat::Markdown),
+        "json" => Some(InventoryFormat::Json),
+        "csv" => Some(InventoryFormat::Csv),
+        "html" => Some(InventoryFormat::Html),
+        _ => None,
+    }
+}
+
+pub fn write(
+    format: InventoryFormat,
+    rows: &[&Bucket],
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        InventoryFormat::Table => render::table::render(rows, color, out),
+        InventoryFormat::Markdown => render::markdown::render(rows, None, out),
+        InventoryFormat::Json => render::json::render(rows, out),
+        InventoryFormat::Csv => render::csv::render(rows, out),
+        InventoryFormat::Html => render::html::render(rows, out),
+    }
+}
+
+/// Files to write, by format.
+pub type Outputs = Vec<(InventoryFormat, PathBuf)>;

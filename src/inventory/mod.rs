@@ -1,0 +1,132 @@
+//! The inventory: one row per bucket (per instance, after `count` and
+//! `for_each`), with how it is exposed and how it is configured, read from
+//! the same model and judged by the same policy engine as the rules.
+//!
+//! Every setting is one of three things: not declared, a value, or a value
+//! that cannot be known before deployment (with the reason). An unknown is
+//! never shown as absent, nor as a value.
+
+mod exposure;
+mod settings;
+
+use std::sync::Arc;
+
+use crate::model::Model;
+use crate::rules::rule::{Rule, Severity};
+use crate::source::Location;
+use crate::source::SourceFile;
+
+pub use exposure::{Exposure, Level};
+pub use settings::{Setting, Settings};
+
+/// Where a bucket was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    CloudFormation,
+    Sam,
+    Terraform,
+    /// `terraform show -json` of a plan.
+    Plan,
+    /// `terraform show -json` of the state.
+    State,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::CloudFormation => "CloudFormation",
+            Source::Sam => "SAM",
+            Source::Terraform => "Terraform",
+            Source::Plan => "plan",
+            Source::State => "state",
+        }
+    }
+}
+
+/// A finding on a bucket, as the inventory lists it.
+#[derive(Clone, Debug)]
+pub struct Noted {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+}
+
+/// One bucket.
+#[derive(Clone, Debug)]
+pub struct Bucket {
+    /// The bucket's name when the template gives it, else `None`.
+    pub name: Option<String>,
+    /// Logical id, or Terraform address with its instance key.
+    pub id: String,
+    pub location: Location,
+    pub source: Source,
+    pub exposure: Exposure,
+    pub settings: Settings,
+    /// The findings reported on it (after suppressions), in order.
+    pub findings: Vec<Noted>,
+}
+
+impl Bucket {
+    /// How the bucket is named in the table: its name, else its id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Findings at each severity, highest first: (high, medium, low, info).
+    pub fn counts(&self) -> [usize; 4] {
+        let mut c = [0; 4];
+        for f in &self.findings {
+            c[match f.severity {
+                Severity::High => 0,
+                Severity::Medium => 1,
+                Severity::Low => 2,
+                Severity::Info => 3,
+            }] += 1;
+        }
+        c
+    }
+
+    /// The rule codes of its findings, each once, in order.
+    pub fn codes(&self) -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = self.findings.iter().map(|f| f.rule.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+}
+
+/// The rows of every bucket the model declares, by resource index, without
+/// findings yet. `trusted` lists the accounts the configuration calls the
+/// organisation's own.
+pub fn buckets(
+    model: &Model,
+    files: &[Arc<SourceFile>],
+    source: Source,
+    trusted: &[String],
+) -> Vec<(usize, Bucket)> {
+    model
+        .buckets()
+        .filter(|(_, b)| b.declared)
+        .filter_map(|(i, b)| {
+            let file = files.get(b.head.file as usize)?;
+            let name = b
+                .properties
+                .get("BucketName")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            Some((
+                i,
+                Bucket {
+                    name,
+                    id: b.id.clone(),
+                    location: Location::new(file, b.head),
+                    source,
+                    exposure: exposure::of(model, i, trusted),
+                    settings: settings::of(model, i),
+                    findings: Vec::new(),
+                },
+            ))
+        })
+        .collect()
+}

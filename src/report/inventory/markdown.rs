@@ -1,0 +1,100 @@
+//! The inventory as Markdown: a summary line, a table of every bucket,
+//! the exposure of the buckets that are not private. For a pull request
+//! comment or GitHub's job summary, which accepts up to 1 MiB: a cap in
+//! bytes leaves rows out and says how many.
+
+use std::io::{self, Write};
+
+use super::{findings_cell, pab_cell, place, summary, versioning_cell};
+use crate::inventory::{Bucket, Level, Setting};
+
+/// Text safe inside a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn value(s: &Setting) -> String {
+    match s {
+        Setting::Absent => "-".into(),
+        Setting::Known(v) => v.clone(),
+        Setting::Unknown(why) => format!("unknown ({why})"),
+    }
+}
+
+fn row(b: &Bucket) -> String {
+    let s = &b.settings;
+    let mut findings = findings_cell(b);
+    let codes = b.codes();
+    if !codes.is_empty() {
+        findings = format!("{findings}: {}", codes.join(" "));
+    }
+    let exposure = match b.exposure.level {
+        Level::Public => format!("**{}**", b.exposure.level.as_str()),
+        _ => b.exposure.level.as_str().to_string(),
+    };
+    let cells = [
+        format!("`{}`", b.label()),
+        format!("`{}`", place(b)),
+        b.source.as_str().to_string(),
+        exposure,
+        value(&s.encryption),
+        versioning_cell(b),
+        value(&s.logging),
+        value(&s.tls_only),
+        value(&s.ownership),
+        pab_cell(&s.pab),
+        pab_cell(&s.account_pab),
+        findings,
+    ];
+    let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+/// Renders at most `limit` bytes (about: the last line may pass it by the
+/// length of the note).
+pub fn render(rows: &[&Bucket], limit: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = String::new();
+    text.push_str("## bucketlint inventory\n\n");
+    text.push_str(&format!("{}.\n\n", summary(rows)));
+    if rows.is_empty() {
+        return out.write_all(text.as_bytes());
+    }
+    text.push_str("| Bucket | Where | Source | Exposure | Encryption | Versioning | Logging | TLS only | Ownership | Block Public Access | Account BPA | Findings |\n");
+    text.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    let limit = limit.unwrap_or(usize::MAX);
+    let mut shown = 0;
+    for b in rows {
+        let line = row(b);
+        if text.len() + line.len() > limit {
+            break;
+        }
+        text.push_str(&line);
+        shown += 1;
+    }
+    let exposed: Vec<&&Bucket> = rows[..shown]
+        .iter()
+        .filter(|b| b.exposure.level != Level::Private)
+        .collect();
+    if !exposed.is_empty() {
+        let mut details = String::from("\n**Exposure**\n\n");
+        for b in exposed {
+            details.push_str(&format!(
+                "- `{}` ({}): {}\n",
+                b.label(),
+                place(b),
+                cell(&b.exposure.summary())
+            ));
+        }
+        if text.len() + details.len() <= limit {
+            text.push_str(&details);
+        }
+    }
+    if shown < rows.len() {
+        text.push_str(&format!(
+            "\n_{} more bucket{} not shown: this summary is cut to fit the size allowed. Run `bucketlint inventory` for all of them._\n",
+            rows.len() - shown,
+            if rows.len() - shown == 1 { "" } else { "s" }
+        ));
+    }
+    out.write_all(text.as_bytes())
+}

@@ -1,0 +1,95 @@
+//! The inventory's renderers: a terminal table, Markdown, JSON, CSV and a
+//! self-contained HTML page, all from the same rows and the same cells.
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::inventory::{Bucket, Level, Setting, Source};
+
+/// Buckets by exposure, in `Level::ALL` order.
+pub fn by_level(rows: &[&Bucket]) -> [usize; 5] {
+    let mut n = [0; 5];
+    for b in rows {
+        n[Level::ALL
+            .iter()
+            .position(|l| *l == b.exposure.level)
+            .unwrap_or(4)] += 1;
+    }
+    n
+}
+
+/// "12 buckets: 2 public, 1 unknown, 1 blocked, 0 cross-account, 8 private".
+pub fn summary(rows: &[&Bucket]) -> String {
+    let n = by_level(rows);
+    let parts: Vec<String> = Level::ALL
+        .iter()
+        .zip(n)
+        .map(|(l, k)| format!("{k} {}", l.as_str()))
+        .collect();
+    format!(
+        "{} bucket{}: {}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        parts.join(", ")
+    )
+}
+
+/// `file:line` of the bucket, with `/` separators.
+pub fn place(b: &Bucket) -> String {
+    format!(
+        "{}:{}",
+        b.location.file.path.to_string_lossy().replace('\\', "/"),
+        b.location.line
+    )
+}
+
+/// Block Public Access as one cell: "on" (all four), "off" (none), the
+/// flags left off ("off: BlockPublicPolicy"), "-" (not declared),
+/// "unknown".
+pub fn pab_cell(flags: &[Setting; 4]) -> String {
+    if flags.iter().all(|f| *f == Setting::Absent) {
+        return "-".into();
+    }
+    if flags.iter().any(|f| matches!(f, Setting::Unknown(_))) {
+        return "unknown".into();
+    }
+    let off: Vec<&str> = crate::model::s3::PAB_FLAGS
+        .iter()
+        .zip(flags)
+        .filter(|(_, f)| !matches!(f, Setting::Known(v) if v == "on"))
+        .map(|(name, _)| *name)
+        .collect();
+    match off.len() {
+        0 => "on".into(),
+        4 => "off".into(),
+        _ => format!("off: {}", off.join(", ")),
+    }
+}
+
+/// Versioning with MFA delete: "Enabled", "Enabled, MFA delete".
+pub fn versioning_cell(b: &Bucket) -> String {
+    let s = &b.settings;
+    match (&s.versioning, &s.mfa_delete) {
+        (Setting::Known(v), Setting::Known(m)) if m == "Enabled" => format!("{v}, MFA delete"),
+        (v, _) => v.cell(),
+    }
+}
+
+/// Findings as "2 high, 1 low" (empty when none).
+pub fn findings_cell(b: &Bucket) -> String {
+    let [h, m, l, i] = b.counts();
+    let mut parts = Vec::new();
+    for (n, word) in [(h, "high"), (m, "medium"), (l, "low"), (i, "info")] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    parts.join(", ")
+}
+
+pub fn source_cell(s: Source) -> &'static str {
+    s.as_str()
+}

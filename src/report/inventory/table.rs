@@ -1,0 +1,199 @@
+//! The terminal table: one line per bucket within 120 columns, then the
+//! exposure of every bucket that is not private, in full, and a summary.
+
+use std::io::{self, Write};
+
+use super::{pab_cell, place, summary};
+use crate::inventory::{Bucket, Level, Setting, Source};
+
+/// Columns: heading and width; the last takes what is left of 120.
+const COLUMNS: [(&str, usize); 10] = [
+    ("BUCKET", 22),
+    ("WHERE", 27),
+    ("SRC", 4),
+    ("EXPOSURE", 13),
+    ("ENCRYPT", 8),
+    ("VERSIONS", 9),
+    ("LOGS", 4),
+    ("TLS", 3),
+    ("BPA", 7),
+    ("FINDINGS", 14),
+];
+
+const WIDTH: usize = 120;
+
+/// Lines of at most `width` characters (continuations get 4 fewer, for
+/// their indent), broken at spaces where there are any.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let room = if lines.is_empty() { width } else { width - 4 };
+        let len = line.chars().count();
+        if !line.is_empty() && len + 1 + word.chars().count() > room {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// Cuts `text` to `width` characters: the end goes for names, the start
+/// for paths (where the file name and line matter most).
+fn fit(text: &str, width: usize, keep_end: bool) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_string();
+    }
+    if keep_end {
+        let tail: String = text.chars().skip(n - (width - 1)).collect();
+        format!("…{tail}")
+    } else {
+        let head: String = text.chars().take(width - 1).collect();
+        format!("{head}…")
+    }
+}
+
+fn short_source(s: Source) -> &'static str {
+    match s {
+        Source::CloudFormation => "CFN",
+        Source::Sam => "SAM",
+        Source::Terraform => "TF",
+        Source::Plan => "plan",
+        Source::State => "tfst",
+    }
+}
+
+fn short(setting: &Setting) -> String {
+    match setting {
+        Setting::Absent => "-".into(),
+        Setting::Unknown(_) => "?".into(),
+        Setting::Known(v) => v.clone(),
+    }
+}
+
+fn cells(b: &Bucket) -> [String; 10] {
+    let s = &b.settings;
+    let encryption = match &s.encryption {
+        Setting::Known(v) => v.split(' ').next().unwrap_or("").to_string(),
+        Setting::Absent => "none".into(),
+        other => short(other),
+    };
+    let versioning = match &s.versioning {
+        Setting::Known(v) if v == "Enabled" => match &s.mfa_delete {
+            Setting::Known(m) if m == "Enabled" => "on+MFA".into(),
+            _ => "on".into(),
+        },
+        Setting::Known(v) if v == "Suspended" => "susp.".into(),
+        other => short(other),
+    };
+    let logs = match &s.logging {
+        Setting::Known(_) => "yes".into(),
+        other => short(other),
+    };
+    let tls = match &s.tls_only {
+        Setting::Known(v) if v == "yes" => "yes".into(),
+        Setting::Known(_) => "no".into(),
+        other => short(other),
+    };
+    let bpa = match pab_cell(&s.pab).as_str() {
+        "on" | "off" | "-" => pab_cell(&s.pab),
+        "unknown" => "?".into(),
+        _ => "partial".into(),
+    };
+    let [h, m, l, i] = b.counts();
+    let mut findings = Vec::new();
+    for (n, c) in [(h, 'H'), (m, 'M'), (l, 'L'), (i, 'I')] {
+        if n > 0 {
+            findings.push(format!("{n}{c}"));
+        }
+    }
+    [
+        b.label().to_string(),
+        place(b),
+        short_source(b.source).into(),
+        b.exposure.level.as_str().into(),
+        encryption,
+        versioning,
+        logs,
+        tls,
+        bpa,
+        findings.join(" "),
+    ]
+}
+
+fn paint(text: &str, level: Level, color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let code = match level {
+        Level::Public => "1;31",
+        Level::Unknown => "33",
+        Level::Blocked => "36",
+        Level::CrossAccount => "35",
+        Level::Private => "32",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+pub fn render(rows: &[&Bucket], color: bool, out: &mut dyn Write) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(out, "No buckets.");
+    }
+    let heading: Vec<String> = COLUMNS.iter().map(|(h, w)| format!("{h:<w$}")).collect();
+    writeln!(out, "{}", heading.join(" ").trim_end())?;
+    for b in rows {
+        let cells = cells(b);
+        let mut line = Vec::new();
+        for (k, ((_, width), text)) in COLUMNS.iter().zip(&cells).enumerate() {
+            let text = fit(text, *width, k == 1);
+            let padded = format!("{text:<width$}");
+            line.push(if k == 3 {
+                paint(&padded, b.exposure.level, color)
+            } else {
+                padded
+            });
+        }
+        writeln!(out, "{}", line.join(" ").trim_end())?;
+    }
+    let exposed: Vec<&&Bucket> = rows
+        .iter()
+        .filter(|b| b.exposure.level != Level::Private)
+        .collect();
+    if !exposed.is_empty() {
+        writeln!(out)?;
+        for b in exposed {
+            let line = format!("{} ({}): {}", b.label(), place(b), b.exposure.summary());
+            for (k, part) in wrap(&line, WIDTH).iter().enumerate() {
+                let indent = if k == 0 { "" } else { "    " };
+                writeln!(out, "{indent}{}", paint(part, b.exposure.level, color))?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", summary(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_keeps_the_end_of_paths_and_the_start_of_names() {
+        assert_eq!(fit("short", 8, true), "short");
+        assert_eq!(fit("modules/s3/main.tf:12", 10, true), "…in.tf:12");
+        assert_eq!(fit("acme-production-assets", 10, false), "acme-prod…");
+        let widths: usize = COLUMNS.iter().map(|(_, w)| w).sum::<usize>() + COLUMNS.len() - 1;
+        assert!(widths <= WIDTH, "{widths}");
+        let long = "a ".repeat(100);
+        let lines = wrap(long.trim(), 120);
+        assert!(
+            lines.len() == 2 && lines.iter().all(|l| l.len() <= 120),
+            "{lines:?}"
+        );
+    }
+}
