@@ -177,14 +177,18 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
             crate::model::s3::Audience::AllUsers => "everyone",
             crate::model::s3::Audience::AuthenticatedUsers => "any AWS user",
         };
-        push(
-            &mut grants,
+        add(
+            model,
+            &bucket.id,
+            g.span,
             Grant {
                 through: "ACL".into(),
                 who: who.into(),
                 access,
                 stopped_by: acl_stop.clone(),
             },
+            &mut grants,
+            &mut unknown,
         );
     }
     for path in [
@@ -212,8 +216,10 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
             continue;
         }
         if let Some(grant) = policy::public_grant(&st) {
-            push(
-                &mut grants,
+            add(
+                model,
+                &bucket.id,
+                grant.principal,
                 Grant {
                     through: "bucket policy".into(),
                     who: if grant.who == "anyone" {
@@ -224,20 +230,26 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
                     access: from_actions(&grant.actions),
                     stopped_by: policy_stop.clone(),
                 },
+                &mut grants,
+                &mut unknown,
             );
             continue;
         }
         match grantee(&st, trusted) {
             Grantee::Anyone(who) => {
                 let (actions, _) = st.s3_actions();
-                push(
-                    &mut grants,
+                add(
+                    model,
+                    &bucket.id,
+                    st.anchor(),
                     Grant {
                         through: "bucket policy".into(),
                         who,
                         access: from_actions(&actions),
                         stopped_by: policy_stop.clone(),
                     },
+                    &mut grants,
+                    &mut unknown,
                 );
             }
             Grantee::OtherAccount(who) | Grantee::Service(who) => {
@@ -270,8 +282,10 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
             .or_else(|| policy_stop.clone());
         for st in policy::statements(doc) {
             if let Some(grant) = policy::public_grant(&st) {
-                push(
-                    &mut grants,
+                add(
+                    model,
+                    &bucket.id,
+                    grant.principal,
                     Grant {
                         through: format!("access point `{}`", ap.id),
                         who: if grant.who == "anyone" {
@@ -282,6 +296,8 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
                         access: from_actions(&grant.actions),
                         stopped_by: stop.clone(),
                     },
+                    &mut grants,
+                    &mut unknown,
                 );
             }
         }
@@ -304,6 +320,35 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
         grants,
         grantees,
         unknown,
+    }
+}
+
+/// Adds a grant found at `span`: a grant that exists only for some inputs
+/// (a resource whose `count` or `Condition` is not known, a branch of
+/// `Fn::If`) is a reason the exposure is unknown, not a public grant.
+fn add(
+    model: &Model,
+    bucket: &str,
+    span: crate::source::Span,
+    g: Grant,
+    grants: &mut Vec<Grant>,
+    unknown: &mut Vec<String>,
+) {
+    // The bucket's own condition decides whether the row exists, not how
+    // it is exposed (the row says it).
+    let when = model
+        .holder(span)
+        .filter(|h| h.id != bucket)
+        .and_then(|h| h.condition.clone())
+        .or_else(|| model.branch_of(span).map(|b| format!("only when {b}")));
+    match when {
+        Some(when) if g.stopped_by.is_none() => {
+            let why = format!("{} ({}) {when}", g.through, g.access.join(", "));
+            if !unknown.contains(&why) {
+                unknown.push(why);
+            }
+        }
+        _ => push(grants, g),
     }
 }
 

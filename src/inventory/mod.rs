@@ -60,7 +60,13 @@ pub struct Bucket {
     /// Logical id, or Terraform address with its instance key.
     pub id: String,
     pub location: Location,
+    /// For a bucket made by a module: the root module's call that makes it
+    /// (`module "data" { ... }`), where its arguments are set.
+    pub called_at: Option<Location>,
     pub source: Source,
+    /// When the bucket exists only for some inputs: which ("`Site` is
+    /// created only when condition `MakePublic` is true").
+    pub condition: Option<String>,
     pub exposure: Exposure,
     pub settings: Settings,
     /// The findings reported on it (after suppressions), in order.
@@ -68,6 +74,12 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// Where to look first: the module call that makes the bucket, else
+    /// the bucket's own block.
+    pub fn place(&self) -> &Location {
+        self.called_at.as_ref().unwrap_or(&self.location)
+    }
+
     /// How the bucket is named in the table: its name, else its id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
@@ -96,6 +108,21 @@ impl Bucket {
     }
 }
 
+/// The root module's call that makes the resource `id`
+/// (`module.data["orders"].aws_s3_bucket.this[0]` is made by `module.data`).
+fn caller(model: &Model, id: &str, files: &[Arc<SourceFile>]) -> Option<Location> {
+    let rest = id.strip_prefix("module.")?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let block = model.block(&format!("module.{name}"))?;
+    Some(Location::new(
+        files.get(block.head.file as usize)?,
+        block.head,
+    ))
+}
+
 /// The rows of every bucket the model declares, by resource index, without
 /// findings yet. `trusted` lists the accounts the configuration calls the
 /// organisation's own.
@@ -121,7 +148,9 @@ pub fn buckets(
                     name,
                     id: b.id.clone(),
                     location: Location::new(file, b.head),
+                    called_at: caller(model, &b.id, files),
                     source,
+                    condition: model.block(&b.id).and_then(|k| k.condition.clone()),
                     exposure: exposure::of(model, i, trusted),
                     settings: settings::of(model, i),
                     findings: Vec::new(),

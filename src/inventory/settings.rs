@@ -176,9 +176,21 @@ fn tls_only(model: &Model, i: usize) -> Setting {
 pub fn of(model: &Model, i: usize) -> Settings {
     let p = &model.resources[i].properties;
     let (encryption, bucket_key) = encryption(p);
+    // A target given by reference to a bucket of the unit is named by its
+    // name, when known.
+    let target = |v: Option<&Value>| match v.map(|v| &v.kind) {
+        Some(Kind::Ref(r)) => model
+            .resources
+            .iter()
+            .find(|b| b.id == r.target)
+            .and_then(|b| b.properties.get("BucketName")?.as_str().map(str::to_string))
+            .map(Setting::Known)
+            .unwrap_or_else(|| shown(v)),
+        _ => shown(v),
+    };
     let logging = match p.get("LoggingConfiguration") {
         None => Setting::Absent,
-        Some(l) => match shown(l.get("DestinationBucketName")) {
+        Some(l) => match target(l.get("DestinationBucketName")) {
             Setting::Known(target) => match l.get("LogFilePrefix").and_then(|v| v.as_str()) {
                 Some(prefix) if !prefix.is_empty() => Setting::Known(format!("{target}/{prefix}")),
                 _ => Setting::Known(target),

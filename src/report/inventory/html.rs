@@ -192,8 +192,12 @@ fn bucket(b: &Bucket, out: &mut String) {
     }
     out.push_str("</tr>\n<tr class=\"details\" hidden><td colspan=\"10\">");
     out.push_str(&format!(
-        "<p><strong>{}</strong></p><dl><dt>id</dt><dd><code>{}</code></dd><dt>object ownership</dt><dd>{}</dd><dt>account Block Public Access</dt><dd>{}</dd><dt>bucket key</dt><dd>{}</dd><dt>object lock</dt><dd>{}</dd><dt>lifecycle</dt><dd>{}</dd><dt>replication</dt><dd>{}</dd></dl>",
+        "<p><strong>{}</strong>{}</p><dl><dt>id</dt><dd><code>{}</code></dd><dt>object ownership</dt><dd>{}</dd><dt>account Block Public Access</dt><dd>{}</dd><dt>bucket key</dt><dd>{}</dd><dt>object lock</dt><dd>{}</dd><dt>lifecycle</dt><dd>{}</dd><dt>replication</dt><dd>{}</dd></dl>",
         esc(&b.exposure.summary()),
+        b.condition
+            .as_deref()
+            .map(|c| format!(" ({})", esc(c)))
+            .unwrap_or_default(),
         esc(&b.id),
         value(&s.ownership),
         esc(&pab_cell(&s.account_pab)),

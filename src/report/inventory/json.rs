@@ -39,7 +39,13 @@ pub fn bucket(b: &Bucket) -> Value {
         "file": b.location.file.path.to_string_lossy().replace('\\', "/"),
         "line": b.location.line,
         "column": b.location.column,
+        "called_at": b.called_at.as_ref().map(|c| json!({
+            "file": c.file.path.to_string_lossy().replace('\\', "/"),
+            "line": c.line,
+            "column": c.column,
+        })),
         "source": b.source.as_str(),
+        "condition": b.condition,
         "exposure": {
             "level": b.exposure.level.as_str(),
             "summary": b.exposure.summary(),

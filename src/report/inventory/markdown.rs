@@ -78,8 +78,13 @@ pub fn render(rows: &[&Bucket], limit: Option<usize>, out: &mut dyn Write) -> io
     if !exposed.is_empty() {
         let mut details = String::from("\n**Exposure**\n\n");
         for b in exposed {
+            let when = b
+                .condition
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
             details.push_str(&format!(
-                "- `{}` ({}): {}\n",
+                "- `{}` ({}): {}{when}\n",
                 b.label(),
                 place(b),
                 cell(&b.exposure.summary())

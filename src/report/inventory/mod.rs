@@ -39,10 +39,11 @@ pub fn summary(rows: &[&Bucket]) -> String {
 
 /// `file:line` of the bucket, with `/` separators.
 pub fn place(b: &Bucket) -> String {
+    let at = b.place();
     format!(
         "{}:{}",
-        b.location.file.path.to_string_lossy().replace('\\', "/"),
-        b.location.line
+        at.file.path.to_string_lossy().replace('\\', "/"),
+        at.line
     )
 }
 

@@ -167,7 +167,10 @@ pub fn render(rows: &[&Bucket], color: bool, out: &mut dyn Write) -> io::Result<
     if !exposed.is_empty() {
         writeln!(out)?;
         for b in exposed {
-            let line = format!("{} ({}): {}", b.label(), place(b), b.exposure.summary());
+            let mut line = format!("{} ({}): {}", b.label(), place(b), b.exposure.summary());
+            if let Some(c) = &b.condition {
+                line.push_str(&format!(" ({c})"));
+            }
             for (k, part) in wrap(&line, WIDTH).iter().enumerate() {
                 let indent = if k == 0 { "" } else { "    " };
                 writeln!(out, "{indent}{}", paint(part, b.exposure.level, color))?;
