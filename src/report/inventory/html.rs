@@ -29,10 +29,9 @@ fn value(s: &Setting) -> String {
     match s {
         Setting::Absent => "-".into(),
         Setting::Known(v) => esc(v),
-        Setting::Unknown(why) => format!(
-            "<span class=\"unknown\" title=\"{}\">unknown</span>",
-            esc(why)
-        ),
+        Setting::Unknown(why) => {
+            format!("<span class=\"unk\" title=\"{}\">unknown</span>", esc(why))
+        }
     }
 }
 
@@ -67,7 +66,7 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 .card ul { list-style: none; margin: 0; padding: 0; }
 .card li { display: flex; justify-content: space-between; gap: 16px; }
 .chart .bar { display: flex; align-items: center; gap: 8px; margin: 3px 0; }
-.chart .bar span:first-child { width: 96px; }
+.chart .bar span:first-child { width: 110px; white-space: nowrap; }
 .chart .fill { height: 12px; border-radius: 3px; }
 .controls { display: flex; gap: 8px; align-items: center; margin: 8px 0; }
 .controls input { width: 320px; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; }
@@ -77,7 +76,9 @@ table { border-collapse: collapse; width: 100%; }
 th { text-align: left; font-size: 12px; color: var(--muted); border-bottom: 2px solid var(--line); padding: 6px; cursor: pointer; user-select: none; white-space: nowrap; }
 th[aria-sort="ascending"]::after { content: " ▲"; }
 th[aria-sort="descending"]::after { content: " ▼"; }
-td { border-bottom: 1px solid var(--line); padding: 6px; vertical-align: top; }
+td { border-bottom: 1px solid var(--line); padding: 6px; vertical-align: top; overflow-wrap: break-word; }
+td.wrap { overflow-wrap: anywhere; }
+td.name { white-space: nowrap; }
 tr.row { cursor: pointer; }
 tr.row:hover { background: var(--panel); }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
@@ -85,11 +86,11 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .level.public { background: var(--public); } .level.unknown { background: var(--unknown); }
 .level.blocked { background: var(--blocked); } .level.cross-account { background: var(--cross-account); }
 .level.private { background: var(--private); }
-.unknown { color: var(--unknown); border-bottom: 1px dotted var(--unknown); }
+.unk { color: var(--unknown); border-bottom: 1px dotted var(--unknown); }
 tr.details td { background: var(--panel); }
 .finding { margin: 8px 0; }
 .sev { font-weight: 600; } .sev.high { color: var(--public); } .sev.medium { color: var(--unknown); } .sev.low, .sev.info { color: var(--muted); }
-pre { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; overflow-x: auto; margin: 4px 0; }
+pre { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 pre i { color: var(--muted); font-style: normal; }
 pre .hit { background: #fff3c4; display: inline-block; min-width: 100%; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; }
@@ -99,11 +100,22 @@ dt { color: var(--muted); }
 const SCRIPT: &str = r#"
 (function () {
   var table = document.getElementById('buckets');
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var bodies = function () { return Array.prototype.slice.call(table.tBodies); };
   var text = document.getElementById('filter');
   var level = document.getElementById('exposure');
   var shown = document.getElementById('shown');
-  function apply() {
+  var sort = { column: -1, down: false };
+  // The view is kept in the address (#exposure=public&q=logs&sort=1&desc),
+  // so a link opens the same filtered, sorted table.
+  function save() {
+    var parts = [];
+    if (level.value) { parts.push('exposure=' + encodeURIComponent(level.value)); }
+    if (text.value) { parts.push('q=' + encodeURIComponent(text.value)); }
+    if (sort.column >= 0) { parts.push('sort=' + sort.column + (sort.down ? '&desc' : '')); }
+    history.replaceState(null, '', parts.length ? '#' + parts.join('&') : location.pathname + location.search);
+  }
+  function filter() {
     var q = text.value.trim().toLowerCase();
     var l = level.value;
     var n = 0;
@@ -114,21 +126,27 @@ const SCRIPT: &str = r#"
     });
     shown.textContent = n + ' of ' + bodies().length + ' buckets';
   }
-  text.addEventListener('input', apply);
-  level.addEventListener('change', apply);
-  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+  function order() {
+    heads.forEach(function (o) { o.removeAttribute('aria-sort'); });
+    if (sort.column < 0) { return; }
+    var th = heads[sort.column];
+    th.setAttribute('aria-sort', sort.down ? 'descending' : 'ascending');
+    var key = function (b) { var c = b.rows[0].cells[sort.column]; return c.dataset.sort || c.textContent; };
+    var numeric = th.dataset.numeric === 'true';
+    bodies().sort(function (a, b) {
+      var x = key(a), y = key(b);
+      var c = numeric ? Number(x) - Number(y) : x.localeCompare(y, undefined, { numeric: true });
+      return sort.down ? -c : c;
+    }).forEach(function (b) { table.appendChild(b); });
+  }
+  text.addEventListener('input', function () { filter(); save(); });
+  level.addEventListener('change', function () { filter(); save(); });
+  heads.forEach(function (th, column) {
     th.addEventListener('click', function () {
-      var down = th.getAttribute('aria-sort') === 'ascending';
-      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (o) { o.removeAttribute('aria-sort'); });
-      th.setAttribute('aria-sort', down ? 'descending' : 'ascending');
-      var key = function (b) { return b.rows[0].cells[column].dataset.sort || b.rows[0].cells[column].textContent; };
-      var numeric = th.dataset.numeric === 'true';
-      var sorted = bodies().sort(function (a, b) {
-        var x = key(a), y = key(b);
-        var c = numeric ? Number(x) - Number(y) : x.localeCompare(y, undefined, { numeric: true });
-        return down ? -c : c;
-      });
-      sorted.forEach(function (b) { table.appendChild(b); });
+      sort.down = sort.column === column && !sort.down;
+      sort.column = column;
+      order();
+      save();
     });
   });
   bodies().forEach(function (b) {
@@ -138,7 +156,20 @@ const SCRIPT: &str = r#"
       b.rows[0].setAttribute('aria-expanded', String(!d.hidden));
     });
   });
-  apply();
+  location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+    var i = kv.indexOf('=');
+    var k = i < 0 ? kv : kv.slice(0, i);
+    var v = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1));
+    if (k === 'exposure') { level.value = v; }
+    if (k === 'q') { text.value = v; }
+    if (k === 'sort') { sort.column = Math.min(Number(v) || 0, heads.length - 1); }
+    if (k === 'desc') { sort.down = true; }
+    if (k === 'open') {
+      bodies().forEach(function (b) { if (b.dataset.id === v) { b.rows[1].hidden = false; b.rows[0].setAttribute('aria-expanded', 'true'); } });
+    }
+  });
+  order();
+  filter();
 })();
 "#;
 
@@ -162,7 +193,8 @@ fn bucket(b: &Bucket, out: &mut String) {
     )
     .to_lowercase();
     out.push_str(&format!(
-        "<tbody data-exposure=\"{level}\" data-search=\"{}\">\n<tr class=\"row\" aria-expanded=\"false\">",
+        "<tbody data-exposure=\"{level}\" data-id=\"{}\" data-search=\"{}\">\n<tr class=\"row\" aria-expanded=\"false\">",
+        esc(&b.id),
         esc(&search)
     ));
     let mut findings = esc(&findings_cell(b));
@@ -184,10 +216,16 @@ fn bucket(b: &Bucket, out: &mut String) {
         (esc(&pab_cell(&s.pab)), None),
         (findings, Some(weight.to_string())),
     ];
-    for (html, sort) in cells {
+    for (k, (html, sort)) in cells.into_iter().enumerate() {
+        // Names keep to one line; paths and key ARNs may break anywhere.
+        let class = match k {
+            0 => " class=\"name\"",
+            1 | 4 | 6 => " class=\"wrap\"",
+            _ => "",
+        };
         match sort {
-            Some(k) => out.push_str(&format!("<td data-sort=\"{k}\">{html}</td>")),
-            None => out.push_str(&format!("<td>{html}</td>")),
+            Some(key) => out.push_str(&format!("<td{class} data-sort=\"{key}\">{html}</td>")),
+            None => out.push_str(&format!("<td{class}>{html}</td>")),
         }
     }
     out.push_str("</tr>\n<tr class=\"details\" hidden><td colspan=\"10\">");
