@@ -3,6 +3,7 @@
 against peers that are installed, on generated and real-world corpora.
 
     python3 scripts/bench.py [--runs 5] [--sets one,syn100,...] [--compare OLD_BINARY]
+                             [--inventory]
 
 Corpora are generated into bench-data/ with ../shared/bench/gen_corpus.py;
 `modules200` is 200 root modules calling the fixture S3 module.
@@ -99,6 +100,8 @@ def main():
                     default="one,syn100,syn1000,syn10000,realworld,big2500,big,modules200")
     ap.add_argument("--compare", metavar="BINARY",
                     help="also time another bucketlint build (e.g. before a change)")
+    ap.add_argument("--inventory", action="store_true",
+                    help="also time `bucketlint inventory` (JSON) on the same files")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "bucketlint",
                     "--example", "parse_only"], cwd=ROOT, check=True)
@@ -106,6 +109,8 @@ def main():
         ("parse-only", lambda p: [FLOOR, p]),
         ("bucketlint", lambda p: [BIN, "check", "--format", "json", "--exit-zero", p]),
     ]
+    if args.inventory:
+        tools.append(("inventory", lambda p: [BIN, "inventory", "--format", "json", p]))
     if args.compare:
         tools.append(("compared", lambda p: [args.compare, "check", "--format", "json",
                                              "--exit-zero", p]))
@@ -122,7 +127,7 @@ def main():
         path = corpus(name)
         floor = None
         for tool, cmd in tools:
-            ours = tool in ("bucketlint", "parse-only", "compared")
+            ours = tool in ("bucketlint", "parse-only", "compared", "inventory")
             if not ours and name not in ("one", "syn100"):
                 continue  # the peers take minutes to hours on the larger sets
             wall, peak = measure(cmd(path), args.runs if ours else 1)

@@ -193,6 +193,18 @@ impl Report {
                 l.file = excerpt(&l.file, l.start, l.end, context);
             }
         }
+        // The inventory's findings keep what the report's keep (the HTML
+        // page asks for the lines around them), sharing their excerpts.
+        for b in &mut self.buckets {
+            b.location.file = excerpt(&b.location.file, b.location.start, b.location.end, 0);
+            if let Some(c) = &mut b.called_at {
+                c.file = excerpt(&c.file, c.start, c.end, 0);
+            }
+            for n in &mut b.findings {
+                let l = &n.location;
+                n.location.file = excerpt(&l.file, l.start, l.end, context);
+            }
+        }
         // Held until the end of the run: no room to grow.
         self.findings.shrink_to_fit();
     }

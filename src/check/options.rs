@@ -50,6 +50,9 @@ pub struct Options {
     /// Also list every bucket with its exposure and settings
     /// (`Report::buckets`), for `bucketlint inventory`.
     pub inventory: bool,
+    /// Keep the findings in the report; `bucketlint inventory` lists them
+    /// on their buckets only.
+    pub findings: bool,
 }
 
 impl Default for Options {
@@ -71,6 +74,7 @@ impl Default for Options {
             guard: Arc::default(),
             show_source: true,
             inventory: false,
+            findings: true,
         }
     }
 }

@@ -584,6 +584,9 @@ fn collect(
                 location: Location::new(file, p.span),
             });
         }
+        if !options.findings {
+            continue;
+        }
         // The same finding in several instances of a module is one finding
         // that lists them.
         let key = (

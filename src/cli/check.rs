@@ -112,6 +112,14 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         None => None,
     };
     let inventory = args.inventory.is_some() || !inventory_outputs.is_empty();
+    // The HTML page shows the lines around each finding.
+    let inventory_html = args
+        .inventory
+        .as_ref()
+        .is_some_and(|r| r.format == super::args::InventoryFormat::Html)
+        || inventory_outputs
+            .iter()
+            .any(|(f, _)| *f == super::args::InventoryFormat::Html);
     let mut paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -239,8 +247,10 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
                         .any(|(f, _)| matches!(f, Format::Json | Format::JsonLines))),
             guard: Arc::clone(&guard),
             show_source: args.format == Format::Full
-                || outputs.iter().any(|(f, _)| *f == Format::Full),
+                || outputs.iter().any(|(f, _)| *f == Format::Full)
+                || inventory_html,
             inventory,
+            findings: args.inventory.is_none(),
         };
         let mut part = check::run(&options(paths.clone(), true));
         // Only what the revision did not have: its files checked the same

@@ -9,7 +9,6 @@ use crate::model::s3::Access;
 use crate::policy::actions::Level as ActionLevel;
 use crate::policy::{self, ActionSet};
 use crate::rules::helpers::principals::{Grantee, grantee};
-use crate::rules::helpers::statements::bucket_policy_statements;
 use crate::tree::{Kind, Value};
 
 /// The exposure, worst first.
@@ -157,8 +156,12 @@ fn unknowns(what: &str, v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// The exposure of bucket `i` of the model.
-pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
+/// The statements of a bucket's policies, with the policy resource.
+pub type Statements<'a> = [(&'a crate::model::Resource, policy::Statement<'a>)];
+
+/// The exposure of bucket `i` of the model; `statements` are its bucket
+/// policies' statements.
+pub fn of(model: &Model, i: usize, statements: &Statements, trusted: &[String]) -> Exposure {
     let bucket = &model.resources[i];
     let mut grants = Vec::new();
     let mut unknown = Vec::new();
@@ -203,19 +206,20 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
 
     // The bucket policy.
     let policy_stop = bucket.policy_neutraliser(model);
-    for (policy, st) in bucket_policy_statements(model) {
-        if policy.bucket != Some(i) {
-            continue;
-        }
-        if let Some(doc) = policy.properties.get("PolicyDocument") {
-            let before = unknown.len();
-            unknowns("bucket policy", doc, &mut unknown);
-            unknown[before..].sort();
+    let mut seen: Vec<&str> = Vec::new();
+    for (policy, st) in statements {
+        if !seen.contains(&policy.id.as_str()) {
+            seen.push(&policy.id);
+            if let Some(doc) = policy.properties.get("PolicyDocument") {
+                let before = unknown.len();
+                unknowns("bucket policy", doc, &mut unknown);
+                unknown[before..].sort();
+            }
         }
         if !st.is_allow() {
             continue;
         }
-        if let Some(grant) = policy::public_grant(&st) {
+        if let Some(grant) = policy::public_grant(st) {
             add(
                 model,
                 &bucket.id,
@@ -235,7 +239,7 @@ pub fn of(model: &Model, i: usize, trusted: &[String]) -> Exposure {
             );
             continue;
         }
-        match grantee(&st, trusted) {
+        match grantee(st, trusted) {
             Grantee::Anyone(who) => {
                 let (actions, _) = st.s3_actions();
                 add(

@@ -9,9 +9,11 @@
 mod exposure;
 mod settings;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::Model;
+use crate::rules::helpers::statements::bucket_policy_statements;
 use crate::rules::rule::{Rule, Severity};
 use crate::source::Location;
 use crate::source::SourceFile;
@@ -132,6 +134,14 @@ pub fn buckets(
     source: Source,
     trusted: &[String],
 ) -> Vec<(usize, Bucket)> {
+    // Read once per model, not once per bucket.
+    let policies = model.policies_by_bucket();
+    let mut statements: HashMap<usize, Vec<_>> = HashMap::new();
+    for (policy, st) in bucket_policy_statements(model) {
+        if let Some(b) = policy.bucket {
+            statements.entry(b).or_default().push((policy, st));
+        }
+    }
     model
         .buckets()
         .filter(|(_, b)| b.declared)
@@ -151,8 +161,17 @@ pub fn buckets(
                     called_at: caller(model, &b.id, files),
                     source,
                     condition: model.block(&b.id).and_then(|k| k.condition.clone()),
-                    exposure: exposure::of(model, i, trusted),
-                    settings: settings::of(model, i),
+                    exposure: exposure::of(
+                        model,
+                        i,
+                        statements.get(&i).map_or(&[][..], Vec::as_slice),
+                        trusted,
+                    ),
+                    settings: settings::of(
+                        model,
+                        i,
+                        policies.get(&i).map_or(&[][..], Vec::as_slice),
+                    ),
                     findings: Vec::new(),
                 },
             ))

@@ -146,11 +146,7 @@ fn pab(block: Option<&Value>) -> [Setting; 4] {
 }
 
 /// Whether the bucket's policies deny plain HTTP for everything.
-fn tls_only(model: &Model, i: usize) -> Setting {
-    let policies: Vec<_> = model
-        .bucket_policies()
-        .filter(|p| p.bucket == Some(i))
-        .collect();
+fn tls_only(policies: &[&crate::model::Resource]) -> Setting {
     if policies.is_empty() {
         return Setting::Known("no (no bucket policy)".into());
     }
@@ -172,8 +168,9 @@ fn tls_only(model: &Model, i: usize) -> Setting {
     Setting::Known("no".into())
 }
 
-/// The settings of bucket `i` of the model.
-pub fn of(model: &Model, i: usize) -> Settings {
+/// The settings of bucket `i` of the model; `policies` are its bucket
+/// policies.
+pub fn of(model: &Model, i: usize, policies: &[&crate::model::Resource]) -> Settings {
     let p = &model.resources[i].properties;
     let (encryption, bucket_key) = encryption(p);
     // A target given by reference to a bucket of the unit is named by its
@@ -267,7 +264,7 @@ pub fn of(model: &Model, i: usize) -> Settings {
         versioning: shown(p.path(&["VersioningConfiguration", "Status"])),
         mfa_delete: shown(p.path(&["VersioningConfiguration", "MfaDelete"])),
         logging,
-        tls_only: tls_only(model, i),
+        tls_only: tls_only(policies),
         ownership,
         pab: pab(p.get("PublicAccessBlockConfiguration")),
         account_pab: pab(model.account_public_access_block()),

@@ -53,6 +53,15 @@ pub static ACTIONS: LazyLock<Vec<Action>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Each action's index in [`ACTIONS`], by its name in lower case.
+static BY_NAME: LazyLock<std::collections::HashMap<String, usize>> = LazyLock::new(|| {
+    ACTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
+        .collect()
+});
+
 /// IAM glob matching: `*` any run, `?` one character, ASCII case-insensitive.
 pub fn glob(pattern: &str, text: &str) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
@@ -85,22 +94,31 @@ impl ActionSet {
     /// service prefix (`GetObject`) is read as an S3 action: IAM rejects it,
     /// but its intent is plain.
     pub fn matching(patterns: &[&str]) -> ActionSet {
-        let patterns: Vec<String> = patterns
-            .iter()
-            .map(|p| {
-                if p.contains(':') || *p == "*" {
-                    p.to_string()
-                } else {
-                    format!("s3:{p}")
+        let mut set = vec![false; ACTIONS.len()];
+        for p in patterns {
+            let p = if p.contains(':') || *p == "*" {
+                (*p).to_string()
+            } else {
+                format!("s3:{p}")
+            };
+            // Most patterns are `*`, `s3:*` or one action named in full:
+            // those need no glob over the whole table.
+            if p == "*" || p.eq_ignore_ascii_case("s3:*") {
+                return ActionSet(vec![true; ACTIONS.len()]);
+            }
+            if !p.contains(['*', '?']) {
+                if let Some(&i) = BY_NAME.get(p.to_ascii_lowercase().as_str()) {
+                    set[i] = true;
                 }
-            })
-            .collect();
-        ActionSet(
-            ACTIONS
-                .iter()
-                .map(|a| patterns.iter().any(|p| glob(p, a.name)))
-                .collect(),
-        )
+                continue;
+            }
+            for (i, a) in ACTIONS.iter().enumerate() {
+                if !set[i] && glob(&p, a.name) {
+                    set[i] = true;
+                }
+            }
+        }
+        ActionSet(set)
     }
 
     /// The actions of this set that `keep` selects.

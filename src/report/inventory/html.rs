@@ -35,18 +35,14 @@ fn value(s: &Setting) -> String {
     }
 }
 
-/// The lines around a finding, the finding's own line marked.
+/// The lines around a finding (those the report kept), its own line marked.
 fn excerpt(at: &Location) -> String {
-    let text = &at.file.text;
-    let first = at.line.saturating_sub(2).max(1);
     let mut out = String::new();
-    for (k, line) in text
-        .lines()
-        .enumerate()
-        .skip(first - 1)
-        .take(at.line + 2 - first)
-    {
-        let n = k + 1;
+    for (k, line) in at.file.text.lines().enumerate() {
+        let n = at.file.first_line + k + 1;
+        if n + 1 < at.line || n > at.line + 1 {
+            continue;
+        }
         let mark = if n == at.line { " class=\"hit\"" } else { "" };
         out.push_str(&format!("<span{mark}><i>{n:>4}</i> {}</span>\n", esc(line)));
     }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::by_level;
 use crate::inventory::{Bucket, Level, Setting};
 use crate::model::s3::PAB_FLAGS;
+use crate::report::Lazy;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -86,7 +87,8 @@ pub fn bucket(b: &Bucket) -> Value {
     })
 }
 
-pub fn document(rows: &[&Bucket]) -> Value {
+/// The summary part of the document.
+fn summary(rows: &[&Bucket]) -> Value {
     let levels = by_level(rows);
     let mut exposure = Map::new();
     for (l, n) in Level::ALL.iter().zip(levels) {
@@ -106,21 +108,33 @@ pub fn document(rows: &[&Bucket]) -> Value {
         }
     }
     json!({
-        "version": SCHEMA_VERSION,
-        "tool": { "name": "bucketlint", "version": env!("CARGO_PKG_VERSION") },
-        "summary": {
-            "buckets": rows.len(),
-            "exposure": exposure,
-            "source": sources,
-            "findings": {
-                "high": severity[0], "medium": severity[1], "low": severity[2], "info": severity[3],
-            },
+        "buckets": rows.len(),
+        "exposure": exposure,
+        "source": sources,
+        "findings": {
+            "high": severity[0], "medium": severity[1], "low": severity[2], "info": severity[3],
         },
-        "buckets": rows.iter().map(|b| bucket(b)).collect::<Vec<_>>(),
     })
 }
 
+/// The document; its buckets are made one at a time as they are written,
+/// so a large inventory is never held whole as JSON values.
+#[derive(serde::Serialize)]
+#[serde(bound = "Lazy<I>: serde::Serialize")]
+struct Document<I> {
+    version: u32,
+    tool: Value,
+    summary: Value,
+    buckets: Lazy<I>,
+}
+
 pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(rows))?;
+    let doc = Document {
+        version: SCHEMA_VERSION,
+        tool: json!({ "name": "bucketlint", "version": env!("CARGO_PKG_VERSION") }),
+        summary: summary(rows),
+        buckets: Lazy::new(rows.iter().map(|b| bucket(b))),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn fitting_keeps_the_end_of_paths_and_the_start_of_names() {
         assert_eq!(fit("short", 8, true), "short");
-        assert_eq!(fit("modules/s3/main.tf:12", 10, true), "…in.tf:12");
+        assert_eq!(fit("modules/s3/main.tf:12", 10, true), "…ain.tf:12");
         assert_eq!(fit("acme-production-assets", 10, false), "acme-prod…");
         let widths: usize = COLUMNS.iter().map(|(_, w)| w).sum::<usize>() + COLUMNS.len() - 1;
         assert!(widths <= WIDTH, "{widths}");
