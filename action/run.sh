@@ -3,8 +3,8 @@
 #
 # Environment: INPUT_PATHS, INPUT_ARGS (split on white space, never
 # globbed), INPUT_CONFIG, INPUT_FORMAT, INPUT_SARIF_FILE, INPUT_FAIL_ON,
-# INPUT_ONLY_NEW, GITHUB_OUTPUT, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH;
-# RUNNER_TEMP for scratch files.
+# INPUT_ONLY_NEW, INPUT_SUMMARY, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+# GITHUB_EVENT_NAME, GITHUB_EVENT_PATH; RUNNER_TEMP for scratch files.
 set -uo pipefail
 # Word splitting of the inputs is wanted; file name expansion is not.
 set -f
@@ -34,6 +34,22 @@ case "${GITHUB_EVENT_NAME:-}" in
     fi
     ;;
 esac
+# The job summary: the inventory of the buckets (default), the findings
+# past the annotation limit only, or nothing. GitHub takes at most 1 MiB
+# per step; the inventory is cut to leave room for the findings.
+summary_mode="${INPUT_SUMMARY:-inventory}"
+inventory=""
+case "$summary_mode" in
+  inventory)
+    inventory=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/bucketlint-inventory.XXXXXX")
+    args+=(--output-file "inventory-md=$inventory" --markdown-limit 700000)
+    ;;
+  findings | none) ;;
+  *)
+    echo "::error title=bucketlint::summary must be inventory, findings or none, not '$summary_mode'"
+    exit 2
+    ;;
+esac
 # The findings are counted from a JSON Lines copy of the report.
 lines=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/bucketlint-lines.XXXXXX")
 args+=(--output-file "json-lines=$lines")
@@ -42,8 +58,18 @@ args+=(${INPUT_ARGS:-} --)
 # shellcheck disable=SC2206
 args+=(${INPUT_PATHS:-.})
 
-bucketlint "${args[@]}"
+if [ "$summary_mode" = none ]; then
+  env -u GITHUB_STEP_SUMMARY bucketlint "${args[@]}"
+else
+  bucketlint "${args[@]}"
+fi
 code=$?
+if [ -n "$inventory" ]; then
+  if [ -s "$inventory" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    cat "$inventory" >> "$GITHUB_STEP_SUMMARY"
+  fi
+  rm -f "$inventory"
+fi
 
 findings=$(grep -c '"kind":"finding"' "$lines" 2> /dev/null)
 rm -f "$lines"

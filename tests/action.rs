@@ -725,3 +725,46 @@ fn install_script_takes_the_windows_zip() {
         format!("bucketlint {version}")
     );
 }
+
+/// The job summary shows the inventory by default, cut to a size GitHub
+/// accepts; `summary: findings` and `none` leave it out.
+#[test]
+fn the_job_summary_holds_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("stacks")).unwrap();
+    fs::write(dir.path().join("stacks/site.yaml"), PUBLIC).unwrap();
+    let summary = dir.path().join("step-summary");
+    for (mode, inventory) in [
+        ("", true),
+        ("inventory", true),
+        ("findings", false),
+        ("none", false),
+    ] {
+        let _ = fs::remove_file(&summary);
+        let (out, outputs) = run_action(
+            dir.path(),
+            &[("INPUT_PATHS", "stacks"), ("INPUT_SUMMARY", mode)],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert_eq!(output(&outputs, "findings"), "5");
+        let written = fs::read_to_string(&summary).unwrap_or_default();
+        assert_eq!(
+            written.contains("## bucketlint inventory"),
+            inventory,
+            "{mode}: {written}"
+        );
+        if inventory {
+            assert!(written.contains("1 bucket: 1 public"), "{written}");
+            assert!(
+                written.contains("| `Site` | `stacks/site.yaml:2` | CloudFormation | **public** |"),
+                "{written}"
+            );
+        }
+    }
+    let (out, _) = run_action(
+        dir.path(),
+        &[("INPUT_PATHS", "stacks"), ("INPUT_SUMMARY", "all")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("summary must be inventory, findings or none"));
+}

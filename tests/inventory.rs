@@ -412,3 +412,34 @@ fn csv_snapshot() {
     assert!(csv.lines().count() == 8, "{csv}");
     insta::assert_snapshot!(csv);
 }
+
+/// A Markdown inventory written for a job summary is cut at whole rows,
+/// and says how many it leaves out.
+#[test]
+fn markdown_is_cut_to_the_size_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("summary.md");
+    let out = bucketlint(
+        &[
+            "check",
+            "--quiet",
+            "--markdown-limit",
+            "1500",
+            "--output-file",
+            &format!("inventory-md={}", md.display()),
+            CFN,
+            TF,
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let md = fs::read_to_string(&md).unwrap();
+    let rows = md.lines().filter(|l| l.starts_with("| `")).count();
+    assert!((1..12).contains(&rows), "{rows} rows:\n{md}");
+    assert!(
+        md.contains(&format!("_{} more buckets not shown", 12 - rows)),
+        "{md}"
+    );
+    assert!(md.len() < 1500 + 200, "{}", md.len());
+    assert!(!md.contains("http"), "the note has no link");
+}

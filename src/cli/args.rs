@@ -229,6 +229,11 @@ pub struct CheckArgs {
     /// (otherwise a run that checked nothing exits 2).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Cut a Markdown inventory written with `--output-file inventory-md=`
+    /// to about this many bytes (whole rows, with a note saying how many
+    /// were left out): GitHub's job summary takes at most 1 MiB.
+    #[arg(long, value_name = "BYTES")]
+    pub markdown_limit: Option<usize>,
     /// Set by `bucketlint inventory`: the run lists buckets instead of
     /// findings.
     #[arg(skip)]

@@ -325,7 +325,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         });
         for (format, path) in &inventory_outputs {
             let mut file = BufWriter::new(std::fs::File::create(path)?);
-            super::inventory::write(*format, &rows, false, &mut file)?;
+            super::inventory::write(*format, &rows, false, args.markdown_limit, &mut file)?;
             file.flush()?;
         }
         if let Some(run) = &args.inventory {
@@ -346,7 +346,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             }
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            super::inventory::write(run.format, &rows, color, &mut out)?;
+            super::inventory::write(run.format, &rows, color, None, &mut out)?;
             out.flush()?;
             return Ok(if incomplete {
                 ExitCode::from(2)

@@ -119,15 +119,17 @@ pub fn output_format(name: &str) -> Option<InventoryFormat> {
     }
 }
 
+/// Writes the rows; `limit` cuts Markdown to about that many bytes.
 pub fn write(
     format: InventoryFormat,
     rows: &[&Bucket],
     color: bool,
+    limit: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         InventoryFormat::Table => render::table::render(rows, color, out),
-        InventoryFormat::Markdown => render::markdown::render(rows, None, out),
+        InventoryFormat::Markdown => render::markdown::render(rows, limit, out),
         InventoryFormat::Json => render::json::render(rows, out),
         InventoryFormat::Csv => render::csv::render(rows, out),
         InventoryFormat::Html => render::html::render(rows, out),
