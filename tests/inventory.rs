@@ -443,3 +443,67 @@ fn markdown_is_cut_to_the_size_asked() {
     assert!(md.len() < 1500 + 200, "{}", md.len());
     assert!(!md.contains("http"), "the note has no link");
 }
+
+/// Access points: an internet-facing one whose policy admits anyone makes
+/// its bucket public unless a setting stops it; one bound to a VPC does
+/// not.
+#[test]
+fn access_points_expose_their_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = |restrict: bool, vpc: bool| {
+        format!(
+            "Resources:
+  Reports:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: acme-reports
+  ReportsAccessPoint:
+    Type: AWS::S3::AccessPoint
+    Properties:
+      Bucket: !Ref Reports
+      Name: reports{vpc}
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        IgnorePublicAcls: true
+        BlockPublicPolicy: false
+        RestrictPublicBuckets: {restrict}
+      Policy:
+        Statement:
+          - Effect: Allow
+            Principal: \"*\"
+            Action: s3:GetObject
+            Resource: arn:aws:s3:eu-west-1:123456789012:accesspoint/reports/object/*
+",
+            vpc = if vpc {
+                "\n      VpcConfiguration:\n        VpcId: vpc-0123456789abcdef0"
+            } else {
+                ""
+            }
+        )
+    };
+    let path = dir.path().join("reports.yaml");
+    let path = path.to_str().unwrap();
+    let level = |text: String| {
+        fs::write(path, text).unwrap();
+        let doc = inventory(&[path]);
+        let b = by_id(&doc, "Reports").clone();
+        (
+            b["exposure"]["level"].as_str().unwrap().to_string(),
+            b["exposure"]["summary"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(
+        level(template(false, false)),
+        (
+            "public".to_string(),
+            "public: read (access point `ReportsAccessPoint`)".to_string()
+        )
+    );
+    let (blocked, summary) = level(template(true, false));
+    assert_eq!(blocked, "blocked");
+    assert!(
+        summary.contains("stopped by RestrictPublicBuckets"),
+        "{summary}"
+    );
+    assert_eq!(level(template(false, true)).0, "private");
+}
