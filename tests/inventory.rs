@@ -507,3 +507,9 @@ fn access_points_expose_their_bucket() {
     );
     assert_eq!(level(template(false, true)).0, "private");
 }
+
+#[test]
+fn html_snapshot() {
+    let html = rendered("html", &[&format!("{CFN}/uploads-sam.yaml")]);
+    insta::assert_snapshot!(html);
+}
