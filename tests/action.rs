@@ -185,6 +185,20 @@ fn install(dir: &Path, env: &[(&str, &str)], path: &str) -> (Output, String) {
     (out, fs::read_to_string(&github_path).unwrap_or_default())
 }
 
+/// The binary is in the cache folder, which is on the PATH of later steps,
+/// and answers with the version asked for.
+fn assert_installed(dir: &Path, github_path: &str, version: &str) {
+    assert_eq!(github_path.trim(), dir.join("bin").display().to_string());
+    let installed = Command::new(dir.join("bin/bucketlint"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&installed.stdout).trim(),
+        format!("bucketlint {version}")
+    );
+}
+
 /// A release folder laid out as GitHub serves it, with an asset for every
 /// runner the script knows, each holding a stand-in `bucketlint` that
 /// prints its version.
@@ -241,18 +255,7 @@ fn install_script_takes_the_release_and_checks_its_checksum() {
         "{}",
         text(&out.stdout)
     );
-    assert_eq!(
-        github_path.trim(),
-        dir.path().join("bin").display().to_string()
-    );
-    let installed = Command::new(dir.path().join("bin/bucketlint"))
-        .arg("--version")
-        .output()
-        .unwrap();
-    assert_eq!(
-        text(&installed.stdout).trim(),
-        format!("bucketlint {version}")
-    );
+    assert_installed(dir.path(), &github_path, &version);
 
     // The next run finds it in the (cached) folder.
     let (again, _) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &base)], &path);
@@ -633,18 +636,7 @@ fn install_script_takes_the_wheel_when_there_is_no_release() {
         "{log}"
     );
     assert!(!called.exists(), "cargo was called");
-    assert_eq!(
-        github_path.trim(),
-        dir.path().join("bin").display().to_string()
-    );
-    let installed = Command::new(dir.path().join("bin/bucketlint"))
-        .arg("--version")
-        .output()
-        .unwrap();
-    assert_eq!(
-        text(&installed.stdout).trim(),
-        format!("bucketlint {version}")
-    );
+    assert_installed(dir.path(), &github_path, &version);
 
     // Another version than the wheels on offer: pip finds none, and with
     // no cargo either the step fails and says why.

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 mod common;
-use common::{git, root, text};
+use common::{PUBLIC, git, hook_project, root, text};
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
@@ -172,14 +172,6 @@ fn the_wheel_installs_the_binary_and_it_checks_templates() {
     );
 }
 
-const PUBLIC: &str = "\
-Resources:
-  Site:
-    Type: AWS::S3::Bucket
-    Properties:
-      AccessControl: PublicRead
-";
-
 /// A PATH with what pre-commit needs (python, git) and no cargo.
 fn path_without_cargo(venv: &Path) -> String {
     let path = format!(
@@ -204,14 +196,10 @@ fn the_python_hook_installs_the_wheel_with_no_cargo() {
     let scratch = tempfile::tempdir().unwrap();
     let s = scratch.path();
     let repo = s.join("project");
-    for dir in ["stacks", "vendor", ".github/workflows", "infra"] {
+    hook_project(&repo);
+    for dir in [".github/workflows", "infra"] {
         fs::create_dir_all(repo.join(dir)).unwrap();
     }
-    git(&repo, &["init", "--quiet"]);
-    fs::write(repo.join("stacks/site.yaml"), PUBLIC).unwrap();
-    // Excluded by the configuration: pre-commit names it, the hook's
-    // --force-exclude leaves it out.
-    fs::write(repo.join("vendor/site.yaml"), PUBLIC).unwrap();
     fs::write(
         repo.join(".github/workflows/ci.yml"),
         "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n",
@@ -224,11 +212,6 @@ fn the_python_hook_installs_the_wheel_with_no_cargo() {
     )
     .unwrap();
     fs::write(repo.join("infra/prod.tfvars"), "acl = \"public-read\"\n").unwrap();
-    fs::write(
-        repo.join("bucketlint.toml"),
-        "select = [\"acl-public-read\"]\nexclude = [\"vendor\"]\n",
-    )
-    .unwrap();
     git(&repo, &["add", "."]);
 
     let path = path_without_cargo(venv);

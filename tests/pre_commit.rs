@@ -13,34 +13,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Instant;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{PUBLIC, git, hook_project, root, text};
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
 }
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn git(repo: &Path, args: &[&str]) {
-    let out = run(Command::new("git").args(args).current_dir(repo));
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
-}
-
-const PUBLIC: &str = "\
-Resources:
-  Site:
-    Type: AWS::S3::Bucket
-    Properties:
-      AccessControl: PublicRead
-";
 
 #[test]
 #[ignore = "compiles the tool again; run by .ci/run"]
@@ -64,18 +42,7 @@ fn hook_fails_on_a_public_bucket_and_passes_once_fixed() {
     );
 
     let repo = s.join("project");
-    fs::create_dir_all(repo.join("stacks")).unwrap();
-    fs::create_dir_all(repo.join("vendor")).unwrap();
-    git(&repo, &["init", "--quiet"]);
-    fs::write(repo.join("stacks/site.yaml"), PUBLIC).unwrap();
-    // Excluded by the configuration: pre-commit names it, the hook's
-    // --force-exclude leaves it out.
-    fs::write(repo.join("vendor/site.yaml"), PUBLIC).unwrap();
-    fs::write(
-        repo.join("bucketlint.toml"),
-        "select = [\"acl-public-read\"]\nexclude = [\"vendor\"]\n",
-    )
-    .unwrap();
+    hook_project(&repo);
     git(&repo, &["add", "."]);
 
     // The hook is built from this repository into a folder kept under

@@ -44,10 +44,52 @@ pub enum Command {
     },
 }
 
+/// What to read and how, shared by `check` and `inventory`.
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    /// Check only these rules: a code, a name, a code prefix such as BL2, or
+    /// `all` (also enables rules that are off by default). Repeatable, or
+    /// comma-separated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not check these rules (code, name or prefix). Repeatable.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// CloudFormation parameter values: a file (AWS CLI JSON list, JSON
+    /// object, or Key=Value lines) or Key=Value pairs. Repeatable.
+    #[arg(long, value_name = "FILE|KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// Terraform variable file applied to every module, after its own
+    /// terraform.tfvars and *.auto.tfvars. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<PathBuf>,
+    /// The configuration file for every path, instead of the nearest
+    /// bucketlint.toml or .bucketlint.toml in or above each.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Apply the configuration's `exclude` to files named on the command
+    /// line too (for pre-commit hooks and editors, which name every file).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Follow symbolic links inside the checked folders (links named on
+    /// the command line are always followed).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Pass when the paths hold no template or Terraform file at all
+    /// (otherwise a run that checked nothing exits 2).
+    #[arg(long)]
+    pub allow_empty: bool,
+}
+
 #[derive(clap::Args)]
 pub struct InventoryArgs {
     /// Files or folders to read.
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
     pub format: InventoryFormat,
@@ -61,32 +103,6 @@ pub struct InventoryArgs {
     /// (for example html=inventory.html). Repeatable.
     #[arg(long, value_name = "FORMAT=PATH")]
     pub output_file: Vec<String>,
-    /// The rules whose findings are counted per bucket, as for `check`.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub select: Vec<String>,
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// CloudFormation parameter values, as for `check`. Repeatable.
-    #[arg(long, value_name = "FILE|KEY=VALUE")]
-    pub parameters: Vec<String>,
-    /// A Terraform variable file applied to every module. Repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub var_file: Vec<PathBuf>,
-    /// Use this configuration file.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use no configuration file.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
-    /// Apply the configuration's `exclude` to files named on the command line.
-    #[arg(long)]
-    pub force_exclude: bool,
-    /// Follow symbolic links inside folders.
-    #[arg(long)]
-    pub follow_symlinks: bool,
-    /// Exit with 0 when nothing was read (no template or module found).
-    #[arg(long)]
-    pub allow_empty: bool,
     /// Colour in the table.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -110,6 +126,8 @@ pub enum InventoryFormat {
 pub struct CheckArgs {
     /// Files or folders to check; `-` reads one template from standard input.
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Full)]
     pub format: Format,
@@ -121,26 +139,10 @@ pub struct CheckArgs {
     /// told from it, and findings are reported against it.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// Check only these rules: a code, a name, a code prefix such as BL2, or
-    /// `all` (also enables rules that are off by default). Repeatable, or
-    /// comma-separated.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Do not check these rules (code, name or prefix). Repeatable.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
-    pub ignore: Vec<String>,
     /// Also list the values that cannot be known statically (rule
     /// unknown-value), which are otherwise never reported.
     #[arg(long)]
     pub strict_unknown: bool,
-    /// CloudFormation parameter values: a file (AWS CLI JSON list, JSON
-    /// object, or Key=Value lines) or Key=Value pairs. Repeatable.
-    #[arg(long, value_name = "FILE|KEY=VALUE")]
-    pub parameters: Vec<String>,
-    /// Terraform variable file applied to every module, after its own
-    /// terraform.tfvars and *.auto.tfvars. Repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub var_file: Vec<PathBuf>,
     /// Also report suppressions that match no finding (rule
     /// unused-suppression), and exit with 2 when something was not checked
     /// (a module `terraform init` has not installed).
@@ -169,21 +171,6 @@ pub struct CheckArgs {
     /// the configuration's `fail-on`, else info).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
-    /// The configuration file for every path, instead of the nearest
-    /// bucketlint.toml or .bucketlint.toml in or above each.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use no configuration file.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
-    /// Apply the configuration's `exclude` to files named on the command
-    /// line too (for pre-commit hooks and editors, which name every file).
-    #[arg(long)]
-    pub force_exclude: bool,
-    /// Follow symbolic links inside the checked folders (links named on
-    /// the command line are always followed).
-    #[arg(long)]
-    pub follow_symlinks: bool,
     /// Do not read files larger than this (bytes, or with a K, M or G
     /// suffix); they are reported as not checked.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
@@ -225,10 +212,6 @@ pub struct CheckArgs {
     /// format; the JSON report gets a `skipped` list).
     #[arg(short, long)]
     pub verbose: bool,
-    /// Pass when the paths hold no template or Terraform file at all
-    /// (otherwise a run that checked nothing exits 2).
-    #[arg(long)]
-    pub allow_empty: bool,
     /// Cut a Markdown inventory written with `--output-file inventory-md=`
     /// to about this many bytes (whole rows, with a note saying how many
     /// were left out): GitHub's job summary takes at most 1 MiB.

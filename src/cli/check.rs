@@ -23,11 +23,11 @@ use super::threads::build_pool;
 /// The rules to run: `--select` replaces the configuration's choice
 /// (select, extend-select and ignore); `--ignore` adds to its ignores.
 fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule>, String> {
-    let mut chosen: Vec<&'static Rule> = if args.select.is_empty() {
+    let mut chosen: Vec<&'static Rule> = if args.read.select.is_empty() {
         config.rules()
     } else {
         let mut v = Vec::new();
-        for s in &args.select {
+        for s in &args.read.select {
             let m = matching(s);
             if m.is_empty() {
                 return Err(format!(
@@ -44,7 +44,7 @@ fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule
     if args.strict {
         chosen.extend(matching("unused-suppression"));
     }
-    for s in &args.ignore {
+    for s in &args.read.ignore {
         let m = matching(s);
         if m.is_empty() {
             return Err(format!(
@@ -79,7 +79,7 @@ pub fn run_with_stack(args: CheckArgs) -> io::Result<ExitCode> {
 
 fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let mut parameters = Default::default();
-    for arg in &args.parameters {
+    for arg in &args.read.parameters {
         if let Err(message) = bucketlint::params::read(arg, &mut parameters) {
             return usage(format!("--parameters {message}"));
         }
@@ -161,9 +161,9 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     // Paths are checked under the configuration found for each of them.
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     for path in paths {
-        let config = if args.isolated {
+        let config = if args.read.isolated {
             None
-        } else if let Some(c) = &args.config {
+        } else if let Some(c) = &args.read.config {
             Some(c.clone())
         } else {
             config::for_path(&path)
@@ -219,7 +219,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             paths,
             rules: chosen.clone(),
             parameters: parameters.clone(),
-            var_files: args.var_file.clone(),
+            var_files: args.read.var_file.clone(),
             overrides: if current {
                 overrides.clone()
             } else {
@@ -227,8 +227,8 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             },
             honor_peer_suppressions: args.honor_peer_suppressions,
             config: Arc::clone(&config),
-            force_exclude: args.force_exclude,
-            follow_symlinks: args.follow_symlinks,
+            force_exclude: args.read.force_exclude,
+            follow_symlinks: args.read.follow_symlinks,
             panic_on: None,
             fix: match (
                 current && (args.fix || args.diff || args.unsafe_fixes),
@@ -286,7 +286,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     // A run that checked nothing is not a pass: an empty folder, a typo in
     // a path, only files that are not templates.
-    if report.files == 0 && report.errors.is_empty() && !args.allow_empty {
+    if report.files == 0 && report.errors.is_empty() && !args.read.allow_empty {
         report.errors.push(bucketlint::findings::Problem {
             path: args.paths.first().cloned().unwrap_or_else(|| PathBuf::from(".")),
             location: None,

@@ -30,15 +30,7 @@ pub fn check_args(args: InventoryArgs) -> CheckArgs {
         .iter()
         .map(|spec| format!("inventory-{spec}"))
         .collect();
-    check.select = args.select;
-    check.ignore = args.ignore;
-    check.parameters = args.parameters;
-    check.var_file = args.var_file;
-    check.config = args.config;
-    check.isolated = args.isolated;
-    check.force_exclude = args.force_exclude;
-    check.follow_symlinks = args.follow_symlinks;
-    check.allow_empty = args.allow_empty;
+    check.read = args.read;
     check.color = args.color;
     check.inventory = Some(InventoryRun {
         format: args.format,

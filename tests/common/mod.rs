@@ -53,3 +53,31 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// A template with a public bucket (BL101 at line 5).
+pub const PUBLIC: &str = "\
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: PublicRead
+";
+
+/// The scratch project the pre-commit hook tests commit to: a public
+/// template in `stacks/`, its copy in `vendor/` that the configuration
+/// excludes (pre-commit names it; the hook's --force-exclude leaves it
+/// out), and the configuration. Nothing is staged yet.
+#[allow(dead_code)]
+pub fn hook_project(repo: &Path) {
+    for dir in ["stacks", "vendor"] {
+        std::fs::create_dir_all(repo.join(dir)).unwrap();
+    }
+    git(repo, &["init", "--quiet"]);
+    std::fs::write(repo.join("stacks/site.yaml"), PUBLIC).unwrap();
+    std::fs::write(repo.join("vendor/site.yaml"), PUBLIC).unwrap();
+    std::fs::write(
+        repo.join("bucketlint.toml"),
+        "select = [\"acl-public-read\"]\nexclude = [\"vendor\"]\n",
+    )
+    .unwrap();
+}
