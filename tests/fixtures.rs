@@ -184,12 +184,14 @@ fn every_fixture_folder_matches_its_expectations() {
         .map(|e| e.unwrap().path())
         // `guard/` holds Guard rules and their templates (tests/guard.rs);
         // `terraform-modules/` a module and its callers (tests/terraform.rs);
-        // `inventory/` buckets of every exposure (tests/inventory.rs).
+        // `inventory/` buckets of every exposure (tests/inventory.rs);
+        // `deployed/` AWS Config exports (tests/deployed.rs).
         .filter(|p| {
             p.is_dir()
                 && !p.ends_with("guard")
                 && !p.ends_with("terraform-modules")
                 && !p.ends_with("inventory")
+                && !p.ends_with("deployed")
         })
         .collect();
     dirs.sort();

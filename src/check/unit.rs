@@ -12,7 +12,7 @@ use crate::findings::{Finding, Location, Problem, Report};
 use crate::fix;
 use crate::inventory::{self, Source};
 use crate::model::terraform::{self, Scope, TfFile};
-use crate::model::{Model, cfn};
+use crate::model::{Model, cfn, deployed};
 use crate::parse::{ParseError, json, yaml};
 use crate::rules::registry;
 use crate::rules::rule::{Rule, Violation};
@@ -122,11 +122,13 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         }
     };
     // Cheap sniff: a template must say `Resources` or its format version;
-    // a Terraform plan `planned_values`, a state `root_module`.
+    // a Terraform plan `planned_values`, a state `root_module`, an AWS
+    // Config export `resourceType`.
     if !text.contains("Resources")
         && !text.contains("AWSTemplateFormatVersion")
         && !text.contains("planned_values")
         && !text.contains("root_module")
+        && !text.contains("resourceType")
     {
         report
             .skipped
@@ -161,6 +163,24 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
             None => Source::State,
         };
         collect(&mut report, &model, &files, options, source);
+        return report;
+    }
+    // An AWS Config export: deployed buckets, one model per account.
+    if let [doc] = docs.as_slice()
+        && deployed::is_export(doc)
+    {
+        let (models, other) = deployed::build(doc);
+        report.files = usize::from(!models.is_empty());
+        for model in &models {
+            report.resources += model.resources.len();
+            collect(&mut report, model, &files, options, Source::Config);
+        }
+        if models.is_empty() {
+            report.skipped.push((
+                path.to_path_buf(),
+                format!("an AWS Config export with no S3 bucket item ({other} items of other resource types)"),
+            ));
+        }
         return report;
     }
     let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();

@@ -161,7 +161,13 @@ pub type Statements<'a> = [(&'a crate::model::Resource, policy::Statement<'a>)];
 
 /// The exposure of bucket `i` of the model; `statements` are its bucket
 /// policies' statements.
-pub fn of(model: &Model, i: usize, statements: &Statements, trusted: &[String]) -> Exposure {
+pub fn of(
+    model: &Model,
+    i: usize,
+    policies: &[&crate::model::Resource],
+    statements: &Statements,
+    trusted: &[String],
+) -> Exposure {
     let bucket = &model.resources[i];
     let mut grants = Vec::new();
     let mut unknown = Vec::new();
@@ -194,28 +200,32 @@ pub fn of(model: &Model, i: usize, statements: &Statements, trusted: &[String]) 
             &mut unknown,
         );
     }
-    for path in [
-        "AccessControl",
-        "PublicAccessBlockConfiguration",
-        "OwnershipControls",
-    ] {
-        if let Some(v) = bucket.properties.get(path) {
-            unknowns(path, v, &mut unknown);
-        }
+    if let Some(v) = bucket.properties.get("AccessControl") {
+        unknowns("AccessControl", v, &mut unknown);
+    }
+    if let Some(v) = bucket.properties.get(crate::model::terraform::GRANTS) {
+        unknowns("ACL", v, &mut unknown);
+    }
+    // Block Public Access only stops grants: not knowing it matters only
+    // when a grant would otherwise be public. Object ownership is left
+    // out: it only disables ACLs, and S3 refuses to disable them while the
+    // ACL grants outside the account, so a public grant is never paired
+    // with enforced ownership.
+    let mut settings_unknown = Vec::new();
+    if let Some(v) = bucket.properties.get("PublicAccessBlockConfiguration") {
+        unknowns("PublicAccessBlockConfiguration", v, &mut settings_unknown);
     }
 
     // The bucket policy.
     let policy_stop = bucket.policy_neutraliser(model);
-    let mut seen: Vec<&str> = Vec::new();
-    for (policy, st) in statements {
-        if !seen.contains(&policy.id.as_str()) {
-            seen.push(&policy.id);
-            if let Some(doc) = policy.properties.get("PolicyDocument") {
-                let before = unknown.len();
-                unknowns("bucket policy", doc, &mut unknown);
-                unknown[before..].sort();
-            }
+    for policy in policies {
+        if let Some(doc) = policy.properties.get("PolicyDocument") {
+            let before = unknown.len();
+            unknowns("bucket policy", doc, &mut unknown);
+            unknown[before..].sort();
         }
+    }
+    for (_, st) in statements {
         if !st.is_allow() {
             continue;
         }
@@ -308,7 +318,14 @@ pub fn of(model: &Model, i: usize, statements: &Statements, trusted: &[String]) 
     }
 
     unknown.dedup();
-    let level = if grants.iter().any(|g| g.stopped_by.is_none()) {
+    // A grant open today, or one that may exist (an unknown above), is
+    // public unless a setting not known here stops it.
+    let open = grants.iter().any(|g| g.stopped_by.is_none());
+    if open || !unknown.is_empty() {
+        settings_unknown.dedup();
+        unknown.extend(settings_unknown);
+    }
+    let level = if open && unknown.is_empty() {
         Level::Public
     } else if !unknown.is_empty() {
         Level::Unknown

@@ -31,6 +31,8 @@ pub enum Source {
     Plan,
     /// `terraform show -json` of the state.
     State,
+    /// An AWS Config export: a deployed bucket.
+    Config,
 }
 
 impl Source {
@@ -41,6 +43,7 @@ impl Source {
             Source::Terraform => "Terraform",
             Source::Plan => "plan",
             Source::State => "state",
+            Source::Config => "AWS Config",
         }
     }
 }
@@ -164,6 +167,7 @@ pub fn buckets(
                     exposure: exposure::of(
                         model,
                         i,
+                        policies.get(&i).map_or(&[][..], Vec::as_slice),
                         statements.get(&i).map_or(&[][..], Vec::as_slice),
                         trusted,
                     ),

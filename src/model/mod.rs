@@ -4,6 +4,7 @@
 //! value keeps the span of the text it came from.
 
 pub mod cfn;
+pub mod deployed;
 pub mod iam;
 pub mod s3;
 pub mod terraform;

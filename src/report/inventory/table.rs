@@ -65,6 +65,7 @@ fn short_source(s: Source) -> &'static str {
         Source::Terraform => "TF",
         Source::Plan => "plan",
         Source::State => "tfst",
+        Source::Config => "cfg",
     }
 }
 

@@ -1,0 +1,240 @@
+//! Deployed buckets from AWS Config exports (`fixtures/deployed/`), in the
+//! three shapes users get them: a configuration snapshot (values as
+//! objects), `get-resource-config-history` / `batch-get-resource-config`
+//! output (values as JSON strings) and `select-resource-config` output
+//! (`Results`, each item a JSON string with only the selected properties).
+
+use std::fs;
+
+use serde_json::Value;
+
+mod common;
+use common::{bucketlint, root, text};
+
+/// (rule, line, bucket, severity) of each finding, in order.
+fn findings(path: &str) -> Vec<(String, u64, String, String)> {
+    let out = bucketlint(&["check", "--format", "json", path], root());
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["resource"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn row(rule: &str, line: u64, bucket: &str, severity: &str) -> (String, u64, String, String) {
+    (rule.into(), line, bucket.into(), severity.into())
+}
+
+const SITE: &str = "111122223333/eu-west-1/acme-public-site";
+const LEGACY: &str = "222233334444/us-east-1/acme-legacy-public";
+
+#[test]
+fn a_snapshot_is_judged_by_the_same_rules() {
+    let found = findings("fixtures/deployed/snapshot.json");
+    assert_eq!(
+        found,
+        vec![
+            row("BL105", 14, SITE, "low"),
+            row("BL501", 14, SITE, "medium"),
+            // The ACL's grant to AllUsers, where the export holds it.
+            row("BL101", 42, SITE, "high"),
+            // The policy inside `policyText`: the string's line.
+            row("BL201", 52, SITE, "high"),
+            row("BL205", 52, SITE, "medium"),
+            row(
+                "BL205",
+                191,
+                "111122223333/eu-west-1/acme-partner-share",
+                "medium"
+            ),
+            row("BL205", 281, LEGACY, "medium"),
+            row("BL501", 281, LEGACY, "medium"),
+            // Stopped by the Block Public Access of its own account (the
+            // item of account 222233334444), not by another account's.
+            row("BL101", 309, LEGACY, "low"),
+        ]
+    );
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "fixtures/deployed/snapshot.json",
+        ],
+        root(),
+    );
+    let log = text(&out);
+    assert!(
+        log.contains("It has no effect today: IgnorePublicAcls is on at account level"),
+        "{log}"
+    );
+    // The bucket with every protection and a TLS-only policy has nothing;
+    // the item recorded without supplementary configuration is not judged
+    // on what it does not carry (no "versioning disabled").
+    assert!(!log.contains("acme-private-data"), "{log}");
+    assert!(!log.contains("acme-unrecorded"), "{log}");
+}
+
+#[test]
+fn history_and_batch_output_hold_values_as_json_strings() {
+    assert_eq!(
+        findings("fixtures/deployed/history.json"),
+        vec![
+            row("BL105", 12, SITE, "low"),
+            row("BL501", 12, SITE, "medium"),
+            row("BL101", 21, SITE, "high"),
+            row("BL201", 22, SITE, "high"),
+            row("BL205", 22, SITE, "medium"),
+        ]
+    );
+    assert_eq!(
+        findings("fixtures/deployed/batch.json"),
+        vec![
+            row("BL205", 12, LEGACY, "medium"),
+            row("BL501", 12, LEGACY, "medium"),
+            row("BL101", 21, LEGACY, "low"),
+        ]
+    );
+}
+
+/// A `select` carries only what it asked for: what it did not select is
+/// unknown, never reported as missing.
+#[test]
+fn a_select_judges_only_what_it_selected() {
+    assert_eq!(
+        findings("fixtures/deployed/select.json"),
+        vec![
+            row("BL201", 3, SITE, "high"),
+            row("BL205", 3, SITE, "medium")
+        ]
+    );
+    let out = bucketlint(
+        &[
+            "inventory",
+            "--format",
+            "json",
+            "fixtures/deployed/select.json",
+        ],
+        root(),
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let private = doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bucket"] == "acme-private-data")
+        .unwrap();
+    assert!(private["settings"]["encryption"]["unknown"].is_string());
+    assert_eq!(
+        private["settings"]["block_public_access"]["BlockPublicAcls"],
+        "on"
+    );
+    assert_eq!(private["exposure"]["level"], "unknown");
+}
+
+#[test]
+fn the_inventory_lists_deployed_buckets() {
+    let out = bucketlint(
+        &[
+            "inventory",
+            "--format",
+            "json",
+            "fixtures/deployed/snapshot.json",
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let level = |name: &str| {
+        let b = doc["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["bucket"] == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(b["source"], "AWS Config");
+        b["exposure"]["summary"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        level("acme-public-site"),
+        "public: read, list (ACL, bucket policy)"
+    );
+    assert_eq!(level("acme-private-data"), "private");
+    assert_eq!(
+        level("acme-partner-share"),
+        "cross-account: account 444455556666"
+    );
+    assert_eq!(
+        level("acme-legacy-public"),
+        "blocked: read, list (ACL); stopped by IgnorePublicAcls (account)"
+    );
+    assert!(
+        level("acme-unrecorded").starts_with("unknown"),
+        "{}",
+        level("acme-unrecorded")
+    );
+    let private = doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bucket"] == "acme-private-data")
+        .unwrap();
+    assert_eq!(private["id"], "111122223333/eu-west-1/acme-private-data");
+    assert_eq!(
+        private["settings"]["encryption"],
+        "SSE-KMS (arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-1111-2222-3333-444455556666)"
+    );
+    assert_eq!(
+        private["settings"]["logging"],
+        "acme-access-logs/private-data/"
+    );
+    assert_eq!(private["settings"]["tls_only"], "yes");
+    assert_eq!(private["settings"]["versioning"], "Enabled");
+}
+
+/// A truncated or malformed export is an error at its position; the other
+/// files are still checked. An export of other resource types checks
+/// nothing and says so.
+#[test]
+fn bad_exports_are_reported_and_others_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = fs::read_to_string(root().join("fixtures/deployed/history.json")).unwrap();
+    fs::write(dir.path().join("cut.json"), &whole[..whole.len() / 2]).unwrap();
+    fs::copy(
+        root().join("fixtures/deployed/batch.json"),
+        dir.path().join("batch.json"),
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "--format", "concise", "."], dir.path());
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(log.contains("cut.json:"), "{log}");
+    assert!(log.contains("batch.json:21:30: BL101"), "{log}");
+
+    let other = dir.path().join("ec2");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(
+        other.join("instances.json"),
+        r#"{"configurationItems": [{"resourceType": "AWS::EC2::Instance", "resourceId": "i-0123456789abcdef0", "accountId": "111122223333", "awsRegion": "eu-west-1", "configuration": {}, "supplementaryConfiguration": {}}]}"#,
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "-v", "."], &other);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(
+        log.contains(
+            "an AWS Config export with no S3 bucket item (1 items of other resource types)"
+        ),
+        "{log}"
+    );
+}
