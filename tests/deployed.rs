@@ -238,3 +238,52 @@ fn bad_exports_are_reported_and_others_still_checked() {
         "{log}"
     );
 }
+
+/// Website, CORS, lifecycle and object lock as Config records them; what
+/// is not read yet (replication, notifications) is unknown, not missing,
+/// and a deployed bucket has no stack deletion policy to miss.
+#[test]
+fn recorded_settings_are_judged_and_unread_ones_are_not() {
+    let out = bucketlint(
+        &[
+            "check",
+            "--select",
+            "all",
+            "--format",
+            "concise",
+            "fixtures/deployed/website.json",
+        ],
+        root(),
+    );
+    let log = text(&out);
+    assert!(
+        log.contains("website.json:52:39: BL110 website-hosting"),
+        "{log}"
+    );
+    assert!(
+        log.contains("website.json:66:17: BL111 cors-wildcard-origin"),
+        "{log}"
+    );
+    assert!(
+        log.contains("website.json:35:33: BL502 mfa-delete-disabled"),
+        "{log}"
+    );
+    for silent in ["BL503", "BL504", "BL505", "BL506", "BL507", "BL508"] {
+        assert!(!log.contains(silent), "{silent}: {log}");
+    }
+    let out = bucketlint(
+        &[
+            "inventory",
+            "--format",
+            "json",
+            "fixtures/deployed/website.json",
+        ],
+        root(),
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &doc["buckets"][0]["settings"];
+    assert_eq!(s["object_lock"], "on (COMPLIANCE)");
+    assert_eq!(s["lifecycle"], "1 rule");
+    assert_eq!(s["mfa_delete"], "Disabled");
+    assert!(s["replication"]["unknown"].is_string(), "{s}");
+}

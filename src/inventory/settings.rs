@@ -77,6 +77,14 @@ fn shown(v: Option<&Value>) -> Setting {
     }
 }
 
+/// A value whose parts could not be read: unknown when it is, else absent.
+fn shown_unknown(v: Option<&Value>) -> Setting {
+    match v.map(|v| &v.kind) {
+        Some(Kind::Unknown(why)) => Setting::Unknown(why.clone()),
+        _ => Setting::Absent,
+    }
+}
+
 /// The first reason a value is not known, looking inside it.
 fn unknown_in(v: &Value) -> Option<String> {
     match &v.kind {
@@ -229,7 +237,7 @@ pub fn of(model: &Model, i: usize, policies: &[&crate::model::Resource]) -> Sett
         },
     };
     let replication = match p.path(&["ReplicationConfiguration", "Rules"]) {
-        None => Setting::Absent,
+        None => shown_unknown(p.get("ReplicationConfiguration")),
         Some(rules) => {
             let mut to: Vec<String> = Vec::new();
             let mut unknown = None;
@@ -256,7 +264,7 @@ pub fn of(model: &Model, i: usize, policies: &[&crate::model::Resource]) -> Sett
         Some(v) => shown(Some(v)),
         // A template without OwnershipControls deploys a new bucket with
         // S3's default; the template itself does not say.
-        None => Setting::Absent,
+        None => shown_unknown(p.get("OwnershipControls")),
     };
     Settings {
         encryption,

@@ -265,6 +265,54 @@ fn logging(v: &Value) -> Option<Value> {
     Some(map(v.span, entries))
 }
 
+/// Whether a recorded part holds anything: Config may record a part with
+/// every field null.
+fn has_content(v: &Value) -> bool {
+    match &v.kind {
+        Kind::Null | Kind::NoValue => false,
+        Kind::Map(entries) => entries.iter().any(|e| has_content(&e.value)),
+        Kind::Seq(items) => items.iter().any(has_content),
+        _ => true,
+    }
+}
+
+/// Config's camelCase keys in CloudFormation's PascalCase (`rules` is
+/// `Rules`, `abortIncompleteMultipartUpload` is
+/// `AbortIncompleteMultipartUpload`), JSON nulls dropped; `rename` maps
+/// the keys whose names differ.
+fn pascal(v: &Value, rename: &[(&str, &str)]) -> Value {
+    match &v.kind {
+        Kind::Map(entries) => Value::map(
+            v.span,
+            entries
+                .iter()
+                .filter(|e| !matches!(e.value.kind, Kind::Null))
+                .map(|e| {
+                    let key = match rename.iter().find(|(from, _)| *from == e.key) {
+                        Some((_, to)) => to.to_string(),
+                        None => {
+                            let mut c = e.key.chars();
+                            c.next()
+                                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                                .unwrap_or_default()
+                        }
+                    };
+                    Entry {
+                        key,
+                        key_span: e.key_span,
+                        value: pascal(&e.value, rename),
+                    }
+                })
+                .collect(),
+        ),
+        Kind::Seq(items) => Value::new(
+            v.span,
+            Kind::Seq(items.iter().map(|i| pascal(i, rename)).collect()),
+        ),
+        _ => v.clone(),
+    }
+}
+
 /// The models of an export, one per account (Block Public Access of an
 /// account applies to its buckets only), with the number of items of other
 /// resource types passed over.
@@ -335,11 +383,79 @@ pub fn build(doc: &Value) -> (Vec<Model>, usize) {
                 {
                     props.push(("LoggingConfiguration", l));
                 }
+                if let Some(l) =
+                    part_or_unknown(item, "BucketLifecycleConfiguration", at).filter(has_content)
+                {
+                    props.push(("LifecycleConfiguration", pascal(&l, &[])));
+                }
+                if let Some(w) =
+                    part_or_unknown(item, "BucketWebsiteConfiguration", at).filter(has_content)
+                {
+                    props.push((
+                        "WebsiteConfiguration",
+                        pascal(
+                            &w,
+                            &[
+                                ("indexDocumentSuffix", "IndexDocument"),
+                                ("errorDocument", "ErrorDocument"),
+                            ],
+                        ),
+                    ));
+                }
+                if let Some(c) =
+                    part_or_unknown(item, "BucketCrossOriginConfiguration", at).filter(has_content)
+                {
+                    props.push(("CorsConfiguration", pascal(&c, &[("rules", "CorsRules")])));
+                }
+                if let Some(o) =
+                    part_or_unknown(item, "ObjectLockConfiguration", at).filter(has_content)
+                {
+                    if o.get("objectLockEnabled").and_then(|e| e.as_str()) == Some("Enabled") {
+                        props.push(("ObjectLockEnabled", Value::str(o.span, "true")));
+                    }
+                    props.push(("ObjectLockConfiguration", pascal(&o, &[])));
+                }
+                if let Some(a) = part_or_unknown(item, "BucketAccelerateConfiguration", at) {
+                    let status = match &a.kind {
+                        Kind::Unknown(_) => Some(a.clone()),
+                        _ => present(a.get("status").cloned()),
+                    };
+                    if let Some(status) = status {
+                        props.push((
+                            "AccelerateConfiguration",
+                            map(a.span, vec![("AccelerationStatus", status)]),
+                        ));
+                    }
+                }
+                // Recorded by Config in shapes not read yet: unknown, so no
+                // rule says they are missing.
+                for (key, config) in [
+                    ("ReplicationConfiguration", "BucketReplicationConfiguration"),
+                    (
+                        "NotificationConfiguration",
+                        "BucketNotificationConfiguration",
+                    ),
+                ] {
+                    props.push((
+                        key,
+                        Value::unknown(
+                            head,
+                            format!("bucketlint does not read `{config}` of AWS Config items yet"),
+                        ),
+                    ));
+                }
                 props.push((
                     "OwnershipControls",
                     Value::unknown(head, "AWS Config does not record object ownership"),
                 ));
                 let bucket = push(model, id.clone(), BUCKET, head, at, map(at, props), None);
+                // A deployed bucket has no stack here whose deletion would
+                // take it: its deletion policy is not a question.
+                let gone = || Value::unknown(head, "a deployed bucket: no stack deletes it here");
+                model.resources[bucket].attributes = map(
+                    at,
+                    vec![("DeletionPolicy", gone()), ("UpdateReplacePolicy", gone())],
+                );
                 let policy = part_or_unknown(item, "BucketPolicy", at);
                 if let Some(p) = policy {
                     let text = match &p.kind {

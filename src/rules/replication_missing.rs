@@ -36,13 +36,22 @@ fn check(model: &Model, sink: &mut Sink) {
             )
         },
         |_, b| {
+            let unknown = |v: &Value| matches!(v.kind, crate::tree::Kind::Unknown(_));
+            if b.properties
+                .get("ReplicationConfiguration")
+                .is_some_and(unknown)
+            {
+                return true;
+            }
             let rules = b.properties.path(&["ReplicationConfiguration", "Rules"]);
+            // Rules known only at deployment are not reported as missing.
             rules.is_some_and(|r| {
-                r.items().iter().any(|rule| {
-                    rule.get("Status")
-                        .and_then(Value::as_str)
-                        .is_none_or(|s| s == "Enabled")
-                })
+                unknown(r)
+                    || r.items().iter().any(|rule| {
+                        rule.get("Status")
+                            .and_then(Value::as_str)
+                            .is_none_or(|s| s == "Enabled")
+                    })
             })
         },
     );

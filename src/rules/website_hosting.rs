@@ -28,7 +28,12 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (i, bucket) in model.buckets() {
-        let Some(entry) = bucket.properties.entry("WebsiteConfiguration") else {
+        // A configuration known only at deployment may be none.
+        let Some(entry) = bucket
+            .properties
+            .entry("WebsiteConfiguration")
+            .filter(|e| !matches!(e.value.kind, crate::tree::Kind::Unknown(_)))
+        else {
             continue;
         };
         sink.report(
