@@ -35,6 +35,23 @@ fn row(rule: &str, line: u64, bucket: &str, severity: &str) -> (String, u64, Str
     (rule.into(), line, bucket.into(), severity.into())
 }
 
+/// The inventory of an export, as JSON.
+fn inventory(path: &str) -> Value {
+    let out = bucketlint(&["inventory", "--format", "json", path], root());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The inventory's row of a bucket, by name.
+fn bucket<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bucket"] == name)
+        .unwrap_or_else(|| panic!("no bucket {name}"))
+}
+
 const SITE: &str = "111122223333/eu-west-1/acme-public-site";
 const LEGACY: &str = "222233334444/us-east-1/acme-legacy-public";
 
@@ -118,22 +135,8 @@ fn a_select_judges_only_what_it_selected() {
             row("BL205", 3, SITE, "medium")
         ]
     );
-    let out = bucketlint(
-        &[
-            "inventory",
-            "--format",
-            "json",
-            "fixtures/deployed/select.json",
-        ],
-        root(),
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let private = doc["buckets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["bucket"] == "acme-private-data")
-        .unwrap();
+    let doc = inventory("fixtures/deployed/select.json");
+    let private = bucket(&doc, "acme-private-data");
     assert!(private["settings"]["encryption"]["unknown"].is_string());
     assert_eq!(
         private["settings"]["block_public_access"]["BlockPublicAcls"],
@@ -144,24 +147,9 @@ fn a_select_judges_only_what_it_selected() {
 
 #[test]
 fn the_inventory_lists_deployed_buckets() {
-    let out = bucketlint(
-        &[
-            "inventory",
-            "--format",
-            "json",
-            "fixtures/deployed/snapshot.json",
-        ],
-        root(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = inventory("fixtures/deployed/snapshot.json");
     let level = |name: &str| {
-        let b = doc["buckets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["bucket"] == name)
-            .unwrap_or_else(|| panic!("{name}"));
+        let b = bucket(&doc, name);
         assert_eq!(b["source"], "AWS Config");
         b["exposure"]["summary"].as_str().unwrap().to_string()
     };
@@ -183,12 +171,7 @@ fn the_inventory_lists_deployed_buckets() {
         "{}",
         level("acme-unrecorded")
     );
-    let private = doc["buckets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["bucket"] == "acme-private-data")
-        .unwrap();
+    let private = bucket(&doc, "acme-private-data");
     assert_eq!(private["id"], "111122223333/eu-west-1/acme-private-data");
     assert_eq!(
         private["settings"]["encryption"],
@@ -271,17 +254,8 @@ fn recorded_settings_are_judged_and_unread_ones_are_not() {
     for silent in ["BL503", "BL504", "BL505", "BL506", "BL507", "BL508"] {
         assert!(!log.contains(silent), "{silent}: {log}");
     }
-    let out = bucketlint(
-        &[
-            "inventory",
-            "--format",
-            "json",
-            "fixtures/deployed/website.json",
-        ],
-        root(),
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let s = &doc["buckets"][0]["settings"];
+    let doc = inventory("fixtures/deployed/website.json");
+    let s = &bucket(&doc, "acme-www")["settings"];
     assert_eq!(s["object_lock"], "on (COMPLIANCE)");
     assert_eq!(s["lifecycle"], "1 rule");
     assert_eq!(s["mfa_delete"], "Disabled");
