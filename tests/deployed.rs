@@ -261,3 +261,26 @@ fn recorded_settings_are_judged_and_unread_ones_are_not() {
     assert_eq!(s["mfa_delete"], "Disabled");
     assert!(s["replication"]["unknown"].is_string(), "{s}");
 }
+
+/// An export records deployed buckets: `--fix` has nothing to edit there,
+/// and the JSON report offers no fix.
+#[test]
+fn exports_are_never_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("snapshot.json");
+    fs::copy(root().join("fixtures/deployed/snapshot.json"), &export).unwrap();
+    let before = fs::read_to_string(&export).unwrap();
+    let out = bucketlint(&["check", "--fix", "snapshot.json"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(fs::read_to_string(&export).unwrap(), before);
+    let out = bucketlint(&["check", "--format", "json", "snapshot.json"], dir.path());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f.get("fix").is_none()),
+        "{report:#}"
+    );
+}

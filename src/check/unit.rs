@@ -660,7 +660,12 @@ fn collect(
             .holder
             .and_then(|h| constructs.get(h.id.as_str()).copied());
         let generated = construct.is_some() || in_cdk_out(&file.path);
-        let fix = match (options.fix.is_some() || options.offer_fixes, v.rule.autofix) {
+        // An AWS Config export records a deployed bucket: nothing to edit.
+        let fixable = source != Source::Config;
+        let fix = match (
+            fixable && (options.fix.is_some() || options.offer_fixes),
+            v.rule.autofix,
+        ) {
             (true, Some(autofix)) if !generated => {
                 (autofix.make)(&v, &fix::Context { model, files })
             }
