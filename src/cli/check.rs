@@ -331,17 +331,13 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         if let Some(run) = &args.inventory {
             // What could not be read goes to standard error; the listing
             // stays whole on standard output.
-            for p in report.errors.iter().chain(&report.notes) {
+            let problems = report.errors.iter().map(|p| ("error", p));
+            for (kind, p) in problems.chain(report.notes.iter().map(|p| ("note", p))) {
                 let at = p
                     .location
                     .as_ref()
                     .map(|l| format!(":{}:{}", l.line, l.column))
                     .unwrap_or_default();
-                let kind = if report.errors.iter().any(|e| std::ptr::eq(e, p)) {
-                    "error"
-                } else {
-                    "note"
-                };
                 eprintln!("{}{at}: {kind}: {}", p.path.display(), p.message);
             }
             let stdout = io::stdout();

@@ -236,11 +236,7 @@ pub fn of(
                 grant.principal,
                 Grant {
                     through: "bucket policy".into(),
-                    who: if grant.who == "anyone" {
-                        "everyone".into()
-                    } else {
-                        grant.who.to_string()
-                    },
+                    who: audience(grant.who),
                     access: from_actions(&grant.actions),
                     stopped_by: policy_stop.clone(),
                 },
@@ -302,11 +298,7 @@ pub fn of(
                     grant.principal,
                     Grant {
                         through: format!("access point `{}`", ap.id),
-                        who: if grant.who == "anyone" {
-                            "everyone".into()
-                        } else {
-                            grant.who.to_string()
-                        },
+                        who: audience(grant.who),
                         access: from_actions(&grant.actions),
                         stopped_by: stop.clone(),
                     },
@@ -341,6 +333,14 @@ pub fn of(
         grants,
         grantees,
         unknown,
+    }
+}
+
+/// The policy engine's "anyone" as the inventory says it.
+fn audience(who: &str) -> String {
+    match who {
+        "anyone" => "everyone".into(),
+        other => other.to_string(),
     }
 }
 

@@ -7,7 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 
-use crate::inventory::{Bucket, Level, Setting, Source};
+use crate::inventory::{Bucket, Level, Setting};
 
 /// Buckets by exposure, in `Level::ALL` order.
 pub fn by_level(rows: &[&Bucket]) -> [usize; 5] {
@@ -89,8 +89,4 @@ pub fn findings_cell(b: &Bucket) -> String {
         }
     }
     parts.join(", ")
-}
-
-pub fn source_cell(s: Source) -> &'static str {
-    s.as_str()
 }
