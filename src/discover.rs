@@ -38,6 +38,14 @@ pub struct Discovery {
 }
 
 fn is_template_ext(path: &Path) -> bool {
+    // A gzipped JSON file: an AWS Config snapshot as delivered to S3.
+    if path
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .ends_with(".json.gz")
+    {
+        return true;
+    }
     matches!(
         path.extension()
             .and_then(|e| e.to_str())

@@ -80,6 +80,11 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     if bytes.len() as u64 > limit {
         return Err(too_big());
     }
+    // AWS Config delivers its snapshots gzipped (`.json.gz`); the limit
+    // applies to the text, so a small archive cannot expand without bound.
+    if path.to_string_lossy().ends_with(".gz") {
+        bytes = gunzip(&bytes, limit)?;
+    }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err("UTF-16 text; templates are read as UTF-8 (convert the file, for example with `iconv -f UTF-16 -t UTF-8`)".into());
     }
@@ -93,6 +98,25 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         Some(rest) => rest.to_string(),
         None => text,
     })
+}
+
+/// The text of a gzip file, at most `limit` bytes of it.
+fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(bytes.len() * 8);
+    let read = flate2::read::MultiGzDecoder::new(bytes)
+        .take(limit + 1)
+        .read_to_end(&mut out);
+    match read {
+        Ok(_) if out.len() as u64 > limit => Err(format!(
+            "larger than the {limit}-byte limit once decompressed (--max-file-size)"
+        )),
+        Ok(_) => Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(format!(
+            "the gzip data ends early: the file is truncated (decompressed {} bytes before the end)",
+            out.len()
+        )),
+        Err(e) => Err(format!("not readable as gzip: {e}")),
+    }
 }
 
 #[cfg(unix)]

@@ -216,7 +216,7 @@ fn bad_exports_are_reported_and_others_still_checked() {
     assert_eq!(out.status.code(), Some(2), "{log}");
     assert!(
         log.contains(
-            "an AWS Config export with no S3 bucket item (1 items of other resource types)"
+            "an AWS Config export with no current S3 bucket item (1 items of other resource types)"
         ),
         "{log}"
     );
@@ -283,4 +283,120 @@ fn exports_are_never_fixed() {
             .all(|f| f.get("fix").is_none()),
         "{report:#}"
     );
+}
+
+/// The message of the first finding of `rule` in a JSON report.
+fn message(path: &str, rule: &str) -> String {
+    let out = bucketlint(&["check", "--format", "json", path], root());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {path}"))["message"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A finding inside a JSON string points at the string and names the
+/// path inside it, through every level of strings.
+#[test]
+fn findings_inside_json_strings_quote_the_embedded_path() {
+    assert!(
+        message("fixtures/deployed/snapshot.json", "BL201").ends_with(
+            "(In the export: `supplementaryConfiguration.BucketPolicy.policyText` → `Statement[0].Principal`.)"
+        )
+    );
+    assert!(
+        message("fixtures/deployed/history.json", "BL201").ends_with(
+            "(In the export: `supplementaryConfiguration.BucketPolicy` → `policyText` → `Statement[0].Principal`.)"
+        )
+    );
+    assert!(message("fixtures/deployed/history.json", "BL101").ends_with(
+        "(In the export: `supplementaryConfiguration.AccessControlList` → `grantList[1].permission`.)"
+    ));
+    assert!(
+        message("fixtures/deployed/select.json", "BL201").ends_with(
+            "(In the export: `Results[0]` → `supplementaryConfiguration.BucketPolicy.policyText` → `Statement[0].Principal`.)"
+        )
+    );
+    // A value in the export's own text needs no path.
+    assert!(!message("fixtures/deployed/snapshot.json", "BL101").contains("In the export"));
+}
+
+/// Access points are judged with their bucket: an internet access point
+/// with Block Public Access off is reported, its public policy stopped by
+/// the bucket's RestrictPublicBuckets; the VPC one and the one that keeps
+/// its settings on stay silent.
+#[test]
+fn access_points_are_judged_with_their_bucket() {
+    let ap = "444455556666/eu-west-1/datasets-public";
+    assert_eq!(
+        findings("fixtures/deployed/access-points.json"),
+        vec![row("BL108", 107, ap, "high"), row("BL201", 119, ap, "low")]
+    );
+    assert!(
+        message("fixtures/deployed/access-points.json", "BL201")
+            .contains("(bucket `444455556666/eu-west-1/acme-shared-datasets`)")
+    );
+    let doc = inventory("fixtures/deployed/access-points.json");
+    let row = bucket(&doc, "acme-shared-datasets");
+    assert_eq!(row["exposure"]["level"], "blocked", "{row}");
+}
+
+/// A history holds several items of a bucket: only the latest counts, and
+/// a bucket whose latest item records its deletion is passed over.
+#[test]
+fn only_the_latest_item_of_a_bucket_counts() {
+    assert_eq!(findings("fixtures/deployed/changes.json"), vec![]);
+    let doc = inventory("fixtures/deployed/changes.json");
+    let names: Vec<&str> = doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["bucket"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["acme-reports"]);
+    assert_eq!(bucket(&doc, "acme-reports")["exposure"]["level"], "private");
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+/// Config delivers snapshots gzipped: a `.json.gz` is found in a folder
+/// and read like the JSON; a truncated one is an error naming the file,
+/// and the other files are still checked.
+#[test]
+fn gzipped_exports_are_read_and_truncated_ones_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = fs::read(root().join("fixtures/deployed/snapshot.json")).unwrap();
+    let name = "111122223333_Config_eu-west-1_ConfigSnapshot_20261128T020000Z_5e6f7a8b.json.gz";
+    fs::write(dir.path().join(name), gzip(&snapshot)).unwrap();
+    let out = bucketlint(&["check", "--format", "concise", "."], dir.path());
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains(&format!(
+            "{name}:52:25: BL201 policy-public-principal [high] Bucket policy of `{SITE}`"
+        )),
+        "{log}"
+    );
+
+    let zipped = gzip(&snapshot);
+    fs::write(dir.path().join("cut.json.gz"), &zipped[..zipped.len() / 2]).unwrap();
+    let out = bucketlint(&["check", "--format", "concise", "."], dir.path());
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(log.contains("cut.json.gz"), "{log}");
+    assert!(
+        log.contains("the gzip data ends early: the file is truncated"),
+        "{log}"
+    );
+    assert!(log.contains(&format!("{name}:52:25: BL201")), "{log}");
 }

@@ -137,6 +137,32 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     }
     let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let files = [Arc::clone(&file)];
+    // An AWS Config export: deployed buckets, read an item at a time.
+    if let Some(items) = deployed::items(&file.text) {
+        let summary = deployed::read(0, &items, |model| {
+            report.resources += model.resources.len();
+            collect(&mut report, &model, &files, options, Source::Config);
+        });
+        for e in &summary.errors {
+            report.errors.push(problem(&files, path, e));
+        }
+        report.files =
+            usize::from(summary.buckets > 0 || summary.errors.is_empty() && report.resources > 0);
+        if report.resources == 0 && summary.errors.is_empty() {
+            let mut why = format!(
+                "an AWS Config export with no current S3 bucket item ({} items of other resource types",
+                summary.other
+            );
+            if summary.deleted > 0 {
+                why.push_str(&format!(
+                    ", {} buckets recorded as deleted",
+                    summary.deleted
+                ));
+            }
+            report.skipped.push((path.to_path_buf(), why + ")"));
+        }
+        return report;
+    }
     let (docs, warnings) = match parse_docs(&file) {
         Ok(p) => p,
         Err(e) if looks_like_template(&file.text) => {
@@ -163,24 +189,6 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
             None => Source::State,
         };
         collect(&mut report, &model, &files, options, source);
-        return report;
-    }
-    // An AWS Config export: deployed buckets, one model per account.
-    if let [doc] = docs.as_slice()
-        && deployed::is_export(doc)
-    {
-        let (models, other) = deployed::build(doc);
-        report.files = usize::from(!models.is_empty());
-        for model in &models {
-            report.resources += model.resources.len();
-            collect(&mut report, model, &files, options, Source::Config);
-        }
-        if models.is_empty() {
-            report.skipped.push((
-                path.to_path_buf(),
-                format!("an AWS Config export with no S3 bucket item ({other} items of other resource types)"),
-            ));
-        }
         return report;
     }
     let templates: Vec<_> = docs.iter().filter(|d| cfn::is_template(d)).collect();
@@ -849,6 +857,17 @@ struct Placed<'m> {
 /// at the outermost call the user can edit when the module is one that
 /// `terraform init` downloaded.
 fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Placed<'m> {
+    // A value inside a JSON string of an export is shown at the string,
+    // the message saying where inside it is.
+    let (real, inside) = model.unembed(v.span);
+    if let Some(path) = inside {
+        return Placed {
+            span: real,
+            holder: model.holders(real).first().copied(),
+            calls: Vec::new(),
+            note: Some(format!("(In the export: {path}.)")),
+        };
+    }
     let holders = model.holders(v.span);
     let bucket_instance = v
         .bucket

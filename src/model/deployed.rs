@@ -17,40 +17,201 @@
 //! means the bucket has none. AWS Config does not record object ownership:
 //! it is unknown for every deployed bucket.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
-use super::iam::decode_json_string;
-use super::{Block, Format, Model, Resource};
-use crate::source::Span;
+use serde::Deserialize;
+
+use super::{Block, Embedded, Format, Model, Resource};
+use crate::parse::ParseError;
+use crate::parse::json::{self, Placement};
+use crate::source::{FileId, Span};
 use crate::tree::{Entry, Kind, Value};
 
 const BUCKET: &str = "AWS::S3::Bucket";
 const ACCOUNT_PAB: &str = "AWS::S3::AccountPublicAccessBlock";
+const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 
-/// Whether a JSON document is an AWS Config export.
-pub fn is_export(doc: &Value) -> bool {
-    let items = ["configurationItems", "baseConfigurationItems"]
+/// The items of an AWS Config export, each as its offset and text, or
+/// `None` when the text is not one (or not valid JSON: the template path
+/// then reports where). Found without building the document, so that an
+/// aggregator export of thousands of buckets is held an item at a time.
+pub fn items(text: &str) -> Option<Vec<(usize, &str)>> {
+    if !text.contains("resourceType") {
+        return None;
+    }
+    let keys = ["configurationItems", "baseConfigurationItems", "Results"];
+    let items = json::top_level_arrays(text, &keys).ok()??;
+    items
         .iter()
-        .filter_map(|k| doc.get(k))
-        .flat_map(Value::items)
-        .any(|i| i.get("resourceType").is_some());
-    // `select` output: each result a JSON string holding one item.
-    let results = doc.get("Results").is_some_and(|r| {
-        r.items()
-            .iter()
-            .any(|i| i.as_str().is_some_and(|s| s.contains("resourceType")))
-    });
-    items || results
+        .take(16)
+        .any(|(_, t)| t.contains("resourceType"))
+        .then_some(items)
 }
 
-/// One configuration item, decoded.
+/// What identifies an item, read without keeping its values.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Head {
+    resource_type: Option<String>,
+    resource_id: Option<String>,
+    resource_name: Option<String>,
+    account_id: Option<String>,
+    aws_region: Option<String>,
+    configuration_item_capture_time: Option<serde_json::Value>,
+    configuration_item_status: Option<String>,
+    supplementary_configuration: Option<serde_json::Value>,
+}
+
+impl Head {
+    fn read(text: &str) -> Head {
+        // A `select` result is a JSON string holding the item.
+        let decoded;
+        let text = match text.starts_with('"') {
+            true => {
+                decoded = serde_json::from_str::<String>(text).unwrap_or_default();
+                decoded.as_str()
+            }
+            false => text,
+        };
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    fn account(&self) -> String {
+        self.account_id
+            .clone()
+            .unwrap_or_else(|| "unknown-account".into())
+    }
+
+    /// The bucket it logs to, if any.
+    fn log_destination(&self) -> Option<String> {
+        let supplementary = self.supplementary_configuration.as_ref()?;
+        let logging = supplementary.get("BucketLoggingConfiguration")?;
+        let logging = match logging {
+            serde_json::Value::String(s) => serde_json::from_str(s).ok()?,
+            v => v.clone(),
+        };
+        logging
+            .get("destinationBucketName")?
+            .as_str()
+            .map(str::to_string)
+    }
+}
+
+/// The order of capture times, as Config writes them (ISO text, or epoch
+/// seconds in some CLI output).
+fn time_key(v: &Option<serde_json::Value>) -> (f64, String) {
+    match v {
+        Some(serde_json::Value::Number(n)) => (n.as_f64().unwrap_or(0.0), String::new()),
+        Some(serde_json::Value::String(s)) => (0.0, s.clone()),
+        _ => (0.0, String::new()),
+    }
+}
+
+/// An item's resource: type, `account/region`, resource id.
+type ItemKey = (String, String, String);
+
+/// What reading an export found besides the models.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Bucket items judged (the latest of each bucket).
+    pub buckets: usize,
+    /// Items of resource types not read.
+    pub other: usize,
+    /// Buckets whose latest item records their deletion.
+    pub deleted: usize,
+    /// Older items of a bucket that also has a later one.
+    pub superseded: usize,
+    pub errors: Vec<ParseError>,
+}
+
+/// JSON documents held in strings of one item, parsed with spans of their
+/// own (see [`Embedded`]).
+struct Embeds {
+    next: FileId,
+    docs: Vec<Embedded>,
+}
+
+impl Embeds {
+    fn new() -> Embeds {
+        Embeds {
+            next: FileId::MAX,
+            docs: Vec::new(),
+        }
+    }
+
+    /// The span in the export's text that holds `span`.
+    fn real(&self, mut span: Span) -> Span {
+        while let Some(e) = self.docs.iter().find(|e| e.file == span.file) {
+            span = e.literal;
+        }
+        span
+    }
+
+    /// The document in `v` when it is a string holding one; `label` says
+    /// where the string is.
+    fn decode(&mut self, v: Value, label: &str) -> Value {
+        let Kind::Str(text) = &v.kind else {
+            return v;
+        };
+        let trimmed = text.trim_start();
+        if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
+            return v;
+        }
+        let file = self.next;
+        self.next -= 1;
+        match json::parse(text, Placement::At(file, 0)) {
+            Ok(doc) => {
+                self.docs.push(Embedded {
+                    file,
+                    literal: v.span,
+                    label: label.to_string(),
+                    root: doc.value.clone(),
+                });
+                doc.value
+            }
+            Err(e) => Value::unknown(
+                v.span,
+                format!("`{label}` is not valid JSON: {}", e.message),
+            ),
+        }
+    }
+}
+
+/// One configuration item, parsed.
 struct Item {
     value: Value,
     /// Whether the item holds every recorded property (not a `select`).
     whole: bool,
+    /// The item's text in the export: the item, or the string holding it.
+    at: Span,
 }
 
 impl Item {
+    fn parse(
+        file: FileId,
+        at: usize,
+        text: &str,
+        index: usize,
+        embeds: &mut Embeds,
+    ) -> Result<Item, ParseError> {
+        let value = json::parse(text, Placement::At(file, at))?.value;
+        let span = value.span;
+        Ok(match value.kind {
+            Kind::Str(_) => Item {
+                value: embeds.decode(value, &format!("Results[{index}]")),
+                whole: false,
+                at: span,
+            },
+            _ => Item {
+                // An item without its supplementary configuration says
+                // nothing of the policy, ACL or settings kept there.
+                whole: value.get("supplementaryConfiguration").is_some(),
+                value,
+                at: span,
+            },
+        })
+    }
+
     fn text(&self, key: &str) -> Option<String> {
         self.value
             .get(key)
@@ -60,42 +221,272 @@ impl Item {
 
     /// A property of `configuration` or `supplementaryConfiguration`,
     /// decoded from a JSON string when it is one.
-    fn part(&self, section: &str, key: &str) -> Option<Value> {
-        let section = decode_json_string(self.value.get(section)?.clone());
-        section.get(key).cloned().map(decode_json_string)
+    fn part(&self, section: &str, key: &str, embeds: &mut Embeds) -> Option<Value> {
+        let decoded = embeds.decode(self.value.get(section)?.clone(), section);
+        let value = decoded.get(key).cloned()?;
+        Some(embeds.decode(value, &format!("{section}.{key}")))
+    }
+
+    /// The span that names the item: its resource name, when that is in
+    /// the export's text (not inside a `select` result's string).
+    fn head(&self) -> Span {
+        self.value
+            .get("resourceName")
+            .or_else(|| self.value.get("resourceId"))
+            .map(|v| v.span)
+            .filter(|s| s.file == self.at.file)
+            .unwrap_or(self.at)
     }
 }
 
-/// The items of the export, decoded, with the number left out (other
-/// resource types).
-fn items(doc: &Value) -> (Vec<Item>, usize) {
-    let mut out = Vec::new();
-    for key in ["configurationItems", "baseConfigurationItems"] {
-        for v in doc.get(key).map(Value::items).unwrap_or_default() {
-            // An item without its supplementary configuration says nothing
-            // of the policy, ACL or settings kept there.
-            let whole = v.get("supplementaryConfiguration").is_some();
-            out.push(Item {
-                value: v.clone(),
-                whole,
-            });
+/// Reads an export's items (from [`items`]) and calls `each` with one model
+/// per bucket: the bucket, its policy, its access points and its account's
+/// Block Public Access; then one per account setting and per access point
+/// of a bucket not in the export. Only the latest item of each bucket
+/// counts (a history holds several), and a bucket recorded as deleted is
+/// passed over.
+pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) -> Summary {
+    let mut summary = Summary::default();
+    // First pass: what identifies each item, with the small items every
+    // bucket model needs (account settings, access points).
+    let mut latest: HashMap<ItemKey, (usize, (f64, String))> = HashMap::new();
+    let mut heads = Vec::with_capacity(items.len());
+    let mut logged_into: HashMap<String, HashSet<String>> = HashMap::new();
+    for (i, (_, text)) in items.iter().enumerate() {
+        let head = Head::read(text);
+        let kind = head.resource_type.clone().unwrap_or_default();
+        if ![BUCKET, ACCOUNT_PAB, ACCESS_POINT].contains(&kind.as_str()) {
+            summary.other += 1;
+            heads.push(None);
+            continue;
+        }
+        let id = head
+            .resource_id
+            .clone()
+            .or_else(|| head.resource_name.clone())
+            .unwrap_or_default();
+        let key = (
+            kind.clone(),
+            format!(
+                "{}/{}",
+                head.account(),
+                head.aws_region.clone().unwrap_or_default()
+            ),
+            id,
+        );
+        let time = time_key(&head.configuration_item_capture_time);
+        match latest.get(&key) {
+            Some((_, t)) if *t > time => summary.superseded += usize::from(kind == BUCKET),
+            Some(_) => {
+                summary.superseded += usize::from(kind == BUCKET);
+                latest.insert(key, (i, time));
+            }
+            None => {
+                latest.insert(key, (i, time));
+            }
+        }
+        if let Some(dest) = head.log_destination() {
+            logged_into.entry(head.account()).or_default().insert(dest);
+        }
+        heads.push(Some(head));
+    }
+    let current: HashSet<usize> = latest
+        .values()
+        .map(|(i, _)| *i)
+        .filter(|&i| {
+            !heads[i].as_ref().is_some_and(|h| {
+                h.configuration_item_status
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("ResourceDeleted"))
+            })
+        })
+        .collect();
+    let kind_of = |i: usize| heads[i].as_ref().and_then(|h| h.resource_type.as_deref());
+    let mut account_pab: HashMap<String, usize> = HashMap::new();
+    let mut access_points: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for &i in &current {
+        let head = heads[i].as_ref().expect("current items have heads");
+        match kind_of(i) {
+            Some(ACCOUNT_PAB) => {
+                account_pab.insert(head.account(), i);
+            }
+            Some(ACCESS_POINT) => {
+                let (at, text) = items[i];
+                let mut embeds = Embeds::new();
+                if let Ok(item) = Item::parse(file, at, text, i, &mut embeds)
+                    && let Some(bucket) = item
+                        .part("configuration", "Bucket", &mut embeds)
+                        .and_then(|b| b.as_str().map(str::to_string))
+                {
+                    access_points
+                        .entry((head.account(), bucket))
+                        .or_default()
+                        .push(i);
+                }
+            }
+            _ => {}
         }
     }
-    for v in doc.get("Results").map(Value::items).unwrap_or_default() {
-        out.push(Item {
-            value: decode_json_string(v.clone()),
-            whole: false,
-        });
+    summary.deleted = latest
+        .values()
+        .filter(|(i, _)| kind_of(*i) == Some(BUCKET) && !current.contains(i))
+        .count();
+    let mut used_points = HashSet::new();
+    for (i, (at, text)) in items.iter().enumerate() {
+        if !current.contains(&i) || kind_of(i) != Some(BUCKET) {
+            continue;
+        }
+        let head = heads[i].as_ref().expect("current items have heads");
+        let account = head.account();
+        let mut model = Model::new(Format::CloudFormation);
+        let mut embeds = Embeds::new();
+        let item = match Item::parse(file, *at, text, i, &mut embeds) {
+            Ok(item) => item,
+            Err(e) => {
+                summary.errors.push(e);
+                continue;
+            }
+        };
+        if let Some(&p) = account_pab.get(&account) {
+            add_item(&mut model, &mut embeds, file, items, p, false);
+        }
+        let name = item
+            .text("resourceName")
+            .or_else(|| item.text("resourceId"))
+            .unwrap_or_else(|| "unknown-bucket".into());
+        let bucket = add_bucket(&mut model, &mut embeds, &item, &account);
+        if let Some(points) = access_points.get(&(account.clone(), name.clone())) {
+            for &p in points {
+                used_points.insert(p);
+                if let Some(r) = add_item(&mut model, &mut embeds, file, items, p, true) {
+                    model.resources[r].bucket = Some(bucket);
+                }
+            }
+        }
+        if let Some(into) = logged_into.get(&account) {
+            model.logged_into = into.clone();
+        }
+        summary.buckets += 1;
+        finish(&mut model, embeds);
+        each(model);
     }
-    let before = out.len();
-    out.retain(|i| {
-        matches!(
-            i.text("resourceType").as_deref(),
-            Some(BUCKET) | Some(ACCOUNT_PAB)
-        )
-    });
-    let other = before - out.len();
-    (out, other)
+    // The account settings, judged once each; access points of buckets
+    // not in the export, with a stand-in bucket.
+    let mut rest: Vec<usize> = account_pab.values().copied().collect();
+    rest.extend(
+        access_points
+            .values()
+            .flatten()
+            .filter(|p| !used_points.contains(*p)),
+    );
+    rest.sort_unstable();
+    for i in rest {
+        let mut model = Model::new(Format::CloudFormation);
+        let mut embeds = Embeds::new();
+        if let Some(r) = add_item(&mut model, &mut embeds, file, items, i, true)
+            && model.resources[r].cfn_type == ACCESS_POINT
+        {
+            let target = model.resources[r]
+                .properties
+                .get("Bucket")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown-bucket")
+                .to_string();
+            let head = model.resources[r].head;
+            model.resources.push(Resource {
+                id: target,
+                cfn_type: BUCKET.into(),
+                head,
+                properties: Value::map(head, Vec::new()),
+                bucket: None,
+                declared: false,
+                attributes: Value::map(head, Vec::new()),
+            });
+            model.resources[r].bucket = Some(model.resources.len() - 1);
+        }
+        finish(&mut model, embeds);
+        each(model);
+    }
+    summary
+}
+
+fn finish(model: &mut Model, embeds: Embeds) {
+    model.embedded = embeds.docs;
+    model.index_blocks();
+}
+
+/// Adds an account setting or access point item; `declared` false for the
+/// account's setting copied into each of its buckets' models (it is judged
+/// in a model of its own).
+fn add_item(
+    model: &mut Model,
+    embeds: &mut Embeds,
+    file: FileId,
+    items: &[(usize, &str)],
+    i: usize,
+    declared: bool,
+) -> Option<usize> {
+    let (at, text) = items[i];
+    let item = Item::parse(file, at, text, i, embeds).ok()?;
+    let account = item
+        .text("accountId")
+        .unwrap_or_else(|| "unknown-account".into());
+    let head = item.head();
+    let configuration = present(
+        item.value
+            .get("configuration")
+            .cloned()
+            .map(|c| embeds.decode(c, "configuration")),
+    );
+    let r = match item.text("resourceType").as_deref() {
+        Some(ACCOUNT_PAB) => {
+            let properties = match configuration {
+                Some(c) => pab(&c),
+                None => Value::unknown(item.at, "the item has no configuration"),
+            };
+            push(
+                model,
+                format!("{account}/account"),
+                ACCOUNT_PAB,
+                head,
+                item.at,
+                properties,
+                None,
+            )
+        }
+        _ => {
+            let region = item
+                .text("awsRegion")
+                .unwrap_or_else(|| "unknown-region".into());
+            let name = item
+                .text("resourceName")
+                .or_else(|| item.text("resourceId"))
+                .unwrap_or_else(|| "unknown-access-point".into());
+            let mut properties = configuration.unwrap_or_else(|| Value::map(item.at, Vec::new()));
+            // The access point's policy: a document, or a string holding one.
+            // Config writes what an access point lacks as null (no VPC).
+            if let Kind::Map(entries) = &mut properties.kind {
+                entries.retain(|e| !matches!(e.value.kind, Kind::Null));
+            }
+            if let Kind::Map(entries) = &mut properties.kind
+                && let Some(e) = entries.iter_mut().find(|e| e.key == "Policy")
+            {
+                let policy = std::mem::replace(&mut e.value, Value::new(e.key_span, Kind::Null));
+                e.value = embeds.decode(policy, "Policy");
+            }
+            push(
+                model,
+                format!("{account}/{region}/{name}"),
+                ACCESS_POINT,
+                head,
+                item.at,
+                properties,
+                None,
+            )
+        }
+    };
+    model.resources[r].declared = declared;
+    Some(r)
 }
 
 fn map(span: Span, entries: Vec<(&str, Value)>) -> Value {
@@ -119,8 +510,8 @@ fn present(v: Option<Value>) -> Option<Value> {
 
 /// The value of `key` in a supplementary part; for an item that is not
 /// whole, a missing part is unknown.
-fn part_or_unknown(item: &Item, key: &str, at: Span) -> Option<Value> {
-    match present(item.part("supplementaryConfiguration", key)) {
+fn part_or_unknown(item: &Item, embeds: &mut Embeds, key: &str, at: Span) -> Option<Value> {
+    match present(item.part("supplementaryConfiguration", key, embeds)) {
         Some(v) => Some(v),
         None if item.whole => None,
         None => Some(Value::unknown(
@@ -313,176 +704,133 @@ fn pascal(v: &Value, rename: &[(&str, &str)]) -> Value {
     }
 }
 
-/// The models of an export, one per account (Block Public Access of an
-/// account applies to its buckets only), with the number of items of other
-/// resource types passed over.
-pub fn build(doc: &Value) -> (Vec<Model>, usize) {
-    let (items, other) = items(doc);
-    let mut accounts: BTreeMap<String, Model> = BTreeMap::new();
-    for item in &items {
-        let account = item
-            .text("accountId")
-            .unwrap_or_else(|| "unknown-account".into());
-        let region = item
-            .text("awsRegion")
-            .unwrap_or_else(|| "unknown-region".into());
-        let model = accounts
-            .entry(account.clone())
-            .or_insert_with(|| Model::new(Format::CloudFormation));
-        let at = item.value.span;
-        let head = item
-            .value
-            .get("resourceName")
-            .or_else(|| item.value.get("resourceId"))
-            .map_or(at, |v| v.span);
-        match item.text("resourceType").as_deref() {
-            Some(ACCOUNT_PAB) => {
-                let config = present(
-                    item.value
-                        .get("configuration")
-                        .cloned()
-                        .map(decode_json_string),
-                );
-                let properties = match config {
-                    Some(c) => pab(&c),
-                    None => Value::unknown(at, "the item has no configuration"),
-                };
-                push(
-                    model,
-                    format!("{account}/account"),
-                    ACCOUNT_PAB,
-                    head,
-                    at,
-                    properties,
-                    None,
-                );
-            }
-            _ => {
-                let name = item
-                    .text("resourceName")
-                    .or_else(|| item.text("resourceId"))
-                    .unwrap_or_else(|| "unknown-bucket".into());
-                let id = format!("{account}/{region}/{name}");
-                let mut props = vec![("BucketName", Value::str(head, &name))];
-                if let Some(acl) = part_or_unknown(item, "AccessControlList", at) {
-                    props.push((super::terraform::GRANTS, grants(&acl)));
-                }
-                if let Some(p) = part_or_unknown(item, "PublicAccessBlockConfiguration", at) {
-                    props.push(("PublicAccessBlockConfiguration", pab(&p)));
-                }
-                if let Some(e) = part_or_unknown(item, "ServerSideEncryptionConfiguration", at) {
-                    props.push(("BucketEncryption", encryption(&e)));
-                }
-                if let Some(v) = part_or_unknown(item, "BucketVersioningConfiguration", at)
-                    .and_then(|v| versioning(&v))
-                {
-                    props.push(("VersioningConfiguration", v));
-                }
-                if let Some(l) = part_or_unknown(item, "BucketLoggingConfiguration", at)
-                    .and_then(|l| logging(&l))
-                {
-                    props.push(("LoggingConfiguration", l));
-                }
-                if let Some(l) =
-                    part_or_unknown(item, "BucketLifecycleConfiguration", at).filter(has_content)
-                {
-                    props.push(("LifecycleConfiguration", pascal(&l, &[])));
-                }
-                if let Some(w) =
-                    part_or_unknown(item, "BucketWebsiteConfiguration", at).filter(has_content)
-                {
-                    props.push((
-                        "WebsiteConfiguration",
-                        pascal(
-                            &w,
-                            &[
-                                ("indexDocumentSuffix", "IndexDocument"),
-                                ("errorDocument", "ErrorDocument"),
-                            ],
-                        ),
-                    ));
-                }
-                if let Some(c) =
-                    part_or_unknown(item, "BucketCrossOriginConfiguration", at).filter(has_content)
-                {
-                    props.push(("CorsConfiguration", pascal(&c, &[("rules", "CorsRules")])));
-                }
-                if let Some(o) =
-                    part_or_unknown(item, "ObjectLockConfiguration", at).filter(has_content)
-                {
-                    if o.get("objectLockEnabled").and_then(|e| e.as_str()) == Some("Enabled") {
-                        props.push(("ObjectLockEnabled", Value::str(o.span, "true")));
-                    }
-                    props.push(("ObjectLockConfiguration", pascal(&o, &[])));
-                }
-                if let Some(a) = part_or_unknown(item, "BucketAccelerateConfiguration", at) {
-                    let status = match &a.kind {
-                        Kind::Unknown(_) => Some(a.clone()),
-                        _ => present(a.get("status").cloned()),
-                    };
-                    if let Some(status) = status {
-                        props.push((
-                            "AccelerateConfiguration",
-                            map(a.span, vec![("AccelerationStatus", status)]),
-                        ));
-                    }
-                }
-                // Recorded by Config in shapes not read yet: unknown, so no
-                // rule says they are missing.
-                for (key, config) in [
-                    ("ReplicationConfiguration", "BucketReplicationConfiguration"),
-                    (
-                        "NotificationConfiguration",
-                        "BucketNotificationConfiguration",
-                    ),
-                ] {
-                    props.push((
-                        key,
-                        Value::unknown(
-                            head,
-                            format!("bucketlint does not read `{config}` of AWS Config items yet"),
-                        ),
-                    ));
-                }
-                props.push((
-                    "OwnershipControls",
-                    Value::unknown(head, "AWS Config does not record object ownership"),
-                ));
-                let bucket = push(model, id.clone(), BUCKET, head, at, map(at, props), None);
-                // A deployed bucket has no stack here whose deletion would
-                // take it: its deletion policy is not a question.
-                let gone = || Value::unknown(head, "a deployed bucket: no stack deletes it here");
-                model.resources[bucket].attributes = map(
-                    at,
-                    vec![("DeletionPolicy", gone()), ("UpdateReplacePolicy", gone())],
-                );
-                let policy = part_or_unknown(item, "BucketPolicy", at);
-                if let Some(p) = policy {
-                    let text = match &p.kind {
-                        Kind::Unknown(_) => Some(p.clone()),
-                        _ => present(p.get("policyText").cloned()),
-                    };
-                    if let Some(text) = text {
-                        let document = decode_json_string(text);
-                        push(
-                            model,
-                            format!("{id} bucket policy"),
-                            "AWS::S3::BucketPolicy",
-                            document.span,
-                            at,
-                            map(at, vec![("PolicyDocument", document)]),
-                            Some(bucket),
-                        );
-                    }
-                }
-            }
+/// Adds a bucket item, with its policy; returns the bucket's index.
+fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str) -> usize {
+    let region = item
+        .text("awsRegion")
+        .unwrap_or_else(|| "unknown-region".into());
+    let at = item.at;
+    let head = item.head();
+    let name = item
+        .text("resourceName")
+        .or_else(|| item.text("resourceId"))
+        .unwrap_or_else(|| "unknown-bucket".into());
+    let id = format!("{account}/{region}/{name}");
+    let mut props = vec![("BucketName", Value::str(head, &name))];
+    if let Some(acl) = part_or_unknown(item, embeds, "AccessControlList", at) {
+        props.push((super::terraform::GRANTS, grants(&acl)));
+    }
+    if let Some(p) = part_or_unknown(item, embeds, "PublicAccessBlockConfiguration", at) {
+        props.push(("PublicAccessBlockConfiguration", pab(&p)));
+    }
+    if let Some(e) = part_or_unknown(item, embeds, "ServerSideEncryptionConfiguration", at) {
+        props.push(("BucketEncryption", encryption(&e)));
+    }
+    if let Some(v) = part_or_unknown(item, embeds, "BucketVersioningConfiguration", at)
+        .and_then(|v| versioning(&v))
+    {
+        props.push(("VersioningConfiguration", v));
+    }
+    if let Some(l) =
+        part_or_unknown(item, embeds, "BucketLoggingConfiguration", at).and_then(|l| logging(&l))
+    {
+        props.push(("LoggingConfiguration", l));
+    }
+    if let Some(l) =
+        part_or_unknown(item, embeds, "BucketLifecycleConfiguration", at).filter(has_content)
+    {
+        props.push(("LifecycleConfiguration", pascal(&l, &[])));
+    }
+    if let Some(w) =
+        part_or_unknown(item, embeds, "BucketWebsiteConfiguration", at).filter(has_content)
+    {
+        props.push((
+            "WebsiteConfiguration",
+            pascal(
+                &w,
+                &[
+                    ("indexDocumentSuffix", "IndexDocument"),
+                    ("errorDocument", "ErrorDocument"),
+                ],
+            ),
+        ));
+    }
+    if let Some(c) =
+        part_or_unknown(item, embeds, "BucketCrossOriginConfiguration", at).filter(has_content)
+    {
+        props.push(("CorsConfiguration", pascal(&c, &[("rules", "CorsRules")])));
+    }
+    if let Some(o) =
+        part_or_unknown(item, embeds, "ObjectLockConfiguration", at).filter(has_content)
+    {
+        if o.get("objectLockEnabled").and_then(|e| e.as_str()) == Some("Enabled") {
+            props.push(("ObjectLockEnabled", Value::str(o.span, "true")));
+        }
+        props.push(("ObjectLockConfiguration", pascal(&o, &[])));
+    }
+    if let Some(a) = part_or_unknown(item, embeds, "BucketAccelerateConfiguration", at) {
+        let status = match &a.kind {
+            Kind::Unknown(_) => Some(a.clone()),
+            _ => present(a.get("status").cloned()),
+        };
+        if let Some(status) = status {
+            props.push((
+                "AccelerateConfiguration",
+                map(a.span, vec![("AccelerationStatus", status)]),
+            ));
         }
     }
-    let models = accounts.into_values().map(|mut m| {
-        m.index_blocks();
-        m
-    });
-    (models.collect(), other)
+    // Recorded by Config in shapes not read yet: unknown, so no
+    // rule says they are missing.
+    for (key, config) in [
+        ("ReplicationConfiguration", "BucketReplicationConfiguration"),
+        (
+            "NotificationConfiguration",
+            "BucketNotificationConfiguration",
+        ),
+    ] {
+        props.push((
+            key,
+            Value::unknown(
+                head,
+                format!("bucketlint does not read `{config}` of AWS Config items yet"),
+            ),
+        ));
+    }
+    props.push((
+        "OwnershipControls",
+        Value::unknown(head, "AWS Config does not record object ownership"),
+    ));
+    let bucket = push(model, id.clone(), BUCKET, head, at, map(at, props), None);
+    // A deployed bucket has no stack here whose deletion would
+    // take it: its deletion policy is not a question.
+    let gone = || Value::unknown(head, "a deployed bucket: no stack deletes it here");
+    model.resources[bucket].attributes = map(
+        at,
+        vec![("DeletionPolicy", gone()), ("UpdateReplacePolicy", gone())],
+    );
+    let policy = part_or_unknown(item, embeds, "BucketPolicy", at);
+    if let Some(p) = policy {
+        let text = match &p.kind {
+            Kind::Unknown(_) => Some(p.clone()),
+            _ => present(p.get("policyText").cloned()),
+        };
+        if let Some(text) = text {
+            let document =
+                embeds.decode(text, "supplementaryConfiguration.BucketPolicy.policyText");
+            let head = embeds.real(document.span);
+            push(
+                model,
+                format!("{id} bucket policy"),
+                "AWS::S3::BucketPolicy",
+                head,
+                at,
+                map(at, vec![("PolicyDocument", document)]),
+                Some(bucket),
+            );
+        }
+    }
+    bucket
 }
 
 fn push(

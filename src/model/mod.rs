@@ -75,6 +75,20 @@ pub struct Passed {
     pub given: Span,
 }
 
+/// A JSON document held in a string of the source (an AWS Config item's
+/// `policyText`), parsed on its own: its values have spans in a file id of
+/// their own, so a finding inside it can say where inside it is.
+#[derive(Clone, Debug)]
+pub struct Embedded {
+    /// The id its values' spans carry; no source file has it.
+    pub file: crate::source::FileId,
+    /// The string literal that holds the document.
+    pub literal: Span,
+    /// Where the literal is in its document (`supplementaryConfiguration.BucketPolicy.policyText`).
+    pub label: String,
+    pub root: Value,
+}
+
 #[derive(Debug)]
 pub struct Model {
     pub format: Format,
@@ -86,6 +100,11 @@ pub struct Model {
     /// condition is not known, and when it applies ("condition `IsProd`
     /// is false"), so a finding inside one says so.
     pub branches: Vec<(Span, String)>,
+    /// Documents parsed out of strings (AWS Config exports).
+    pub embedded: Vec<Embedded>,
+    /// Names of buckets that buckets outside the model log into (an AWS
+    /// Config export is judged a bucket at a time).
+    pub logged_into: std::collections::HashSet<String>,
     /// The account-level Block Public Access resource, once looked up
     /// (after the model is built).
     account_pab: std::sync::OnceLock<Option<usize>>,
@@ -99,6 +118,8 @@ impl Model {
             blocks: Vec::new(),
             passed: Vec::new(),
             branches: Vec::new(),
+            embedded: Vec::new(),
+            logged_into: Default::default(),
             account_pab: std::sync::OnceLock::new(),
         }
     }
@@ -114,6 +135,27 @@ impl Model {
             .map(|(_, when)| when.as_str())
             .collect();
         (!within.is_empty()).then(|| within.join(" and "))
+    }
+
+    /// The span in the source of a value inside embedded documents (the
+    /// string that holds it), and the path to it: `policyText` →
+    /// `Statement[0].Principal`. A span in the source is returned as is.
+    pub fn unembed(&self, mut span: Span) -> (Span, Option<String>) {
+        let mut parts = Vec::new();
+        let find = |file| self.embedded.iter().find(|e| e.file == file);
+        while let Some(e) = find(span.file) {
+            let inner = path_to(&e.root, span);
+            if !inner.is_empty() {
+                parts.push(format!("`{inner}`"));
+            }
+            span = e.literal;
+            // Inside another document the path to the string is the label.
+            if find(span.file).is_none() {
+                parts.push(format!("`{}`", e.label));
+            }
+        }
+        parts.reverse();
+        (span, (!parts.is_empty()).then(|| parts.join(" → ")))
     }
 
     pub fn of_type<'a>(&'a self, cfn_type: &'a str) -> impl Iterator<Item = (usize, &'a Resource)> {
@@ -187,5 +229,38 @@ impl Model {
             .rev()
             .take_while(|b| b.extent.file == span.file)
             .find(|b| b.extent.contains(span))
+    }
+}
+
+/// The path from `root` to the innermost value whose span holds `span`
+/// (`Statement[0].Principal`); empty for the root itself.
+fn path_to(root: &Value, span: Span) -> String {
+    use crate::tree::Kind;
+    let holds = |v: &Value| v.span.start <= span.start && span.end <= v.span.end;
+    let mut path = String::new();
+    let mut at = root;
+    loop {
+        let next = match &at.kind {
+            Kind::Map(entries) => entries.iter().find(|e| holds(&e.value)).map(|e| {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&e.key);
+                &e.value
+            }),
+            Kind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, v)| holds(v))
+                .map(|(i, v)| {
+                    path.push_str(&format!("[{i}]"));
+                    v
+                }),
+            _ => None,
+        };
+        match next {
+            Some(v) => at = v,
+            None => return path,
+        }
     }
 }

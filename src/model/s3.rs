@@ -228,6 +228,11 @@ impl Model {
                 Kind::Str(name) => by_name.get(name.as_str()).copied(),
                 _ => None,
             })
+            .chain(
+                self.logged_into
+                    .iter()
+                    .filter_map(|name| by_name.get(name.as_str()).copied()),
+            )
             .collect()
     }
 

@@ -67,6 +67,39 @@ pub fn parse(text: &str, place: Placement) -> Result<JsonDoc, ParseError> {
     Ok(JsonDoc { value, warnings })
 }
 
+/// The items of the arrays under `keys` in a top-level JSON object, each
+/// as its offset in `text` and its slice of it, found without building the
+/// document: a large file of many items is then parsed an item at a time.
+/// `None` when the text is not such an object or has none of the keys.
+pub fn top_level_arrays<'a>(
+    text: &'a str,
+    keys: &[&str],
+) -> Result<Option<Vec<(usize, &'a str)>>, String> {
+    use serde_json::value::RawValue;
+    use std::borrow::Cow;
+    use std::collections::HashMap;
+    let top: HashMap<Cow<'a, str>, &'a RawValue> = match text.trim_start().starts_with('{') {
+        true => serde_json::from_str(text).map_err(|e| e.to_string())?,
+        false => return Ok(None),
+    };
+    let mut out = Vec::new();
+    let mut found = false;
+    for key in keys {
+        let Some(raw) = top.get(*key) else { continue };
+        let Ok(items) = serde_json::from_str::<Vec<&'a RawValue>>(raw.get()) else {
+            continue; // not an array
+        };
+        found = true;
+        for item in items {
+            // The slice borrows from `text`: its offset is where it starts.
+            let at = item.get().as_ptr() as usize - text.as_ptr() as usize;
+            out.push((at, item.get()));
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    Ok(found.then_some(out))
+}
+
 /// The offset where nesting first exceeds the limit, ignoring strings.
 fn too_deep(text: &str) -> Option<usize> {
     let limit = max_depth();
@@ -162,6 +195,16 @@ mod tests {
         let text = "[".repeat(100_000);
         let e = parse(&text, Placement::At(0, 0)).err().unwrap();
         assert!(e.message.contains("nesting"));
+    }
+
+    #[test]
+    fn top_level_arrays_are_slices_of_the_text() {
+        let text = r#"{"x": 1, "items": [{"a": 1}, "s"], "other": [2]}"#;
+        let items = top_level_arrays(text, &["items"]).unwrap().unwrap();
+        assert_eq!(items, vec![(19, r#"{"a": 1}"#), (29, r#""s""#)]);
+        assert_eq!(top_level_arrays(text, &["none"]).unwrap(), None);
+        assert_eq!(top_level_arrays("[1]", &["items"]).unwrap(), None);
+        assert!(top_level_arrays(r#"{"items": [1"#, &["items"]).is_err());
     }
 
     #[test]

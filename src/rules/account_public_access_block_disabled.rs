@@ -21,6 +21,10 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, sink: &mut Sink) {
     for (_, account) in model.of_type("AWS::S3::AccountPublicAccessBlock") {
+        // A copy of a setting judged where it is declared.
+        if !account.declared {
+            continue;
+        }
         // One finding per configuration, naming its settings.
         let settings = Settings::read(&account.properties, true, |_| false);
         if !settings.exposed() {
