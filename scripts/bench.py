@@ -6,7 +6,8 @@ against peers that are installed, on generated and real-world corpora.
                              [--inventory]
 
 Corpora are generated into bench-data/ with ../shared/bench/gen_corpus.py;
-`modules200` is 200 root modules calling the fixture S3 module.
+`modules200` is 200 root modules calling the fixture S3 module;
+`config20000` an AWS Config export of 20,000 buckets (scripts/config-export.py).
 Prints a Markdown table of median wall time and peak memory, with ratios
 to the parse-only floor. Not a test: these machines are noisy, so compare
 ratios measured in one sitting.
@@ -38,6 +39,15 @@ def corpus(name):
         files = sorted(f for f in os.listdir(path) if f.endswith(".yaml"))
         return os.path.join(path, files[0])
     path = os.path.join(DATA, name)
+    if name.startswith("config"):
+        # An aggregator's `select` export: `config20000` is 20,000 buckets.
+        export = os.path.join(path, "export.json")
+        if not os.path.exists(export):
+            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "config-export.py"),
+                            "--buckets", name.removeprefix("config") or "20000",
+                            "--shape", "select", "--out", export], check=True,
+                           stdout=subprocess.DEVNULL)
+        return export
     if name.startswith("modules") and not os.path.isdir(path):
         modules_corpus(path, int(name.removeprefix("modules") or "200"))
         return path

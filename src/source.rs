@@ -136,6 +136,9 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 /// Index of a file within one unit of work (a template or a Terraform module).
 pub type FileId = u16;
 
+/// Bytes kept either side of a span in an excerpt of a very long line.
+pub const WINDOW: u32 = 240;
+
 /// A byte range in one file of the unit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
@@ -177,8 +180,14 @@ pub struct SourceFile {
     /// Where `text` starts in the file, and its first line (0-based).
     pub offset: u32,
     pub first_line: usize,
+    /// Characters of the first line before `text` (an excerpt of a very
+    /// long line starts inside it).
+    pub first_column: usize,
     /// Offsets (in the file) where the lines of `text` start.
     line_starts: Vec<u32>,
+    /// Whether `text` is ASCII: columns are then byte counts, found without
+    /// walking the line (a `select` export is one 50 MB line).
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -192,16 +201,20 @@ impl SourceFile {
                 .map(|(i, _)| i as u32 + 1),
         );
         SourceFile {
+            ascii: text.is_ascii(),
             path,
             text,
             offset: 0,
             first_line: 0,
+            first_column: 0,
             line_starts,
         }
     }
 
     /// The whole lines holding `start..end`, with `context` lines either
     /// side: enough to show a finding once the file itself is released.
+    /// Lines much longer than the span are cut to [`WINDOW`] bytes either
+    /// side of it.
     pub fn excerpt(&self, start: u32, end: u32, context: usize) -> SourceFile {
         let line_of = |offset: u32| match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
@@ -216,12 +229,45 @@ impl SourceFile {
             .copied()
             .unwrap_or(self.offset + self.text.len() as u32);
         let local = |o: u32| (o - self.offset) as usize;
+        // A very long line (a `select` export holds 50 MB on one line) is
+        // kept as a window around the span: shown from there, as if its
+        // line began there.
+        let (start, end) = (start.max(from), end.clamp(start.max(from), to));
+        if to - from > end - start + 2 * WINDOW {
+            let mut a = local(start.saturating_sub(WINDOW).max(from));
+            let mut b = local((end + WINDOW).min(to));
+            while !self.text.is_char_boundary(a) {
+                a -= 1;
+            }
+            while !self.text.is_char_boundary(b) {
+                b += 1;
+            }
+            let (a, b) = (a as u32 + self.offset, b as u32 + self.offset);
+            let line = line_of(a);
+            let mut line_starts = vec![a];
+            line_starts.extend(self.line_starts.iter().copied().filter(|&o| a < o && o < b));
+            let column = self.position(a).1 - 1;
+            return SourceFile {
+                path: self.path.clone(),
+                text: self.text[local(a)..local(b)].into(),
+                offset: a,
+                first_line: self.first_line + line,
+                first_column: column,
+                line_starts,
+                ascii: self.ascii,
+            };
+        }
         SourceFile {
             path: self.path.clone(),
             text: self.text[local(from)..local(to)].into(),
             offset: from,
             first_line: self.first_line + first,
+            first_column: match first {
+                0 => self.first_column,
+                _ => 0,
+            },
             line_starts: self.line_starts[first..last].to_vec(),
+            ascii: self.ascii,
         }
     }
 
@@ -242,7 +288,13 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[start..end].chars().count() + 1;
+        let mut column = match self.ascii {
+            true => end - start,
+            false => self.text[start..end].chars().count(),
+        } + 1;
+        if line == 0 {
+            column += self.first_column;
+        }
         (self.first_line + line + 1, column)
     }
 
@@ -315,6 +367,19 @@ mod tests {
         // 'x' sits after two 2-byte characters and a space.
         assert_eq!(f.position(8), (2, 4));
         assert_eq!(f.position(100), (3, 1));
+    }
+
+    #[test]
+    fn an_excerpt_of_a_very_long_line_is_a_window_with_true_positions() {
+        let line = format!("{}\"é\"{}", "x".repeat(10_000), "y".repeat(10_000));
+        let file = SourceFile::new(PathBuf::from("a.json"), format!("{{\n{line}\n}}\n"));
+        let at = 2 + 10_000;
+        let (start, end) = (at as u32, at as u32 + 4);
+        let part = file.excerpt(start, end, 2);
+        assert!(part.text.len() < 600, "{}", part.text.len());
+        assert_eq!(part.text_at(start, end), "\"é\"");
+        assert_eq!(part.position(start), file.position(start));
+        assert_eq!(part.position(end), (2, 10_004));
     }
 
     #[test]

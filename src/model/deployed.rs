@@ -48,10 +48,10 @@ pub fn items(text: &str) -> Option<Vec<(usize, &str)>> {
         .then_some(items)
 }
 
-/// What identifies an item, read without keeping its values.
+/// What identifies an item, as serde reads it.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct Head {
+struct RawHead {
     resource_type: Option<String>,
     resource_id: Option<String>,
     resource_name: Option<String>,
@@ -60,6 +60,19 @@ struct Head {
     configuration_item_capture_time: Option<serde_json::Value>,
     configuration_item_status: Option<String>,
     supplementary_configuration: Option<serde_json::Value>,
+}
+
+/// What identifies an item, kept for every item of the export: no value of
+/// its configuration but the bucket it logs to.
+struct Head {
+    resource_type: Option<String>,
+    resource_id: Option<String>,
+    resource_name: Option<String>,
+    account_id: Option<String>,
+    aws_region: Option<String>,
+    time: (f64, String),
+    deleted: bool,
+    log_destination: Option<String>,
 }
 
 impl Head {
@@ -73,7 +86,20 @@ impl Head {
             }
             false => text,
         };
-        serde_json::from_str(text).unwrap_or_default()
+        let raw: RawHead = serde_json::from_str(text).unwrap_or_default();
+        Head {
+            time: time_key(&raw.configuration_item_capture_time),
+            deleted: raw
+                .configuration_item_status
+                .as_deref()
+                .is_some_and(|s| s.starts_with("ResourceDeleted")),
+            log_destination: log_destination(raw.supplementary_configuration.as_ref()),
+            resource_type: raw.resource_type,
+            resource_id: raw.resource_id,
+            resource_name: raw.resource_name,
+            account_id: raw.account_id,
+            aws_region: raw.aws_region,
+        }
     }
 
     fn account(&self) -> String {
@@ -81,20 +107,19 @@ impl Head {
             .clone()
             .unwrap_or_else(|| "unknown-account".into())
     }
+}
 
-    /// The bucket it logs to, if any.
-    fn log_destination(&self) -> Option<String> {
-        let supplementary = self.supplementary_configuration.as_ref()?;
-        let logging = supplementary.get("BucketLoggingConfiguration")?;
-        let logging = match logging {
-            serde_json::Value::String(s) => serde_json::from_str(s).ok()?,
-            v => v.clone(),
-        };
-        logging
-            .get("destinationBucketName")?
-            .as_str()
-            .map(str::to_string)
-    }
+/// The bucket an item's logging configuration names, if any.
+fn log_destination(supplementary: Option<&serde_json::Value>) -> Option<String> {
+    let logging = supplementary?.get("BucketLoggingConfiguration")?;
+    let logging = match logging {
+        serde_json::Value::String(s) => serde_json::from_str(s).ok()?,
+        v => v.clone(),
+    };
+    logging
+        .get("destinationBucketName")?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// The order of capture times, as Config writes them (ISO text, or epoch
@@ -274,7 +299,7 @@ pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) 
             ),
             id,
         );
-        let time = time_key(&head.configuration_item_capture_time);
+        let time = head.time.clone();
         match latest.get(&key) {
             Some((_, t)) if *t > time => summary.superseded += usize::from(kind == BUCKET),
             Some(_) => {
@@ -285,7 +310,7 @@ pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) 
                 latest.insert(key, (i, time));
             }
         }
-        if let Some(dest) = head.log_destination() {
+        if let Some(dest) = head.log_destination.clone() {
             logged_into.entry(head.account()).or_default().insert(dest);
         }
         heads.push(Some(head));
@@ -293,13 +318,7 @@ pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) 
     let current: HashSet<usize> = latest
         .values()
         .map(|(i, _)| *i)
-        .filter(|&i| {
-            !heads[i].as_ref().is_some_and(|h| {
-                h.configuration_item_status
-                    .as_deref()
-                    .is_some_and(|s| s.starts_with("ResourceDeleted"))
-            })
-        })
+        .filter(|&i| !heads[i].as_ref().is_some_and(|h| h.deleted))
         .collect();
     let kind_of = |i: usize| heads[i].as_ref().and_then(|h| h.resource_type.as_deref());
     let mut account_pab: HashMap<String, usize> = HashMap::new();

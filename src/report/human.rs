@@ -75,7 +75,11 @@ impl SourceCode for Shown {
             inner.data(),
             SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
             inner.line() + file.first_line,
-            inner.column(),
+            inner.column()
+                + match inner.line() {
+                    0 => file.first_column,
+                    _ => 0,
+                },
             // miette counts lines from the start of the source here, and
             // merges two labels' snippets by it.
             inner.line_count() + file.first_line,

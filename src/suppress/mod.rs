@@ -396,7 +396,9 @@ pub fn apply(
         reported: Vec::new(),
     };
     for (id, file) in files.iter().enumerate() {
-        if !file.path.to_string_lossy().ends_with(".json") {
+        // JSON has no comments (an AWS Config export may be gzipped).
+        let name = file.path.to_string_lossy();
+        if !name.ends_with(".json") && !name.ends_with(".json.gz") {
             c.comments(id as FileId, file);
         }
     }
