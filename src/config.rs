@@ -21,7 +21,8 @@ pub const NAMES: [&str; 2] = ["bucketlint.toml", ".bucketlint.toml"];
 struct Raw {
     select: Option<Vec<Spanned<String>>>,
     extend_select: Option<Vec<Spanned<String>>>,
-    ignore: Option<Vec<Spanned<String>>>,
+    /// Rule names, or tables (`[[ignore]]`) naming deployed buckets.
+    ignore: Option<Vec<Spanned<toml::Value>>>,
     exclude: Option<Vec<Spanned<String>>>,
     per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     fail_on: Option<Spanned<String>>,
@@ -39,6 +40,8 @@ pub struct Config {
     pub select: Option<Vec<&'static Rule>>,
     pub extend_select: Vec<&'static Rule>,
     pub ignore: Vec<&'static Rule>,
+    /// `[[ignore]]` entries: deployed buckets whose findings are ignored.
+    pub bucket_ignores: Vec<BucketIgnore>,
     pub exclude: Option<GlobSet>,
     pub per_file_ignores: Vec<(GlobMatcher, Vec<&'static Rule>)>,
     pub fail_on: Option<Severity>,
@@ -48,6 +51,35 @@ pub struct Config {
     /// `# severity:` comments).
     pub guard_severity: BTreeMap<String, Severity>,
     pub options: RuleOptions,
+}
+
+/// An `[[ignore]]` entry: findings on deployed buckets (AWS Config
+/// exports) that match, by ARN, `account/region/name` or name, for the
+/// rules listed (all when none), are ignored, for the reason given.
+#[derive(Debug)]
+pub struct BucketIgnore {
+    pub bucket: String,
+    matcher: GlobMatcher,
+    /// `None`: every rule.
+    pub rules: Option<Vec<&'static Rule>>,
+    pub reason: String,
+}
+
+impl BucketIgnore {
+    /// Whether the entry covers `rule` on the deployed bucket `id`
+    /// (`account/region/name`).
+    pub fn covers(&self, id: &str, rule: &Rule) -> bool {
+        let name = id.rsplit('/').next().unwrap_or(id);
+        let arn = format!("arn:aws:s3:::{name}");
+        let rule_ok = self
+            .rules
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|r| r.code == rule.code));
+        rule_ok
+            && [id, name, arn.as_str()]
+                .iter()
+                .any(|s| self.matcher.is_match(s))
+    }
 }
 
 /// A configuration error, with where it is.
@@ -153,7 +185,6 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             .then(|| rules(&raw.select))
             .transpose()?,
         extend_select: rules(&raw.extend_select)?,
-        ignore: rules(&raw.ignore)?,
         guard_rules: {
             let base = path.parent().unwrap_or(Path::new("."));
             let mut out = Vec::new();
@@ -171,6 +202,41 @@ pub fn load(path: &Path) -> Result<Config, Error> {
         },
         ..Config::default()
     };
+    for entry in raw.ignore.iter().flatten() {
+        let at = Some(entry.span());
+        match entry.get_ref() {
+            toml::Value::String(name) => {
+                let name = Some(vec![Spanned::new(entry.span(), name.clone())]);
+                config.ignore.extend(rules(&name)?);
+            }
+            // `[[ignore]]` with rules and no bucket: those rules everywhere
+            // (TOML forbids `ignore = [...]` beside `[[ignore]]` tables).
+            toml::Value::Table(table) if !table.contains_key("bucket") => {
+                let Some(toml::Value::Array(list)) = table.get("rules") else {
+                    return Err(fail(
+                        at,
+                        "an `[[ignore]]` entry needs `bucket` (an ARN, `account/region/name` or a name, globs allowed) or `rules`".into(),
+                    ));
+                };
+                for v in list {
+                    let name = v.as_str().ok_or_else(|| {
+                        fail(at.clone(), "`rules` is a list of rule names".into())
+                    })?;
+                    let name = Some(vec![Spanned::new(entry.span(), name.to_string())]);
+                    config.ignore.extend(rules(&name)?);
+                }
+            }
+            toml::Value::Table(table) => config
+                .bucket_ignores
+                .push(bucket_ignore(table).map_err(|m| fail(at, m))?),
+            _ => {
+                return Err(fail(
+                    at,
+                    "an `ignore` entry is a rule name or a table with `bucket` and `reason`".into(),
+                ));
+            }
+        }
+    }
     if let Some(list) = &raw.exclude {
         let mut set = GlobSetBuilder::new();
         for g in list {
@@ -237,7 +303,56 @@ pub fn load(path: &Path) -> Result<Config, Error> {
     Ok(config)
 }
 
+/// An `[[ignore]]` table: `bucket` (ARN, `account/region/name` or name, a
+/// glob), `reason`, and optionally `rules`.
+fn bucket_ignore(table: &toml::Table) -> Result<BucketIgnore, String> {
+    let text = |key: &str| table.get(key).and_then(toml::Value::as_str);
+    if let Some(key) = table
+        .keys()
+        .find(|k| !["bucket", "rules", "reason"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "unknown key `{key}` in an `[[ignore]]` entry (bucket, rules, reason)"
+        ));
+    }
+    let bucket = text("bucket")
+        .ok_or("`bucket` is an ARN, `account/region/name` or a name, globs allowed")?;
+    let reason = text("reason")
+        .filter(|r| !r.trim().is_empty())
+        .ok_or_else(|| format!("the `[[ignore]]` entry for `{bucket}` needs a `reason`"))?;
+    let matcher = Glob::new(bucket)
+        .map_err(|e| format!("invalid glob `{bucket}`: {e}"))?
+        .compile_matcher();
+    let rules = match table.get("rules") {
+        None => None,
+        Some(toml::Value::Array(list)) => {
+            let mut out = Vec::new();
+            for v in list {
+                let name = v.as_str().ok_or("`rules` is a list of rule names")?;
+                let m = matching(name);
+                if m.is_empty() {
+                    return Err(format!("unknown rule `{name}`"));
+                }
+                out.extend(m);
+            }
+            Some(out)
+        }
+        Some(_) => return Err("`rules` is a list of rule names".into()),
+    };
+    Ok(BucketIgnore {
+        bucket: bucket.to_string(),
+        matcher,
+        rules,
+        reason: reason.to_string(),
+    })
+}
+
 impl Config {
+    /// The `[[ignore]]` entry that covers `rule` on the deployed bucket `id`.
+    pub fn bucket_ignored(&self, id: &str, rule: &Rule) -> Option<&BucketIgnore> {
+        self.bucket_ignores.iter().find(|b| b.covers(id, rule))
+    }
+
     /// The path relative to the configuration's folder, for globs.
     fn relative(&self, path: &Path) -> PathBuf {
         let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
@@ -321,6 +436,47 @@ trusted-accounts = ["111122223333"]
     }
 
     #[test]
+    fn bucket_ignores_match_arn_id_or_name() {
+        let c = load_text(
+            r#"
+[[ignore]]
+bucket = "arn:aws:s3:::acme-public-*"
+rules = ["acl-public-read"]
+reason = "public website, reviewed"
+
+[[ignore]]
+bucket = "222233334444/*"
+reason = "sandbox account"
+"#,
+        )
+        .unwrap();
+        let acl = rules::find("BL101").unwrap();
+        let policy = rules::find("BL201").unwrap();
+        let hit = c.bucket_ignored("111122223333/eu-west-1/acme-public-site", acl);
+        assert_eq!(hit.unwrap().reason, "public website, reviewed");
+        assert!(
+            c.bucket_ignored("111122223333/eu-west-1/acme-public-site", policy)
+                .is_none()
+        );
+        assert!(
+            c.bucket_ignored("111122223333/eu-west-1/acme-data", acl)
+                .is_none()
+        );
+        assert!(
+            c.bucket_ignored("222233334444/us-east-1/anything", policy)
+                .is_some()
+        );
+        // Rules everywhere beside bucket entries, in either TOML form.
+        let c = load_text(
+            "[[ignore]]\nrules = [\"BL105\"]\n[[ignore]]\nbucket = \"b\"\nreason = \"r\"\n",
+        )
+        .unwrap();
+        assert_eq!((c.ignore.len(), c.bucket_ignores.len()), (1, 1));
+        let c = load_text("ignore = [\"BL105\", {bucket = \"b\", reason = \"r\"}]\n").unwrap();
+        assert_eq!((c.ignore.len(), c.bucket_ignores.len()), (1, 1));
+    }
+
+    #[test]
     fn unknown_keys_and_rules_point_into_the_file() {
         let text = "select = [\"BL201\"]\nfail_on = \"high\"\n";
         let e = load_text(text).unwrap_err();
@@ -330,6 +486,19 @@ trusted-accounts = ["111122223333"]
         let e = load_text(text).unwrap_err();
         assert_eq!(&text[e.span.clone().unwrap()], "\"acl-public-reed\"");
         assert_eq!(e.message, "unknown rule `acl-public-reed`");
+        let text = "[[ignore]]\nbucket = \"acme-*\"\n";
+        let e = load_text(text).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the `[[ignore]]` entry for `acme-*` needs a `reason`"
+        );
+        assert!(
+            text[e.span.clone().unwrap()].starts_with("[[ignore]]"),
+            "{:?}",
+            e.span
+        );
+        let text = "[[ignore]]\nbucket = \"x\"\nreason = \"y\"\nrules = [\"BL9\"]\n";
+        assert_eq!(load_text(text).unwrap_err().message, "unknown rule `BL9`");
         let e = load_text("[rules.acl-public-read]\nfoo = 1\n").unwrap_err();
         assert_eq!(e.message, "rule `acl-public-read` has no option `foo`");
     }

@@ -400,3 +400,56 @@ fn gzipped_exports_are_read_and_truncated_ones_reported() {
     );
     assert!(log.contains(&format!("{name}:52:25: BL201")), "{log}");
 }
+
+/// Exports have no comments: `[[ignore]]` entries in bucketlint.toml name
+/// deployed buckets by ARN, `account/region/name` or glob, with a reason;
+/// a `[[ignore]]` with rules and no bucket ignores those rules everywhere.
+#[test]
+fn ignore_entries_name_deployed_buckets() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        root().join("fixtures/deployed/snapshot.json"),
+        dir.path().join("snapshot.json"),
+    )
+    .unwrap();
+    let config = r#"
+[[ignore]]
+rules = ["BL105"]
+reason = "Block Public Access is enforced for every account by an SCP"
+
+[[ignore]]
+bucket = "arn:aws:s3:::acme-public-*"
+rules = ["acl-public-read"]
+reason = "The public website; reviewed in SEC-142"
+
+[[ignore]]
+bucket = "222233334444/*"
+reason = "Sandbox account, emptied nightly"
+"#;
+    fs::write(dir.path().join("bucketlint.toml"), config).unwrap();
+    let out = bucketlint(&["check", "--format", "concise", "."], dir.path());
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(!log.contains("BL105"), "{log}");
+    assert!(!log.contains("BL101"), "{log}");
+    assert!(!log.contains(LEGACY), "{log}");
+    // The site's policy is not covered: that entry names the ACL rule.
+    assert!(
+        log.contains(&format!(
+            "snapshot.json:52:25: BL201 policy-public-principal [high] Bucket policy of `{SITE}`"
+        )),
+        "{log}"
+    );
+    assert!(log.contains("(4 suppressed)"), "{log}");
+
+    fs::write(
+        dir.path().join("bucketlint.toml"),
+        "[[ignore]]\nbucket = \"acme-public-site\"\n",
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "."], dir.path());
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(log.contains("needs a `reason`"), "{log}");
+    assert!(log.contains("bucketlint.toml:1:1"), "{log}");
+}

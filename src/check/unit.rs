@@ -597,7 +597,12 @@ fn collect(
     let mut withheld: Vec<PathBuf> = Vec::new();
     let constructs = cdk_paths(model);
     for ((v, suppressed), p) in violations.into_iter().zip(outcome.suppressed).zip(placed) {
-        if suppressed {
+        // Exports have no comments: `[[ignore]]` entries name their buckets.
+        let ignored = source == Source::Config
+            && v.bucket
+                .and_then(|i| model.resources.get(i))
+                .is_some_and(|b| options.config.bucket_ignored(&b.id, v.rule).is_some());
+        if suppressed || ignored {
             report.suppressed += 1;
             continue;
         }
