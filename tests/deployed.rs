@@ -453,3 +453,148 @@ reason = "Sandbox account, emptied nightly"
     assert!(log.contains("needs a `reason`"), "{log}");
     assert!(log.contains("bucketlint.toml:1:1"), "{log}");
 }
+
+/// Deployed buckets carry their account and region: in the table's WHERE
+/// column, as JSON and CSV fields, and as a filter.
+#[test]
+fn the_inventory_names_account_and_region() {
+    let doc = inventory("fixtures/deployed/snapshot.json");
+    let legacy = bucket(&doc, "acme-legacy-public");
+    assert_eq!(legacy["account"], "222233334444");
+    assert_eq!(legacy["region"], "us-east-1");
+    let out = bucketlint(&["inventory", "fixtures/deployed/snapshot.json"], root());
+    let table = text(&out);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("acme-legacy-public") && l.contains(" 222233334444 us-east-1 ")),
+        "{table}"
+    );
+    let out = bucketlint(
+        &[
+            "inventory",
+            "--format",
+            "csv",
+            "--filter",
+            "account=222233334444",
+            "fixtures/deployed/snapshot.json",
+        ],
+        root(),
+    );
+    let csv = text(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("bucket,id,where,source,account,region,"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].starts_with("acme-legacy-public,222233334444/us-east-1/acme-legacy-public,fixtures/deployed/snapshot.json:281,AWS Config,222233334444,us-east-1,"),
+        "{csv}"
+    );
+}
+
+/// `--group-by account`: one row per account, buckets by exposure and
+/// findings by severity; templates' buckets as `-`; HTML refused.
+#[test]
+fn the_inventory_groups_by_account() {
+    let args = |format: &str| {
+        let out = bucketlint(
+            &[
+                "inventory",
+                "--group-by",
+                "account",
+                "--format",
+                format,
+                "fixtures/deployed/snapshot.json",
+                "fixtures/deployed/access-points.json",
+                "fixtures/acl-public-read/fail.yaml",
+            ],
+            root(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let doc: Value = serde_json::from_str(&args("json")).unwrap();
+    let accounts = doc["accounts"].as_array().unwrap();
+    let ids: Vec<&str> = accounts
+        .iter()
+        .map(|a| a["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["111122223333", "222233334444", "444455556666", "-"]);
+    let first = &accounts[0];
+    assert_eq!(first["buckets"], 4);
+    assert_eq!(first["regions"], serde_json::json!(["eu-west-1"]));
+    assert_eq!(first["exposure"]["public"], 1);
+    assert_eq!(first["exposure"]["cross-account"], 1);
+    assert_eq!(first["exposure"]["unknown"], 1);
+    assert_eq!(first["exposure"]["private"], 1);
+    assert_eq!(accounts[1]["exposure"]["blocked"], 1);
+    assert_eq!(accounts[3]["exposure"]["public"], 1);
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(root().join("docs/inventory.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap();
+    let whole = inventory("fixtures/deployed");
+    for d in [&doc, &whole] {
+        let errors: Vec<String> = validator
+            .iter_errors(d)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    let table = args("table");
+    assert!(
+        table.lines().next().unwrap().starts_with("ACCOUNT "),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == [
+                    "111122223333",
+                    "4",
+                    "1",
+                    "1",
+                    "0",
+                    "1",
+                    "1",
+                    "2/3/1",
+                    "eu-west-1"
+                ]),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "3 accounts and templates, 9 buckets: 2 public, 2 unknown, 3 blocked, 1 cross-account, 1 private"
+        ),
+        "{table}"
+    );
+    let csv = args("csv");
+    assert!(csv.starts_with("account,regions,buckets,public,unknown,blocked,cross_account,private,high,medium,low,info\r\n111122223333,eu-west-1,4,1,1,0,1,1,2,3,1,0\r\n"), "{csv}");
+    let md = args("markdown");
+    assert!(
+        md.contains("| `111122223333` | eu-west-1 | 4 | **1** | 1 | 0 | 1 | 1 | 2/3/1 |"),
+        "{md}"
+    );
+
+    let out = bucketlint(
+        &[
+            "inventory",
+            "--group-by",
+            "account",
+            "--format",
+            "html",
+            "fixtures/deployed",
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("--group-by applies to the table, Markdown, JSON and CSV"));
+}

@@ -95,17 +95,28 @@ pub struct InventoryArgs {
     pub format: InventoryFormat,
     /// Keep only the buckets that match: `exposure=public` (or several,
     /// comma-separated: `exposure=public,unknown`), `name=GLOB` (the name, or
-    /// the id when the name is not known), `source=terraform`. Repeatable;
-    /// every filter must match.
+    /// the id when the name is not known), `source=terraform`,
+    /// `account=ID` (deployed buckets; comma-separated for several).
+    /// Repeatable; every filter must match.
     #[arg(long, value_name = "KEY=VALUE")]
     pub filter: Vec<String>,
     /// Also write the inventory in another format to a file: FORMAT=PATH
     /// (for example html=inventory.html). Repeatable.
     #[arg(long, value_name = "FORMAT=PATH")]
     pub output_file: Vec<String>,
+    /// One row per account instead of per bucket: buckets by exposure and
+    /// findings by severity (deployed buckets; templates count as one
+    /// group, `-`). Table, Markdown, JSON and CSV.
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub group_by: Option<GroupBy>,
     /// Colour in the table.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    Account,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -227,6 +238,7 @@ pub struct CheckArgs {
 pub struct InventoryRun {
     pub format: InventoryFormat,
     pub filters: Vec<String>,
+    pub group_by: Option<GroupBy>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

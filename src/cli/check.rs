@@ -104,6 +104,12 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         };
         outputs.push((format, PathBuf::from(path)));
     }
+    if let Some(run) = &args.inventory
+        && run.group_by.is_some()
+        && run.format == super::args::InventoryFormat::Html
+    {
+        return usage("--group-by applies to the table, Markdown, JSON and CSV, not HTML");
+    }
     let filter = match &args.inventory {
         Some(run) => match super::inventory::Filter::parse(&run.filters) {
             Ok(f) => Some(f),
@@ -342,7 +348,10 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             }
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            super::inventory::write(run.format, &rows, color, None, &mut out)?;
+            match run.group_by {
+                Some(_) => super::inventory::write_accounts(run.format, &rows, &mut out)?,
+                None => super::inventory::write(run.format, &rows, color, None, &mut out)?,
+            }
             out.flush()?;
             return Ok(if incomplete {
                 ExitCode::from(2)

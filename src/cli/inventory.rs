@@ -35,6 +35,7 @@ pub fn check_args(args: InventoryArgs) -> CheckArgs {
     check.inventory = Some(InventoryRun {
         format: args.format,
         filters: args.filter,
+        group_by: args.group_by,
     });
     check
 }
@@ -44,6 +45,7 @@ pub struct Filter {
     levels: Vec<Level>,
     names: Vec<GlobMatcher>,
     sources: Vec<String>,
+    accounts: Vec<String>,
 }
 
 impl Filter {
@@ -52,6 +54,7 @@ impl Filter {
             levels: Vec::new(),
             names: Vec::new(),
             sources: Vec::new(),
+            accounts: Vec::new(),
         };
         for spec in specs {
             let Some((key, value)) = spec.split_once('=') else {
@@ -74,9 +77,12 @@ impl Filter {
                     Err(e) => return Err(format!("--filter name: {e}")),
                 },
                 "source" => f.sources.push(value.trim().to_ascii_lowercase()),
+                "account" => f
+                    .accounts
+                    .extend(value.split(',').map(|a| a.trim().to_string())),
                 other => {
                     return Err(format!(
-                        "--filter: unknown key `{other}` (exposure, name, source)"
+                        "--filter: unknown key `{other}` (exposure, name, source, account)"
                     ));
                 }
             }
@@ -96,6 +102,10 @@ impl Filter {
                     .sources
                     .iter()
                     .any(|s| s.eq_ignore_ascii_case(b.source.as_str())))
+            && (self.accounts.is_empty()
+                || b.account
+                    .as_ref()
+                    .is_some_and(|a| self.accounts.contains(a)))
     }
 }
 
@@ -125,6 +135,24 @@ pub fn write(
         InventoryFormat::Json => render::json::render(rows, out),
         InventoryFormat::Csv => render::csv::render(rows, out),
         InventoryFormat::Html => render::html::render(rows, out),
+    }
+}
+
+/// Writes one row per account (`--group-by account`).
+pub fn write_accounts(
+    format: InventoryFormat,
+    rows: &[&Bucket],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let accounts = render::accounts(rows);
+    match format {
+        InventoryFormat::Table => render::table::accounts(&accounts, out),
+        InventoryFormat::Markdown => render::markdown::accounts(&accounts, out),
+        InventoryFormat::Json => render::json::accounts(&accounts, out),
+        InventoryFormat::Csv => render::csv::accounts(&accounts, out),
+        InventoryFormat::Html => Err(io::Error::other(
+            "--group-by applies to the table, Markdown, JSON and CSV",
+        )),
     }
 }
 

@@ -69,6 +69,10 @@ pub struct Bucket {
     /// (`module "data" { ... }`), where its arguments are set.
     pub called_at: Option<Location>,
     pub source: Source,
+    /// A deployed bucket's account and region (AWS Config); templates do
+    /// not say where they are deployed.
+    pub account: Option<String>,
+    pub region: Option<String>,
     /// When the bucket exists only for some inputs: which ("`Site` is
     /// created only when condition `MakePublic` is true").
     pub condition: Option<String>,
@@ -155,10 +159,18 @@ pub fn buckets(
                 .get("BucketName")
                 .and_then(|v| v.as_str())
                 .map(str::to_string);
+            // A deployed bucket's id is `account/region/name`.
+            let mut parts = b.id.splitn(3, '/');
+            let (account, region) = match (source, parts.next(), parts.next()) {
+                (Source::Config, Some(a), Some(r)) => (Some(a.to_string()), Some(r.to_string())),
+                _ => (None, None),
+            };
             Some((
                 i,
                 Bucket {
                     name,
+                    account,
+                    region,
                     id: b.id.clone(),
                     location: Location::new(file, b.head),
                     called_at: caller(model, &b.id, files),

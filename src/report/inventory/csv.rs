@@ -3,14 +3,16 @@
 
 use std::io::{self, Write};
 
-use super::{findings_cell, pab_cell, place};
+use super::{Account, findings_cell, pab_cell, place};
 use crate::inventory::{Bucket, Setting};
 
-const HEADER: [&str; 19] = [
+const HEADER: [&str; 21] = [
     "bucket",
     "id",
     "where",
     "source",
+    "account",
+    "region",
     "exposure",
     "exposure_detail",
     "encryption",
@@ -58,6 +60,8 @@ pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
             b.id.clone(),
             place(b),
             b.source.as_str().to_string(),
+            b.account.clone().unwrap_or_default(),
+            b.region.clone().unwrap_or_default(),
             b.exposure.level.as_str().to_string(),
             b.exposure.summary(),
             value(&s.encryption),
@@ -76,6 +80,25 @@ pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
         ];
         let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
         write!(out, "{}\r\n", line.join(","))?;
+    }
+    Ok(())
+}
+
+/// One row per account (`--group-by account`).
+pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
+    write!(
+        out,
+        "account,regions,buckets,public,unknown,blocked,cross_account,private,high,medium,low,info\r\n"
+    )?;
+    for a in accounts {
+        let mut cells = vec![
+            field(&a.account),
+            field(&a.regions.join(" ")),
+            a.buckets.to_string(),
+        ];
+        cells.extend(a.levels.iter().map(usize::to_string));
+        cells.extend(a.findings.iter().map(usize::to_string));
+        write!(out, "{}\r\n", cells.join(","))?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use super::{by_level, findings_cell, pab_cell, place, summary, versioning_cell};
+use super::{by_level, findings_cell, pab_cell, summary, versioning_cell};
 use crate::inventory::{Bucket, Level, Setting};
 use crate::source::Location;
 
@@ -183,7 +183,7 @@ fn bucket(b: &Bucket, out: &mut String) {
         "{} {} {} {} {}",
         b.label(),
         b.id,
-        place(b),
+        super::where_cell(b),
         b.source.as_str(),
         b.codes().join(" ")
     )
@@ -199,7 +199,7 @@ fn bucket(b: &Bucket, out: &mut String) {
     }
     let cells = [
         (format!("<code>{}</code>", esc(b.label())), None),
-        (format!("<code>{}</code>", esc(&place(b))), None),
+        (format!("<code>{}</code>", esc(&super::where_cell(b))), None),
         (b.source.as_str().to_string(), None),
         (
             format!("<span class=\"level {level}\">{level}</span>"),

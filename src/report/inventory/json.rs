@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::by_level;
+use super::{Account, by_level};
 use crate::inventory::{Bucket, Level, Setting};
 use crate::model::s3::PAB_FLAGS;
 use crate::report::Lazy;
@@ -46,6 +46,8 @@ pub fn bucket(b: &Bucket) -> Value {
             "column": c.column,
         })),
         "source": b.source.as_str(),
+        "account": b.account,
+        "region": b.region,
         "condition": b.condition,
         "exposure": {
             "level": b.exposure.level.as_str(),
@@ -135,6 +137,34 @@ pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
         summary: summary(rows),
         buckets: Lazy::new(rows.iter().map(|b| bucket(b))),
     };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// One entry per account (`--group-by account`).
+pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
+    let list: Vec<Value> = accounts
+        .iter()
+        .map(|a| {
+            let mut exposure = Map::new();
+            for (l, n) in Level::ALL.iter().zip(a.levels) {
+                exposure.insert(l.as_str().to_string(), json!(n));
+            }
+            let [high, medium, low, info] = a.findings;
+            json!({
+                "account": a.account,
+                "regions": a.regions,
+                "buckets": a.buckets,
+                "exposure": exposure,
+                "findings": { "high": high, "medium": medium, "low": low, "info": info },
+            })
+        })
+        .collect();
+    let doc = json!({
+        "version": SCHEMA_VERSION,
+        "tool": { "name": "bucketlint", "version": env!("CARGO_PKG_VERSION") },
+        "accounts": list,
+    });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

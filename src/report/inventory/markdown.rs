@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use super::{findings_cell, pab_cell, place, summary, versioning_cell};
+use super::{Account, findings_cell, pab_cell, place, summary, versioning_cell, where_cell};
 use crate::inventory::{Bucket, Level, Setting};
 
 /// Text safe inside a table cell.
@@ -34,7 +34,7 @@ fn row(b: &Bucket) -> String {
     };
     let cells = [
         format!("`{}`", b.label()),
-        format!("`{}`", place(b)),
+        format!("`{}`", where_cell(b)),
         b.source.as_str().to_string(),
         exposure,
         value(&s.encryption),
@@ -99,6 +99,28 @@ pub fn render(rows: &[&Bucket], limit: Option<usize>, out: &mut dyn Write) -> io
             "\n_{} more bucket{} not shown: this summary is cut to fit the size allowed. Run `bucketlint inventory` for all of them._\n",
             rows.len() - shown,
             if rows.len() - shown == 1 { "" } else { "s" }
+        ));
+    }
+    out.write_all(text.as_bytes())
+}
+
+/// One row per account (`--group-by account`).
+pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
+    let mut text = String::from("## bucketlint inventory by account\n\n");
+    text.push_str("| Account | Regions | Buckets | Public | Unknown | Blocked | Cross-account | Private | Findings (high/medium/low) |\n");
+    text.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    for a in accounts {
+        let [public, unknown, blocked, cross, private] = a.levels;
+        let [h, m, l, _] = a.findings;
+        let public = match public {
+            0 => "0".to_string(),
+            n => format!("**{n}**"),
+        };
+        text.push_str(&format!(
+            "| `{}` | {} | {} | {public} | {unknown} | {blocked} | {cross} | {private} | {h}/{m}/{l} |\n",
+            a.account,
+            cell(&a.regions.join(" ")),
+            a.buckets
         ));
     }
     out.write_all(text.as_bytes())

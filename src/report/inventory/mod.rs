@@ -37,6 +37,61 @@ pub fn summary(rows: &[&Bucket]) -> String {
     )
 }
 
+/// Where a bucket is: a deployed bucket's account and region, else
+/// [`place`].
+pub fn where_cell(b: &Bucket) -> String {
+    match (&b.account, &b.region) {
+        (Some(a), Some(r)) => format!("{a} {r}"),
+        _ => place(b),
+    }
+}
+
+/// One account's buckets, for `--group-by account`.
+#[derive(Debug, PartialEq)]
+pub struct Account {
+    /// The account id; `-` for buckets of templates (not deployed).
+    pub account: String,
+    pub regions: Vec<String>,
+    pub buckets: usize,
+    /// By exposure, in `Level::ALL` order.
+    pub levels: [usize; 5],
+    /// Findings by severity: high, medium, low, info.
+    pub findings: [usize; 4],
+}
+
+/// The rows summed up by account, accounts in order, templates last.
+pub fn accounts(rows: &[&Bucket]) -> Vec<Account> {
+    let mut groups: std::collections::BTreeMap<(bool, String), Vec<&Bucket>> = Default::default();
+    for b in rows {
+        let key = match &b.account {
+            Some(a) => (false, a.clone()),
+            None => (true, "-".to_string()),
+        };
+        groups.entry(key).or_default().push(b);
+    }
+    groups
+        .into_iter()
+        .map(|((_, account), rows)| {
+            let mut regions: Vec<String> = rows.iter().filter_map(|b| b.region.clone()).collect();
+            regions.sort();
+            regions.dedup();
+            let mut findings = [0; 4];
+            for b in &rows {
+                for (k, n) in b.counts().iter().enumerate() {
+                    findings[k] += n;
+                }
+            }
+            Account {
+                account,
+                regions,
+                buckets: rows.len(),
+                levels: by_level(&rows),
+                findings,
+            }
+        })
+        .collect()
+}
+
 /// `file:line` of the bucket, with `/` separators.
 pub fn place(b: &Bucket) -> String {
     let at = b.place();

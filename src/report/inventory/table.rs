@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{pab_cell, place, summary};
+use super::{Account, pab_cell, place, summary, where_cell};
 use crate::inventory::{Bucket, Level, Setting, Source};
 
 /// Columns: heading and width; the last takes what is left of 120.
@@ -115,7 +115,7 @@ fn cells(b: &Bucket) -> [String; 10] {
     }
     [
         b.label().to_string(),
-        place(b),
+        where_cell(b),
         short_source(b.source).into(),
         b.exposure.level.as_str().into(),
         encryption,
@@ -180,6 +180,64 @@ pub fn render(rows: &[&Bucket], color: bool, out: &mut dyn Write) -> io::Result<
     }
     writeln!(out)?;
     writeln!(out, "{}", summary(rows))
+}
+
+/// One line per account (`--group-by account`).
+pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
+    if accounts.is_empty() {
+        return writeln!(out, "No buckets.");
+    }
+    writeln!(
+        out,
+        "{:<14} {:>7} {:>6} {:>7} {:>7} {:>13} {:>7}  {:<14} REGIONS",
+        "ACCOUNT",
+        "BUCKETS",
+        "PUBLIC",
+        "UNKNOWN",
+        "BLOCKED",
+        "CROSS-ACCOUNT",
+        "PRIVATE",
+        "FINDINGS H/M/L"
+    )?;
+    let mut total = [0usize; 5];
+    for a in accounts {
+        let [public, unknown, blocked, cross, private] = a.levels;
+        for (t, n) in total.iter_mut().zip(a.levels) {
+            *t += n;
+        }
+        let [h, m, l, _] = a.findings;
+        let line = format!(
+            "{:<14} {:>7} {:>6} {:>7} {:>7} {:>13} {:>7}  {:<14} {}",
+            a.account,
+            a.buckets,
+            public,
+            unknown,
+            blocked,
+            cross,
+            private,
+            format!("{h}/{m}/{l}"),
+            a.regions.join(" ")
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    let buckets: usize = accounts.iter().map(|a| a.buckets).sum();
+    let deployed = accounts.iter().filter(|a| a.account != "-").count();
+    let templates = match deployed < accounts.len() {
+        true => " and templates",
+        false => "",
+    };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{deployed} account{}{templates}, {buckets} bucket{}: {} public, {} unknown, {} blocked, {} cross-account, {} private",
+        if deployed == 1 { "" } else { "s" },
+        if buckets == 1 { "" } else { "s" },
+        total[0],
+        total[1],
+        total[2],
+        total[3],
+        total[4]
+    )
 }
 
 #[cfg(test)]
