@@ -598,3 +598,103 @@ fn the_inventory_groups_by_account() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("--group-by applies to the table, Markdown, JSON and CSV"));
 }
+
+/// `drift` (opt-in): a template bucket and a deployed bucket of the same
+/// name, compared on what the rules judge, reported on the template. The
+/// site's template blocks public access and versions; the deployed site
+/// does neither. The data bucket is deployed as declared, and the second
+/// Terraform bucket's versioning is known only when applied (a variable
+/// without default): not compared, so both stay silent
+/// (`fixtures/drift`, with the fixture harness's markers).
+#[test]
+fn drift_compares_templates_with_deployed_buckets() {
+    let out = bucketlint(
+        &[
+            "check",
+            "--select",
+            "drift",
+            "--format",
+            "json",
+            "fixtures/drift",
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let at = |f: &str, l: u64, r: &str| (f.to_string(), l, r.to_string());
+    assert_eq!(
+        found,
+        [
+            at(
+                "fixtures/drift/fail-tf/main.tf",
+                3,
+                "module.partner_share.aws_s3_bucket.this"
+            ),
+            at("fixtures/drift/fail.json", 5, "Exports"),
+            at("fixtures/drift/fail.yaml", 5, "Site"),
+        ]
+    );
+    assert_eq!(
+        report["findings"][2]["message"],
+        "Bucket `acme-site-yaml` is deployed otherwise: `111122223333/eu-west-1/acme-site-yaml` \
+         (AWS Config, fixtures/drift/exports/config-snapshot.json:14) differs in exposure: template \
+         private, deployed public; BlockPublicAcls: template on, deployed off; IgnorePublicAcls: \
+         template on, deployed off; BlockPublicPolicy: template on, deployed off; \
+         RestrictPublicBuckets: template on, deployed off; versioning: template Enabled, deployed off."
+    );
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("differs in versioning: template Suspended, deployed Enabled.")
+    );
+
+    // Opt-in: not in a default run.
+    let out = bucketlint(&["check", "--format", "concise", "fixtures/drift"], root());
+    assert!(!text(&out).contains("BL701"), "{}", text(&out));
+    // Without the export, nothing to compare.
+    let out = bucketlint(
+        &["check", "--select", "drift", "fixtures/drift/fail.yaml"],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // The site is ignored by name in bucketlint.toml, with a reason.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bucketlint.toml");
+    fs::write(
+        &config,
+        "[[ignore]]\nbucket = \"acme-site-*\"\nrules = [\"drift\"]\nreason = \"being rebuilt, SEC-150\"\n",
+    )
+    .unwrap();
+    let out = bucketlint(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--select",
+            "drift",
+            "--format",
+            "concise",
+            "fixtures/drift",
+        ],
+        root(),
+    );
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(!log.contains("fail.yaml"), "{log}");
+    assert!(log.contains("fail.json:5:5: BL701"), "{log}");
+    assert!(log.contains("(1 suppressed)"), "{log}");
+}

@@ -6,6 +6,7 @@
 //!
 //! Nothing below this module imports it.
 
+mod drift;
 mod fixing;
 mod options;
 mod unit;
@@ -127,6 +128,11 @@ pub fn run(options: &Options) -> Report {
         }
         r.findings = kept;
         report.merge(r);
+    }
+    // Findings by now pass the inventory rows of every unit; drift
+    // compares the templates' with the exports'.
+    if drift::enabled(&options.rules) && options.findings {
+        drift::find(&mut report, config);
     }
     if !config.per_file_ignores.is_empty() {
         let before = report.findings.len();

@@ -532,7 +532,9 @@ fn collect(
     let mut violations = registry::run(model, &options.rules, &options.config.options);
     // The inventory's rows, by bucket index; each finding is listed on its
     // bucket's row, instance by instance.
-    let mut rows: HashMap<usize, inventory::Bucket> = match options.inventory {
+    // The drift rule compares rows of templates and exports.
+    let rows_wanted = options.inventory || super::drift::enabled(&options.rules);
+    let mut rows: HashMap<usize, inventory::Bucket> = match rows_wanted {
         true => inventory::buckets(
             model,
             files,

@@ -21,6 +21,7 @@ mod bucket_key_disabled;
 mod cors_wildcard_origin;
 mod deletion_policy_missing;
 mod dns_compliant_name;
+mod drift;
 mod encryption_missing;
 mod encryption_not_kms;
 mod event_notifications_missing;

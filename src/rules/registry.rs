@@ -53,6 +53,7 @@ pub static RULES: &[&Rule] = &[
     &super::logging_target_self::RULE,
     &super::log_delivery_write_on_source::RULE,
     &super::object_level_logging_missing::RULE,
+    &super::drift::RULE,
 ];
 
 /// A rule by code or name, case-insensitively.
