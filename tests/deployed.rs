@@ -222,9 +222,9 @@ fn bad_exports_are_reported_and_others_still_checked() {
     );
 }
 
-/// Website, CORS, lifecycle and object lock as Config records them; what
-/// is not read yet (replication, notifications) is unknown, not missing,
-/// and a deployed bucket has no stack deletion policy to miss.
+/// Website, CORS, lifecycle, object lock, replication and notifications as
+/// Config records them; a deployed bucket has no stack deletion policy to
+/// miss.
 #[test]
 fn recorded_settings_are_judged_and_unread_ones_are_not() {
     let out = bucketlint(
@@ -259,7 +259,40 @@ fn recorded_settings_are_judged_and_unread_ones_are_not() {
     assert_eq!(s["object_lock"], "on (COMPLIANCE)");
     assert_eq!(s["lifecycle"], "1 rule");
     assert_eq!(s["mfa_delete"], "Disabled");
-    assert!(s["replication"]["unknown"].is_string(), "{s}");
+    assert_eq!(s["replication"], "to acme-www-replica");
+}
+
+/// A whole item without replication has none (BL506 fires); a `select`
+/// that did not ask says nothing. No recorded notification is not known to
+/// be none (delivery to EventBridge may leave no configuration in the
+/// record), so BL507 stays silent.
+#[test]
+fn replication_is_missing_only_where_the_item_says_so() {
+    let run = |path: &str| {
+        let out = bucketlint(
+            &[
+                "check",
+                "--select",
+                "replication-missing,event-notifications-missing",
+                "--format",
+                "concise",
+                path,
+            ],
+            root(),
+        );
+        text(&out)
+    };
+    let log = run("fixtures/deployed/snapshot.json");
+    assert!(
+        log.contains(&format!(
+            "snapshot.json:14:23: BL506 replication-missing [low] Bucket `{SITE}` is not replicated"
+        )),
+        "{log}"
+    );
+    assert_eq!(log.matches("BL506").count(), 4, "{log}");
+    assert!(!log.contains("BL507"), "{log}");
+    let log = run("fixtures/deployed/select.json");
+    assert!(!log.contains("BL506") && !log.contains("BL507"), "{log}");
 }
 
 /// An export records deployed buckets: `--fix` has nothing to edit there,
@@ -697,4 +730,16 @@ fn drift_compares_templates_with_deployed_buckets() {
     assert!(!log.contains("fail.yaml"), "{log}");
     assert!(log.contains("fail.json:5:5: BL701"), "{log}");
     assert!(log.contains("(1 suppressed)"), "{log}");
+}
+
+/// A deployed bucket without settings of its own is told as it is, not as
+/// a template a deployment would complete with defaults.
+#[test]
+fn messages_speak_of_deployed_buckets() {
+    assert_eq!(
+        message("fixtures/deployed/snapshot.json", "BL105"),
+        format!(
+            "Bucket `{SITE}` has no Block Public Access settings of its own; the export holds no item of its account's settings to say whether they cover it."
+        )
+    );
 }

@@ -1,6 +1,6 @@
-//! Deployed buckets: AWS Config configuration items of `AWS::S3::Bucket`
-//! and `AWS::S3::AccountPublicAccessBlock`, mapped onto the
-//! CloudFormation-shaped model so that the same rules judge them.
+//! Deployed buckets: AWS Config configuration items of `AWS::S3::Bucket`,
+//! `AWS::S3::AccountPublicAccessBlock` and `AWS::S3::AccessPoint`, mapped
+//! onto the CloudFormation-shaped model so that the same rules judge them.
 //!
 //! Three shapes are read (see README, "Deployed buckets"): a configuration
 //! snapshot (`configurationItems`, values as objects),
@@ -9,7 +9,11 @@
 //! each supplementary value a JSON string), and `select-resource-config` /
 //! `select-aggregate-resource-config` output (`Results`, each item a JSON
 //! string holding only the selected properties). A value inside a JSON
-//! string takes the span of that string.
+//! string is parsed as a document of its own (`Model::embedded`), so a
+//! finding there names its path.
+//!
+//! An export is read an item at a time, one model per bucket (see
+//! [`read`]).
 //!
 //! What an item does not carry is unknown, never absent: a `select` that
 //! did not ask for the encryption says nothing about it. Items of a
@@ -431,6 +435,7 @@ pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) 
 
 fn finish(model: &mut Model, embeds: Embeds) {
     model.embedded = embeds.docs;
+    model.deployed = true;
     model.index_blocks();
 }
 
@@ -675,6 +680,105 @@ fn logging(v: &Value) -> Option<Value> {
     Some(map(v.span, entries))
 }
 
+/// Config's replication (`roleARN`, `rules` as a map by rule id, each with
+/// `status` and `destinationConfig.bucketARN`) in CloudFormation's shape;
+/// `None` when it has no rule.
+fn replication(v: &Value) -> Option<Value> {
+    if matches!(v.kind, Kind::Unknown(_)) {
+        return Some(map(v.span, vec![("Rules", v.clone())]));
+    }
+    let rules: Vec<Value> = match v.get("rules").map(|r| &r.kind) {
+        Some(Kind::Map(entries)) => entries
+            .iter()
+            .map(|e| {
+                let r = &e.value;
+                let mut rule = vec![("Id", Value::str(e.key_span, &e.key))];
+                if let Some(status) = present(r.get("status").cloned()) {
+                    rule.push(("Status", status));
+                }
+                if let Some(dest) = present(r.path(&["destinationConfig", "bucketARN"]).cloned()) {
+                    rule.push(("Destination", map(dest.span, vec![("Bucket", dest)])));
+                }
+                map(r.span, rule)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if rules.is_empty() {
+        return None;
+    }
+    let mut entries = Vec::new();
+    if let Some(role) = present(v.get("roleARN").cloned()) {
+        entries.push(("Role", role));
+    }
+    entries.push(("Rules", Value::new(v.span, Kind::Seq(rules))));
+    Some(map(v.span, entries))
+}
+
+/// Config's notifications (`configurations`, a map by id, each with its
+/// `type`, events and target ARN) in CloudFormation's shape; `None` when
+/// there is none.
+fn notifications(v: &Value) -> Option<Value> {
+    if matches!(v.kind, Kind::Unknown(_)) {
+        return Some(v.clone());
+    }
+    let empty = Vec::new();
+    let entries = match v.get("configurations").map(|c| &c.kind) {
+        Some(Kind::Map(entries)) => entries,
+        _ => &empty,
+    };
+    let mut by_kind: Vec<(&str, Vec<Value>)> = Vec::new();
+    for e in entries {
+        let c = &e.value;
+        let (key, target, arn) = match c.get("type").and_then(Value::as_str) {
+            Some("TopicConfiguration") => ("TopicConfigurations", "Topic", "topicARN"),
+            Some("QueueConfiguration") => ("QueueConfigurations", "Queue", "queueARN"),
+            Some("LambdaConfiguration") => ("LambdaConfigurations", "Function", "functionARN"),
+            _ => continue,
+        };
+        let mut entry = Vec::new();
+        if let Some(a) = present(c.get(arn).cloned()) {
+            entry.push((target, a));
+        }
+        if let Some(events) = present(c.get("events").cloned()) {
+            entry.push(("Event", events));
+        }
+        let one = map(c.span, entry);
+        match by_kind.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(one),
+            None => by_kind.push((key, vec![one])),
+        }
+    }
+    // EventBridge delivery is recorded beside the configurations.
+    if v.get("eventBridgeConfiguration").is_some_and(has_content) {
+        by_kind.push(("EventBridgeConfiguration", Vec::new()));
+    }
+    // Delivery to EventBridge alone may leave no configuration in the
+    // record: no notification recorded is not known to be none.
+    if by_kind.is_empty() {
+        return Some(Value::unknown(
+            v.span,
+            "AWS Config records no topic, queue or function notification; delivery to EventBridge is not known",
+        ));
+    }
+    Some(map(
+        v.span,
+        by_kind
+            .into_iter()
+            .map(|(k, list)| match k {
+                "EventBridgeConfiguration" => (
+                    k,
+                    map(
+                        v.span,
+                        vec![("EventBridgeEnabled", Value::str(v.span, "true"))],
+                    ),
+                ),
+                _ => (k, Value::new(v.span, Kind::Seq(list))),
+            })
+            .collect(),
+    ))
+}
+
 /// Whether a recorded part holds anything: Config may record a part with
 /// every field null.
 fn has_content(v: &Value) -> bool {
@@ -799,22 +903,17 @@ fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str
             ));
         }
     }
-    // Recorded by Config in shapes not read yet: unknown, so no
-    // rule says they are missing.
-    for (key, config) in [
-        ("ReplicationConfiguration", "BucketReplicationConfiguration"),
-        (
-            "NotificationConfiguration",
-            "BucketNotificationConfiguration",
-        ),
-    ] {
-        props.push((
-            key,
-            Value::unknown(
-                head,
-                format!("bucketlint does not read `{config}` of AWS Config items yet"),
-            ),
-        ));
+    if let Some(r) = part_or_unknown(item, embeds, "BucketReplicationConfiguration", at)
+        .and_then(|r| replication(&r))
+    {
+        props.push(("ReplicationConfiguration", r));
+    }
+    // A record without notifications is not known to have none (see
+    // `notifications`).
+    let n = part_or_unknown(item, embeds, "BucketNotificationConfiguration", at)
+        .unwrap_or_else(|| Value::unknown(at, "AWS Config records no notification configuration"));
+    if let Some(n) = notifications(&n) {
+        props.push(("NotificationConfiguration", n));
     }
     props.push((
         "OwnershipControls",

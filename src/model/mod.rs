@@ -102,6 +102,9 @@ pub struct Model {
     pub branches: Vec<(Span, String)>,
     /// Documents parsed out of strings (AWS Config exports).
     pub embedded: Vec<Embedded>,
+    /// Deployed buckets (an AWS Config export), not a template: what a
+    /// bucket lacks is what it has, not what a deployment would default.
+    pub deployed: bool,
     /// Names of buckets that buckets outside the model log into (an AWS
     /// Config export is judged a bucket at a time).
     pub logged_into: std::collections::HashSet<String>,
@@ -119,6 +122,7 @@ impl Model {
             passed: Vec::new(),
             branches: Vec::new(),
             embedded: Vec::new(),
+            deployed: false,
             logged_into: Default::default(),
             account_pab: std::sync::OnceLock::new(),
         }

@@ -61,10 +61,20 @@ fn check(model: &Model, sink: &mut Sink) {
             None => sink.report(
                 bucket.head,
                 "no Block Public Access settings",
-                format!(
-                    "Bucket `{}` does not declare Block Public Access. New buckets get it by default, but imported and older buckets do not.",
-                    bucket.id
-                ),
+                match (model.deployed, account.is_some()) {
+                    (true, true) => format!(
+                        "Bucket `{}` has no Block Public Access settings of its own, and its account's do not turn every one on.",
+                        bucket.id
+                    ),
+                    (true, false) => format!(
+                        "Bucket `{}` has no Block Public Access settings of its own; the export holds no item of its account's settings to say whether they cover it.",
+                        bucket.id
+                    ),
+                    (false, _) => format!(
+                        "Bucket `{}` does not declare Block Public Access. New buckets get it by default, but imported and older buckets do not.",
+                        bucket.id
+                    ),
+                },
                 Some(i),
             ),
             Some(e) if e.value.may_be_absent() => sink.report(
