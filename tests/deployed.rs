@@ -694,9 +694,24 @@ fn drift_compares_templates_with_deployed_buckets() {
             .ends_with("differs in versioning: template Suspended, deployed Enabled.")
     );
 
-    // Opt-in: not in a default run.
+    // Opt-in: not in a default run; `--extend-select` adds it to the
+    // default rules.
     let out = bucketlint(&["check", "--format", "concise", "fixtures/drift"], root());
     assert!(!text(&out).contains("BL701"), "{}", text(&out));
+    let out = bucketlint(
+        &[
+            "check",
+            "--extend-select",
+            "drift",
+            "--format",
+            "concise",
+            "fixtures/drift",
+        ],
+        root(),
+    );
+    let log = text(&out);
+    assert!(log.contains("fail.yaml:5:3: BL701 drift"), "{log}");
+    assert!(log.contains("BL101 acl-public-read"), "{log}");
     // Without the export, nothing to compare.
     let out = bucketlint(
         &["check", "--select", "drift", "fixtures/drift/fail.yaml"],

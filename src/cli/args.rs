@@ -52,6 +52,11 @@ pub struct ReadArgs {
     /// comma-separated.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub select: Vec<String>,
+    /// Check these rules too, beside those selected (by `--select`, else
+    /// by the configuration): for example `drift`. Repeatable, or
+    /// comma-separated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
     /// Do not check these rules (code, name or prefix). Repeatable.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,

@@ -21,7 +21,8 @@ use super::output::render;
 use super::threads::build_pool;
 
 /// The rules to run: `--select` replaces the configuration's choice
-/// (select, extend-select and ignore); `--ignore` adds to its ignores.
+/// (select, extend-select and ignore); `--extend-select` adds to either;
+/// `--ignore` adds to its ignores.
 fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule>, String> {
     let mut chosen: Vec<&'static Rule> = if args.read.select.is_empty() {
         config.rules()
@@ -38,6 +39,15 @@ fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule
         }
         v
     };
+    for s in &args.read.extend_select {
+        let m = matching(s);
+        if m.is_empty() {
+            return Err(format!(
+                "unknown rule `{s}` in --extend-select (see `bucketlint rules`)"
+            ));
+        }
+        chosen.extend(m);
+    }
     if args.strict_unknown {
         chosen.extend(matching("unknown-value"));
     }
