@@ -758,3 +758,70 @@ fn messages_speak_of_deployed_buckets() {
         )
     );
 }
+
+/// The same organisation in the three shapes (snapshot, batch output with
+/// values as JSON strings, a `select` that asked for the whole
+/// `supplementaryConfiguration`): the same findings on the same buckets,
+/// and the same exposure of each — public through ACL and policy, made
+/// safe by its account's Block Public Access, cross-account, private, and
+/// unknown for the item recorded without its supplementary configuration.
+#[test]
+fn the_three_shapes_agree() {
+    let judged = |path: &str| {
+        let out = bucketlint(&["check", "--format", "json", path], root());
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<(String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        let doc = inventory(path);
+        let levels: Vec<(String, String, String)> = doc["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["account"].as_str().unwrap().to_string(),
+                    b["bucket"].as_str().unwrap().to_string(),
+                    b["exposure"]["level"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (found, levels)
+    };
+    let snapshot = judged("fixtures/deployed/snapshot.json");
+    assert_eq!(
+        judged("fixtures/deployed/organisation-batch.json"),
+        snapshot
+    );
+    assert_eq!(
+        judged("fixtures/deployed/organisation-select.json"),
+        snapshot
+    );
+    let level = |name: &str| {
+        snapshot
+            .1
+            .iter()
+            .find(|(_, b, _)| b == name)
+            .map(|(a, _, l)| (a.as_str(), l.as_str()))
+            .unwrap()
+    };
+    assert_eq!(level("acme-public-site"), ("111122223333", "public"));
+    assert_eq!(level("acme-legacy-public"), ("222233334444", "blocked"));
+    assert_eq!(
+        level("acme-partner-share"),
+        ("111122223333", "cross-account")
+    );
+    assert_eq!(level("acme-private-data"), ("111122223333", "private"));
+    assert_eq!(level("acme-unrecorded"), ("111122223333", "unknown"));
+    assert!(snapshot.0.contains(&("BL201".into(), SITE.into())));
+    assert!(snapshot.0.contains(&("BL101".into(), LEGACY.into())));
+}

@@ -138,8 +138,8 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let files = [Arc::clone(&file)];
     // An AWS Config export: deployed buckets, read an item at a time.
-    if let Some(items) = deployed::items(&file.text) {
-        let summary = deployed::read(0, &items, |model| {
+    if let Some(export) = deployed::items(&file.text) {
+        let summary = deployed::read(0, &export, |model| {
             report.resources += model.resources.len();
             collect(&mut report, &model, &files, options, Source::Config);
         });

@@ -39,17 +39,51 @@ const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 /// `None` when the text is not one (or not valid JSON: the template path
 /// then reports where). Found without building the document, so that an
 /// aggregator export of thousands of buckets is held an item at a time.
-pub fn items(text: &str) -> Option<Vec<(usize, &str)>> {
+pub fn items(text: &str) -> Option<Export<'_>> {
     if !text.contains("resourceType") {
         return None;
     }
+    let top = json::top_level(text).ok()??;
     let keys = ["configurationItems", "baseConfigurationItems", "Results"];
-    let items = json::top_level_arrays(text, &keys).ok()??;
+    let items = top.arrays(&keys)?;
+    // A `select` that asked for the whole `supplementaryConfiguration`
+    // says by what it lacks that the bucket lacks it.
+    let selected: Option<Selected> = top
+        .get("QueryInfo")
+        .and_then(|q| serde_json::from_str(q).ok());
+    let whole_results = selected.is_some_and(|q| {
+        q.select_fields
+            .iter()
+            .any(|f| f.name == "supplementaryConfiguration" || f.name == "*")
+    });
     items
         .iter()
         .take(16)
         .any(|(_, t)| t.contains("resourceType"))
-        .then_some(items)
+        .then_some(Export {
+            items,
+            whole_results,
+        })
+}
+
+/// An export's items, each as its offset and text.
+pub struct Export<'a> {
+    pub items: Vec<(usize, &'a str)>,
+    /// Whether `select` results hold the whole supplementary configuration.
+    whole_results: bool,
+}
+
+/// `QueryInfo` of a `select` answer.
+#[derive(Deserialize)]
+struct Selected {
+    #[serde(rename = "SelectFields", default)]
+    select_fields: Vec<Field>,
+}
+
+#[derive(Deserialize)]
+struct Field {
+    #[serde(rename = "Name", default)]
+    name: String,
 }
 
 /// What identifies an item, as serde reads it.
@@ -221,16 +255,20 @@ impl Item {
         at: usize,
         text: &str,
         index: usize,
+        whole_results: bool,
         embeds: &mut Embeds,
     ) -> Result<Item, ParseError> {
         let value = json::parse(text, Placement::At(file, at))?.value;
         let span = value.span;
         Ok(match value.kind {
-            Kind::Str(_) => Item {
-                value: embeds.decode(value, &format!("Results[{index}]")),
-                whole: false,
-                at: span,
-            },
+            Kind::Str(_) => {
+                let value = embeds.decode(value, &format!("Results[{index}]"));
+                Item {
+                    whole: whole_results && value.get("supplementaryConfiguration").is_some(),
+                    value,
+                    at: span,
+                }
+            }
             _ => Item {
                 // An item without its supplementary configuration says
                 // nothing of the policy, ACL or settings kept there.
@@ -274,7 +312,9 @@ impl Item {
 /// of a bucket not in the export. Only the latest item of each bucket
 /// counts (a history holds several), and a bucket recorded as deleted is
 /// passed over.
-pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) -> Summary {
+pub fn read(file: FileId, export: &Export, mut each: impl FnMut(Model)) -> Summary {
+    let items = export.items.as_slice();
+    let whole = export.whole_results;
     let mut summary = Summary::default();
     // First pass: what identifies each item, with the small items every
     // bucket model needs (account settings, access points).
@@ -336,7 +376,7 @@ pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) 
             Some(ACCESS_POINT) => {
                 let (at, text) = items[i];
                 let mut embeds = Embeds::new();
-                if let Ok(item) = Item::parse(file, at, text, i, &mut embeds)
+                if let Ok(item) = Item::parse(file, at, text, i, whole, &mut embeds)
                     && let Some(bucket) = item
                         .part("configuration", "Bucket", &mut embeds)
                         .and_then(|b| b.as_str().map(str::to_string))
@@ -363,7 +403,7 @@ pub fn read(file: FileId, items: &[(usize, &str)], mut each: impl FnMut(Model)) 
         let account = head.account();
         let mut model = Model::new(Format::CloudFormation);
         let mut embeds = Embeds::new();
-        let item = match Item::parse(file, *at, text, i, &mut embeds) {
+        let item = match Item::parse(file, *at, text, i, whole, &mut embeds) {
             Ok(item) => item,
             Err(e) => {
                 summary.errors.push(e);
@@ -451,7 +491,7 @@ fn add_item(
     declared: bool,
 ) -> Option<usize> {
     let (at, text) = items[i];
-    let item = Item::parse(file, at, text, i, embeds).ok()?;
+    let item = Item::parse(file, at, text, i, false, embeds).ok()?;
     let account = item
         .text("accountId")
         .unwrap_or_else(|| "unknown-account".into());

@@ -67,37 +67,66 @@ pub fn parse(text: &str, place: Placement) -> Result<JsonDoc, ParseError> {
     Ok(JsonDoc { value, warnings })
 }
 
-/// The items of the arrays under `keys` in a top-level JSON object, each
-/// as its offset in `text` and its slice of it, found without building the
-/// document: a large file of many items is then parsed an item at a time.
-/// `None` when the text is not such an object or has none of the keys.
+/// The members of a top-level JSON object, each value as its slice of
+/// `text`, found without building the document (serde_json validates it):
+/// a large file of many items is then parsed an item at a time. `None`
+/// when the text is not an object.
+pub fn top_level(text: &str) -> Result<Option<TopLevel<'_>>, String> {
+    if !text.trim_start().starts_with('{') {
+        return Ok(None);
+    }
+    serde_json::from_str(text)
+        .map(|members| Some(TopLevel { text, members }))
+        .map_err(|e| e.to_string())
+}
+
+type Members<'a> =
+    std::collections::HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>;
+
+pub struct TopLevel<'a> {
+    text: &'a str,
+    members: Members<'a>,
+}
+
+impl<'a> TopLevel<'a> {
+    /// The text of the member `key`.
+    pub fn get(&self, key: &str) -> Option<&'a str> {
+        self.members.get(key).map(|raw| raw.get())
+    }
+
+    /// The items of the arrays under `keys`, each as its offset in the
+    /// text and its slice of it, in the order of the text; `None` when
+    /// none of the keys holds an array.
+    pub fn arrays(&self, keys: &[&str]) -> Option<Vec<(usize, &'a str)>> {
+        use serde_json::value::RawValue;
+        let mut out = Vec::new();
+        let mut found = false;
+        for key in keys {
+            let Some(raw) = self.members.get(*key) else {
+                continue;
+            };
+            let Ok(items) = serde_json::from_str::<Vec<&'a RawValue>>(raw.get()) else {
+                continue; // not an array
+            };
+            found = true;
+            for item in items {
+                // The slice borrows from the text: its offset is where it starts.
+                let at = item.get().as_ptr() as usize - self.text.as_ptr() as usize;
+                out.push((at, item.get()));
+            }
+        }
+        out.sort_by_key(|(at, _)| *at);
+        found.then_some(out)
+    }
+}
+
+/// The items of the arrays under `keys` in a top-level JSON object (see
+/// [`TopLevel::arrays`]).
 pub fn top_level_arrays<'a>(
     text: &'a str,
     keys: &[&str],
 ) -> Result<Option<Vec<(usize, &'a str)>>, String> {
-    use serde_json::value::RawValue;
-    use std::borrow::Cow;
-    use std::collections::HashMap;
-    let top: HashMap<Cow<'a, str>, &'a RawValue> = match text.trim_start().starts_with('{') {
-        true => serde_json::from_str(text).map_err(|e| e.to_string())?,
-        false => return Ok(None),
-    };
-    let mut out = Vec::new();
-    let mut found = false;
-    for key in keys {
-        let Some(raw) = top.get(*key) else { continue };
-        let Ok(items) = serde_json::from_str::<Vec<&'a RawValue>>(raw.get()) else {
-            continue; // not an array
-        };
-        found = true;
-        for item in items {
-            // The slice borrows from `text`: its offset is where it starts.
-            let at = item.get().as_ptr() as usize - text.as_ptr() as usize;
-            out.push((at, item.get()));
-        }
-    }
-    out.sort_by_key(|(at, _)| *at);
-    Ok(found.then_some(out))
+    Ok(top_level(text)?.and_then(|top| top.arrays(keys)))
 }
 
 /// The offset where nesting first exceeds the limit, ignoring strings.
