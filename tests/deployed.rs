@@ -9,7 +9,7 @@ use std::fs;
 use serde_json::Value;
 
 mod common;
-use common::{bucketlint, root, text};
+use common::{bucketlint, inventory_schema_errors, root, text};
 
 /// (rule, line, bucket, severity) of each finding, in order.
 fn findings(path: &str) -> Vec<(String, u64, String, String)> {
@@ -564,20 +564,9 @@ fn the_inventory_groups_by_account() {
     assert_eq!(first["exposure"]["private"], 1);
     assert_eq!(accounts[1]["exposure"]["blocked"], 1);
     assert_eq!(accounts[3]["exposure"]["public"], 1);
-    let schema: Value = serde_json::from_str(
-        &fs::read_to_string(root().join("docs/inventory.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .build(&schema)
-        .unwrap();
     let whole = inventory("fixtures/deployed");
     for d in [&doc, &whole] {
-        let errors: Vec<String> = validator
-            .iter_errors(d)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
+        let errors = inventory_schema_errors(d);
         assert!(errors.is_empty(), "{errors:#?}");
     }
 

@@ -18,12 +18,9 @@ pub fn enabled(rules: &[&'static Rule]) -> bool {
     rules.iter().any(|r| r.name == "drift")
 }
 
-/// A value as compared: `None` when not known on that side.
-type Compared = Option<String>;
-
 /// A setting where an absent value means `absent` (`versioning` absent is
 /// "off"); `None` when it is known only at deployment.
-fn value(s: &Setting, absent: &str, normal: fn(&str) -> String) -> Compared {
+fn value(s: &Setting, absent: &str, normal: fn(&str) -> String) -> Option<String> {
     match s {
         Setting::Known(v) => Some(normal(v)),
         Setting::Absent => Some(absent.to_string()),
@@ -91,53 +88,39 @@ pub fn differences(template: &Bucket, deployed: &Bucket) -> Vec<String> {
         "encryption",
         stated(&ts.encryption, &ds.encryption, "none", first_word),
     );
-    let both = |t: Compared, d: Compared| t.zip(d);
-    differ(
-        "versioning",
-        both(
-            value(&ts.versioning, "off", same),
-            value(&ds.versioning, "off", same),
+    // The settings a template's silence does not leave to a default:
+    // (name, template, deployed, the value when absent, how compared).
+    type Row<'a> = (
+        &'a str,
+        &'a Setting,
+        &'a Setting,
+        &'a str,
+        fn(&str) -> String,
+    );
+    let rows: [Row; 7] = [
+        ("versioning", &ts.versioning, &ds.versioning, "off", same),
+        (
+            "MFA delete",
+            &ts.mfa_delete,
+            &ds.mfa_delete,
+            "Disabled",
+            same,
         ),
-    );
-    differ(
-        "MFA delete",
-        both(
-            value(&ts.mfa_delete, "Disabled", same),
-            value(&ds.mfa_delete, "Disabled", same),
+        ("access logging", &ts.logging, &ds.logging, "off", on),
+        ("TLS-only policy", &ts.tls_only, &ds.tls_only, "no", yes_no),
+        (
+            "object lock",
+            &ts.object_lock,
+            &ds.object_lock,
+            "off",
+            first_word,
         ),
-    );
-    differ(
-        "access logging",
-        both(value(&ts.logging, "off", on), value(&ds.logging, "off", on)),
-    );
-    differ(
-        "TLS-only policy",
-        both(
-            value(&ts.tls_only, "no", yes_no),
-            value(&ds.tls_only, "no", yes_no),
-        ),
-    );
-    differ(
-        "object lock",
-        both(
-            value(&ts.object_lock, "off", first_word),
-            value(&ds.object_lock, "off", first_word),
-        ),
-    );
-    differ(
-        "lifecycle",
-        both(
-            value(&ts.lifecycle, "no rules", same),
-            value(&ds.lifecycle, "no rules", same),
-        ),
-    );
-    differ(
-        "replication",
-        both(
-            value(&ts.replication, "off", on),
-            value(&ds.replication, "off", on),
-        ),
-    );
+        ("lifecycle", &ts.lifecycle, &ds.lifecycle, "no rules", same),
+        ("replication", &ts.replication, &ds.replication, "off", on),
+    ];
+    for (what, t, d, absent, normal) in rows {
+        differ(what, value(t, absent, normal).zip(value(d, absent, normal)));
+    }
     out
 }
 

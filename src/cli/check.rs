@@ -24,45 +24,34 @@ use super::threads::build_pool;
 /// (select, extend-select and ignore); `--extend-select` adds to either;
 /// `--ignore` adds to its ignores.
 fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule>, String> {
-    let mut chosen: Vec<&'static Rule> = if args.read.select.is_empty() {
-        config.rules()
-    } else {
+    // The rules a flag names, each selector matching at least one.
+    let named = |list: &[String], flag: &str| -> Result<Vec<&'static Rule>, String> {
         let mut v = Vec::new();
-        for s in &args.read.select {
+        for s in list {
             let m = matching(s);
             if m.is_empty() {
                 return Err(format!(
-                    "unknown rule `{s}` in --select (see `bucketlint rules`)"
+                    "unknown rule `{s}` in --{flag} (see `bucketlint rules`)"
                 ));
             }
             v.extend(m);
         }
-        v
+        Ok(v)
     };
-    for s in &args.read.extend_select {
-        let m = matching(s);
-        if m.is_empty() {
-            return Err(format!(
-                "unknown rule `{s}` in --extend-select (see `bucketlint rules`)"
-            ));
-        }
-        chosen.extend(m);
-    }
+    let mut chosen: Vec<&'static Rule> = if args.read.select.is_empty() {
+        config.rules()
+    } else {
+        named(&args.read.select, "select")?
+    };
+    chosen.extend(named(&args.read.extend_select, "extend-select")?);
     if args.strict_unknown {
         chosen.extend(matching("unknown-value"));
     }
     if args.strict {
         chosen.extend(matching("unused-suppression"));
     }
-    for s in &args.read.ignore {
-        let m = matching(s);
-        if m.is_empty() {
-            return Err(format!(
-                "unknown rule `{s}` in --ignore (see `bucketlint rules`)"
-            ));
-        }
-        chosen.retain(|r| !m.iter().any(|x| x.code == r.code));
-    }
+    let ignored = named(&args.read.ignore, "ignore")?;
+    chosen.retain(|r| !ignored.iter().any(|x| x.code == r.code));
     chosen.sort_by_key(|r| r.code);
     chosen.dedup_by_key(|r| r.code);
     Ok(chosen)

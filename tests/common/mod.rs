@@ -81,3 +81,19 @@ pub fn hook_project(repo: &Path) {
     )
     .unwrap();
 }
+
+/// Where `doc` breaks `docs/inventory.schema.json`: empty when it follows it.
+pub fn inventory_schema_errors(doc: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/inventory.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
