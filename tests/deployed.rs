@@ -507,6 +507,24 @@ fn the_inventory_names_account_and_region() {
         &[
             "inventory",
             "--format",
+            "markdown",
+            "fixtures/deployed/snapshot.json",
+        ],
+        root(),
+    );
+    let md = text(&out);
+    assert!(
+        md.contains("| Bucket | Where | Account | Region | Source | Exposure |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `acme-legacy-public` | `fixtures/deployed/snapshot.json:281` | `222233334444` | `us-east-1` | AWS Config | blocked |"),
+        "{md}"
+    );
+    let out = bucketlint(
+        &[
+            "inventory",
+            "--format",
             "csv",
             "--filter",
             "account=222233334444",

@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use super::{Account, findings_cell, pab_cell, place, summary, versioning_cell, where_cell};
+use super::{Account, findings_cell, pab_cell, place, summary, versioning_cell};
 use crate::inventory::{Bucket, Level, Setting};
 
 /// Text safe inside a table cell.
@@ -21,7 +21,8 @@ fn value(s: &Setting) -> String {
     }
 }
 
-fn row(b: &Bucket) -> String {
+/// A table row; `deployed`: the table has account and region columns.
+fn row(b: &Bucket, deployed: bool) -> String {
     let s = &b.settings;
     let mut findings = findings_cell(b);
     let codes = b.codes();
@@ -34,7 +35,7 @@ fn row(b: &Bucket) -> String {
     };
     let cells = [
         format!("`{}`", b.label()),
-        format!("`{}`", where_cell(b)),
+        format!("`{}`", place(b)),
         b.source.as_str().to_string(),
         exposure,
         value(&s.encryption),
@@ -46,6 +47,13 @@ fn row(b: &Bucket) -> String {
         pab_cell(&s.account_pab),
         findings,
     ];
+    let mut cells = cells.to_vec();
+    if deployed {
+        let or_dash =
+            |v: &Option<String>| v.as_deref().map_or("-".to_string(), |v| format!("`{v}`"));
+        cells.insert(2, or_dash(&b.account));
+        cells.insert(3, or_dash(&b.region));
+    }
     let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
     format!("| {} |\n", cells.join(" | "))
 }
@@ -59,12 +67,20 @@ pub fn render(rows: &[&Bucket], limit: Option<usize>, out: &mut dyn Write) -> io
     if rows.is_empty() {
         return out.write_all(text.as_bytes());
     }
-    text.push_str("| Bucket | Where | Source | Exposure | Encryption | Versioning | Logging | TLS only | Ownership | Block Public Access | Account BPA | Findings |\n");
-    text.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    // Deployed buckets (AWS Config) have an account and a region.
+    let deployed = rows.iter().any(|b| b.account.is_some());
+    let (extra, rule) = match deployed {
+        true => (" Account | Region |", " --- | --- |"),
+        false => ("", ""),
+    };
+    text.push_str(&format!("| Bucket | Where |{extra} Source | Exposure | Encryption | Versioning | Logging | TLS only | Ownership | Block Public Access | Account BPA | Findings |\n"));
+    text.push_str(&format!(
+        "| --- | --- |{rule} --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    ));
     let limit = limit.unwrap_or(usize::MAX);
     let mut shown = 0;
     for b in rows {
-        let line = row(b);
+        let line = row(b, deployed);
         if text.len() + line.len() > limit {
             break;
         }
