@@ -295,14 +295,18 @@ impl Item {
     }
 
     /// The span that names the item: its resource name, when that is in
-    /// the export's text (not inside a `select` result's string).
+    /// the export's text; inside a `select` result's string, the string's
+    /// opening quote (the whole string is the item, kilobytes long).
     fn head(&self) -> Span {
         self.value
             .get("resourceName")
             .or_else(|| self.value.get("resourceId"))
             .map(|v| v.span)
             .filter(|s| s.file == self.at.file)
-            .unwrap_or(self.at)
+            .unwrap_or(Span {
+                end: self.at.start + 1,
+                ..self.at
+            })
     }
 }
 
