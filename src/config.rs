@@ -348,9 +348,10 @@ fn bucket_ignore(table: &toml::Table) -> Result<BucketIgnore, String> {
 }
 
 impl Config {
-    /// The `[[ignore]]` entry that covers `rule` on the deployed bucket `id`.
-    pub fn bucket_ignored(&self, id: &str, rule: &Rule) -> Option<&BucketIgnore> {
-        self.bucket_ignores.iter().find(|b| b.covers(id, rule))
+    /// The index of the `[[ignore]]` entry that covers `rule` on the
+    /// deployed bucket `id`.
+    pub fn bucket_ignored(&self, id: &str, rule: &Rule) -> Option<usize> {
+        self.bucket_ignores.iter().position(|b| b.covers(id, rule))
     }
 
     /// The path relative to the configuration's folder, for globs.
@@ -453,7 +454,10 @@ reason = "sandbox account"
         let acl = rules::find("BL101").unwrap();
         let policy = rules::find("BL201").unwrap();
         let hit = c.bucket_ignored("111122223333/eu-west-1/acme-public-site", acl);
-        assert_eq!(hit.unwrap().reason, "public website, reviewed");
+        assert_eq!(
+            c.bucket_ignores[hit.unwrap()].reason,
+            "public website, reviewed"
+        );
         assert!(
             c.bucket_ignored("111122223333/eu-west-1/acme-public-site", policy)
                 .is_none()

@@ -113,6 +113,11 @@ pub struct Report {
     pub applied: Vec<Applied>,
     /// With an inventory asked for: one row per bucket.
     pub buckets: Vec<crate::inventory::Bucket>,
+    /// AWS Config exports read.
+    pub exports: usize,
+    /// Findings each `[[ignore]]` entry of the configuration left out, by
+    /// the entry's index.
+    pub ignored_by: Vec<usize>,
 }
 
 /// A fix that was applied, for the report.
@@ -149,6 +154,18 @@ impl Report {
         }
         self.diffs.extend(other.diffs);
         self.applied.extend(other.applied);
+        self.exports += other.exports;
+        self.count_ignored(&other.ignored_by);
+    }
+
+    /// Adds findings left out by `[[ignore]]` entries, by entry index.
+    pub fn count_ignored(&mut self, by: &[usize]) {
+        if self.ignored_by.len() < by.len() {
+            self.ignored_by.resize(by.len(), 0);
+        }
+        for (total, n) in self.ignored_by.iter_mut().zip(by) {
+            *total += n;
+        }
     }
 
     /// Keeps, of each file, only the lines its findings and errors show,

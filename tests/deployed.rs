@@ -475,6 +475,28 @@ reason = "Sandbox account, emptied nightly"
     );
     assert!(log.contains("(4 suppressed)"), "{log}");
 
+    // An entry that leaves nothing out is worth removing: a note says so.
+    let stale = "\n[[ignore]]\nbucket = \"acme-retired-*\"\nreason = \"Retired in 2025\"\n";
+    fs::write(
+        dir.path().join("bucketlint.toml"),
+        format!("{config}{stale}"),
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "--format", "json", "."], dir.path());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "the `[[ignore]]` entry for `acme-retired-*` (Retired in 2025) matched no finding: the bucket is fixed, gone, or not in these exports"
+        ]
+    );
+
     fs::write(
         dir.path().join("bucketlint.toml"),
         "[[ignore]]\nbucket = \"acme-public-site\"\n",

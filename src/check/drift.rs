@@ -136,15 +136,15 @@ pub fn find(report: &mut Report, config: &Config) {
         .filter(|b| b.source != Source::Config && b.name.is_some())
         .collect();
     let mut found = Vec::new();
-    let mut ignored = 0;
+    let mut ignored = Vec::new();
     for deployed in report.buckets.iter().filter(|b| b.source == Source::Config) {
         for template in templates.iter().filter(|t| t.name == deployed.name) {
             let diffs = differences(template, deployed);
             if diffs.is_empty() {
                 continue;
             }
-            if config.bucket_ignored(&deployed.id, rule).is_some() {
-                ignored += 1;
+            if let Some(entry) = config.bucket_ignored(&deployed.id, rule) {
+                ignored.push(entry);
                 continue;
             }
             let at = &deployed.location;
@@ -172,6 +172,11 @@ pub fn find(report: &mut Report, config: &Config) {
             });
         }
     }
-    report.suppressed += ignored;
+    report.suppressed += ignored.len();
+    for entry in ignored {
+        let mut by = vec![0; entry + 1];
+        by[entry] = 1;
+        report.count_ignored(&by);
+    }
     report.findings.extend(found);
 }

@@ -134,6 +134,22 @@ pub fn run(options: &Options) -> Report {
     if drift::enabled(&options.rules) && options.findings {
         drift::find(&mut report, config);
     }
+    // An `[[ignore]]` entry that left out nothing in a run that read
+    // exports names a bucket since fixed or gone: worth removing.
+    if report.exports > 0 {
+        for (i, entry) in config.bucket_ignores.iter().enumerate() {
+            if report.ignored_by.get(i).copied().unwrap_or(0) == 0 {
+                report.notes.push(Problem {
+                    path: config.path.clone().unwrap_or_default(),
+                    location: None,
+                    message: format!(
+                        "the `[[ignore]]` entry for `{}` ({}) matched no finding: the bucket is fixed, gone, or not in these exports",
+                        entry.bucket, entry.reason
+                    ),
+                });
+            }
+        }
+    }
     if !config.per_file_ignores.is_empty() {
         let before = report.findings.len();
         report

@@ -139,6 +139,7 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
     let files = [Arc::clone(&file)];
     // An AWS Config export: deployed buckets, read an item at a time.
     if let Some(export) = deployed::items(&file.text) {
+        report.exports = 1;
         let summary = deployed::read(0, &export, |model| {
             report.resources += model.resources.len();
             collect(&mut report, &model, &files, options, Source::Config);
@@ -600,11 +601,19 @@ fn collect(
     let constructs = cdk_paths(model);
     for ((v, suppressed), p) in violations.into_iter().zip(outcome.suppressed).zip(placed) {
         // Exports have no comments: `[[ignore]]` entries name their buckets.
-        let ignored = source == Source::Config
-            && v.bucket
+        let ignored = match source {
+            Source::Config => v
+                .bucket
                 .and_then(|i| model.resources.get(i))
-                .is_some_and(|b| options.config.bucket_ignored(&b.id, v.rule).is_some());
-        if suppressed || ignored {
+                .and_then(|b| options.config.bucket_ignored(&b.id, v.rule)),
+            _ => None,
+        };
+        if let Some(entry) = ignored {
+            let mut by = vec![0; entry + 1];
+            by[entry] = 1;
+            report.count_ignored(&by);
+        }
+        if suppressed || ignored.is_some() {
             report.suppressed += 1;
             continue;
         }
