@@ -854,3 +854,22 @@ fn the_three_shapes_agree() {
     assert!(snapshot.0.contains(&("BL201".into(), SITE.into())));
     assert!(snapshot.0.contains(&("BL101".into(), LEGACY.into())));
 }
+
+/// An empty answer (an account with no bucket, a query that matched
+/// nothing) is an export of nothing: said so, and nothing checked.
+#[test]
+fn an_empty_export_checks_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("snapshot.json"),
+        r#"{"fileVersion": "1.0", "configSnapshotId": "5e6f7a8b", "configurationItems": []}"#,
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "-v", "."], dir.path());
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(
+        log.contains("snapshot.json: an AWS Config export with no current S3 bucket item (0 items of other resource types)"),
+        "{log}"
+    );
+}

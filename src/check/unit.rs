@@ -128,7 +128,7 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         && !text.contains("AWSTemplateFormatVersion")
         && !text.contains("planned_values")
         && !text.contains("root_module")
-        && !text.contains("resourceType")
+        && !deployed::might_be_export(&text)
     {
         report
             .skipped

@@ -40,7 +40,7 @@ const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 /// then reports where). Found without building the document, so that an
 /// aggregator export of thousands of buckets is held an item at a time.
 pub fn items(text: &str) -> Option<Export<'_>> {
-    if !text.contains("resourceType") {
+    if !might_be_export(text) {
         return None;
     }
     let top = json::top_level(text).ok()??;
@@ -56,14 +56,16 @@ pub fn items(text: &str) -> Option<Export<'_>> {
             .iter()
             .any(|f| f.name == "supplementaryConfiguration" || f.name == "*")
     });
-    items
-        .iter()
-        .take(16)
-        .any(|(_, t)| t.contains("resourceType"))
-        .then_some(Export {
-            items,
-            whole_results,
-        })
+    // An empty answer is an export of nothing, not some other JSON.
+    (items.is_empty()
+        || items
+            .iter()
+            .take(16)
+            .any(|(_, t)| t.contains("resourceType")))
+    .then_some(Export {
+        items,
+        whole_results,
+    })
 }
 
 /// An export's items, each as its offset and text.
@@ -84,6 +86,14 @@ struct Selected {
 struct Field {
     #[serde(rename = "Name", default)]
     name: String,
+}
+
+/// A cheap look at the text: an export names its items' types, or is an
+/// empty answer.
+pub fn might_be_export(text: &str) -> bool {
+    text.contains("resourceType")
+        || text.contains("configurationItems")
+        || (text.contains("\"Results\"") && text.contains("QueryInfo"))
 }
 
 /// What identifies an item, as serde reads it.
