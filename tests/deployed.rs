@@ -873,3 +873,38 @@ fn an_empty_export_checks_nothing_and_says_so() {
         "{log}"
     );
 }
+
+/// A `select` that did not ask for the resource ids still lists every
+/// bucket: items that do not say which resource they are are never taken
+/// for versions of one another.
+#[test]
+fn items_without_ids_are_not_merged() {
+    let snapshot: Value = serde_json::from_str(
+        &fs::read_to_string(root().join("fixtures/deployed/snapshot.json")).unwrap(),
+    )
+    .unwrap();
+    let results: Vec<String> = snapshot["configurationItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["resourceType"] == "AWS::S3::Bucket")
+        .map(|i| {
+            serde_json::json!({
+                "resourceType": i["resourceType"],
+                "accountId": i["accountId"],
+                "awsRegion": i["awsRegion"],
+                "supplementaryConfiguration": i["supplementaryConfiguration"],
+            })
+            .to_string()
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("select.json");
+    fs::write(&path, serde_json::json!({ "Results": results }).to_string()).unwrap();
+    let out = bucketlint(
+        &["inventory", "--format", "json", path.to_str().unwrap()],
+        root(),
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["buckets"].as_array().unwrap().len(), 5, "{doc}");
+}

@@ -343,11 +343,13 @@ pub fn read(file: FileId, export: &Export, mut each: impl FnMut(Model)) -> Summa
             heads.push(None);
             continue;
         }
+        // An item that does not say which resource it is (a `select` that
+        // did not ask) is one of its own: never taken for another's version.
         let id = head
             .resource_id
             .clone()
             .or_else(|| head.resource_name.clone())
-            .unwrap_or_default();
+            .unwrap_or_else(|| format!("#{i}"));
         let key = (
             kind.clone(),
             format!(
