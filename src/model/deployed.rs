@@ -890,12 +890,20 @@ fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str
         .unwrap_or_else(|| "unknown-region".into());
     let at = item.at;
     let head = item.head();
-    let name = item
+    let named = item
         .text("resourceName")
-        .or_else(|| item.text("resourceId"))
-        .unwrap_or_else(|| "unknown-bucket".into());
+        .or_else(|| item.text("resourceId"));
+    // A bucket the export does not name (a `select` that did not ask) is
+    // told apart by where its item is; its name is not known.
+    let name = named
+        .clone()
+        .unwrap_or_else(|| format!("unnamed-bucket-at-{}", at.start));
     let id = format!("{account}/{region}/{name}");
-    let mut props = vec![("BucketName", Value::str(head, &name))];
+    let name_value = match named {
+        Some(n) => Value::str(head, n),
+        None => Value::unknown(head, "the export does not name the bucket"),
+    };
+    let mut props = vec![("BucketName", name_value)];
     if let Some(acl) = part_or_unknown(item, embeds, "AccessControlList", at) {
         props.push((super::terraform::GRANTS, grants(&acl)));
     }
