@@ -251,7 +251,11 @@ fn recorded_settings_are_judged_and_unread_ones_are_not() {
         log.contains("website.json:35:33: BL502 mfa-delete-disabled"),
         "{log}"
     );
-    for silent in ["BL503", "BL504", "BL505", "BL506", "BL507", "BL508"] {
+    // BL603: the export holds no CloudTrail trail, so whether one records
+    // the bucket's objects is not known from it.
+    for silent in [
+        "BL503", "BL504", "BL505", "BL506", "BL507", "BL508", "BL603",
+    ] {
         assert!(!log.contains(silent), "{silent}: {log}");
     }
     let doc = inventory("fixtures/deployed/website.json");
