@@ -912,3 +912,55 @@ fn items_without_ids_are_not_merged() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["buckets"].as_array().unwrap().len(), 5, "{doc}");
 }
+
+/// With every rule on, what an item does not carry gives no finding but
+/// `unknown-value` (said in an export's words): the item recorded without
+/// its supplementary configuration, and a `select` of two parts only.
+#[test]
+fn every_rule_leaves_what_an_item_lacks_unknown() {
+    let run = |path: &str| {
+        let out = bucketlint(
+            &["check", "--select", "all", "--format", "json", path],
+            root(),
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let unrecorded = "111122223333/eu-west-1/acme-unrecorded";
+    let found = run("fixtures/deployed/snapshot.json");
+    let on_it: Vec<&(String, String, String)> =
+        found.iter().filter(|(_, r, _)| r == unrecorded).collect();
+    assert!(!on_it.is_empty());
+    assert!(
+        on_it.iter().all(|(rule, _, _)| rule == "BL001"),
+        "{on_it:#?}"
+    );
+    assert!(
+        on_it
+            .iter()
+            .all(|(_, _, m)| m.starts_with("This value is not known from the export (")),
+        "{on_it:#?}"
+    );
+    let selected = run("fixtures/deployed/select.json");
+    let rules: Vec<&str> = selected
+        .iter()
+        .map(|(r, _, _)| r.as_str())
+        .filter(|r| *r != "BL001")
+        .map(|r| match r {
+            "BL201" | "BL205" | "BL404" => r,
+            other => panic!("{other} judged what the select did not carry"),
+        })
+        .collect();
+    assert_eq!(rules, ["BL201", "BL205", "BL404"]);
+}

@@ -669,8 +669,25 @@ fn grants(acl: &Value) -> Value {
 }
 
 fn encryption(v: &Value) -> Value {
+    // Unknown where the rules read it: the algorithm and the bucket key.
     if matches!(v.kind, Kind::Unknown(_)) {
-        return v.clone();
+        let rule = map(
+            v.span,
+            vec![
+                (
+                    "ServerSideEncryptionByDefault",
+                    map(v.span, vec![("SSEAlgorithm", v.clone())]),
+                ),
+                ("BucketKeyEnabled", v.clone()),
+            ],
+        );
+        return map(
+            v.span,
+            vec![(
+                "ServerSideEncryptionConfiguration",
+                Value::new(v.span, Kind::Seq(vec![rule])),
+            )],
+        );
     }
     let rules = v
         .get("rules")
@@ -926,7 +943,12 @@ fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str
     if let Some(l) =
         part_or_unknown(item, embeds, "BucketLifecycleConfiguration", at).filter(has_content)
     {
-        props.push(("LifecycleConfiguration", pascal(&l, &[])));
+        // Unknown where the rules read it: the rules.
+        let l = match l.kind {
+            Kind::Unknown(_) => map(l.span, vec![("Rules", l)]),
+            _ => pascal(&l, &[]),
+        };
+        props.push(("LifecycleConfiguration", l));
     }
     if let Some(w) =
         part_or_unknown(item, embeds, "BucketWebsiteConfiguration", at).filter(has_content)
@@ -950,7 +972,9 @@ fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str
     if let Some(o) =
         part_or_unknown(item, embeds, "ObjectLockConfiguration", at).filter(has_content)
     {
-        if o.get("objectLockEnabled").and_then(|e| e.as_str()) == Some("Enabled") {
+        if matches!(o.kind, Kind::Unknown(_)) {
+            props.push(("ObjectLockEnabled", o.clone()));
+        } else if o.get("objectLockEnabled").and_then(|e| e.as_str()) == Some("Enabled") {
             props.push(("ObjectLockEnabled", Value::str(o.span, "true")));
         }
         props.push(("ObjectLockConfiguration", pascal(&o, &[])));

@@ -42,7 +42,7 @@ fn check(model: &Model, sink: &mut Sink) {
                 let before = found.len();
                 unknowns(v, &mut found);
                 for (v, why) in found.drain(before..) {
-                    sink.report(v.span, "not known", message(why), Some(i));
+                    sink.report(v.span, "not known", message(why, model.deployed), Some(i));
                 }
             }
         }
@@ -57,11 +57,17 @@ fn check(model: &Model, sink: &mut Sink) {
     for (doc, bucket) in policies.chain(identity) {
         unknowns(doc, &mut found);
         for (v, why) in found.drain(..) {
-            sink.report(v.span, "not known", message(why), bucket);
+            sink.report(v.span, "not known", message(why, model.deployed), bucket);
         }
     }
 }
 
-fn message(why: &str) -> String {
-    format!("This value cannot be known before deployment ({why}), so no rule judged it.")
+fn message(why: &str, deployed: bool) -> String {
+    match deployed {
+        // A deployed bucket's value is not in the export read.
+        true => format!("This value is not known from the export ({why}), so no rule judged it."),
+        false => {
+            format!("This value cannot be known before deployment ({why}), so no rule judged it.")
+        }
+    }
 }
