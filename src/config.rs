@@ -212,19 +212,15 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             // `[[ignore]]` with rules and no bucket: those rules everywhere
             // (TOML forbids `ignore = [...]` beside `[[ignore]]` tables).
             toml::Value::Table(table) if !table.contains_key("bucket") => {
-                let Some(toml::Value::Array(list)) = table.get("rules") else {
+                let Some(list) = table.get("rules") else {
                     return Err(fail(
                         at,
                         "an `[[ignore]]` entry needs `bucket` (an ARN, `account/region/name` or a name, globs allowed) or `rules`".into(),
                     ));
                 };
-                for v in list {
-                    let name = v.as_str().ok_or_else(|| {
-                        fail(at.clone(), "`rules` is a list of rule names".into())
-                    })?;
-                    let name = Some(vec![Spanned::new(entry.span(), name.to_string())]);
-                    config.ignore.extend(rules(&name)?);
-                }
+                config
+                    .ignore
+                    .extend(rule_list(list).map_err(|m| fail(at, m))?);
             }
             toml::Value::Table(table) => config
                 .bucket_ignores
@@ -303,6 +299,21 @@ pub fn load(path: &Path) -> Result<Config, Error> {
     Ok(config)
 }
 
+/// The rules of an `[[ignore]]` table's `rules`: a list of rule names.
+fn rule_list(list: &toml::Value) -> Result<Vec<&'static Rule>, String> {
+    let names = list.as_array().ok_or("`rules` is a list of rule names")?;
+    let mut out = Vec::new();
+    for v in names {
+        let name = v.as_str().ok_or("`rules` is a list of rule names")?;
+        let m = matching(name);
+        if m.is_empty() {
+            return Err(format!("unknown rule `{name}`"));
+        }
+        out.extend(m);
+    }
+    Ok(out)
+}
+
 /// An `[[ignore]]` table: `bucket` (ARN, `account/region/name` or name, a
 /// glob), `reason`, and optionally `rules`.
 fn bucket_ignore(table: &toml::Table) -> Result<BucketIgnore, String> {
@@ -323,22 +334,7 @@ fn bucket_ignore(table: &toml::Table) -> Result<BucketIgnore, String> {
     let matcher = Glob::new(bucket)
         .map_err(|e| format!("invalid glob `{bucket}`: {e}"))?
         .compile_matcher();
-    let rules = match table.get("rules") {
-        None => None,
-        Some(toml::Value::Array(list)) => {
-            let mut out = Vec::new();
-            for v in list {
-                let name = v.as_str().ok_or("`rules` is a list of rule names")?;
-                let m = matching(name);
-                if m.is_empty() {
-                    return Err(format!("unknown rule `{name}`"));
-                }
-                out.extend(m);
-            }
-            Some(out)
-        }
-        Some(_) => return Err("`rules` is a list of rule names".into()),
-    };
+    let rules = table.get("rules").map(rule_list).transpose()?;
     Ok(BucketIgnore {
         bucket: bucket.to_string(),
         matcher,

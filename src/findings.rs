@@ -158,8 +158,16 @@ impl Report {
         self.count_ignored(&other.ignored_by);
     }
 
+    /// Counts one finding left out by the `[[ignore]]` entry `entry`.
+    pub fn ignored_one(&mut self, entry: usize) {
+        if self.ignored_by.len() <= entry {
+            self.ignored_by.resize(entry + 1, 0);
+        }
+        self.ignored_by[entry] += 1;
+    }
+
     /// Adds findings left out by `[[ignore]]` entries, by entry index.
-    pub fn count_ignored(&mut self, by: &[usize]) {
+    fn count_ignored(&mut self, by: &[usize]) {
         if self.ignored_by.len() < by.len() {
             self.ignored_by.resize(by.len(), 0);
         }

@@ -2,6 +2,8 @@
 //! export pairs their buckets by name and compares them on what the rules
 //! judge, from the inventory's rows of both.
 
+use std::collections::HashMap;
+
 use crate::config::Config;
 use crate::findings::{Finding, Report};
 use crate::inventory::{Bucket, Level, Setting, Source};
@@ -130,15 +132,20 @@ pub fn differences(template: &Bucket, deployed: &Bucket) -> Vec<String> {
 /// request or an editor shows it.
 pub fn find(report: &mut Report, config: &Config) {
     let rule = rule();
-    let templates: Vec<&Bucket> = report
-        .buckets
-        .iter()
-        .filter(|b| b.source != Source::Config && b.name.is_some())
-        .collect();
+    // Template buckets by name: an export may hold tens of thousands.
+    let mut templates: HashMap<&str, Vec<&Bucket>> = HashMap::new();
+    for b in report.buckets.iter().filter(|b| b.source != Source::Config) {
+        if let Some(name) = &b.name {
+            templates.entry(name).or_default().push(b);
+        }
+    }
     let mut found = Vec::new();
     let mut ignored = Vec::new();
     for deployed in report.buckets.iter().filter(|b| b.source == Source::Config) {
-        for template in templates.iter().filter(|t| t.name == deployed.name) {
+        let Some(same_name) = deployed.name.as_deref().and_then(|n| templates.get(n)) else {
+            continue;
+        };
+        for template in same_name {
             let diffs = differences(template, deployed);
             if diffs.is_empty() {
                 continue;
@@ -152,7 +159,7 @@ pub fn find(report: &mut Report, config: &Config) {
                 "Bucket `{}` is deployed otherwise: `{}` (AWS Config, {}:{}) differs in {}.",
                 deployed.label(),
                 deployed.id,
-                at.file.path.to_string_lossy().replace('\\', "/"),
+                at.file.name(),
                 at.line,
                 diffs.join("; ")
             );
@@ -174,9 +181,7 @@ pub fn find(report: &mut Report, config: &Config) {
     }
     report.suppressed += ignored.len();
     for entry in ignored {
-        let mut by = vec![0; entry + 1];
-        by[entry] = 1;
-        report.count_ignored(&by);
+        report.ignored_one(entry);
     }
     report.findings.extend(found);
 }

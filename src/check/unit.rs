@@ -609,9 +609,7 @@ fn collect(
             _ => None,
         };
         if let Some(entry) = ignored {
-            let mut by = vec![0; entry + 1];
-            by[entry] = 1;
-            report.count_ignored(&by);
+            report.ignored_one(entry);
         }
         if suppressed || ignored.is_some() {
             report.suppressed += 1;

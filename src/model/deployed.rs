@@ -192,8 +192,6 @@ pub struct Summary {
     pub other: usize,
     /// Buckets whose latest item records their deletion.
     pub deleted: usize,
-    /// Older items of a bucket that also has a later one.
-    pub superseded: usize,
     pub errors: Vec<ParseError>,
 }
 
@@ -270,22 +268,33 @@ impl Item {
     ) -> Result<Item, ParseError> {
         let value = json::parse(text, Placement::At(file, at))?.value;
         let span = value.span;
-        Ok(match value.kind {
+        let (mut value, whole) = match value.kind {
             Kind::Str(_) => {
                 let value = embeds.decode(value, &format!("Results[{index}]"));
-                Item {
-                    whole: whole_results && value.get("supplementaryConfiguration").is_some(),
-                    value,
-                    at: span,
-                }
+                let whole = whole_results && value.get("supplementaryConfiguration").is_some();
+                (value, whole)
             }
-            _ => Item {
-                // An item without its supplementary configuration says
-                // nothing of the policy, ACL or settings kept there.
-                whole: value.get("supplementaryConfiguration").is_some(),
-                value,
-                at: span,
-            },
+            // An item without its supplementary configuration says nothing
+            // of the policy, ACL or settings kept there.
+            _ => {
+                let whole = value.get("supplementaryConfiguration").is_some();
+                (value, whole)
+            }
+        };
+        // History output holds each section as a JSON string: decoded once.
+        if let Kind::Map(entries) = &mut value.kind {
+            for e in entries
+                .iter_mut()
+                .filter(|e| e.key == "configuration" || e.key == "supplementaryConfiguration")
+            {
+                let section = std::mem::replace(&mut e.value, Value::new(e.key_span, Kind::Null));
+                e.value = embeds.decode(section, &e.key);
+            }
+        }
+        Ok(Item {
+            value,
+            whole,
+            at: span,
         })
     }
 
@@ -299,8 +308,7 @@ impl Item {
     /// A property of `configuration` or `supplementaryConfiguration`,
     /// decoded from a JSON string when it is one.
     fn part(&self, section: &str, key: &str, embeds: &mut Embeds) -> Option<Value> {
-        let decoded = embeds.decode(self.value.get(section)?.clone(), section);
-        let value = decoded.get(key).cloned()?;
+        let value = self.value.get(section)?.get(key).cloned()?;
         Some(embeds.decode(value, &format!("{section}.{key}")))
     }
 
@@ -360,15 +368,8 @@ pub fn read(file: FileId, export: &Export, mut each: impl FnMut(Model)) -> Summa
             id,
         );
         let time = head.time.clone();
-        match latest.get(&key) {
-            Some((_, t)) if *t > time => summary.superseded += usize::from(kind == BUCKET),
-            Some(_) => {
-                summary.superseded += usize::from(kind == BUCKET);
-                latest.insert(key, (i, time));
-            }
-            None => {
-                latest.insert(key, (i, time));
-            }
+        if latest.get(&key).is_none_or(|(_, t)| *t <= time) {
+            latest.insert(key, (i, time));
         }
         if let Some(dest) = head.log_destination.clone() {
             logged_into.entry(head.account()).or_default().insert(dest);
@@ -429,12 +430,9 @@ pub fn read(file: FileId, export: &Export, mut each: impl FnMut(Model)) -> Summa
         if let Some(&p) = account_pab.get(&account) {
             add_item(&mut model, &mut embeds, file, items, p, false);
         }
-        let name = item
-            .text("resourceName")
-            .or_else(|| item.text("resourceId"))
-            .unwrap_or_else(|| "unknown-bucket".into());
         let bucket = add_bucket(&mut model, &mut embeds, &item, &account);
-        if let Some(points) = access_points.get(&(account.clone(), name.clone())) {
+        let name = head.resource_name.clone().or(head.resource_id.clone());
+        if let Some(points) = name.and_then(|n| access_points.get(&(account.clone(), n))) {
             for &p in points {
                 used_points.insert(p);
                 if let Some(r) = add_item(&mut model, &mut embeds, file, items, p, true) {
@@ -512,12 +510,7 @@ fn add_item(
         .text("accountId")
         .unwrap_or_else(|| "unknown-account".into());
     let head = item.head();
-    let configuration = present(
-        item.value
-            .get("configuration")
-            .cloned()
-            .map(|c| embeds.decode(c, "configuration")),
-    );
+    let configuration = present(item.value.get("configuration").cloned());
     let r = match item.text("resourceType").as_deref() {
         Some(ACCOUNT_PAB) => {
             let properties = match configuration {
@@ -543,16 +536,15 @@ fn add_item(
                 .or_else(|| item.text("resourceId"))
                 .unwrap_or_else(|| "unknown-access-point".into());
             let mut properties = configuration.unwrap_or_else(|| Value::map(item.at, Vec::new()));
-            // The access point's policy: a document, or a string holding one.
-            // Config writes what an access point lacks as null (no VPC).
+            // Config writes what an access point lacks as null (no VPC);
+            // its policy is a document, or a string holding one.
             if let Kind::Map(entries) = &mut properties.kind {
                 entries.retain(|e| !matches!(e.value.kind, Kind::Null));
-            }
-            if let Kind::Map(entries) = &mut properties.kind
-                && let Some(e) = entries.iter_mut().find(|e| e.key == "Policy")
-            {
-                let policy = std::mem::replace(&mut e.value, Value::new(e.key_span, Kind::Null));
-                e.value = embeds.decode(policy, "Policy");
+                if let Some(e) = entries.iter_mut().find(|e| e.key == "Policy") {
+                    let policy =
+                        std::mem::replace(&mut e.value, Value::new(e.key_span, Kind::Null));
+                    e.value = embeds.decode(policy, "Policy");
+                }
             }
             push(
                 model,

@@ -120,15 +120,6 @@ impl<'a> TopLevel<'a> {
     }
 }
 
-/// The items of the arrays under `keys` in a top-level JSON object (see
-/// [`TopLevel::arrays`]).
-pub fn top_level_arrays<'a>(
-    text: &'a str,
-    keys: &[&str],
-) -> Result<Option<Vec<(usize, &'a str)>>, String> {
-    Ok(top_level(text)?.and_then(|top| top.arrays(keys)))
-}
-
 /// The offset where nesting first exceeds the limit, ignoring strings.
 fn too_deep(text: &str) -> Option<usize> {
     let limit = max_depth();
@@ -224,6 +215,13 @@ mod tests {
         let text = "[".repeat(100_000);
         let e = parse(&text, Placement::At(0, 0)).err().unwrap();
         assert!(e.message.contains("nesting"));
+    }
+
+    fn top_level_arrays<'a>(
+        text: &'a str,
+        keys: &[&str],
+    ) -> Result<Option<Vec<(usize, &'a str)>>, String> {
+        Ok(top_level(text)?.and_then(|top| top.arrays(keys)))
     }
 
     #[test]

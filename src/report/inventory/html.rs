@@ -282,12 +282,7 @@ pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
             None => sources.push((b.source.as_str().to_string(), 1)),
         }
     }
-    let mut severity = [0usize; 4];
-    for b in rows {
-        for (k, n) in b.counts().iter().enumerate() {
-            severity[k] += n;
-        }
-    }
+    let severity = super::by_severity(rows);
     let max = levels.iter().copied().max().unwrap_or(0).max(1);
     let mut chart = String::from("<div class=\"card chart\"><h2>Exposure</h2>");
     for (l, n) in Level::ALL.iter().zip(levels) {

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::{Account, by_level};
+use super::{Account, by_level, by_severity};
 use crate::inventory::{Bucket, Level, Setting};
 use crate::model::s3::PAB_FLAGS;
 use crate::report::Lazy;
@@ -103,12 +103,7 @@ fn summary(rows: &[&Bucket]) -> Value {
             .or_insert(json!(0));
         *n = json!(n.as_u64().unwrap_or(0) + 1);
     }
-    let mut severity = [0usize; 4];
-    for b in rows {
-        for (k, n) in b.counts().iter().enumerate() {
-            severity[k] += n;
-        }
-    }
+    let severity = by_severity(rows);
     json!({
         "buckets": rows.len(),
         "exposure": exposure,

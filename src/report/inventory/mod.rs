@@ -21,6 +21,17 @@ pub fn by_level(rows: &[&Bucket]) -> [usize; 5] {
     n
 }
 
+/// Findings of the rows by severity: high, medium, low, info.
+pub fn by_severity(rows: &[&Bucket]) -> [usize; 4] {
+    let mut n = [0; 4];
+    for b in rows {
+        for (total, k) in n.iter_mut().zip(b.counts()) {
+            *total += k;
+        }
+    }
+    n
+}
+
 /// "12 buckets: 2 public, 1 unknown, 1 blocked, 0 cross-account, 8 private".
 pub fn summary(rows: &[&Bucket]) -> String {
     let n = by_level(rows);
@@ -75,18 +86,12 @@ pub fn accounts(rows: &[&Bucket]) -> Vec<Account> {
             let mut regions: Vec<String> = rows.iter().filter_map(|b| b.region.clone()).collect();
             regions.sort();
             regions.dedup();
-            let mut findings = [0; 4];
-            for b in &rows {
-                for (k, n) in b.counts().iter().enumerate() {
-                    findings[k] += n;
-                }
-            }
             Account {
                 account,
                 regions,
                 buckets: rows.len(),
                 levels: by_level(&rows),
-                findings,
+                findings: by_severity(&rows),
             }
         })
         .collect()
