@@ -31,7 +31,7 @@ fn main() {
         .units
         .iter()
         .flat_map(|u| match u {
-            Unit::Template(p) => vec![p.clone()],
+            Unit::Template(p, _) => vec![p.clone()],
             Unit::Module { files, .. } => files.clone(),
         })
         .collect();

@@ -35,6 +35,7 @@ LAYERS = [
     ["policy"],
     ["parse"],
     ["discover"],
+    ["boundary"],
     ["source", "tree"],
     ["lib"],
 ]

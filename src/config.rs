@@ -11,6 +11,7 @@ use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::boundary::Boundary;
 use crate::rules::registry::{self as rules, RULES};
 use crate::rules::rule::{Rule, RuleOptions, Severity};
 
@@ -47,6 +48,8 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     /// `guard-rules`: Guard rule files or folders, relative to the file.
     pub guard_rules: Vec<PathBuf>,
+    /// What the file may name (its Guard rules): its repository.
+    pub boundary: Option<Boundary>,
     /// `[guard-severity]`: the severity of Guard rules by name (over their
     /// `# severity:` comments).
     pub guard_severity: BTreeMap<String, Severity>,
@@ -108,6 +111,9 @@ pub fn matching(selector: &str) -> Vec<&'static Rule> {
 }
 
 /// The configuration file for `start`: the nearest one in it or above it.
+/// A name that is there but is not a plain file (a link, a folder) is
+/// still the one found, so that reading it says why it is refused rather
+/// than a configuration further up being used in silence.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
     let mut dir = if start.is_dir() {
@@ -118,7 +124,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     while let Some(d) = dir {
         for name in NAMES {
             let candidate = d.join(name);
-            if candidate.is_file() {
+            if std::fs::symlink_metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
                 return Some(candidate);
             }
         }
@@ -141,12 +147,30 @@ pub fn for_path(path: &Path) -> Option<PathBuf> {
     })
 }
 
-pub fn load(path: &Path) -> Result<Config, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error {
+/// How a configuration file came to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Found beside or above a checked path: the repository's, read only
+    /// inside its boundary.
+    Found,
+    /// Named with `--config` by whoever runs bucketlint.
+    Named,
+}
+
+/// Reads and resolves a configuration file. Whatever its origin, the Guard
+/// rules it names must lie inside its repository boundary (the file's
+/// contents are the repository's even when its name is not).
+pub fn load(path: &Path, origin: Origin) -> Result<Config, Error> {
+    let boundary = Boundary::around(path);
+    let read = match origin {
+        Origin::Found => boundary.read(path),
+        Origin::Named => crate::source::read_text(path),
+    };
+    let text = read.map_err(|message| Error {
         path: path.to_path_buf(),
         text: String::new(),
         span: None,
-        message: e.to_string(),
+        message,
     })?;
     let fail = |span: Option<Range<usize>>, message: String| Error {
         path: path.to_path_buf(),
@@ -185,6 +209,7 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             .then(|| rules(&raw.select))
             .transpose()?,
         extend_select: rules(&raw.extend_select)?,
+        boundary: Some(boundary.clone()),
         guard_rules: {
             let base = path.parent().unwrap_or(Path::new("."));
             let mut out = Vec::new();
@@ -194,6 +219,15 @@ pub fn load(path: &Path) -> Result<Config, Error> {
                     return Err(fail(
                         Some(p.span()),
                         format!("no such file or folder: {}", full.display()),
+                    ));
+                }
+                if !boundary.holds(&full) {
+                    return Err(fail(
+                        Some(p.span()),
+                        format!(
+                            "{} leads outside the repository (or the configuration's folder, outside a repository); name rules outside it with --guard-rules",
+                            full.display()
+                        ),
                     ));
                 }
                 out.push(full);
@@ -401,7 +435,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bucketlint.toml");
         std::fs::write(&path, text).unwrap();
-        load(&path)
+        load(&path, Origin::Named)
     }
 
     #[test]

@@ -7,10 +7,13 @@ use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
+use crate::boundary::Boundary;
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Unit {
-    /// A file that may be a CloudFormation template (YAML or JSON).
-    Template(PathBuf),
+    /// A file that may be a CloudFormation template (YAML or JSON), and
+    /// the boundary of what it may name (nested stacks).
+    Template(PathBuf, Boundary),
     /// A Terraform module: its folder, its `.tf` files, and the folder that
     /// bounds what evaluation may read (`file()`, local modules): the
     /// repository, else the checked path.
@@ -20,7 +23,7 @@ pub enum Unit {
         /// `terraform.tfvars` and `*.auto.tfvars`, in the order Terraform
         /// reads them.
         var_files: Vec<PathBuf>,
-        root: PathBuf,
+        root: Boundary,
         /// When files were named one by one, findings are reported only in
         /// those; the rest of the module is read for context.
         only: Option<Vec<PathBuf>>,
@@ -86,19 +89,22 @@ pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
 /// (loops are then detected and reported).
 pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Discovery {
     let mut found = Discovery::default();
-    let mut templates = Vec::new();
-    // module folder -> (root, files)
-    let mut modules: BTreeMap<PathBuf, (PathBuf, Vec<PathBuf>)> = BTreeMap::new();
+    let mut templates: Vec<(PathBuf, Boundary)> = Vec::new();
+    // module folder -> (boundary, files)
+    let mut modules: BTreeMap<PathBuf, (Boundary, Vec<PathBuf>)> = BTreeMap::new();
     // module folder -> files named on the command line (None: the folder was)
     let mut named: BTreeMap<PathBuf, Option<Vec<PathBuf>>> = BTreeMap::new();
     // module folder -> variable files named that Terraform would not load
     // by itself: applied after the module's own, as `-var-file` would be.
     let mut extra_vars: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    let mut add_tf = |file: PathBuf, root: &Path| {
+    // Files given on the command line (trusted) and files found by walking
+    // without following links: the rest passes the boundary.
+    let mut trusted: Vec<PathBuf> = Vec::new();
+    let mut add_tf = |file: PathBuf, root: &Boundary| {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let entry = modules
             .entry(dir)
-            .or_insert_with(|| (root.to_path_buf(), Vec::new()));
+            .or_insert_with(|| (root.clone(), Vec::new()));
         if !entry.1.contains(&file) {
             entry.1.push(file);
         }
@@ -114,7 +120,9 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
                 continue;
             }
         };
+        let root = Boundary::around(path);
         if meta.is_file() {
+            trusted.push(path.clone());
             if is_tfvars(path) {
                 // Its values change what the module's files mean: the
                 // whole module it sits beside is checked.
@@ -135,7 +143,7 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
                     }
                 }
                 for f in files {
-                    add_tf(f, &dir);
+                    add_tf(f, &root);
                 }
                 continue;
             }
@@ -148,14 +156,15 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
                     .find(|f| same_file(f, path))
                     .cloned()
                     .unwrap_or_else(|| path.clone());
+                trusted.push(this.clone());
                 if let Some(list) = named.entry(dir.clone()).or_insert_with(|| Some(Vec::new())) {
                     list.push(this);
                 }
                 for f in files {
-                    add_tf(f, &dir);
+                    add_tf(f, &root);
                 }
             } else {
-                templates.push(path.clone());
+                templates.push((path.clone(), root));
             }
             continue;
         }
@@ -165,14 +174,52 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
                 .push((path.clone(), "not a regular file or folder".into()));
             continue;
         }
+        // The walker reads the ignore files of the folder, of the folders
+        // above it and of each folder it enters: each is checked first, so
+        // a link to a device or out of the repository is never read.
+        if let Err((file, why)) = root.ignore_files_from(path) {
+            found.errors.push((
+                path.clone(),
+                format!(
+                    "its ignore file {} {why}; the folder is not checked",
+                    file.display()
+                ),
+            ));
+            continue;
+        }
         let skip = Arc::clone(excluded);
-        let walker = WalkBuilder::new(path)
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .follow_links(follow_links)
-            .filter_entry(move |e| e.file_name() != ".terraform" && !skip(e.path(), false))
-            .build();
+        let refused: Arc<std::sync::Mutex<Vec<(PathBuf, String)>>> = Arc::default();
+        let walker = {
+            let root = root.clone();
+            let refused = Arc::clone(&refused);
+            WalkBuilder::new(path)
+                .hidden(true)
+                .git_ignore(true)
+                .require_git(false)
+                .follow_links(follow_links)
+                .filter_entry(move |e| {
+                    if e.file_name() == ".terraform" || skip(e.path(), false) {
+                        return false;
+                    }
+                    if !e.file_type().is_some_and(|t| t.is_dir()) {
+                        return true;
+                    }
+                    match root.ignore_files_in(e.path()) {
+                        Ok(()) => true,
+                        Err((file, why)) => {
+                            let message = format!(
+                                "its ignore file {} {why}; the folder is not checked",
+                                file.display()
+                            );
+                            if let Ok(mut list) = refused.lock() {
+                                list.push((e.path().to_path_buf(), message));
+                            }
+                            false
+                        }
+                    }
+                })
+                .build()
+        };
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
@@ -181,30 +228,38 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
                         if let Some(dir) = p.parent() {
                             named.insert(dir.to_path_buf(), None);
                         }
-                        add_tf(p, path);
+                        if !follow_links {
+                            trusted.push(p.clone());
+                        }
+                        add_tf(p, &root);
                     } else if is_template_ext(&p) {
-                        templates.push(p);
+                        templates.push((p, root.clone()));
                     }
                 }
                 Ok(_) => {}
                 Err(e) => found.errors.push((path.clone(), e.to_string())),
             }
         }
+        if let Ok(mut list) = refused.lock() {
+            found.errors.append(&mut list);
+        }
     }
     templates.sort();
-    templates.dedup();
-    found
-        .units
-        .extend(templates.into_iter().map(Unit::Template));
-    let mut boundaries: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    templates.dedup_by(|a, b| a.0 == b.0);
+    found.units.extend(
+        templates
+            .into_iter()
+            .map(|(p, root)| Unit::Template(p, root)),
+    );
+    trusted.sort();
     for (dir, (root, mut files)) in modules {
         files.sort();
-        let root = boundaries
-            .entry(root)
-            .or_insert_with_key(|r| boundary(r))
-            .clone();
+        // A file beside a named one, or a variable file Terraform loads by
+        // itself, is the repository's choice: it must stay inside.
+        files.retain(|f| trusted.binary_search(f).is_ok() || admitted(&root, f, &mut found.errors));
         let only = named.remove(&dir).flatten();
         let mut var_files = var_files(&dir);
+        var_files.retain(|f| admitted(&root, f, &mut found.errors));
         var_files.extend(extra_vars.remove(&dir).unwrap_or_default());
         found.units.push(Unit::Module {
             dir,
@@ -217,15 +272,31 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
     found
 }
 
+/// Whether the boundary lets a file found beside others be read; if not,
+/// the reason is listed.
+fn admitted(root: &Boundary, file: &Path, errors: &mut Vec<(PathBuf, String)>) -> bool {
+    match root.admit(file) {
+        Ok(_) => true,
+        Err(why) => {
+            errors.push((file.to_path_buf(), format!("{why}, so it is not read")));
+            false
+        }
+    }
+}
+
 /// The unit for one file given by name only, whose text may not be on
 /// disk (standard input, an editor buffer): a template, or its module
-/// folder with findings reported in that file only.
-pub fn unit_for(path: &Path) -> Unit {
+/// folder with findings reported in that file only. Its sibling and
+/// variable files pass the boundary; those refused are listed.
+pub fn unit_for(path: &Path) -> (Unit, Vec<(PathBuf, String)>) {
+    let root = Boundary::around(path);
+    let mut errors = Vec::new();
     if !is_tf(path) {
-        return Unit::Template(path.to_path_buf());
+        return (Unit::Template(path.to_path_buf(), root), errors);
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut files = module_files(&dir);
+    files.retain(|f| same_file(f, path) || admitted(&root, f, &mut errors));
     if !files.iter().any(|f| same_file(f, path)) {
         files.push(path.to_path_buf());
         files.sort();
@@ -235,31 +306,16 @@ pub fn unit_for(path: &Path) -> Unit {
         .find(|f| same_file(f, path))
         .cloned()
         .unwrap_or_else(|| path.to_path_buf());
-    Unit::Module {
-        var_files: var_files(&dir),
-        root: boundary(&dir),
+    let mut var_files = var_files(&dir);
+    var_files.retain(|f| admitted(&root, f, &mut errors));
+    let unit = Unit::Module {
+        var_files,
+        root,
         dir,
         files,
         only: Some(vec![this]),
-    }
-}
-
-/// What evaluation of a module may read (its local modules, `file()`):
-/// the repository holding `path` (the nearest folder above it with a
-/// `.git`), else `path` itself. Examples call their module with
-/// `source = "../../"`; nothing outside the repository is read.
-pub fn boundary(path: &Path) -> PathBuf {
-    let start = match path.as_os_str().is_empty() {
-        true => Path::new("."),
-        false => path,
     };
-    let Ok(canonical) = start.canonicalize() else {
-        return path.to_path_buf();
-    };
-    canonical
-        .ancestors()
-        .find(|a| a.join(".git").exists())
-        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
+    (unit, errors)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -7,6 +7,7 @@
 //! of the library, runs them. A module imports only from layers below it
 //! (`scripts/layers.py` checks it; `docs/design.md`, "Layers").
 
+pub mod boundary;
 pub mod check;
 pub mod config;
 pub mod discover;

@@ -165,7 +165,7 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options, overlay: &mut Overlay) ->
     if !settled {
         report.errors.push(Problem {
             path: match unit {
-                Unit::Template(p) => p.clone(),
+                Unit::Template(p, _) => p.clone(),
                 Unit::Module { dir, .. } => dir.clone(),
             },
             location: None,

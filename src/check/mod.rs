@@ -41,9 +41,10 @@ pub fn run(options: &Options) -> Report {
         if excluded(path, true) {
             continue;
         }
-        let unit = discover::unit_for(path);
+        let (unit, errors) = discover::unit_for(path);
         found.units.retain(|u| *u != unit);
         found.units.push(unit);
+        found.errors.extend(errors);
     }
     let mut report = Report {
         skipped: std::mem::take(&mut found.skipped),
@@ -164,7 +165,7 @@ pub fn run(options: &Options) -> Report {
 /// Runs `work` on a unit, turning a panic into an error of that unit only.
 fn guarded(unit: &Unit, options: &Options, work: impl FnOnce() -> Report) -> Report {
     let path = match unit {
-        Unit::Template(p) => p,
+        Unit::Template(p, _) => p,
         Unit::Module { dir, .. } => dir,
     };
     catch_unwind(AssertUnwindSafe(|| {
@@ -229,9 +230,16 @@ pub fn check_file(path: &Path, options: &Options) -> Report {
     if options.config.excluded(path) {
         return Report::default();
     }
-    let unit = discover::unit_for(path);
+    let (unit, refused) = discover::unit_for(path);
     catch_unwind(AssertUnwindSafe(|| {
         let mut report = unit::check_unit(&unit, options, &HashMap::new());
+        for (path, message) in refused {
+            report.errors.push(Problem {
+                path,
+                location: None,
+                message,
+            });
+        }
         report.sort();
         report
     }))

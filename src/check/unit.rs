@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::options::Options;
+use crate::boundary::{Boundary, Refusal};
 use crate::discover::Unit;
 use crate::findings::{Finding, Location, Problem, Report};
 use crate::fix;
@@ -73,7 +74,7 @@ pub(super) type Local = HashMap<PathBuf, String>;
 
 pub(super) fn check_unit(unit: &Unit, options: &Options, local: &Local) -> Report {
     match unit {
-        Unit::Template(path) => check_template(path, options, local),
+        Unit::Template(path, root) => check_template(path, root, options, local),
         Unit::Module {
             dir,
             files,
@@ -107,7 +108,7 @@ fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
 }
 
-fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
+fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local) -> Report {
     let parameters = &options.parameters;
     let mut report = Report::default();
     let text = match read_text(path, &options.overrides, local) {
@@ -212,7 +213,12 @@ fn check_template(path: &Path, options: &Options, local: &Local) -> Report {
         // Fixes apply to each file in its own unit.
         if options.fix.is_none() {
             let mut seen = report.unit_dir.iter().cloned().collect();
-            check_nested(&file, &model, options, local, &mut report, &mut seen);
+            let nest = Nest {
+                root,
+                options,
+                local,
+            };
+            nest.check(&file, &model, &mut report, &mut seen);
         }
     }
     report
@@ -260,144 +266,164 @@ fn in_cdk_out(path: &Path) -> bool {
 /// Deepest chain of local nested stacks followed.
 const MAX_NESTING: usize = 8;
 
-/// Nested stacks whose template is a local file (`TemplateURL:
-/// ./child.yaml`, as `aws cloudformation package` and SAM accept before
-/// packaging): each child is checked with the parameters its parent
-/// passes, and its findings say so. The child's own unit then reports
-/// through its parents only (`instantiated`).
-fn check_nested(
-    parent: &Arc<SourceFile>,
-    model: &Model,
-    options: &Options,
-    local: &Local,
-    report: &mut Report,
-    seen: &mut Vec<PathBuf>,
-) {
-    for r in &model.resources {
-        let key = match r.cfn_type.as_str() {
-            "AWS::CloudFormation::Stack" => "TemplateURL",
-            "AWS::Serverless::Application" => "Location",
-            _ => continue,
-        };
-        let Some(url) = r.properties.get(key) else {
-            continue;
-        };
-        let Some(target) = url.as_str() else {
-            continue;
-        };
-        let not_checked = |why: String| Problem {
-            path: parent.path.clone(),
-            location: Some(Location::new(parent, url.span)),
-            message: format!("nested stack `{}` {why}, so it is not checked", r.id),
-        };
-        if target.contains("://") || target.starts_with("s3:") {
-            report.notes.push(not_checked(format!(
-                "comes from `{target}`, which bucketlint does not fetch"
-            )));
-            continue;
-        }
-        let parent_line = parent.position(r.head.start).0;
-        let parent_name = parent.name();
-        // `./stacks/x.yaml` is named as discovery names it: without `.`.
-        let path: PathBuf = parent
-            .path
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(target)
-            .components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect();
-        let Ok(canonical) = path.canonicalize() else {
-            report.notes.push(not_checked(format!(
-                "names a template, `{target}`, that is not found"
-            )));
-            continue;
-        };
-        if seen.contains(&canonical) || seen.len() > MAX_NESTING {
-            continue;
-        }
-        let text = match read_text(&path, &options.overrides, local) {
-            Ok(t) => t,
-            Err(message) => {
-                report.errors.push(Problem {
-                    path,
-                    location: None,
-                    message,
-                });
-                continue;
-            }
-        };
-        let child = Arc::new(SourceFile::new(path.clone(), text));
-        let files = [Arc::clone(&child)];
-        let docs = match parse_docs(&child) {
-            Ok((d, _)) => d,
-            Err(e) => {
-                report.errors.push(problem(&files, &path, &e));
-                continue;
-            }
-        };
-        let Some(doc) = docs.iter().find(|d| cfn::is_template(d)) else {
-            continue;
-        };
-        // What the parent passes: known values, and names set to values
-        // not known statically.
-        let mut given = cfn::Parameters::new();
-        let mut unknown = Vec::new();
-        let mut shown = Vec::new();
-        for e in r
-            .properties
-            .get("Parameters")
-            .map(Value::entries)
-            .unwrap_or_default()
-        {
-            match e.value.as_str() {
-                Some(v) => {
-                    given.insert(e.key.clone(), v.to_string());
-                    shown.push((e.key.clone(), format!("`{v}`")));
-                }
-                None => {
-                    unknown.push(e.key.clone());
-                    shown.push((e.key.clone(), "a value not known statically".into()));
-                }
-            }
-        }
-        let child_model = cfn::build_nested(doc, &given, &unknown);
-        let mut found = Report::default();
-        collect(&mut found, &child_model, &files, options, cfn_source(doc));
-        // The child's buckets, as the parent deploys them.
-        for mut b in found.buckets {
-            b.id = format!("{}/{}", r.id, b.id);
-            report.buckets.push(b);
-        }
-        for mut f in found.findings {
-            let text = &child.text[f.location.start as usize..f.location.end as usize];
-            let from: Vec<String> = shown
-                .iter()
-                .filter(|(name, _)| text.contains(name.as_str()))
-                .map(|(name, v)| format!("parameter `{name}` ({v})"))
-                .collect();
-            f.message = if from.is_empty() {
-                format!(
-                    "{} Checked as nested stack `{}` of {parent_name}:{parent_line}, with the parameters it passes.",
-                    f.message, r.id
-                )
-            } else {
-                format!(
-                    "{} The value comes from {}, which nested stack `{}` passes in {parent_name}:{parent_line}.",
-                    f.message,
-                    from.join(", "),
-                    r.id
-                )
+/// What checking nested stacks needs: the boundary their templates must
+/// stay in, and how the run reads files.
+struct Nest<'a> {
+    root: &'a Boundary,
+    options: &'a Options,
+    local: &'a Local,
+}
+
+impl Nest<'_> {
+    /// Nested stacks whose template is a local file (`TemplateURL:
+    /// ./child.yaml`, as `aws cloudformation package` and SAM accept before
+    /// packaging): each child is checked with the parameters its parent
+    /// passes, and its findings say so. The child's own unit then reports
+    /// through its parents only (`instantiated`). A template the repository
+    /// names is read only inside its boundary.
+    fn check(
+        &self,
+        parent: &Arc<SourceFile>,
+        model: &Model,
+        report: &mut Report,
+        seen: &mut Vec<PathBuf>,
+    ) {
+        let (options, local) = (self.options, self.local);
+        for r in &model.resources {
+            let key = match r.cfn_type.as_str() {
+                "AWS::CloudFormation::Stack" => "TemplateURL",
+                "AWS::Serverless::Application" => "Location",
+                _ => continue,
             };
-            report.findings.push(f);
+            let Some(url) = r.properties.get(key) else {
+                continue;
+            };
+            let Some(target) = url.as_str() else {
+                continue;
+            };
+            let not_checked = |why: String| Problem {
+                path: parent.path.clone(),
+                location: Some(Location::new(parent, url.span)),
+                message: format!("nested stack `{}` {why}, so it is not checked", r.id),
+            };
+            if target.contains("://") || target.starts_with("s3:") {
+                report.notes.push(not_checked(format!(
+                    "comes from `{target}`, which bucketlint does not fetch"
+                )));
+                continue;
+            }
+            let parent_line = parent.position(r.head.start).0;
+            let parent_name = parent.name();
+            // `./stacks/x.yaml` is named as discovery names it: without `.`.
+            let path: PathBuf = parent
+                .path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(target)
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect();
+            let canonical = match self.root.admit(&path) {
+                Ok(c) => c,
+                Err(Refusal::Missing) => {
+                    report.notes.push(not_checked(format!(
+                        "names a template, `{target}`, that is not found"
+                    )));
+                    continue;
+                }
+                Err(why) => {
+                    report.notes.push(not_checked(format!(
+                        "names a template, `{target}`, that {why}"
+                    )));
+                    continue;
+                }
+            };
+            if seen.contains(&canonical) || seen.len() > MAX_NESTING {
+                continue;
+            }
+            let text = match read_text(&path, &options.overrides, local) {
+                Ok(t) => t,
+                Err(message) => {
+                    report.errors.push(Problem {
+                        path,
+                        location: None,
+                        message,
+                    });
+                    continue;
+                }
+            };
+            let child = Arc::new(SourceFile::new(path.clone(), text));
+            let files = [Arc::clone(&child)];
+            let docs = match parse_docs(&child) {
+                Ok((d, _)) => d,
+                Err(e) => {
+                    report.errors.push(problem(&files, &path, &e));
+                    continue;
+                }
+            };
+            let Some(doc) = docs.iter().find(|d| cfn::is_template(d)) else {
+                continue;
+            };
+            // What the parent passes: known values, and names set to values
+            // not known statically.
+            let mut given = cfn::Parameters::new();
+            let mut unknown = Vec::new();
+            let mut shown = Vec::new();
+            for e in r
+                .properties
+                .get("Parameters")
+                .map(Value::entries)
+                .unwrap_or_default()
+            {
+                match e.value.as_str() {
+                    Some(v) => {
+                        given.insert(e.key.clone(), v.to_string());
+                        shown.push((e.key.clone(), format!("`{v}`")));
+                    }
+                    None => {
+                        unknown.push(e.key.clone());
+                        shown.push((e.key.clone(), "a value not known statically".into()));
+                    }
+                }
+            }
+            let child_model = cfn::build_nested(doc, &given, &unknown);
+            let mut found = Report::default();
+            collect(&mut found, &child_model, &files, options, cfn_source(doc));
+            // The child's buckets, as the parent deploys them.
+            for mut b in found.buckets {
+                b.id = format!("{}/{}", r.id, b.id);
+                report.buckets.push(b);
+            }
+            for mut f in found.findings {
+                let text = &child.text[f.location.start as usize..f.location.end as usize];
+                let from: Vec<String> = shown
+                    .iter()
+                    .filter(|(name, _)| text.contains(name.as_str()))
+                    .map(|(name, v)| format!("parameter `{name}` ({v})"))
+                    .collect();
+                f.message = if from.is_empty() {
+                    format!(
+                        "{} Checked as nested stack `{}` of {parent_name}:{parent_line}, with the parameters it passes.",
+                        f.message, r.id
+                    )
+                } else {
+                    format!(
+                        "{} The value comes from {}, which nested stack `{}` passes in {parent_name}:{parent_line}.",
+                        f.message,
+                        from.join(", "),
+                        r.id
+                    )
+                };
+                report.findings.push(f);
+            }
+            report.errors.extend(found.errors);
+            report.notes.extend(found.notes);
+            report.suppressed += found.suppressed;
+            report.instantiated.push(canonical.clone());
+            seen.push(canonical);
+            self.check(&child, &child_model, report, seen);
+            seen.pop();
         }
-        report.errors.extend(found.errors);
-        report.notes.extend(found.notes);
-        report.suppressed += found.suppressed;
-        report.instantiated.push(canonical.clone());
-        seen.push(canonical);
-        check_nested(&child, &child_model, options, local, report, seen);
-        seen.pop();
     }
 }
 
@@ -405,7 +431,7 @@ fn check_module(
     dir: &Path,
     paths: &[PathBuf],
     var_paths: &[PathBuf],
-    root: &Path,
+    root: &Boundary,
     options: &Options,
     local: &Local,
 ) -> Report {
@@ -445,7 +471,7 @@ fn check_module(
             vars: *vars,
         })
         .collect();
-    let installed = match terraform::Installed::read(dir) {
+    let installed = match terraform::Installed::read(dir, root) {
         Ok(i) => i,
         Err(message) => {
             report.errors.push(Problem {
@@ -466,6 +492,7 @@ fn check_module(
         .chain(local.iter())
         .map(|(p, t)| (crate::source::normalize(p), t.clone()))
         .collect();
+    let budget = terraform::Budget::default();
     let out = terraform::build(
         &tf_files,
         Scope {
@@ -475,6 +502,7 @@ fn check_module(
             installed: &installed,
             key: "",
             texts: &texts,
+            budget: &budget,
         },
     );
     let mut loaded = out.loaded;

@@ -12,6 +12,7 @@ use clap::ValueEnum;
 use bucketlint::check::{self, Options};
 use bucketlint::config::{self, Config, matching};
 use bucketlint::findings::Report;
+use bucketlint::guard::RulePath;
 use bucketlint::report;
 use bucketlint::rules::{Rule, Severity};
 
@@ -59,7 +60,7 @@ fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static Rule
 
 /// Guard rule files, and the configuration's severities for them: what
 /// loaded rules depend on.
-type GuardKey = (Vec<PathBuf>, BTreeMap<String, Severity>);
+type GuardKey = (Vec<RulePath>, BTreeMap<String, Severity>);
 
 /// Runs the check on a thread, and rayon's workers, with stack room for
 /// the nesting depth allowed, since the parsers recurse once per level.
@@ -181,8 +182,12 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let mut rules: Vec<&'static Rule> = Vec::new();
     let mut failing = false;
     for (config_path, paths) in groups {
+        let origin = match args.read.config.is_some() {
+            true => config::Origin::Named,
+            false => config::Origin::Found,
+        };
         let config = Arc::new(match config_path {
-            Some(path) => match config::load(&path) {
+            Some(path) => match config::load(&path, origin) {
                 Ok(c) => c,
                 Err(e) => return config_error(e),
             },
@@ -192,11 +197,17 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             Ok(r) => r,
             Err(message) => return usage(message),
         };
-        let guard_paths: Vec<PathBuf> = args
+        let guard_paths: Vec<RulePath> = args
             .guard_rules
             .iter()
-            .chain(&config.guard_rules)
-            .cloned()
+            .map(|p| RulePath {
+                path: p.clone(),
+                within: None,
+            })
+            .chain(config.guard_rules.iter().map(|p| RulePath {
+                path: p.clone(),
+                within: config.boundary.clone(),
+            }))
             .collect();
         let key = (guard_paths, config.guard_severity.clone());
         let guard = match guard_sets.get(&key) {

@@ -39,7 +39,7 @@ pub fn config_error(e: config::Error) -> io::Result<ExitCode> {
 
 /// A rule file that does not parse: where, when Guard says, and why.
 pub fn guard_error(e: &bucketlint::guard::RuleError) -> io::Result<ExitCode> {
-    let text = std::fs::read_to_string(&e.path).unwrap_or_default();
+    let text = e.text.clone().unwrap_or_default();
     match e.position() {
         Some((line, column, what)) if !text.is_empty() => {
             let offset: usize = text

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json};
 
+use crate::boundary::Boundary;
 use crate::model::Model;
 use crate::rules::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::source::Span;
@@ -28,6 +29,18 @@ pub struct GuardFile {
 pub struct RuleError {
     pub path: PathBuf,
     pub message: String,
+    /// The file's text, when it was read: shown around the error (never
+    /// read again, so what is shown is what was judged).
+    pub text: Option<String>,
+}
+
+/// Where Guard rules come from: a file or a folder of `*.guard` files,
+/// and, when a configuration named it, the boundary its files must stay
+/// in (`None`: named on the command line).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RulePath {
+    pub path: PathBuf,
+    pub within: Option<Boundary>,
 }
 
 impl RuleError {
@@ -62,30 +75,35 @@ impl RuleError {
 /// `severity` maps rule names to severities that win over the files'
 /// comments (the configuration's `[guard-severity]`).
 pub fn load(
-    paths: &[PathBuf],
+    paths: &[RulePath],
     default: Severity,
     severity: &std::collections::BTreeMap<String, Severity>,
 ) -> Result<Vec<GuardFile>, RuleError> {
     let mut files = Vec::new();
-    for path in paths {
+    for source in paths {
+        let path = &source.path;
         let mut found = Vec::new();
         if path.is_dir() {
-            for entry in walk(path) {
-                found.push(entry);
-            }
+            found = walk(path);
             found.sort();
         } else {
             found.push(path.clone());
         }
         for file in found {
-            let text = std::fs::read_to_string(&file).map_err(|e| RuleError {
+            let read = match &source.within {
+                Some(boundary) => boundary.read(&file),
+                None => crate::source::read_text(&file),
+            };
+            let text = read.map_err(|message| RuleError {
                 path: file.clone(),
-                message: e.to_string(),
+                message,
+                text: None,
             })?;
             if let Err(e) = run(&text, &file, "{}") {
                 return Err(RuleError {
                     path: file.clone(),
                     message: e,
+                    text: Some(text),
                 });
             }
             let rules = declared(&text, default)
@@ -105,17 +123,23 @@ pub fn load(
     Ok(files)
 }
 
+/// The `*.guard` files under `dir`, links to folders not followed (so a
+/// loop of links cannot hang the run); with a stack, not recursion, so
+/// nesting depth costs no stack.
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else if p.extension().is_some_and(|x| x == "guard") {
-            out.push(p);
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => pending.push(p),
+                Ok(_) if p.extension().is_some_and(|x| x == "guard") => out.push(p),
+                _ => {}
+            }
         }
     }
     out
@@ -307,10 +331,12 @@ pub fn evaluate(files: &[GuardFile], model: &Model) -> Result<Vec<Failure>, Rule
     let mut out = Vec::new();
     for f in files {
         let record = run(&f.text, &f.path, &data).map_err(|message| RuleError {
+            text: None,
             path: f.path.clone(),
             message,
         })?;
         let record: Json = serde_json::from_str(&record).map_err(|e| RuleError {
+            text: None,
             path: f.path.clone(),
             message: format!("unreadable Guard result: {e}"),
         })?;

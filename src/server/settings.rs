@@ -43,7 +43,7 @@ impl SettingsCache {
 
 fn load_settings(path: Option<&Path>) -> Settings {
     let mut problem = None;
-    let config = match path.map(config::load) {
+    let config = match path.map(|p| config::load(p, config::Origin::Found)) {
         Some(Ok(c)) => c,
         Some(Err(e)) => {
             problem = Some(format!(
@@ -55,11 +55,15 @@ fn load_settings(path: Option<&Path>) -> Settings {
         }
         None => Config::default(),
     };
-    let guard = match crate::guard::load(
-        &config.guard_rules,
-        Severity::Medium,
-        &config.guard_severity,
-    ) {
+    let rule_paths: Vec<crate::guard::RulePath> = config
+        .guard_rules
+        .iter()
+        .map(|p| crate::guard::RulePath {
+            path: p.clone(),
+            within: config.boundary.clone(),
+        })
+        .collect();
+    let guard = match crate::guard::load(&rule_paths, Severity::Medium, &config.guard_severity) {
         Ok(g) => g,
         Err(e) => {
             problem = Some(format!("Guard rules {}: {}", e.path.display(), e.message));

@@ -86,7 +86,16 @@ pub(super) struct Ctx<'a> {
     /// The outputs of each module call, by call name: an object, or a list
     /// or map of objects for a call with `count` or `for_each`.
     pub(super) module_outputs: RefCell<HashMap<String, Value>>,
+    /// Locals and variable values once evaluated (`local.x`, `var.x`),
+    /// with whether they read a root variable's default: each is evaluated
+    /// once per module instance, not at every reference (chained locals
+    /// would otherwise cost 2^n). `None` while being evaluated: a cycle.
+    memo: RefCell<HashMap<String, Option<(Value, bool)>>>,
 }
+
+/// Strings longer than this are not known statically: a policy is at most
+/// 20 KB, and doubling a string in a chain of locals must not reach GBs.
+const MAX_STRING: usize = 1024 * 1024;
 
 /// Spans of expressions parsed out of JSON strings belong to no file.
 const DETACHED: FileId = FileId::MAX;
@@ -114,6 +123,7 @@ impl<'a> Ctx<'a> {
             env: RefCell::new(Env::default()),
             instances: RefCell::new(HashMap::new()),
             module_outputs: RefCell::new(HashMap::new()),
+            memo: RefCell::new(HashMap::new()),
             by_id: index
                 .resources
                 .iter()
@@ -175,7 +185,72 @@ impl<'a> Ctx<'a> {
         v
     }
 
+    /// The value of `key` (`local.x`, `var.x`), evaluated by `f` the first
+    /// time only.
+    fn memoised(&self, key: String, span: Span, f: impl FnOnce() -> Value) -> Value {
+        if let Some(known) = self.memo.borrow().get(&key) {
+            return match known {
+                Some((v, soft)) => {
+                    if *soft {
+                        self.soft.set(true);
+                    }
+                    v.clone()
+                }
+                None => Value::unknown(span, format!("{key} refers to itself")),
+            };
+        }
+        self.memo.borrow_mut().insert(key.clone(), None);
+        let outer = self.soft.replace(false);
+        let v = self.nested(span, f);
+        let soft = self.soft.replace(outer || self.soft.get());
+        self.memo.borrow_mut().insert(key, Some((v.clone(), soft)));
+        v
+    }
+
+    /// Forgets memoised values: a module's outputs became known, and a
+    /// local may read them.
+    pub(super) fn forget(&self) {
+        self.memo.borrow_mut().clear();
+    }
+
+    /// Spends the work of one evaluation step that made `v`: more for long
+    /// lists, maps and strings, which are copied. Past the unit's budget,
+    /// or for a string too long to judge, the value is not known.
+    fn charged(&self, v: Value) -> Value {
+        let (size, long) = match &v.kind {
+            Kind::Seq(items) => (items.len(), false),
+            Kind::Map(entries) => (entries.len(), false),
+            Kind::Str(s) => (s.len() / 16, s.len() > MAX_STRING),
+            _ => (0, false),
+        };
+        if long {
+            return Value::unknown(v.span, "a string longer than 1 MiB");
+        }
+        if self.scope.budget.spend(1 + size as u64) {
+            return v;
+        }
+        self.exhausted(v.span)
+    }
+
+    /// What evaluation gives once the unit's budget is spent; the first
+    /// time, a note says where.
+    pub(super) fn exhausted(&self, span: Span) -> Value {
+        const WHY: &str = "evaluation stopped: this unit took more than its budget of steps (nested counts, for expressions or modules multiply); what is left is not known statically";
+        if self.scope.budget.first_told() && span.file != DETACHED {
+            self.notes.borrow_mut().push(ParseError::new(span, WHY));
+        }
+        Value::unknown(span, WHY)
+    }
+
     pub(super) fn eval(&self, e: &Expression, file: FileId) -> Value {
+        if self.scope.budget.exhausted() {
+            return self.exhausted(span_of(e, file));
+        }
+        let v = self.eval_step(e, file);
+        self.charged(v)
+    }
+
+    fn eval_step(&self, e: &Expression, file: FileId) -> Value {
         let span = span_of(e, file);
         match e {
             Expression::Null(_) => Value::new(span, Kind::Null),
@@ -450,13 +525,15 @@ impl<'a> Ctx<'a> {
                     v.clone()
                 } else {
                     match self.index.values.get(name) {
-                        Some(def) => self.nested(span, || self.definition(def)),
+                        Some(def) => {
+                            self.memoised(format!("var.{name}"), span, || self.definition(def))
+                        }
                         None => match self.index.vars.get(name) {
                             Some(def) => {
                                 if self.root {
                                     self.soft.set(true);
                                 }
-                                self.nested(span, || self.definition(def))
+                                self.memoised(format!("var.{name}"), span, || self.definition(def))
                             }
                             None => Value::unknown(span, format!("var.{name} has no default")),
                         },
@@ -465,7 +542,10 @@ impl<'a> Ctx<'a> {
                 (v, 1)
             }
             ("local", Some(name)) => match self.index.locals.get(name) {
-                Some(def) => (self.nested(span, || self.definition(def)), 1),
+                Some(def) => (
+                    self.memoised(format!("local.{name}"), span, || self.definition(def)),
+                    1,
+                ),
                 None => (
                     Value::unknown(span, format!("local.{name} is not defined")),
                     1,
@@ -658,6 +738,21 @@ impl<'a> Ctx<'a> {
                 ));
                 max = MAX_INSTANCES;
             }
+            if !self.scope.budget.spend(max as u64) {
+                let v = self.exhausted(count.span);
+                let bound = bind(
+                    env,
+                    "count",
+                    Value::map(count.span, vec![entry("index", count.span, v)]),
+                );
+                return one(
+                    Some(format!(
+                        "the `count` of `{}` is not known: evaluation stopped",
+                        d.id
+                    )),
+                    bound,
+                );
+            }
             return (0..max)
                 .map(|i| {
                     let index = Value::str(count.span, i.to_string());
@@ -731,6 +826,27 @@ impl<'a> Ctx<'a> {
                     ),
                 ));
                 pairs.truncate(MAX_INSTANCES);
+            }
+            if !self.scope.budget.spend(pairs.len() as u64) {
+                let v = self.exhausted(each.span);
+                let bound = bind(
+                    env,
+                    "each",
+                    Value::map(
+                        each.span,
+                        vec![
+                            entry("key", each.span, v.clone()),
+                            entry("value", each.span, v),
+                        ],
+                    ),
+                );
+                return one(
+                    Some(format!(
+                        "the `for_each` of `{}` is not known: evaluation stopped",
+                        d.id
+                    )),
+                    bound,
+                );
             }
             return pairs
                 .into_iter()
@@ -961,7 +1077,7 @@ impl<'a> Ctx<'a> {
         decode_json_string(self.eval(e, file))
     }
 
-    /// `file("x.json")`, read only from inside the scanned tree.
+    /// `file("x.json")`, read only from inside the repository boundary.
     fn file(&self, arg: &Expression, span: Span, file: FileId) -> Value {
         let Kind::Str(rel) = self.eval(arg, file).kind else {
             return Value::unknown(span, "file() of a computed path");
@@ -974,16 +1090,8 @@ impl<'a> Ctx<'a> {
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect();
-        let inside = match (path.canonicalize(), self.scope.root.canonicalize()) {
-            (Ok(p), Ok(root)) => p.starts_with(root),
-            _ => false,
-        };
-        if !inside {
-            return Value::unknown(
-                span,
-                format!("file(\"{rel}\") is outside the checked folder"),
-            );
-        }
+        // The boundary decides (in `scope.read`); its reasons never quote
+        // the file.
         let text: Arc<str> = match self.scope.read(&path) {
             Ok(t) => t.into(),
             Err(e) => {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use hcl_edit::structure::Body as HclBody;
 
+use crate::boundary::Boundary;
 use crate::model::Model;
 use crate::parse::ParseError;
 use crate::source::FileId;
@@ -79,8 +80,8 @@ pub struct TfOutput {
 pub struct Scope<'a> {
     /// The module's folder, as shown to the user.
     pub module_dir: &'a Path,
-    /// Nothing outside this folder is read.
-    pub root: &'a Path,
+    /// Nothing outside this boundary is read.
+    pub root: &'a Boundary,
     /// The first free file id.
     pub next_id: FileId,
     /// The modules `terraform init` installed for the root module.
@@ -92,20 +93,70 @@ pub struct Scope<'a> {
     /// buffers, text being fixed): modules and policy files are read
     /// through them, as the unit's own files are.
     pub texts: &'a Texts,
+    /// The work the whole unit may do, shared by every module instance.
+    pub budget: &'a Budget,
+}
+
+/// Evaluation steps one unit may take, across all its modules, instances
+/// and `for` expressions: caps multiply across nesting levels, a shared
+/// budget does not. Past it, what is left is not known statically and a
+/// note says so; no input runs for minutes.
+#[derive(Debug)]
+pub struct Budget {
+    left: std::cell::Cell<u64>,
+    /// Whether the note has been given (once per unit).
+    told: std::cell::Cell<bool>,
+}
+
+impl Budget {
+    /// Enough for the largest real modules many times over (the
+    /// terraform-aws-modules bucket module takes a few thousand steps).
+    pub const STEPS: u64 = 5_000_000;
+
+    pub fn new(steps: u64) -> Budget {
+        Budget {
+            left: std::cell::Cell::new(steps),
+            told: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Spends `steps`; false once the budget is exhausted.
+    pub fn spend(&self, steps: u64) -> bool {
+        let left = self.left.get();
+        self.left.set(left.saturating_sub(steps));
+        left >= steps
+    }
+
+    pub fn exhausted(&self) -> bool {
+        self.left.get() == 0
+    }
+
+    /// True the first time it is asked after the budget ran out.
+    pub fn first_told(&self) -> bool {
+        self.exhausted() && !self.told.replace(true)
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new(Budget::STEPS)
+    }
 }
 
 /// File texts by normalised path, in place of what is on disk.
 pub type Texts = std::collections::HashMap<PathBuf, String>;
 
 impl Scope<'_> {
-    /// A file's text: the replacement when there is one, else the disk's.
+    /// A file's text: the replacement when there is one, else the disk's,
+    /// through the boundary (the module and policy files a configuration
+    /// names are the repository's choice).
     pub fn read(&self, path: &Path) -> Result<String, String> {
         if self.texts.is_empty() {
-            return crate::source::read_text(path);
+            return self.root.read(path);
         }
         match self.texts.get(&crate::source::normalize(path)) {
             Some(t) => Ok(t.clone()),
-            None => crate::source::read_text(path),
+            None => self.root.read(path),
         }
     }
 }
@@ -118,16 +169,18 @@ pub struct Installed {
 }
 
 impl Installed {
-    /// Reads `<root>/.terraform/modules/modules.json`; empty when there is
-    /// none. Folders in it are relative to the root module.
-    pub fn read(root_module: &Path) -> Result<Installed, String> {
+    /// Reads `<root>/.terraform/modules/modules.json` through the
+    /// boundary; empty when there is none. Folders in it are relative to
+    /// the root module.
+    pub fn read(root_module: &Path, boundary: &Boundary) -> Result<Installed, String> {
         let path = root_module
             .join(".terraform")
             .join("modules")
             .join("modules.json");
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        if std::fs::symlink_metadata(&path).is_err() {
             return Ok(Installed::default());
-        };
+        }
+        let text = boundary.read(&path)?;
         let doc: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut dirs = std::collections::HashMap::new();

@@ -20,7 +20,7 @@ mod resources;
 mod shapes;
 
 pub use input::{
-    Installed, LoadedFile, Parsed, Scope, Source, Texts, TfFile, TfOutput, parse_file,
+    Budget, Installed, LoadedFile, Parsed, Scope, Source, Texts, TfFile, TfOutput, parse_file,
 };
 pub use resources::GRANTS;
 
@@ -54,11 +54,12 @@ mod tests {
             &files,
             Scope {
                 module_dir: dir,
-                root: dir,
+                root: &crate::boundary::Boundary::nothing(),
                 next_id: 1,
                 installed: &Installed::default(),
                 key: "",
                 texts: &Default::default(),
+                budget: &Default::default(),
             },
         )
         .model
@@ -72,16 +73,19 @@ mod tests {
         let dir = Path::new(".");
         let installed = Installed::default();
         let texts = Texts::default();
+        let nothing = crate::boundary::Boundary::nothing();
+        let budget = Budget::default();
         let mut ctx = eval::Ctx::new(
             &index,
             HashMap::from([(0, text)]),
             Scope {
                 module_dir: dir,
-                root: dir,
+                root: &nothing,
                 next_id: 1,
                 installed: &installed,
                 key: "",
                 texts: &texts,
+                budget: &budget,
             },
         );
         ctx.root = true;

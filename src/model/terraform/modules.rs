@@ -198,10 +198,7 @@ pub fn instantiate<'a>(
         }
     };
     let canonical = dir.canonicalize().ok();
-    let inside = match (&canonical, ctx.scope.root.canonicalize()) {
-        (Some(d), Ok(root)) => d.starts_with(root),
-        _ => false,
-    };
+    let inside = ctx.scope.root.holds(&dir);
     if let Some(d) = &canonical
         && let Some(first) = chain.iter().position(|c| c == d)
     {
@@ -232,11 +229,17 @@ pub fn instantiate<'a>(
         return out;
     }
     let instances = ctx.instances(call);
+    if ctx.scope.budget.exhausted() {
+        // Its outputs stay unknown; the note is given where the budget ran out.
+        ctx.exhausted(at);
+        return out;
+    }
     if instances.is_empty() {
         // `count = 0` or an empty `for_each`: the module makes nothing.
         ctx.module_outputs
             .borrow_mut()
             .insert(name.to_string(), Value::new(at, Kind::Seq(Vec::new())));
+        ctx.forget();
         return out;
     }
     // The module's files become files of this unit, read once for all
@@ -293,6 +296,7 @@ pub fn instantiate<'a>(
             installed: ctx.scope.installed,
             key: &key,
             texts: ctx.scope.texts,
+            budget: ctx.scope.budget,
         };
         let child = build_module(&files, scope, inputs, &chain);
         // Files the child read (its own modules, policy files) keep their ids.
@@ -331,6 +335,7 @@ pub fn instantiate<'a>(
     ctx.module_outputs
         .borrow_mut()
         .insert(name.to_string(), value);
+    ctx.forget();
     out
 }
 

@@ -13,6 +13,7 @@ use super::eval::Ctx;
 use super::index::{Declared, Index};
 use super::input::Scope;
 use super::resources::build_resources;
+use crate::boundary::Boundary;
 use crate::model::{Format, Model};
 use crate::source::FileId;
 use crate::tree::Value;
@@ -124,16 +125,19 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
     let installed = super::input::Installed::default();
     let texts = super::input::Texts::default();
     let dir = Path::new(".");
+    let nothing = Boundary::nothing();
+    let budget = super::input::Budget::default();
     let ctx = Ctx::new(
         &index,
         HashMap::from([(file, text)]),
         Scope {
             module_dir: dir,
-            root: dir,
+            root: &nothing,
             next_id: file + 1,
             installed: &installed,
             key: "",
             texts: &texts,
+            budget: &budget,
         },
     );
     let mut model = Model::new(Format::Terraform);

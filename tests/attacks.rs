@@ -1,0 +1,371 @@
+//! A hostile repository as the only weapon: each test builds a scratch git
+//! repository with the attack in it and a secret beside it, outside the
+//! repository. The secret appears in no output of any format, the run
+//! ends within its time and memory budget, and the exit code is 0, 1 or 2.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{PUBLIC, git};
+
+/// What must never be printed: it is only in files outside the repository
+/// and in the environment of the run.
+const MARKER: &str = "SECRET-MARKER-5f1c9e";
+
+/// Every `--format`.
+const FORMATS: [&str; 8] = [
+    "full",
+    "concise",
+    "json",
+    "json-lines",
+    "sarif",
+    "github",
+    "junit",
+    "gitlab",
+];
+
+/// A scratch folder with `outside/` (secrets, a public template) and a git
+/// repository `repo/` holding a public template at `stacks/site.yaml`.
+struct Scratch {
+    _dir: tempfile::TempDir,
+    base: PathBuf,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        fs::create_dir_all(base.join("outside")).unwrap();
+        fs::create_dir_all(base.join("repo/stacks")).unwrap();
+        fs::write(
+            base.join("outside/credentials"),
+            format!("[default]\naws_secret_access_key = {MARKER}\n"),
+        )
+        .unwrap();
+        // A template outside: public, and its bucket named with the marker.
+        fs::write(
+            base.join("outside/secret.yaml"),
+            format!(
+                "Resources:\n  {}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: {}\n      AccessControl: PublicRead\n",
+                "Outside",
+                MARKER.to_lowercase()
+            ),
+        )
+        .unwrap();
+        fs::write(
+            base.join("outside/policy.json"),
+            format!(
+                r#"{{"Statement": [{{"Sid": "{MARKER}", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}}]}}"#
+            ),
+        )
+        .unwrap();
+        fs::write(
+            base.join("outside/vars.tfvars"),
+            format!("name = \"{MARKER}\"\n"),
+        )
+        .unwrap();
+        fs::write(
+            base.join("outside/rules.guard"),
+            format!("rule {MARKER} {{ Resources.*.Type == 'x' }}\n"),
+        )
+        .unwrap();
+        git(&base.join("repo"), &["init", "--quiet"]);
+        fs::write(base.join("repo/stacks/site.yaml"), PUBLIC).unwrap();
+        Scratch { _dir: dir, base }
+    }
+
+    fn repo(&self) -> PathBuf {
+        self.base.join("repo")
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.repo().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[cfg(unix)]
+    fn link(&self, rel: &str, target: impl AsRef<Path>) {
+        let path = self.repo().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, path).unwrap();
+    }
+}
+
+/// Runs bucketlint in `cwd` within a budget: 60 seconds and 4 GiB of
+/// address space, with the marker in its environment.
+fn bounded(args: &[&str], cwd: &Path) -> Output {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg("ulimit -v 4194304; exec timeout 60 \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("DEPLOY_TOKEN", MARKER);
+    command.output().expect("the binary runs")
+}
+
+fn all(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The notes of a JSON report, one message a line, with file and line.
+fn notes(cwd: &Path, args: &[&str]) -> String {
+    let mut full = vec!["check", "--format", "json"];
+    full.extend(args);
+    let out = bounded(&full, cwd);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut lines = String::new();
+    for kind in ["notes", "errors", "findings"] {
+        for n in report[kind].as_array().into_iter().flatten() {
+            lines.push_str(&format!(
+                "{}:{}: {}\n",
+                n["file"].as_str().or(n["path"].as_str()).unwrap_or("?"),
+                n["line"],
+                n["message"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    lines
+}
+
+/// Checks `args` (then the paths) in every format: the marker is never
+/// printed, the run ends in time, the exit code is 0, 1 or 2. Returns the
+/// concise run's output and exit code.
+fn attack(cwd: &Path, args: &[&str]) -> (String, i32) {
+    let mut concise = None;
+    for format in FORMATS {
+        let mut full = vec!["check", "--format", format];
+        full.extend(args);
+        let out = bounded(&full, cwd);
+        let log = all(&out);
+        let code = out.status.code().unwrap_or(-1);
+        assert!(
+            matches!(code, 0..=2),
+            "{format}: exit {code} (124 is the time budget)\n{log}"
+        );
+        assert!(
+            !log.contains(MARKER),
+            "{format}: the secret is printed\n{log}"
+        );
+        assert!(
+            !log.to_lowercase().contains(&MARKER.to_lowercase()),
+            "{format}: the secret is printed\n{log}"
+        );
+        if format == "concise" {
+            concise = Some((log, code));
+        }
+    }
+    concise.unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn nested_stacks_outside_the_repository_are_not_read() {
+    let s = Scratch::new();
+    let outside = s.base.join("outside/secret.yaml");
+    let outside = outside.to_str().unwrap();
+    s.write(
+        "stacks/parent.yaml",
+        &format!(
+            "Resources:\n\
+             \x20 Env:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: /proc/self/environ\n\
+             \x20 Creds:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ../../outside/credentials\n\
+             \x20 Abs:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: {outside}\n\
+             \x20 Sam:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: ../../outside/secret.yaml\n\
+             \x20 Inside:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n"
+        ),
+    );
+    s.write("stacks/child.yaml", PUBLIC);
+    // A link inside the repository that leads out.
+    s.link("stacks/linked.yaml", s.base.join("outside/secret.yaml"));
+    s.write(
+        "stacks/parent2.yaml",
+        "Resources:\n  L:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: linked.yaml\n",
+    );
+    let paths = ["stacks/parent.yaml", "stacks/parent2.yaml"];
+    let (log, code) = attack(&s.repo(), &paths);
+    assert_eq!(code, 1, "{log}");
+    let log = notes(&s.repo(), &paths);
+    // The child inside is checked through its parent; nothing outside is.
+    assert!(
+        log.contains("stacks/child.yaml:5: The ACL of bucket `Site`"),
+        "{log}"
+    );
+    assert!(!log.contains("Outside"), "{log}");
+    for (line, id) in [(5, "Env"), (9, "Creds"), (13, "Abs"), (17, "Sam")] {
+        assert!(
+            log.contains(&format!(
+                "stacks/parent.yaml:{line}: nested stack `{id}` names a template"
+            )),
+            "{id}: {log}"
+        );
+    }
+    assert!(log.contains("leads outside the repository"), "{log}");
+    assert!(
+        log.contains(
+            "nested stack `L` names a template, `linked.yaml`, that leads outside the repository"
+        ),
+        "{log}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_configuration_linked_out_of_the_repository_is_refused() {
+    for target in ["/proc/self/environ", "../outside/credentials"] {
+        let s = Scratch::new();
+        s.link("bucketlint.toml", target);
+        let (log, code) = attack(&s.repo(), &["."]);
+        assert_eq!(code, 2, "{log}");
+        assert!(
+            log.contains("bucketlint.toml") && log.contains("leads outside the repository"),
+            "{log}"
+        );
+    }
+    // `.bucketlint.toml` is found the same way; a device is refused too.
+    let s = Scratch::new();
+    s.link(".bucketlint.toml", "/dev/zero");
+    let (log, code) = attack(&s.repo(), &["."]);
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains(".bucketlint.toml"), "{log}");
+}
+
+#[cfg(unix)]
+#[test]
+fn guard_rules_named_by_a_configuration_stay_in_the_repository() {
+    for which in 0..3 {
+        let s = Scratch::new();
+        let abs = s.base.join("outside/rules.guard").display().to_string();
+        let named = [abs.as_str(), "../outside/rules.guard", "/proc/self/environ"][which];
+        s.write("bucketlint.toml", &format!("guard-rules = [\"{named}\"]\n"));
+        let (log, code) = attack(&s.repo(), &["."]);
+        assert_eq!(code, 2, "{named}: {log}");
+        assert!(
+            log.contains("leads outside the repository"),
+            "{named}: {log}"
+        );
+    }
+    // Inside, a link to a device and a folder of link loops: refused and
+    // walked without following, in bounded time.
+    let s = Scratch::new();
+    s.link("rules/zero.guard", "/dev/zero");
+    s.write("bucketlint.toml", "guard-rules = [\"rules\"]\n");
+    let (log, code) = attack(&s.repo(), &["."]);
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains("zero.guard"), "{log}");
+    let s = Scratch::new();
+    s.write("rules/a/ok.guard", "rule OK { Resources !empty }\n");
+    s.link("rules/a/loop", "..");
+    s.link("rules/b", "a");
+    s.write("bucketlint.toml", "guard-rules = [\"rules\"]\n");
+    let (log, code) = attack(&s.repo(), &["."]);
+    assert_eq!(code, 1, "{log}");
+}
+
+#[cfg(unix)]
+#[test]
+fn terraform_files_linked_out_of_the_repository_are_not_read() {
+    let s = Scratch::new();
+    fs::remove_file(s.repo().join("stacks/site.yaml")).unwrap();
+    s.write(
+        "infra/main.tf",
+        "variable \"name\" {}\n\
+         resource \"aws_s3_bucket\" \"b\" {\n  bucket = var.name\n}\n\
+         resource \"aws_s3_bucket_policy\" \"p\" {\n  bucket = aws_s3_bucket.b.id\n  policy = file(\"${path.module}/policy.json\")\n}\n\
+         module \"m\" {\n  source = \"./mod\"\n}\n",
+    );
+    s.link("infra/terraform.tfvars", s.base.join("outside/vars.tfvars"));
+    s.link("infra/prod.auto.tfvars", "/proc/self/environ");
+    s.link("infra/policy.json", s.base.join("outside/policy.json"));
+    s.link("infra/extra.tf", s.base.join("outside/vars.tfvars"));
+    s.link("infra/mod/main.tf", s.base.join("outside/vars.tfvars"));
+    let (log, code) = attack(&s.repo(), &["--strict-unknown", "infra"]);
+    assert_eq!(code, 2, "{log}");
+    // A linked `.tf` is not followed by the walk; the others are refused.
+    for name in ["terraform.tfvars", "prod.auto.tfvars", "mod/main.tf"] {
+        assert!(
+            log.contains(&format!("infra/{name}")) && log.contains("leads outside the repository"),
+            "{name}: {log}"
+        );
+    }
+    assert!(!log.contains("BL201"), "{log}");
+    // Named one by one, as the pre-commit hook does: the same.
+    let (log, code) = attack(&s.repo(), &["infra/main.tf"]);
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains("infra/extra.tf"), "{log}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ignore_files_and_modules_json_linked_to_devices_are_not_read() {
+    for name in [".gitignore", ".ignore", "sub/.gitignore", "sub/.ignore"] {
+        let s = Scratch::new();
+        s.write("sub/site.yaml", PUBLIC);
+        s.link(name, "/dev/zero");
+        let (log, code) = attack(&s.repo(), &["."]);
+        assert_eq!(code, 2, "{name}: {log}");
+        assert!(log.contains(name), "{name}: {log}");
+        // The rest of the repository is still checked.
+        if name.starts_with("sub/") {
+            assert!(
+                log.contains("stacks/site.yaml:5:22: BL101"),
+                "{name}: {log}"
+            );
+        }
+    }
+    let s = Scratch::new();
+    s.write(
+        "infra/main.tf",
+        "module \"m\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n",
+    );
+    s.link("infra/.terraform/modules/modules.json", "/dev/zero");
+    let (log, code) = attack(&s.repo(), &["infra"]);
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains("modules.json"), "{log}");
+    let s = Scratch::new();
+    s.write(
+        "infra/main.tf",
+        "module \"m\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n",
+    );
+    s.write(
+        "infra/.terraform/modules/modules.json",
+        &format!(
+            r#"{{"Modules": [{{"Key": "m", "Source": "x", "Dir": "{}"}}]}}"#,
+            s.base.join("outside").display()
+        ),
+    );
+    attack(&s.repo(), &["infra"]);
+    let notes = notes(&s.repo(), &["infra"]);
+    assert!(
+        notes
+            .contains("module `m` (terraform-aws-modules/s3-bucket/aws) is outside the repository"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn what_the_command_line_names_is_trusted() {
+    let s = Scratch::new();
+    let outside = s.base.join("outside/secret.yaml");
+    let out = bounded(
+        &["check", "--format", "concise", outside.to_str().unwrap()],
+        &s.repo(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(
+        all(&out).contains("secret.yaml:6:22: BL101"),
+        "{}",
+        all(&out)
+    );
+}
