@@ -369,3 +369,278 @@ fn what_the_command_line_names_is_trusted() {
         all(&out)
     );
 }
+
+/// Bounded work: a few hundred bytes that would multiply into minutes or
+/// gigabytes end within the budget, with a note where evaluation stopped,
+/// and what is known is still judged.
+#[test]
+fn terraform_that_multiplies_is_cut_by_one_budget() {
+    let s = Scratch::new();
+    fs::remove_file(s.repo().join("stacks/site.yaml")).unwrap();
+    // Each local doubles the one before: 2^40 parts if each use were
+    // evaluated or copied again.
+    let mut lists = String::from("locals {\n  l0 = \"x\"\n");
+    let mut strings = String::from("locals {\n  s0 = \"xxxxxxxxxxxxxxxx\"\n");
+    for i in 1..40 {
+        lists.push_str(&format!("  l{i} = [local.l{p}, local.l{p}]\n", p = i - 1));
+        strings.push_str(&format!(
+            "  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n",
+            p = i - 1
+        ));
+    }
+    lists.push_str("}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"bucket-${length(local.l39)}\"\n  acl    = \"public-read\"\n}\n");
+    strings.push_str("}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.s39\n  acl    = \"public-read\"\n}\n");
+    s.write("lists/main.tf", &lists);
+    s.write("strings/main.tf", &strings);
+    // A `for` inside a `for`: 10^8 strings.
+    s.write(
+        "grid/main.tf",
+        "locals {\n  grid = [for i in range(10000) : [for j in range(10000) : \"${i}-${j}\"]]\n}\n\
+         resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"bucket-${length(local.grid)}\"\n  acl    = \"public-read\"\n}\n",
+    );
+    // Four levels of `count = 100`: 10^8 module instances.
+    s.write(
+        "nested/main.tf",
+        "module \"a\" {\n  source = \"./m1\"\n  count  = 100\n}\n",
+    );
+    for i in 1..5 {
+        let next = match i {
+            4 => String::new(),
+            _ => format!(
+                "module \"a\" {{\n  source = \"../m{}\"\n  count  = 100\n}}\n",
+                i + 1
+            ),
+        };
+        s.write(
+            &format!("nested/m{i}/main.tf"),
+            &format!("{next}resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"bucket-{i}\"\n  acl    = \"public-read\"\n}}\n"),
+        );
+    }
+    let cases = [
+        // Past the size cap a local is unknown; its length stays known.
+        ("lists", ""),
+        ("strings", ""),
+        ("grid", "evaluation stopped"),
+        ("nested", "would make more than 2000 module instances"),
+    ];
+    for (dir, why) in cases {
+        let (log, code) = attack(&s.repo(), &["--strict-unknown", dir]);
+        // The public ACL is known, and still reported.
+        assert_eq!(code, 1, "{dir}: {log}");
+        assert!(log.contains(": BL101"), "{dir}: {log}");
+        let all = notes(&s.repo(), &["--strict-unknown", dir]);
+        assert!(all.contains(why), "{dir}: {all}");
+    }
+}
+
+#[test]
+fn cloudformation_that_nests_or_fans_out_is_bounded() {
+    let s = Scratch::new();
+    // 30,000 conditions, each naming the one before.
+    let mut t = String::from(
+        "Parameters:\n  P:\n    Type: String\nConditions:\n  C0: !Equals [!Ref P, a]\n",
+    );
+    for i in 1..30_000 {
+        t.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i - 1));
+    }
+    t.push_str("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Condition: C29999\n    Properties:\n      AccessControl: PublicRead\n");
+    s.write("chain/t.yaml", &t);
+    let (log, code) = attack(&s.repo(), &["chain"]);
+    assert_eq!(code, 1, "{log}");
+    assert!(log.contains("chain/t.yaml:30010:22: BL101"), "{log}");
+    // Thirty nested stacks a level, eight levels: 30^8 checks if each
+    // parent checked its children anew.
+    for level in 0..8 {
+        let mut t = String::from("Resources:\n");
+        for k in 0..30 {
+            t.push_str(&format!(
+                "  S{k}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: l{}.yaml\n      Parameters:\n        K: v{k}\n",
+                level + 1
+            ));
+        }
+        s.write(&format!("fan/l{level}.yaml"), &t);
+    }
+    s.write(
+        "fan/l8.yaml",
+        "Parameters:\n  K:\n    Type: String\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n",
+    );
+    let (log, code) = attack(&s.repo(), &["fan/l0.yaml"]);
+    assert_eq!(code, 1, "{log}");
+    // One finding a parameter set at the deepest level.
+    assert!(log.contains("fan/l8.yaml:8:22: BL101"), "{log}");
+}
+
+/// Names from the repository that a terminal, a CI log, a Markdown page,
+/// an XML reader or a spreadsheet would act on: every format shows them,
+/// none acts.
+#[test]
+fn reports_neutralise_what_ci_systems_and_readers_would_run() {
+    let s = Scratch::new();
+    // A file whose name is a workflow command, and a bucket name with an
+    // OSC 52 (clipboard) sequence, a bell, a carriage return and commands.
+    s.write(
+        "::error file=x::pwned.yaml",
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n",
+    );
+    s.write(
+        "names.yaml",
+        "Resources:\n  N:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: \"=HYPERLINK(1)|x`y ![i](http://e/i.png) \\e]52;c;cHduZWQ=\\a\\r::stop-commands::t\\n##vso[task.setvariable variable=x]1 [l](http://e)\"\n",
+    );
+    let raw_controls = |text: &str| {
+        text.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    };
+    for format in FORMATS {
+        let out = bounded(
+            &["check", "--format", format, "--color", "always", "."],
+            &s.repo(),
+        );
+        let log = all(&out);
+        assert_eq!(out.status.code(), Some(1), "{format}: {log}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Colour codes are bucketlint's own (`ESC [ ... m`); nothing else.
+        let without_colour: String = {
+            let mut s = String::new();
+            let mut rest = text.as_ref();
+            while let Some(at) = rest.find('\u{1b}') {
+                s.push_str(&rest[..at]);
+                let tail = &rest[at..];
+                let n = tail
+                    .find('m')
+                    .filter(|&n| {
+                        tail[2..n].chars().all(|c| c.is_ascii_digit() || c == ';')
+                            && tail[1..].starts_with('[')
+                    })
+                    .map(|n| n + 1)
+                    .unwrap_or(1);
+                if n == 1 {
+                    s.push('\u{1b}');
+                }
+                rest = &tail[n..];
+            }
+            s.push_str(rest);
+            s
+        };
+        assert!(
+            !raw_controls(&without_colour),
+            "{format}: raw control characters\n{text:?}"
+        );
+        for line in without_colour.lines() {
+            let t = line.trim_start();
+            if format == "github"
+                && (t.starts_with("::error file=")
+                    || t.starts_with("::warning file=")
+                    || t.starts_with("::notice file="))
+            {
+                // bucketlint's own annotations: the data is escaped, on
+                // one line (commands count only at a line's start).
+                continue;
+            }
+            assert!(
+                !t.starts_with("::") && !t.starts_with("##"),
+                "{format}: a line CI runs: {line}"
+            );
+        }
+        if format == "sarif" {
+            let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for r in sarif["runs"][0]["results"].as_array().unwrap() {
+                let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap();
+                assert!(
+                    uri.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)),
+                    "{uri}"
+                );
+            }
+        }
+    }
+    // The inventory: Markdown cells and CSV fields stay data.
+    let out = bounded(&["inventory", "--format", "markdown", "."], &s.repo());
+    let md = String::from_utf8_lossy(&out.stdout);
+    let row = md
+        .lines()
+        .find(|l| l.contains("HYPERLINK"))
+        .expect("the bucket's row");
+    let unescaped_pipes = row
+        .char_indices()
+        .filter(|&(i, c)| c == '|' && (i == 0 || !row[..i].ends_with('\\')))
+        .count();
+    let header = md.lines().find(|l| l.starts_with("| Bucket")).unwrap();
+    assert_eq!(unescaped_pipes, header.matches('|').count(), "{row}");
+    // Outside code spans, nothing the repository wrote is Markdown.
+    let outside = without_code_spans(&md);
+    for injected in ["![i](", "[l](", "`", "\n##vso"] {
+        assert!(!outside.contains(injected), "{injected}: {outside}");
+    }
+    assert!(!raw_controls(&md), "{md:?}");
+    let out = bounded(&["inventory", "--format", "csv", "."], &s.repo());
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.contains("\"'=HYPERLINK(1)"), "{csv}");
+    // The terminal table too.
+    let out = bounded(&["inventory", "--format", "table", "."], &s.repo());
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(!raw_controls(&table), "{table:?}");
+}
+
+/// Markdown text with its code spans (a run of backticks to the next run
+/// of the same length) left out.
+fn without_code_spans(md: &str) -> String {
+    let mut out = String::new();
+    let mut rest = md;
+    while let Some(at) = rest.find('`') {
+        out.push_str(&rest[..at]);
+        let run = rest[at..].len() - rest[at..].trim_start_matches('`').len();
+        let fence = "`".repeat(run);
+        let body = &rest[at + run..];
+        // The closing fence: a run of exactly `run` backticks.
+        let mut search = 0;
+        let close = loop {
+            match body[search..].find(&fence) {
+                Some(i) => {
+                    let i = search + i;
+                    let after = body[i + run..].starts_with('`');
+                    let before = i > 0 && body[..i].ends_with('`');
+                    if !after && !before {
+                        break Some(i);
+                    }
+                    search = i + body[i..].len() - body[i..].trim_start_matches('`').len();
+                }
+                None => break None,
+            }
+        };
+        match close {
+            Some(i) => rest = &body[i + run..],
+            None => {
+                out.push_str(&rest[at..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A template on one long line: the default format's output grows with
+/// the findings, not with the line, and nothing panics.
+#[test]
+fn long_lines_are_shown_as_windows_in_the_default_format() {
+    let s = Scratch::new();
+    for size in [60_000, 70_000, 1_000_000] {
+        let tags = "x".repeat(size);
+        s.write(
+            "long.json",
+            &format!(
+                r#"{{"Resources": {{"B": {{"Type": "AWS::S3::Bucket", "Properties": {{"AccessControl": "PublicRead", "Tags": [{{"Key": "k", "Value": "{tags}"}}]}}, "Metadata": {{"m": "{tags}"}}}}}}}}"#
+            ),
+        );
+        let out = bounded(&["check", "--select", "all", "long.json"], &s.repo());
+        assert_eq!(out.status.code(), Some(1), "{size}: {}", all(&out));
+        assert!(all(&out).contains("BL101"), "{size}");
+        assert!(
+            out.stdout.len() < 40_000,
+            "{size}: {} bytes of output",
+            out.stdout.len()
+        );
+    }
+}

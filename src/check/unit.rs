@@ -217,6 +217,8 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
                 root,
                 options,
                 local,
+                visited: Default::default(),
+                told: Default::default(),
             };
             nest.check(&file, &model, &mut report, &mut seen);
         }
@@ -266,12 +268,19 @@ fn in_cdk_out(path: &Path) -> bool {
 /// Deepest chain of local nested stacks followed.
 const MAX_NESTING: usize = 8;
 
+/// Nested stack checks one template makes at most, at every level.
+const MAX_NESTED_VISITS: usize = 1_000;
+
 /// What checking nested stacks needs: the boundary their templates must
 /// stay in, and how the run reads files.
 struct Nest<'a> {
     root: &'a Boundary,
     options: &'a Options,
     local: &'a Local,
+    /// Templates checked, with the parameters they were given.
+    visited: std::cell::RefCell<std::collections::HashSet<(PathBuf, Vec<String>)>>,
+    /// Whether the note on too many nested stacks was given.
+    told: std::cell::Cell<bool>,
 }
 
 impl Nest<'_> {
@@ -341,6 +350,45 @@ impl Nest<'_> {
             if seen.contains(&canonical) || seen.len() > MAX_NESTING {
                 continue;
             }
+            // What the parent passes: known values, and names set to values
+            // not known statically.
+            let mut given = cfn::Parameters::new();
+            let mut unknown = Vec::new();
+            let mut shown = Vec::new();
+            for e in r
+                .properties
+                .get("Parameters")
+                .map(Value::entries)
+                .unwrap_or_default()
+            {
+                match e.value.as_str() {
+                    Some(v) => {
+                        given.insert(e.key.clone(), v.to_string());
+                        shown.push((e.key.clone(), format!("`{v}`")));
+                    }
+                    None => {
+                        unknown.push(e.key.clone());
+                        shown.push((e.key.clone(), "a value not known statically".into()));
+                    }
+                }
+            }
+            // A template is checked once per set of parameters: the same
+            // child reached through many parents gives the same findings,
+            // and fanning out must not multiply across levels.
+            let mut key: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            key.extend(unknown.iter().map(|k| format!("{k}?")));
+            key.sort();
+            if !self.visited.borrow_mut().insert((canonical.clone(), key)) {
+                continue;
+            }
+            if self.visited.borrow().len() > MAX_NESTED_VISITS {
+                if !self.told.replace(true) {
+                    report.notes.push(not_checked(format!(
+                        "would make more than {MAX_NESTED_VISITS} nested stack checks in this template, counting every level"
+                    )));
+                }
+                continue;
+            }
             let text = match read_text(&path, &options.overrides, local) {
                 Ok(t) => t,
                 Err(message) => {
@@ -364,28 +412,6 @@ impl Nest<'_> {
             let Some(doc) = docs.iter().find(|d| cfn::is_template(d)) else {
                 continue;
             };
-            // What the parent passes: known values, and names set to values
-            // not known statically.
-            let mut given = cfn::Parameters::new();
-            let mut unknown = Vec::new();
-            let mut shown = Vec::new();
-            for e in r
-                .properties
-                .get("Parameters")
-                .map(Value::entries)
-                .unwrap_or_default()
-            {
-                match e.value.as_str() {
-                    Some(v) => {
-                        given.insert(e.key.clone(), v.to_string());
-                        shown.push((e.key.clone(), format!("`{v}`")));
-                    }
-                    None => {
-                        unknown.push(e.key.clone());
-                        shown.push((e.key.clone(), "a value not known statically".into()));
-                    }
-                }
-            }
             let child_model = cfn::build_nested(doc, &given, &unknown);
             let mut found = Report::default();
             collect(&mut found, &child_model, &files, options, cfn_source(doc));

@@ -9,6 +9,7 @@ use globset::{Glob, GlobMatcher};
 
 use bucketlint::inventory::{Bucket, Level};
 use bucketlint::report::inventory as render;
+use bucketlint::report::safe;
 
 use super::args::{CheckArgs, InventoryArgs, InventoryFormat, InventoryRun};
 
@@ -130,7 +131,9 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        InventoryFormat::Table => render::table::render(rows, color, out),
+        InventoryFormat::Table => {
+            render::table::render(rows, color, &mut safe::Neutral::new(out, color))
+        }
         InventoryFormat::Markdown => render::markdown::render(rows, limit, out),
         InventoryFormat::Json => render::json::render(rows, out),
         InventoryFormat::Csv => render::csv::render(rows, out),
@@ -146,7 +149,9 @@ pub fn write_accounts(
 ) -> io::Result<()> {
     let accounts = render::accounts(rows);
     match format {
-        InventoryFormat::Table => render::table::accounts(&accounts, out),
+        InventoryFormat::Table => {
+            render::table::accounts(&accounts, &mut safe::Neutral::new(out, false))
+        }
         InventoryFormat::Markdown => render::markdown::accounts(&accounts, out),
         InventoryFormat::Json => render::json::accounts(&accounts, out),
         InventoryFormat::Csv => render::csv::accounts(&accounts, out),

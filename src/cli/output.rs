@@ -19,6 +19,16 @@ pub fn render(
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    // What people and CI logs read shows the repository's text, never
+    // runs it.
+    let mut neutral;
+    let out: &mut dyn Write = match format {
+        Format::Full | Format::Concise => {
+            neutral = report::safe::Neutral::new(out, color);
+            &mut neutral
+        }
+        _ => out,
+    };
     if args.statistics && matches!(format, Format::Full | Format::Concise) {
         return statistics(report, out);
     }

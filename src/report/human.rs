@@ -12,7 +12,7 @@ use miette::{
 
 use crate::findings::{Finding, Location, NEAR_LINES, Problem, Report};
 use crate::rules::Severity;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, WINDOW};
 
 pub struct Style {
     pub color: bool,
@@ -33,13 +33,34 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
         handler = handler.with_width(w);
     }
     for f in &report.findings {
-        write!(out, "{}", render_finding(&handler, f))?;
+        // A renderer that fails on some input must not lose the finding:
+        // it is then written on one line, as `concise` writes it.
+        let shown =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_finding(&handler, f)));
+        match shown {
+            Ok(text) => write!(out, "{text}")?,
+            Err(_) => writeln!(out, "{}\n", super::text::concise_line(f))?,
+        }
     }
-    for p in &report.errors {
-        write!(out, "{}", render_problem(&handler, p, false))?;
-    }
-    for p in &report.notes {
-        write!(out, "{}", render_problem(&handler, p, true))?;
+    let problems = report
+        .errors
+        .iter()
+        .map(|p| (p, false))
+        .chain(report.notes.iter().map(|p| (p, true)));
+    for (p, note) in problems {
+        let shown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            render_problem(&handler, p, note)
+        }));
+        match shown {
+            Ok(text) => write!(out, "{text}")?,
+            Err(_) => writeln!(
+                out,
+                "{}: {}: {}\n",
+                p.path.display(),
+                if note { "note" } else { "error" },
+                p.message
+            )?,
+        }
     }
     if style.summary {
         writeln!(out, "{}", super::summary(report))?;
@@ -49,10 +70,6 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
 
 fn span(l: &Location) -> SourceSpan {
     SourceSpan::new((l.start as usize).into(), (l.end - l.start) as usize)
-}
-
-fn source(l: &Location) -> Shown {
-    Shown(Arc::clone(&l.file))
 }
 
 /// A file, or the excerpt of it a finding keeps, as miette reads it: spans
@@ -87,7 +104,36 @@ impl SourceCode for Shown {
     }
 }
 
+/// What a finding's diagnostic shows: its file (or a window of it) and
+/// the span its label underlines. A span longer than [`WINDOW`] on one line
+/// (a minified template, an export on one line) is underlined for its
+/// first [`WINDOW`] bytes, with a window of the line around them: the
+/// output stays proportional to the window, not to the line.
+fn shown(l: &Location) -> (Arc<SourceFile>, SourceSpan, bool) {
+    let file = &l.file;
+    let (a, b) = (
+        (l.start - file.offset) as usize,
+        (l.end - file.offset) as usize,
+    );
+    let text = file.text.get(a..b.min(file.text.len())).unwrap_or("");
+    if text.len() <= WINDOW as usize || text.contains('\n') {
+        return (Arc::clone(file), span(l), false);
+    }
+    let mut cut = WINDOW as usize;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let end = l.start + cut as u32;
+    let window = Arc::new(file.excerpt(l.start, end, 2));
+    (
+        window,
+        SourceSpan::new((l.start as usize).into(), cut),
+        true,
+    )
+}
+
 fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
+    let (file, at_span, cut) = shown(&f.location);
     let severity = match f.severity {
         Severity::High => miette::Severity::Error,
         Severity::Medium => miette::Severity::Warning,
@@ -95,7 +141,7 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
     };
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(f.label.clone()),
-        span(&f.location),
+        at_span,
     )];
     let mut help = f.rule.fix.to_string();
     if let Some(w) = &f.witness {
@@ -106,7 +152,7 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
         let overlaps = at.start < f.location.end && f.location.start < at.end;
         // A far-away label would pull every line in between into the snippet.
         let near = at.line.abs_diff(f.location.line) <= NEAR_LINES;
-        if same_file && near && !overlaps {
+        if same_file && near && !overlaps && !cut {
             labels.push(LabeledSpan::new_with_span(
                 Some(format!("bucket `{name}`")),
                 span(at),
@@ -130,7 +176,7 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
         .with_severity(severity)
         .with_labels(labels)
         .with_help(help);
-    let report = miette::Report::new(diagnostic).with_source_code(source(&f.location));
+    let report = miette::Report::new(diagnostic).with_source_code(Shown(file));
     let mut s = String::new();
     // Rendering into a String cannot fail for lack of space.
     let _ = handler.render_report(&mut s, report.as_ref());
@@ -149,11 +195,10 @@ fn render_problem(handler: &GraphicalReportHandler, p: &Problem, note: bool) -> 
             .with_severity(severity);
     let report = match &p.location {
         Some(l) => {
-            diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(
-                Some("here".into()),
-                span(l),
-            ));
-            miette::Report::new(diagnostic).with_source_code(source(l))
+            let (file, at, _) = shown(l);
+            diagnostic =
+                diagnostic.with_label(LabeledSpan::new_primary_with_span(Some("here".into()), at));
+            miette::Report::new(diagnostic).with_source_code(Shown(file))
         }
         None => miette::Report::new(diagnostic),
     };

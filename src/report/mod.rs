@@ -5,6 +5,7 @@ pub mod human;
 pub mod inventory;
 pub mod json;
 pub mod markdown;
+pub mod safe;
 pub mod sarif;
 pub mod text;
 

@@ -35,21 +35,12 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// A relative path as a URI reference: forward slashes, no `./`, escaped.
+/// A relative path as a URI reference: forward slashes, no `./`,
+/// percent-encoded as RFC 3986 asks (control characters included).
 pub fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let path = path.trim_start_matches("./");
-    let mut out = String::new();
-    for c in path.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '%' => out.push_str("%25"),
-            '#' => out.push_str("%23"),
-            '?' => out.push_str("%3F"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::safe::uri_path(path)
 }
 
 fn rule(r: &Rule) -> Value {

@@ -9,18 +9,7 @@ use crate::rules::Severity;
 
 pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {
-        let l = &f.location;
-        writeln!(
-            out,
-            "{}:{}:{}: {} {} [{}] {}",
-            l.file.name(),
-            l.line,
-            l.column,
-            f.rule.code,
-            f.rule.name,
-            f.severity.as_str(),
-            f.message
-        )?;
+        writeln!(out, "{}", concise_line(f))?;
     }
     for p in &report.errors {
         let at = p
@@ -31,6 +20,21 @@ pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}{at}: error: {}", p.path.display(), p.message)?;
     }
     Ok(())
+}
+
+/// A finding on one line: `path:line:column: CODE name [severity] message`.
+pub fn concise_line(f: &Finding) -> String {
+    let l = &f.location;
+    format!(
+        "{}:{}:{}: {} {} [{}] {}",
+        l.file.name(),
+        l.line,
+        l.column,
+        f.rule.code,
+        f.rule.name,
+        f.severity.as_str(),
+        f.message
+    )
 }
 
 pub fn json_lines(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -49,6 +53,10 @@ pub fn json_lines(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Bytes of findings table the step summary gets at most: GitHub takes
+/// 1 MiB in a step's summary, and the inventory may be written there too.
+pub const SUMMARY_LIMIT: usize = 300_000;
+
 /// GitHub shows at most this many annotations of each level per step.
 pub const GITHUB_LIMIT: usize = 10;
 
@@ -56,7 +64,7 @@ pub const GITHUB_LIMIT: usize = 10;
 /// and `,` too.
 fn escape(s: &str, property: bool) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in super::safe::visible(s).chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
@@ -153,27 +161,44 @@ pub fn github(
             summary,
             "| file | line | rule | severity | message |\n| --- | --- | --- | --- | --- |"
         )?;
+        let mut written = 0;
         for f in &report.findings {
-            writeln!(
-                summary,
-                "| {} | {} | {} {} | {} | {} |",
-                f.location.file.name(),
+            let row = format!(
+                "| {} | {} | {} {} | {} | {} |\n",
+                super::safe::markdown_cell(&f.location.file.name()),
                 f.location.line,
                 f.rule.code,
                 f.rule.name,
                 f.severity.as_str(),
-                f.message.replace('|', "\\|")
-            )?;
+                super::safe::markdown_cell(&f.message)
+            );
+            // GitHub refuses a step summary over 1 MiB; the inventory may
+            // share it.
+            written += row.len();
+            if written > SUMMARY_LIMIT {
+                writeln!(
+                    summary,
+                    "\nThe other findings are not listed here (the summary is cut at {} kB); the annotations and the other outputs hold them all.",
+                    SUMMARY_LIMIT / 1000
+                )?;
+                break;
+            }
+            summary.write_all(row.as_bytes())?;
         }
     }
     Ok(())
 }
 
+/// Text for an XML attribute or element: control characters shown, a
+/// newline as a character reference (so no line of the file is the
+/// repository's), markup escaped.
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
+    super::safe::xml_text(&super::safe::visible(s))
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\n', "&#10;")
 }
 
 pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -93,6 +93,16 @@ impl<'a> Resolver<'a> {
 
     /// The value of condition `name`, if it can be known.
     pub fn condition(&self, name: &str, assumed: &Assumed) -> Option<bool> {
+        self.condition_at(name, assumed, 0)
+    }
+
+    /// A condition reached `depth` levels into another: conditions naming
+    /// conditions count as nesting, so a chain of 30,000 is unknown past
+    /// the limit instead of exhausting the stack.
+    fn condition_at(&self, name: &str, assumed: &Assumed, depth: usize) -> Option<bool> {
+        if depth > MAX_RESOLVE_DEPTH {
+            return None;
+        }
         if let Some(v) = assumed.get(name) {
             return Some(v);
         }
@@ -112,7 +122,7 @@ impl<'a> Resolver<'a> {
         }
         let expr = self.t.conditions.get(name)?;
         self.active.borrow_mut().push(name.to_string());
-        let v = self.truth(expr, assumed, 0);
+        let v = self.truth(expr, assumed, depth + 1);
         self.active.borrow_mut().pop();
         self.cache.borrow_mut().insert(key, v);
         v
@@ -131,7 +141,7 @@ impl<'a> Resolver<'a> {
             _ => vec![&entry.value],
         };
         match entry.key.as_str() {
-            "Condition" => self.condition(entry.value.as_str()?, assumed),
+            "Condition" => self.condition_at(entry.value.as_str()?, assumed, depth + 1),
             "Fn::Not" => self.truth(args.first()?, assumed, depth + 1).map(|b| !b),
             "Fn::And" => {
                 let vals: Vec<_> = args
@@ -308,7 +318,7 @@ impl<'a> Resolver<'a> {
                 ) else {
                     return Value::unknown(span, "malformed Fn::If");
                 };
-                match self.condition(cond, assumed) {
+                match self.condition_at(cond, assumed, depth + 1) {
                     Some(true) => self.resolve_in(yes, assumed, depth + 1),
                     Some(false) => self.resolve_in(no, assumed, depth + 1),
                     None => {

@@ -90,7 +90,41 @@ pub(super) struct Ctx<'a> {
     /// with whether they read a root variable's default: each is evaluated
     /// once per module instance, not at every reference (chained locals
     /// would otherwise cost 2^n). `None` while being evaluated: a cycle.
-    memo: RefCell<HashMap<String, Option<(Value, bool)>>>,
+    memo: RefCell<HashMap<String, Option<Memo>>>,
+}
+
+/// A memoised local or variable: its value, whether it read a root
+/// variable's default, and its size in parts (charged at every use, since
+/// each use copies it).
+struct Memo {
+    value: Value,
+    soft: bool,
+    parts: usize,
+}
+
+/// A local or variable made of more parts than this is not known
+/// statically: copying it at each use is what doubling attacks exploit,
+/// and no real configuration comes near it.
+const MAX_PARTS: usize = 200_000;
+
+/// The parts of a value (each scalar, list, map and entry one), counted up
+/// to just past `cap`; without recursion, so depth costs no stack.
+fn parts(v: &Value, cap: usize) -> usize {
+    let mut n = 0;
+    let mut pending = vec![v];
+    while let Some(v) = pending.pop() {
+        n += 1;
+        if n > cap {
+            break;
+        }
+        match &v.kind {
+            Kind::Seq(items) | Kind::OneOf(items) => pending.extend(items),
+            Kind::Map(entries) => pending.extend(entries.iter().map(|e| &e.value)),
+            Kind::Str(s) | Kind::Partial(s) => n += s.len() / 64,
+            _ => {}
+        }
+    }
+    n
 }
 
 /// Strings longer than this are not known statically: a policy is at most
@@ -189,22 +223,35 @@ impl<'a> Ctx<'a> {
     /// time only.
     fn memoised(&self, key: String, span: Span, f: impl FnOnce() -> Value) -> Value {
         if let Some(known) = self.memo.borrow().get(&key) {
-            return match known {
-                Some((v, soft)) => {
-                    if *soft {
-                        self.soft.set(true);
-                    }
-                    v.clone()
-                }
-                None => Value::unknown(span, format!("{key} refers to itself")),
+            let Some(m) = known else {
+                return Value::unknown(span, format!("{key} refers to itself"));
             };
+            if m.soft {
+                self.soft.set(true);
+            }
+            if !self.scope.budget.spend(m.parts as u64) {
+                return self.exhausted(span);
+            }
+            return m.value.clone();
         }
         self.memo.borrow_mut().insert(key.clone(), None);
         let outer = self.soft.replace(false);
-        let v = self.nested(span, f);
+        let mut value = self.nested(span, f);
         let soft = self.soft.replace(outer || self.soft.get());
-        self.memo.borrow_mut().insert(key, Some((v.clone(), soft)));
-        v
+        let parts = parts(&value, MAX_PARTS);
+        if parts > MAX_PARTS {
+            value = Value::unknown(
+                span,
+                format!("{key} is made of more than {MAX_PARTS} parts, too large to evaluate"),
+            );
+        }
+        let memo = Memo {
+            value: value.clone(),
+            soft,
+            parts: parts.min(MAX_PARTS),
+        };
+        self.memo.borrow_mut().insert(key, Some(memo));
+        value
     }
 
     /// Forgets memoised values: a module's outputs became known, and a
@@ -244,7 +291,18 @@ impl<'a> Ctx<'a> {
 
     pub(super) fn eval(&self, e: &Expression, file: FileId) -> Value {
         if self.scope.budget.exhausted() {
-            return self.exhausted(span_of(e, file));
+            // What is written out is still known: its cost is the text's.
+            // A literal public ACL stays public past the budget.
+            return match e {
+                Expression::Null(_)
+                | Expression::Bool(_)
+                | Expression::Number(_)
+                | Expression::String(_)
+                | Expression::Array(_)
+                | Expression::Object(_)
+                | Expression::Parenthesis(_) => self.eval_step(e, file),
+                _ => self.exhausted(span_of(e, file)),
+            };
         }
         let v = self.eval_step(e, file);
         self.charged(v)

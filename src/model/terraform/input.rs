@@ -106,6 +106,8 @@ pub struct Budget {
     left: std::cell::Cell<u64>,
     /// Whether the note has been given (once per unit).
     told: std::cell::Cell<bool>,
+    /// Module instances made so far, at every depth.
+    modules: std::cell::Cell<usize>,
 }
 
 impl Budget {
@@ -117,6 +119,7 @@ impl Budget {
         Budget {
             left: std::cell::Cell::new(steps),
             told: std::cell::Cell::new(false),
+            modules: std::cell::Cell::new(0),
         }
     }
 
@@ -125,6 +128,20 @@ impl Budget {
         let left = self.left.get();
         self.left.set(left.saturating_sub(steps));
         left >= steps
+    }
+
+    /// Module instances one unit makes at most, at every depth together
+    /// (four levels of `count = 100` would be 10^8).
+    pub const MODULES: usize = 2_000;
+
+    /// Takes `n` more module instances; false (taking none) past the cap.
+    pub fn modules(&self, n: usize) -> bool {
+        let total = self.modules.get() + n;
+        if total > Self::MODULES {
+            return false;
+        }
+        self.modules.set(total);
+        true
     }
 
     pub fn exhausted(&self) -> bool {

@@ -234,6 +234,16 @@ pub fn instantiate<'a>(
         ctx.exhausted(at);
         return out;
     }
+    if !ctx.scope.budget.modules(instances.len()) {
+        notes.push(ParseError::new(
+            at,
+            format!(
+                "module `{name}` ({source}) would make more than {} module instances in this unit, counting every level: it is not checked",
+                super::input::Budget::MODULES
+            ),
+        ));
+        return out;
+    }
     if instances.is_empty() {
         // `count = 0` or an empty `for_each`: the module makes nothing.
         ctx.module_outputs

@@ -30,7 +30,10 @@ const HEADER: [&str; 21] = [
     "findings",
 ];
 
+/// A field: quoted when it must be, and never a formula a spreadsheet
+/// would run.
 fn field(text: &str) -> String {
+    let text = crate::report::safe::csv_text(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

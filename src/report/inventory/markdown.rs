@@ -7,10 +7,11 @@ use std::io::{self, Write};
 
 use super::{Account, findings_cell, pab_cell, place, summary, versioning_cell};
 use crate::inventory::{Bucket, Level, Setting};
+use crate::report::safe::code_cell;
 
-/// Text safe inside a table cell.
+/// Text safe inside a table cell: nothing in it is Markdown.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    crate::report::safe::markdown_cell(text)
 }
 
 fn value(s: &Setting) -> String {
@@ -29,15 +30,11 @@ fn row(b: &Bucket, deployed: bool) -> String {
     if !codes.is_empty() {
         findings = format!("{findings}: {}", codes.join(" "));
     }
-    let exposure = match b.exposure.level {
-        Level::Public => format!("**{}**", b.exposure.level.as_str()),
-        _ => b.exposure.level.as_str().to_string(),
-    };
     let cells = [
-        format!("`{}`", b.label()),
-        format!("`{}`", place(b)),
+        b.label().to_string(),
+        place(b),
         b.source.as_str().to_string(),
-        exposure,
+        String::new(),
         value(&s.encryption),
         versioning_cell(b),
         value(&s.logging),
@@ -47,14 +44,20 @@ fn row(b: &Bucket, deployed: bool) -> String {
         pab_cell(&s.account_pab),
         findings,
     ];
-    let mut cells = cells.to_vec();
+    let mut cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    // Names are shown as code; the exposure is bucketlint's word, in bold
+    // when public.
+    cells[0] = code_cell(b.label());
+    cells[1] = code_cell(&place(b));
+    cells[3] = match b.exposure.level {
+        Level::Public => format!("**{}**", b.exposure.level.as_str()),
+        _ => b.exposure.level.as_str().to_string(),
+    };
     if deployed {
-        let or_dash =
-            |v: &Option<String>| v.as_deref().map_or("-".to_string(), |v| format!("`{v}`"));
+        let or_dash = |v: &Option<String>| v.as_deref().map_or("-".to_string(), code_cell);
         cells.insert(2, or_dash(&b.account));
         cells.insert(3, or_dash(&b.region));
     }
-    let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
     format!("| {} |\n", cells.join(" | "))
 }
 
@@ -97,12 +100,12 @@ pub fn render(rows: &[&Bucket], limit: Option<usize>, out: &mut dyn Write) -> io
             let when = b
                 .condition
                 .as_deref()
-                .map(|c| format!(" ({c})"))
+                .map(|c| format!(" ({})", cell(c)))
                 .unwrap_or_default();
             details.push_str(&format!(
-                "- `{}` ({}): {}{when}\n",
-                b.label(),
-                place(b),
+                "- {} ({}): {}{when}\n",
+                code_cell(b.label()),
+                code_cell(&place(b)),
                 cell(&b.exposure.summary())
             ));
         }
@@ -133,8 +136,8 @@ pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
             n => format!("**{n}**"),
         };
         text.push_str(&format!(
-            "| `{}` | {} | {} | {public} | {unknown} | {blocked} | {cross} | {private} | {h}/{m}/{l} |\n",
-            a.account,
+            "| {} | {} | {} | {public} | {unknown} | {blocked} | {cross} | {private} | {h}/{m}/{l} |\n",
+            code_cell(&a.account),
             cell(&a.regions.join(" ")),
             a.buckets
         ));
