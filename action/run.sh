@@ -24,7 +24,7 @@ case "${GITHUB_EVENT_NAME:-}" in
     if [ "${INPUT_ONLY_NEW:-true}" != "false" ] && [ -f "${GITHUB_EVENT_PATH:-}" ]; then
       base=$(python3 -c 'import json, os; print(json.load(open(os.environ["GITHUB_EVENT_PATH"]))["pull_request"]["base"]["sha"])' 2> /dev/null)
       if [ -n "$base" ] && ! git cat-file -e "$base^{commit}" 2> /dev/null; then
-        git fetch --quiet --no-tags --depth=1 origin "$base" 2> /dev/null
+        git fetch --quiet --no-tags --depth=1 --end-of-options origin "$base" 2> /dev/null
       fi
       if [ -n "$base" ] && git cat-file -e "$base^{commit}" 2> /dev/null; then
         args+=(--new-since "$base")

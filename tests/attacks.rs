@@ -644,3 +644,108 @@ fn long_lines_are_shown_as_windows_in_the_default_format() {
         );
     }
 }
+
+/// File names that read as options: after `--` they are files; before it,
+/// a name that is both is refused, never taken as an option.
+#[test]
+fn file_names_that_look_like_options_are_never_options() {
+    let s = Scratch::new();
+    s.write("cfg.toml", "select = [\"BL105\"]\n");
+    // The hook would otherwise pass this file's name as an option: the
+    // configuration would turn BL101 off.
+    s.write("--config=cfg.toml", PUBLIC);
+    s.write("--output-file=json=victim.yaml", PUBLIC);
+    s.write("victim.yaml", "keep: me\n");
+    for name in ["--config=cfg.toml", "--output-file=json=victim.yaml"] {
+        let out = bounded(
+            &["check", "--format", "concise", name, "stacks/site.yaml"],
+            &s.repo(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+        assert!(
+            all(&out).contains("is an option, and also the name of a file here"),
+            "{}",
+            all(&out)
+        );
+        // As the hooks pass them: after `--`, files.
+        let out = bounded(
+            &[
+                "check",
+                "--format",
+                "concise",
+                "--",
+                name,
+                "stacks/site.yaml",
+            ],
+            &s.repo(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+        assert!(
+            all(&out).contains(&format!("{name}:5:22: BL101")),
+            "{}",
+            all(&out)
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(s.repo().join("victim.yaml")).unwrap(),
+        "keep: me\n"
+    );
+    // Both hooks end their arguments with `--`.
+    let hooks = fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert_eq!(hooks.matches("  args: [\"--\"]\n").count(), 2, "{hooks}");
+}
+
+/// `--new-since` copies the revision into a folder only the user can read,
+/// and removes it when the run is stopped by a signal.
+#[cfg(unix)]
+#[test]
+fn the_new_since_scratch_folder_is_private_and_removed_on_sigterm() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    // Enough files that the run outlives the polling below by far.
+    for i in 0..6000 {
+        s.write(&format!("many/t{i}.yaml"), PUBLIC);
+    }
+    git(&s.repo(), &["add", "."]);
+    git(&s.repo(), &["commit", "--quiet", "-m", "x"]);
+    let tmp = s.base.join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(["check", "--format", "json", "--new-since", "HEAD", "."])
+        .current_dir(s.repo())
+        .env("TMPDIR", &tmp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let scratch = loop {
+        let found = fs::read_dir(&tmp)
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("bucketlint-since-")
+            });
+        if let Some(e) = found {
+            break e.path();
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before its scratch folder was seen"
+        );
+        assert!(started.elapsed().as_secs() < 30);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let mode = fs::metadata(&scratch).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{scratch:?}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_ne!(status.code(), Some(0));
+    assert!(!scratch.exists(), "left behind: {scratch:?}");
+}

@@ -20,7 +20,31 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
+/// The first argument before `--` that reads as an option but names an
+/// existing file: a repository can hold a file called `--config=x.toml`,
+/// and a hook or script that passes file names without `--` would take
+/// it as an option. Refused rather than guessed.
+fn option_named_like_a_file(args: impl Iterator<Item = std::ffi::OsString>) -> Option<String> {
+    for arg in args {
+        if arg == "--" {
+            return None;
+        }
+        let text = arg.to_string_lossy();
+        if text.starts_with('-') && text != "-" && std::path::Path::new(&arg).exists() {
+            return Some(text.into_owned());
+        }
+    }
+    None
+}
+
 pub fn main() -> ExitCode {
+    if let Some(arg) = option_named_like_a_file(std::env::args_os().skip(1)) {
+        eprintln!(
+            "bucketlint: `{}` is an option, and also the name of a file here; name files after `--` (the pre-commit hooks do)",
+            bucketlint::report::safe::one_line(&arg)
+        );
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run_with_stack(*args),

@@ -37,12 +37,22 @@ pub fn read(rev: &str) -> Result<Earlier, String> {
     let top = PathBuf::from(top.trim())
         .canonicalize()
         .map_err(|e| format!("--new-since: {e}"))?;
-    let commit = git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
-        .map_err(|_| {
-            format!("--new-since: `{rev}` is not a commit of this repository (in a shallow clone, fetch it first: git fetch --depth=1 origin {rev})")
-        })?;
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .map_err(|_| {
+        format!(
+            "--new-since: `{}` is not a commit of this repository{}",
+            bucketlint::report::safe::one_line(rev),
+            shallow_hint(rev)
+        )
+    })?;
     let commit = commit.trim().to_string();
-    let dir = tempfile::tempdir().map_err(|e| format!("--new-since: {e}"))?;
+    let dir = scratch().map_err(|e| format!("--new-since: {e}"))?;
     // `git archive` writes the revision's tree; `tar` unpacks it.
     let mut archive = Command::new("git")
         .args([
@@ -95,6 +105,75 @@ pub fn read(rev: &str) -> Result<Earlier, String> {
         }
     }
     Ok(Earlier { top, dir, renamed })
+}
+
+/// What to fetch, when the clone is shallow, for `rev` to be there: the
+/// commit itself for a commit id, more history for `HEAD~N`, the branch
+/// otherwise. Nothing when the clone is whole (the revision is not there).
+fn shallow_hint(rev: &str) -> String {
+    let shallow = git(&["rev-parse", "--is-shallow-repository"]).is_ok_and(|s| s.trim() == "true");
+    if !shallow {
+        return String::new();
+    }
+    let rev = bucketlint::report::safe::one_line(rev);
+    let hex = rev.len() == 40 && rev.chars().all(|c| c.is_ascii_hexdigit());
+    let fetch = if hex {
+        format!("git fetch --depth=1 origin {rev}")
+    } else if let Some(n) = rev
+        .strip_prefix("HEAD~")
+        .and_then(|n| n.parse::<u32>().ok())
+    {
+        format!("git fetch --deepen={n}")
+    } else if let Some(carets) = rev
+        .strip_prefix("HEAD")
+        .filter(|c| !c.is_empty() && c.chars().all(|c| c == '^'))
+    {
+        format!("git fetch --deepen={}", carets.len())
+    } else {
+        let branch = rev.strip_prefix("origin/").unwrap_or(&rev);
+        format!("git fetch --depth=1 origin {branch}, then name it origin/{branch}")
+    };
+    format!(" (this clone is shallow: fetch it first, {fetch})")
+}
+
+/// Scratch folders of this run, removed if the run is interrupted.
+static SCRATCH: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A folder only this user can read (the revision's files may be
+/// private), removed on exit, and on SIGINT, SIGTERM or SIGHUP too.
+fn scratch() -> std::io::Result<tempfile::TempDir> {
+    static HANDLER: std::sync::Once = std::sync::Once::new();
+    HANDLER.call_once(|| {
+        // Runs on a thread of its own, so it may take the lock and delete.
+        let _ = ctrlc::set_handler(|| {
+            if let Ok(list) = SCRATCH.lock() {
+                for dir in list.iter() {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+            }
+            std::process::exit(130);
+        });
+    });
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("bucketlint-since-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let dir = builder.tempdir()?;
+    if let Ok(mut list) = SCRATCH.lock() {
+        list.push(dir.path().to_path_buf());
+    }
+    Ok(dir)
+}
+
+impl Drop for Earlier {
+    fn drop(&mut self) {
+        if let Ok(mut list) = SCRATCH.lock() {
+            list.retain(|p| p != self.dir.path());
+        }
+    }
 }
 
 impl Earlier {
