@@ -749,3 +749,75 @@ fn the_new_since_scratch_folder_is_private_and_removed_on_sigterm() {
     assert_ne!(status.code(), Some(0));
     assert!(!scratch.exists(), "left behind: {scratch:?}");
 }
+
+/// `--fix` writes through links that stay in the repository, and refuses
+/// those that lead out of it; the links stay links.
+#[cfg(unix)]
+#[test]
+fn fixes_write_through_links_inside_the_repository_only() {
+    let s = Scratch::new();
+    s.write("real/site.yaml", PUBLIC);
+    s.link("stacks/linked.yaml", "../real/site.yaml");
+    fs::write(s.base.join("outside/site.yaml"), PUBLIC).unwrap();
+    s.link("stacks/out.yaml", s.base.join("outside/site.yaml"));
+    // Hard links: both names inside; one name outside.
+    s.write("real/hard.yaml", PUBLIC);
+    fs::hard_link(
+        s.repo().join("real/hard.yaml"),
+        s.repo().join("stacks/hard.yaml"),
+    )
+    .unwrap();
+    fs::write(s.base.join("outside/shared.yaml"), PUBLIC).unwrap();
+    fs::hard_link(
+        s.base.join("outside/shared.yaml"),
+        s.repo().join("stacks/shared.yaml"),
+    )
+    .unwrap();
+    let out = bounded(
+        &[
+            "check",
+            "--fix",
+            "--format",
+            "concise",
+            "stacks/linked.yaml",
+            "stacks/out.yaml",
+            "stacks/hard.yaml",
+            "stacks/shared.yaml",
+        ],
+        &s.repo(),
+    );
+    let log = all(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    // Inside: fixed through the link, which is still a link.
+    let fixed = fs::read_to_string(s.repo().join("real/site.yaml")).unwrap();
+    assert_ne!(fixed, PUBLIC, "{log}");
+    assert!(
+        fs::symlink_metadata(s.repo().join("stacks/linked.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let hard = fs::read_to_string(s.repo().join("real/hard.yaml")).unwrap();
+    assert_ne!(hard, PUBLIC, "{log}");
+    assert_eq!(
+        hard,
+        fs::read_to_string(s.repo().join("stacks/hard.yaml")).unwrap()
+    );
+    // Outside: untouched, and said so.
+    assert_eq!(
+        fs::read_to_string(s.base.join("outside/site.yaml")).unwrap(),
+        PUBLIC
+    );
+    assert_eq!(
+        fs::read_to_string(s.base.join("outside/shared.yaml")).unwrap(),
+        PUBLIC
+    );
+    assert!(
+        log.contains("stacks/out.yaml: error: the fixes could not be written: the file leads outside the repository"),
+        "{log}"
+    );
+    assert!(
+        log.contains("stacks/shared.yaml: error: the fixes could not be written: the file has hard links outside the repository"),
+        "{log}"
+    );
+}

@@ -198,3 +198,41 @@ fn the_readme_first_command_prints_one_page() {
         "{shown}"
     );
 }
+
+/// Every action a workflow or the Action uses is pinned to a full commit,
+/// with the tag it stands for as a comment: a tag can be moved to other
+/// code, a commit cannot.
+#[test]
+fn every_action_used_is_pinned_to_a_commit() {
+    let mut files = vec![root().join("action.yml")];
+    for e in fs::read_dir(root().join(".github/workflows")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    let mut seen = 0;
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        for line in text.lines() {
+            let Some((_, used)) = line.split_once("uses:") else {
+                continue;
+            };
+            let used = used.trim();
+            if used.starts_with("./") {
+                continue;
+            }
+            seen += 1;
+            let (action, rest) = used
+                .split_once('@')
+                .unwrap_or_else(|| panic!("{}: {line}", file.display()));
+            let (commit, tag) = rest
+                .split_once(" # ")
+                .unwrap_or_else(|| panic!("{}: no tag comment: {line}", file.display()));
+            assert!(
+                commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()),
+                "{}: {action} is not pinned to a commit: {line}",
+                file.display()
+            );
+            assert!(tag.trim().starts_with('v'), "{}: {line}", file.display());
+        }
+    }
+    assert!(seen >= 10, "{seen}");
+}

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::options::Options;
 use super::unit::{Local, check_unit, read_text};
+use crate::boundary::Boundary;
 use crate::discover::Unit;
 use crate::findings::{Applied, Finding, Problem, Report};
 use crate::fix::{self, Fix, Safety};
@@ -217,9 +218,20 @@ pub(super) fn finish(overlay: Overlay, options: &Options) -> Report {
 
 /// Writes a fixed file in place, atomically, keeping its byte-order mark.
 /// A read-only file is refused rather than replaced: the rename would
-/// succeed in a writable folder.
+/// succeed in a writable folder. A link is written through, to the file it
+/// leads to, when that file is inside the repository; a file with hard
+/// links is written in place when every link is inside it. Anything else
+/// is refused: a fix never writes outside the repository.
 fn write_fixed(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Read;
+    let boundary = Boundary::around(path);
+    let target = boundary.admit(path).map_err(|why| {
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("the file {why}; it is not written"),
+        )
+    })?;
+    let path = target.as_path();
     let meta = std::fs::metadata(path)?;
     if meta.permissions().readonly() {
         return Err(std::io::Error::new(
@@ -234,5 +246,47 @@ fn write_fixed(path: &Path, text: &str) -> std::io::Result<()> {
         true => [&head[..], text.as_bytes()].concat(),
         false => text.as_bytes().to_vec(),
     };
+    if hard_links(&meta) > 1 {
+        // Renaming over the file would cut it from its other names.
+        let inside = links_inside(&boundary, &meta);
+        if inside < hard_links(&meta) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the file has hard links outside the repository; it is not written",
+            ));
+        }
+        return std::fs::write(path, &bytes);
+    }
     crate::source::write_atomic(path, &bytes)
+}
+
+#[cfg(unix)]
+fn hard_links(meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink()
+}
+
+#[cfg(not(unix))]
+fn hard_links(_: &std::fs::Metadata) -> u64 {
+    1
+}
+
+/// How many names of the file `meta` describes are inside the boundary.
+#[cfg(unix)]
+fn links_inside(boundary: &Boundary, meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let walk = ignore::WalkBuilder::new(boundary.root())
+        .standard_filters(false)
+        .follow_links(false)
+        .build();
+    walk.filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.dev() == meta.dev() && m.ino() == meta.ino())
+        .count() as u64
+}
+
+#[cfg(not(unix))]
+fn links_inside(_: &Boundary, _: &std::fs::Metadata) -> u64 {
+    1
 }
