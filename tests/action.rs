@@ -199,10 +199,26 @@ fn assert_installed(dir: &Path, github_path: &str, version: &str) {
     );
 }
 
+/// The action as the runner keeps it at `dest` (its Cargo.toml), with the
+/// checksums file a release's tagged commit holds.
+fn action_at(dest: &Path, checksums: &str) -> String {
+    fs::create_dir_all(dest.join("action")).unwrap();
+    fs::copy(root().join("Cargo.toml"), dest.join("Cargo.toml")).unwrap();
+    fs::write(dest.join("action/checksums.txt"), checksums).unwrap();
+    dest.display().to_string()
+}
+
+fn sha256(path: &Path) -> String {
+    let sum = Command::new("sha256sum").arg(path).output().unwrap();
+    text(&sum.stdout)[..64].to_string()
+}
+
 /// A release folder laid out as GitHub serves it, with an asset for every
 /// runner the script knows, each holding a stand-in `bucketlint` that
-/// prints its version.
-fn fake_release(dir: &Path, version: &str, corrupt_checksum: bool) -> String {
+/// prints its version; and the action's checksums for it (the assets'
+/// wrong with `corrupt_checksum`).
+fn fake_release(dir: &Path, version: &str, corrupt_checksum: bool) -> (String, String) {
+    let mut checksums = String::from("# test release\n");
     let release = dir.join("releases").join(format!("v{version}"));
     fs::create_dir_all(&release).unwrap();
     let stage = dir.join("stage");
@@ -228,27 +244,33 @@ fn fake_release(dir: &Path, version: &str, corrupt_checksum: bool) -> String {
             .status()
             .unwrap();
         assert!(ok.success());
-        let sum = Command::new("sha256sum").arg(&asset).output().unwrap();
-        let mut sum = text(&sum.stdout);
-        if corrupt_checksum {
-            sum = format!("{}{}", "0".repeat(64), &sum[64..]);
-        }
-        fs::write(
-            release.join(format!("bucketlint-{version}-{target}.tar.gz.sha256")),
-            sum,
-        )
-        .unwrap();
+        let sum = match corrupt_checksum {
+            true => "0".repeat(64),
+            false => sha256(&asset),
+        };
+        checksums.push_str(&format!(
+            "{sum}  bucketlint-{version}-{target}.tar.gz\n{}  bucketlint-{version}-{target}/bucketlint\n",
+            sha256(&stage.join("bucketlint"))
+        ));
     }
-    format!("file://{}", dir.join("releases").display())
+    (
+        format!("file://{}", dir.join("releases").display()),
+        checksums,
+    )
 }
 
 #[test]
 fn install_script_takes_the_release_and_checks_its_checksum() {
     let version = source_version();
     let dir = tempfile::tempdir().unwrap();
-    let base = fake_release(dir.path(), &version, false);
+    let (base, checksums) = fake_release(dir.path(), &version, false);
+    let action = action_at(&dir.path().join("action-src"), &checksums);
     let path = std::env::var("PATH").unwrap_or_default();
-    let (out, github_path) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &base)], &path);
+    let env = [
+        ("BUCKETLINT_DOWNLOAD_BASE", base.as_str()),
+        ("BUCKETLINT_ACTION_PATH", action.as_str()),
+    ];
+    let (out, github_path) = install(dir.path(), &env, &path);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains(&format!("bucketlint {version} installed (release")),
@@ -257,18 +279,41 @@ fn install_script_takes_the_release_and_checks_its_checksum() {
     );
     assert_installed(dir.path(), &github_path, &version);
 
-    // The next run finds it in the (cached) folder.
-    let (again, _) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &base)], &path);
+    // The next run finds it in the (cached) folder, checked.
+    let (again, _) = install(dir.path(), &env, &path);
     assert!(
-        text(&again.stdout).contains("installed (cached)"),
+        text(&again.stdout).contains("installed (cached, checksum verified)"),
         "{}",
         text(&again.stdout)
     );
+    // A cached binary that is not the expected one is replaced.
+    fs::write(
+        dir.path().join("bin/bucketlint"),
+        format!("#!/bin/sh\necho 'bucketlint {version}'\necho tampered\n"),
+    )
+    .unwrap();
+    let (again, github_path) = install(dir.path(), &env, &path);
+    let log = text(&again.stdout);
+    assert!(
+        log.contains("the cached binary is not the one this action expects"),
+        "{log}"
+    );
+    assert!(log.contains("installed (release"), "{log}");
+    assert_installed(dir.path(), &github_path, &version);
 
-    // A checksum that does not match is refused, with no fallback.
+    // A release asset whose sum does not match the action's is refused,
+    // with no fallback. The release's own `.sha256` files play no part.
     let bad = tempfile::tempdir().unwrap();
-    let base = fake_release(bad.path(), &version, true);
-    let (out, github_path) = install(bad.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &base)], &path);
+    let (base, checksums) = fake_release(bad.path(), &version, true);
+    let action = action_at(&bad.path().join("action-src"), &checksums);
+    let (out, github_path) = install(
+        bad.path(),
+        &[
+            ("BUCKETLINT_DOWNLOAD_BASE", &base),
+            ("BUCKETLINT_ACTION_PATH", &action),
+        ],
+        &path,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("checksum mismatch"),
@@ -309,9 +354,12 @@ fn install_script_builds_with_cargo_when_there_is_no_release() {
     let (out, github_path) = install(dir.path(), &[("BUCKETLINT_DOWNLOAD_BASE", &empty)], &path);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
-    // The release, then the wheel (pip finds none), then cargo.
-    let release = said.find("no release asset at").expect(&said);
-    let wheel = said.find("no wheel bucketlint==").expect(&said);
+    // The release, then the wheel, then cargo: the action's files hold
+    // no checksum of this version's assets, so neither is used.
+    let release = said
+        .find("hold no checksum for bucketlint-")
+        .expect(&said);
+    let wheel = said.find("wheel: pip is not used").expect(&said);
     let cargo = said.find("from source").expect(&said);
     assert!(release < wheel && wheel < cargo, "{said}");
     assert!(said.contains("installed (built with cargo)"), "{said}");
@@ -508,8 +556,14 @@ fn text_of_action() -> String {
 fn install_script_finds_its_repository_from_the_action_path() {
     let dir = tempfile::tempdir().unwrap();
     let action = dir.path().join("_actions/acme/bucketlint");
-    fs::create_dir_all(&action).unwrap();
-    std::os::unix::fs::symlink(root(), action.join("v1")).unwrap();
+    let v = source_version();
+    action_at(
+        &action.join("v1"),
+        &format!(
+            "{z}  bucketlint-{v}-x86_64-unknown-linux-musl.tar.gz\n{z}  bucketlint-{v}-aarch64-unknown-linux-musl.tar.gz\n",
+            z = "0".repeat(64)
+        ),
+    );
     // A curl that records the URLs it is asked for, and fails; no cargo.
     let fake = dir.path().join("fake-bin");
     fs::create_dir_all(&fake).unwrap();
@@ -620,15 +674,31 @@ fn install_script_takes_the_wheel_when_there_is_no_release() {
     );
     fs::create_dir_all(dir.path().join("wheels")).unwrap();
     fake_wheel(&dir.path().join("wheels"), &version);
+    let wheel = dir
+        .path()
+        .join(format!("wheels/bucketlint-{version}-py3-none-any.whl"));
+    let action = action_at(
+        &dir.path().join("action-src"),
+        &format!(
+            "{}  bucketlint-{version}-py3-none-any.whl\n",
+            sha256(&wheel)
+        ),
+    );
     let empty = format!("file://{}", dir.path().join("no-releases").display());
     let (out, github_path) = install(
         dir.path(),
-        &[("BUCKETLINT_DOWNLOAD_BASE", &empty)],
+        &[
+            ("BUCKETLINT_DOWNLOAD_BASE", &empty),
+            ("BUCKETLINT_ACTION_PATH", &action),
+        ],
         &path_with(&fake),
     );
     let log = text(&out.stdout);
     assert!(out.status.success(), "{log}{}", text(&out.stderr));
-    assert!(log.contains("no release asset at"), "{log}");
+    assert!(
+        log.contains("this action's files hold no checksum for bucketlint-"),
+        "{log}"
+    );
     assert!(
         log.contains(&format!(
             "bucketlint {version} installed (pip bucketlint=={version})"
@@ -647,6 +717,7 @@ fn install_script_takes_the_wheel_when_there_is_no_release() {
         other.path(),
         &[
             ("BUCKETLINT_DOWNLOAD_BASE", &empty),
+            ("BUCKETLINT_ACTION_PATH", &action),
             ("INPUT_VERSION", "9.9.9"),
         ],
         "/usr/bin:/bin",
@@ -690,16 +761,17 @@ fn install_script_takes_the_windows_zip() {
         .status()
         .unwrap();
     assert!(ok.success());
-    let sum = Command::new("sha256sum").arg(&asset).output().unwrap();
-    fs::write(
-        release.join(format!("{folder}.zip.sha256")),
-        text(&sum.stdout),
-    )
-    .unwrap();
+    let action = action_at(
+        &dir.path().join("action-src"),
+        &format!("{}  {folder}.zip\n", sha256(&asset)),
+    );
     let base = format!("file://{}", dir.path().join("releases").display());
     let (out, _) = install(
         dir.path(),
-        &[("BUCKETLINT_DOWNLOAD_BASE", &base)],
+        &[
+            ("BUCKETLINT_DOWNLOAD_BASE", &base),
+            ("BUCKETLINT_ACTION_PATH", &action),
+        ],
         &path_with(&fake),
     );
     let log = text(&out.stdout);
