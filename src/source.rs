@@ -188,6 +188,8 @@ pub struct SourceFile {
     /// Whether `text` is ASCII: columns are then byte counts, found without
     /// walking the line (a `select` export is one 50 MB line).
     ascii: bool,
+    /// Whether lines end with CRLF: found once, since every fix asks.
+    crlf: bool,
 }
 
 impl SourceFile {
@@ -202,6 +204,7 @@ impl SourceFile {
         );
         SourceFile {
             ascii: text.is_ascii(),
+            crlf: text.contains("\r\n"),
             path,
             text,
             offset: 0,
@@ -255,6 +258,7 @@ impl SourceFile {
                 first_column: column,
                 line_starts,
                 ascii: self.ascii,
+                crlf: self.crlf,
             };
         }
         SourceFile {
@@ -268,6 +272,7 @@ impl SourceFile {
             },
             line_starts: self.line_starts[first..last].to_vec(),
             ascii: self.ascii,
+            crlf: self.crlf,
         }
     }
 
@@ -308,11 +313,7 @@ impl SourceFile {
 
     /// The file's line ending, so inserted lines match it.
     pub fn newline(&self) -> &'static str {
-        if self.text.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        }
+        if self.crlf { "\r\n" } else { "\n" }
     }
 
     /// The text of a byte range of the file ("" outside what is held).

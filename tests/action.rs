@@ -356,9 +356,7 @@ fn install_script_builds_with_cargo_when_there_is_no_release() {
     let said = text(&out.stdout);
     // The release, then the wheel, then cargo: the action's files hold
     // no checksum of this version's assets, so neither is used.
-    let release = said
-        .find("hold no checksum for bucketlint-")
-        .expect(&said);
+    let release = said.find("hold no checksum for bucketlint-").expect(&said);
     let wheel = said.find("wheel: pip is not used").expect(&said);
     let cargo = said.find("from source").expect(&said);
     assert!(release < wheel && wheel < cargo, "{said}");

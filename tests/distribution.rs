@@ -76,10 +76,15 @@ fn the_readme_snippets_name_this_version_and_real_hooks() {
         "Action snippet"
     );
     let release = read(".github/workflows/release.yml");
+    // The release tags `v<version>` itself, after writing the checksums
+    // the Action at that tag expects, and never over an existing one.
+    assert!(release.contains("workflow_dispatch:"), "run by hand");
     assert!(
-        release.contains(r#"tags: ["v[0-9]+.[0-9]+.[0-9]+*"]"#),
-        "the release workflow runs on v<version> tags"
+        release.contains(r#"git tag "v$VERSION""#)
+            && release.contains("commit --quiet -m \"Release v$VERSION: checksums of its assets\" action/checksums.txt"),
+        "the release commits the checksums and tags v<version>"
     );
+    assert!(release.contains("releases are never overwritten"));
 
     let hooks_text = read(".pre-commit-hooks.yaml");
     let docs = yaml::parse(&hooks_text, 0).expect(".pre-commit-hooks.yaml parses");

@@ -27,7 +27,7 @@ pub(super) struct Overlay {
     /// Each changed file as it was read, with its line table.
     originals: BTreeMap<PathBuf, SourceFile>,
     /// The edits of each pass, by file, to place fixes in the original text.
-    history: HashMap<PathBuf, Vec<Vec<fix::Shift>>>,
+    history: HashMap<PathBuf, Vec<fix::Pass>>,
 }
 
 /// Checks a unit and applies the fixes allowed to the overlay, pass after
@@ -90,10 +90,7 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options, overlay: &mut Overlay) ->
                     let at_key = crate::source::normalize(&at.file.path);
                     let (line, column) = match (history.get(&at_key), originals.get(&at_key)) {
                         (Some(passes), Some(original)) => {
-                            let o = passes
-                                .iter()
-                                .rev()
-                                .fold(at.start, |o, p| fix::unshift(p, o));
+                            let o = passes.iter().rev().fold(at.start, |o, p| p.unshift(o));
                             original.position(o)
                         }
                         _ => (at.line, at.column),
@@ -112,7 +109,10 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options, overlay: &mut Overlay) ->
                     .map(|e| (e.start, e.end, e.text.len() as u32))
                     .collect();
                 edits.sort();
-                history.entry(key.clone()).or_default().push(edits);
+                history
+                    .entry(key.clone())
+                    .or_default()
+                    .push(fix::Pass::new(edits));
                 originals
                     .entry(key.clone())
                     .or_insert_with(|| SourceFile::new(path.to_path_buf(), current));

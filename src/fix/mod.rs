@@ -136,18 +136,29 @@ pub struct Fix {
 /// the indices of the fixes applied.
 pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     let mut taken: Vec<&Edit> = Vec::new();
+    // The ends of the edits taken, by start: taken edits never touch, so
+    // an edit clashes with one of them only if it clashes with the last
+    // that starts before it ends (a search, not a scan: 60,000 buckets
+    // give 180,000 edits).
+    let mut by_start: std::collections::BTreeMap<u32, u32> = Default::default();
     let mut applied = Vec::new();
     for (i, fix) in fixes.iter().enumerate() {
-        let clashes = fix
-            .edits
-            .iter()
-            .any(|e| taken.iter().any(|t| e.start <= t.end && t.start <= e.end));
+        let clashes = fix.edits.iter().any(|e| {
+            by_start
+                .range(..=e.end)
+                .next_back()
+                .is_some_and(|(_, &end)| e.start <= end)
+        });
         let in_bounds = fix
             .edits
             .iter()
             .all(|e| e.start <= e.end && text.get(e.start as usize..e.end as usize).is_some());
         if clashes || !in_bounds {
             continue;
+        }
+        for e in &fix.edits {
+            let end = by_start.entry(e.start).or_insert(e.end);
+            *end = (*end).max(e.end);
         }
         taken.extend(&fix.edits);
         applied.push(i);
@@ -167,22 +178,51 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
 /// An edit as it moves offsets: `(start, end, new length)`.
 pub type Shift = (u32, u32, u32);
 
-/// The offset in the text before a pass of `edits` (sorted, in that text)
-/// of offset `o` in the text after it; an offset inside inserted text maps
-/// to where the insertion was made.
-pub fn unshift(edits: &[Shift], o: u32) -> u32 {
-    let mut delta: i64 = 0;
-    for &(start, end, len) in edits {
-        let new_start = (i64::from(start) + delta) as u32;
-        if o < new_start {
-            break;
+/// A pass of edits (sorted, in the text before it), ready to map offsets
+/// of the text after it back: where each edit starts after the pass, so a
+/// search finds the edit before an offset (a scan per finding was
+/// quadratic on a template with 60,000 buckets).
+#[derive(Debug, Clone)]
+pub struct Pass {
+    edits: Vec<Shift>,
+    /// Where each edit starts in the text after the pass.
+    starts: Vec<u32>,
+    /// How much the edits before each one moved the text.
+    deltas: Vec<i64>,
+}
+
+impl Pass {
+    pub fn new(edits: Vec<Shift>) -> Pass {
+        let mut delta = 0i64;
+        let mut starts = Vec::with_capacity(edits.len());
+        let mut deltas = Vec::with_capacity(edits.len());
+        for &(start, end, len) in &edits {
+            starts.push((i64::from(start) + delta) as u32);
+            deltas.push(delta);
+            delta += i64::from(len) - i64::from(end - start);
         }
-        if o < new_start + len {
+        Pass {
+            edits,
+            starts,
+            deltas,
+        }
+    }
+
+    /// The offset in the text before the pass of offset `o` in the text
+    /// after it; an offset inside inserted text maps to where the insertion
+    /// was made.
+    pub fn unshift(&self, o: u32) -> u32 {
+        let k = self.starts.partition_point(|&s| s <= o);
+        if k == 0 {
+            return o;
+        }
+        let (start, end, len) = self.edits[k - 1];
+        if o < self.starts[k - 1] + len {
             return start;
         }
-        delta += i64::from(len) - i64::from(end - start);
+        let delta = self.deltas[k - 1] + i64::from(len) - i64::from(end - start);
+        (i64::from(o) - delta) as u32
     }
-    (i64::from(o) - delta) as u32
 }
 
 /// A unified diff of a file before and after fixing, with three lines of
@@ -239,12 +279,14 @@ mod tests {
     #[test]
     fn offsets_map_back_through_a_pass() {
         // "abcdef" -> "aXYZcdEF": b replaced by XYZ, ef by EF.
-        let pass = [(1, 2, 3), (4, 6, 2)];
-        assert_eq!(unshift(&pass, 0), 0); // a
-        assert_eq!(unshift(&pass, 2), 1); // inside XYZ: where b was
-        assert_eq!(unshift(&pass, 4), 2); // c
-        assert_eq!(unshift(&pass, 5), 3); // d
-        assert_eq!(unshift(&pass, 6), 4); // inside EF
+        let pass = Pass::new(vec![(1, 2, 3), (4, 6, 2)]);
+        assert_eq!(pass.unshift(0), 0); // a
+        assert_eq!(pass.unshift(1), 1); // X: where b was
+        assert_eq!(pass.unshift(2), 1); // inside XYZ: where b was
+        assert_eq!(pass.unshift(4), 2); // c
+        assert_eq!(pass.unshift(5), 3); // d
+        assert_eq!(pass.unshift(6), 4); // inside EF
+        assert_eq!(pass.unshift(8), 6); // past the end
     }
 
     #[test]

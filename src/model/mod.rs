@@ -111,6 +111,12 @@ pub struct Model {
     /// The account-level Block Public Access resource, once looked up
     /// (after the model is built).
     account_pab: std::sync::OnceLock<Option<usize>>,
+    /// Blocks by id, once asked (after the model is built): rules and
+    /// fixes look blocks up per bucket, and a scan each was quadratic.
+    block_ids: std::sync::OnceLock<(usize, HashMap<String, usize>)>,
+    /// Bucket policies by bucket, once asked, with the number of resources
+    /// they were found among (a fix asks per bucket).
+    policy_index: std::sync::OnceLock<(usize, HashMap<usize, Vec<usize>>)>,
 }
 
 impl Model {
@@ -125,6 +131,8 @@ impl Model {
             deployed: false,
             logged_into: Default::default(),
             account_pab: std::sync::OnceLock::new(),
+            block_ids: std::sync::OnceLock::new(),
+            policy_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -177,6 +185,31 @@ impl Model {
         self.of_type("AWS::S3::BucketPolicy").map(|(_, r)| r)
     }
 
+    /// The bucket policies of bucket `bucket` (an index in `resources`).
+    pub fn policies_of(&self, bucket: usize) -> Vec<&Resource> {
+        let (len, index) = self.policy_index.get_or_init(|| {
+            let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (i, r) in self.resources.iter().enumerate() {
+                if r.cfn_type == "AWS::S3::BucketPolicy"
+                    && let Some(b) = r.bucket
+                {
+                    map.entry(b).or_default().push(i);
+                }
+            }
+            (self.resources.len(), map)
+        });
+        if *len != self.resources.len() {
+            return self
+                .policies_by_bucket()
+                .remove(&bucket)
+                .unwrap_or_default();
+        }
+        index
+            .get(&bucket)
+            .map(|list| list.iter().map(|&i| &self.resources[i]).collect())
+            .unwrap_or_default()
+    }
+
     /// The bucket policies of each bucket, by the bucket's index.
     pub fn policies_by_bucket(&self) -> HashMap<usize, Vec<&Resource>> {
         let mut map: HashMap<usize, Vec<&Resource>> = HashMap::new();
@@ -191,6 +224,7 @@ impl Model {
     /// Sorts the blocks by position, for [`Model::holder`]. Builders call it
     /// once, after the last block is added.
     pub fn index_blocks(&mut self) {
+        self.block_ids = std::sync::OnceLock::new();
         self.blocks.sort_by_key(|b| {
             (
                 b.extent.file,
@@ -218,7 +252,18 @@ impl Model {
 
     /// The block with address `id`.
     pub fn block(&self, id: &str) -> Option<&Block> {
-        self.blocks.iter().find(|b| b.id == id)
+        let (len, ids) = self.block_ids.get_or_init(|| {
+            let mut ids = HashMap::with_capacity(self.blocks.len());
+            for (i, b) in self.blocks.iter().enumerate() {
+                ids.entry(b.id.clone()).or_insert(i);
+            }
+            (self.blocks.len(), ids)
+        });
+        // Blocks added after the index was made are found by a scan.
+        if *len != self.blocks.len() {
+            return self.blocks.iter().find(|b| b.id == id);
+        }
+        ids.get(id).map(|&i| &self.blocks[i])
     }
 
     /// The innermost block whose text holds `span`.

@@ -128,11 +128,7 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
         ),
         None => (Safety::Safe, "denied requests over plain HTTP"),
     };
-    let policies = ctx
-        .model
-        .policies_by_bucket()
-        .remove(&index)
-        .unwrap_or_default();
+    let policies = ctx.model.policies_of(index);
     let edit = match (ctx.model.format, policies.first()) {
         (Format::CloudFormation, None) => {
             let id = free_id(ctx, &format!("{}Policy", bucket.id))?;
@@ -295,7 +291,7 @@ fn deny(id: &str) -> Json {
 /// `Logs_Bucket` gets `LogsBucketPolicy`).
 fn free_id(ctx: &Context, wanted: &str) -> Option<String> {
     let wanted: String = wanted.chars().filter(char::is_ascii_alphanumeric).collect();
-    let taken = |id: &str| ctx.model.blocks.iter().any(|b| b.id == id);
+    let taken = |id: &str| ctx.model.block(id).is_some();
     (1..100)
         .map(|n| match n {
             1 => wanted.to_string(),

@@ -160,7 +160,15 @@ pub fn build_nested(doc: &Value, given: &Parameters, passed: &[String]) -> Model
     }
     // The names as written, before evaluation: a policy names its bucket
     // by the same expression as the bucket's own name when neither is known.
-    let written = |id: &str, key: &str| resources?.get(id)?.path(&["Properties", key]);
+    // Resources by logical id, looked up once each (a template may hold
+    // 100,000; a scan per bucket was quadratic).
+    let declared: HashMap<&str, &Value> = resources
+        .map(Value::entries)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| (e.key.as_str(), &e.value))
+        .collect();
+    let written = |id: &str, key: &str| declared.get(id)?.path(&["Properties", key]);
     let names: HashMap<String, String> = model
         .buckets()
         .filter_map(|(_, b)| Some((b.id.clone(), shape(written(&b.id, "BucketName")?))))
