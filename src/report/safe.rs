@@ -271,6 +271,49 @@ mod tests {
         assert_eq!(through("a\u{202e}b\n", false), "a\\u{202e}b\n");
     }
 
+    /// Strings built from the pieces attacks are made of, many times over
+    /// (a fixed generator, so a failure repeats): each neutraliser keeps
+    /// its promise whatever the mix.
+    #[test]
+    fn neutralisers_hold_for_any_mix_of_hostile_pieces() {
+        const PIECES: [&str; 16] = [
+            "::error::", "##vso[", "\u{1b}]52;c;x\u{7}", "\r", "\n", "`", "``", "|", "[a](b)",
+            "![i](j)", "\\", "=cmd", "@team", "\u{202e}", "plain", " ",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5_000 {
+            let n = (next() % 8) as usize + 1;
+            let s: String = (0..n).map(|_| PIECES[(next() % 16) as usize]).collect();
+            let shown = through(&s, false);
+            assert!(!shown.chars().any(hazardous), "{s:?} -> {shown:?}");
+            for line in shown.lines() {
+                assert!(!runs_in_ci(line), "{s:?} -> {line:?}");
+            }
+            let cell = markdown_cell(&s);
+            assert!(!cell.contains('\n') && !cell.chars().any(hazardous), "{cell:?}");
+            // Every pipe, backtick and bracket is escaped.
+            let bytes = cell.as_bytes();
+            for (i, b) in bytes.iter().enumerate() {
+                if b"|`[]".contains(b) {
+                    let escapes = bytes[..i].iter().rev().take_while(|&&c| c == b'\\').count();
+                    assert!(escapes % 2 == 1, "{s:?} -> {cell:?}");
+                }
+            }
+            let code = code_cell(&s);
+            let fence = code.len() - code.trim_start_matches('`').len();
+            let inner = &code[fence..code.len() - fence];
+            assert!(!inner.contains(&"`".repeat(fence)), "{code:?}");
+            assert!(!csv_text(&s).starts_with(['=', '+', '@']), "{s:?}");
+            assert!(uri_path(&s).bytes().all(|b| b.is_ascii_graphic()), "{s:?}");
+        }
+    }
+
     #[test]
     fn cells_fields_and_uris() {
         assert_eq!(
