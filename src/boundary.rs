@@ -184,27 +184,21 @@ mod tests {
         fs::write(d.join("repo/stacks/a.yaml"), "x").unwrap();
         fs::create_dir_all(d.join("plain/sub")).unwrap();
         fs::write(d.join("plain/sub/a.yaml"), "x").unwrap();
-        assert_eq!(
-            Boundary::around(&d.join("repo/stacks/a.yaml")).root(),
-            d.join("repo")
-        );
-        assert_eq!(
-            Boundary::around(&d.join("repo/stacks")).root(),
-            d.join("repo")
-        );
-        assert_eq!(
-            Boundary::around(&d.join("plain/sub")).root(),
-            d.join("plain/sub")
-        );
-        assert_eq!(
-            Boundary::around(&d.join("plain/sub/a.yaml")).root(),
-            d.join("plain/sub")
-        );
-        // Not on disk: placed by the folder that is.
-        assert_eq!(
-            Boundary::around(&d.join("repo/stacks/new.yaml")).root(),
-            d.join("repo")
-        );
+        // (checked path, boundary); a path not on disk is placed by the
+        // folder that is.
+        for (path, root) in [
+            ("repo/stacks/a.yaml", "repo"),
+            ("repo/stacks", "repo"),
+            ("plain/sub", "plain/sub"),
+            ("plain/sub/a.yaml", "plain/sub"),
+            ("repo/stacks/new.yaml", "repo"),
+        ] {
+            assert_eq!(
+                Boundary::around(&d.join(path)).root(),
+                d.join(root),
+                "{path}"
+            );
+        }
     }
 
     #[cfg(unix)]

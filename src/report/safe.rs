@@ -277,8 +277,22 @@ mod tests {
     #[test]
     fn neutralisers_hold_for_any_mix_of_hostile_pieces() {
         const PIECES: [&str; 16] = [
-            "::error::", "##vso[", "\u{1b}]52;c;x\u{7}", "\r", "\n", "`", "``", "|", "[a](b)",
-            "![i](j)", "\\", "=cmd", "@team", "\u{202e}", "plain", " ",
+            "::error::",
+            "##vso[",
+            "\u{1b}]52;c;x\u{7}",
+            "\r",
+            "\n",
+            "`",
+            "``",
+            "|",
+            "[a](b)",
+            "![i](j)",
+            "\\",
+            "=cmd",
+            "@team",
+            "\u{202e}",
+            "plain",
+            " ",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {
@@ -296,7 +310,10 @@ mod tests {
                 assert!(!runs_in_ci(line), "{s:?} -> {line:?}");
             }
             let cell = markdown_cell(&s);
-            assert!(!cell.contains('\n') && !cell.chars().any(hazardous), "{cell:?}");
+            assert!(
+                !cell.contains('\n') && !cell.chars().any(hazardous),
+                "{cell:?}"
+            );
             // Every pipe, backtick and bracket is escaped.
             let bytes = cell.as_bytes();
             for (i, b) in bytes.iter().enumerate() {

@@ -851,21 +851,25 @@ impl<'a> Ctx<'a> {
                     .collect(),
                 _ => None,
             };
-            let Some(mut pairs) = pairs else {
-                let unknown = |what: &str| {
-                    Value::unknown(each.span, format!("each.{what} of a for_each not known"))
-                };
-                let bound = bind(
+            // `each` bound to values not known.
+            let each_unknown = |key: Value, value: Value| {
+                bind(
                     env,
                     "each",
                     Value::map(
                         each.span,
                         vec![
-                            entry("key", each.span, unknown("key")),
-                            entry("value", each.span, unknown("value")),
+                            entry("key", each.span, key),
+                            entry("value", each.span, value),
                         ],
                     ),
-                );
+                )
+            };
+            let Some(mut pairs) = pairs else {
+                let unknown = |what: &str| {
+                    Value::unknown(each.span, format!("each.{what} of a for_each not known"))
+                };
+                let bound = each_unknown(unknown("key"), unknown("value"));
                 return one(
                     Some(format!(
                         "the `for_each` of `{}` is not known statically",
@@ -887,17 +891,7 @@ impl<'a> Ctx<'a> {
             }
             if !self.scope.budget.spend(pairs.len() as u64) {
                 let v = self.exhausted(each.span);
-                let bound = bind(
-                    env,
-                    "each",
-                    Value::map(
-                        each.span,
-                        vec![
-                            entry("key", each.span, v.clone()),
-                            entry("value", each.span, v),
-                        ],
-                    ),
-                );
+                let bound = each_unknown(v.clone(), v);
                 return one(
                     Some(format!(
                         "the `for_each` of `{}` is not known: evaluation stopped",
