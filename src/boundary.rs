@@ -131,6 +131,20 @@ impl Boundary {
         crate::source::read_text(&resolved)
     }
 
+    /// Like [`Boundary::read`], for a file directly in `folder`, a folder
+    /// already resolved: a plain file there (not a link) is inside when the
+    /// folder is, with no resolving of its own (a module of many files
+    /// would otherwise resolve each file's path, component by component).
+    pub fn read_in(&self, folder: Option<&Path>, path: &Path) -> Result<String, String> {
+        let plain = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+        match folder {
+            Some(f) if plain && !self.empty && f.starts_with(&self.root) => {
+                crate::source::read_text(path)
+            }
+            _ => self.read(path),
+        }
+    }
+
     /// Whether an ignore file in `folder` (`.gitignore`, `.ignore`) may be
     /// read by the walker: absent, or a regular file within the limit,
     /// links resolved inside. Otherwise the file and why.

@@ -164,6 +164,15 @@ impl Default for Budget {
 pub type Texts = std::collections::HashMap<PathBuf, String>;
 
 impl Scope<'_> {
+    /// A file directly in `folder` (resolved), read as [`Scope::read`]
+    /// reads, without resolving a plain file's path again.
+    pub fn read_in(&self, folder: Option<&Path>, path: &Path) -> Result<String, String> {
+        match self.texts.get(&crate::source::normalize(path)) {
+            Some(t) if !self.texts.is_empty() => Ok(t.clone()),
+            _ => self.root.read_in(folder, path),
+        }
+    }
+
     /// A file's text: the replacement when there is one, else the disk's,
     /// through the boundary (the module and policy files a configuration
     /// names are the repository's choice).

@@ -256,7 +256,7 @@ pub fn instantiate<'a>(
     // its instances.
     let mut parsed = Vec::new();
     for path in module_files(&dir) {
-        let text = match ctx.scope.read(&path) {
+        let text = match ctx.scope.read_in(canonical.as_deref(), &path) {
             Ok(t) => t,
             Err(e) => {
                 ctx.errors.borrow_mut().push(ParseError::new(
