@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers and the whole pipeline with cargo-fuzz (nightly).
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]
-#   targets: yaml json hcl pipeline (default: all, one after the other)
+#   targets: yaml json hcl pipeline safe (default: all, one after the other)
 # Seeds come from fixtures/; the corpus grows under fuzz/corpus/<target>.
 # A crashing input is left in fuzz/artifacts/<target>/: once fixed, make it
 # a test in tests/hostile.rs so it stays fixed.
@@ -10,8 +10,14 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(yaml json hcl pipeline); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(yaml json hcl pipeline safe); fi
 command -v cargo-fuzz > /dev/null || cargo install cargo-fuzz --locked
+# A nightly toolchain when there is one; else the stable one, allowed the
+# unstable flags cargo-fuzz passes (sanitizer, coverage).
+fuzz=(cargo +nightly fuzz)
+if ! cargo +nightly --version > /dev/null 2>&1; then
+  fuzz=(env RUSTC_BOOTSTRAP=1 cargo fuzz)
+fi
 
 seed() {
   local target=$1 dir="fuzz/corpus/$1"
@@ -30,6 +36,22 @@ seed() {
         { printf "$b"; cat "$f"; } > "$dir/seed-$i"
         i=$((i + 1))
       done < <(find fixtures -name '*.yaml' -o -name '*.json' -o -name '*.tf')
+      # Hostile shapes (tests/attacks.rs): chained locals and conditions.
+      {
+        printf '\x02locals {\n  l0 = "x"\n'
+        for n in $(seq 1 30); do printf '  l%d = [local.l%d, local.l%d]\n' "$n" $((n - 1)) $((n - 1)); done
+        printf '}\nresource "aws_s3_bucket" "b" {\n  bucket = "b-${length(local.l30)}"\n}\n'
+      } > "$dir/hostile-locals"
+      {
+        printf '\x00Conditions:\n  C0: !Equals [a, b]\n'
+        for n in $(seq 1 2000); do printf '  C%d: !Not [!Condition C%d]\n' "$n" $((n - 1)); done
+        printf 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Condition: C2000\n'
+      } > "$dir/hostile-conditions"
+      ;;
+    safe)
+      printf '::error file=x::y\n##vso[task.setvariable]1' > "$dir/commands"
+      printf 'a\033]52;c;eA==\007b\rc\n`x`|[l](u)![i](u)' > "$dir/controls"
+      printf '=HYPERLINK("u")\n@team ```code``` \342\200\256' > "$dir/cells"
       ;;
   esac
 }
@@ -37,6 +59,6 @@ seed() {
 for target in "${targets[@]}"; do
   seed "$target"
   echo "fuzzing $target for ${seconds}s"
-  (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
+  (cd fuzz && "${fuzz[@]}" run "$target" "corpus/$target" -- \
     -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 done

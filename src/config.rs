@@ -45,6 +45,9 @@ pub struct Config {
     pub bucket_ignores: Vec<BucketIgnore>,
     pub exclude: Option<GlobSet>,
     pub per_file_ignores: Vec<(GlobMatcher, Vec<&'static Rule>)>,
+    /// The same globs as one set: a path is matched against all of them
+    /// at once (thousands of entries times thousands of findings).
+    per_file_set: GlobSet,
     pub fail_on: Option<Severity>,
     /// `guard-rules`: Guard rule files or folders, relative to the file.
     pub guard_rules: Vec<PathBuf>,
@@ -274,12 +277,18 @@ pub fn load(path: &Path, origin: Origin) -> Result<Config, Error> {
         }
         config.exclude = Some(set.build().map_err(|e| fail(None, e.to_string()))?);
     }
+    let mut set = GlobSetBuilder::new();
     for (pattern, names) in raw.per_file_ignores.iter().flatten() {
         let names = Some(names.clone());
+        let g = glob(pattern)?;
+        set.add(g.clone());
         config
             .per_file_ignores
-            .push((glob(pattern)?.compile_matcher(), rules(&names)?));
+            .push((g.compile_matcher(), rules(&names)?));
     }
+    config.per_file_set = set
+        .build()
+        .map_err(|e| fail(None, format!("per-file-ignores: {e}")))?;
     let severity = |s: &Spanned<String>| match s.get_ref().as_str() {
         "info" => Ok(Severity::Info),
         "low" => Ok(Severity::Low),
@@ -420,10 +429,17 @@ impl Config {
 
     /// Whether `rule` is ignored for `path` by `per-file-ignores`.
     pub fn ignored_for(&self, path: &Path, rule: &Rule) -> bool {
+        self.ignored_rules(path).contains(rule.code)
+    }
+
+    /// The codes of the rules `per-file-ignores` leaves out in `path`.
+    pub fn ignored_rules(&self, path: &Path) -> std::collections::HashSet<&'static str> {
         let rel = self.relative(path);
-        self.per_file_ignores
-            .iter()
-            .any(|(glob, rules)| glob.is_match(&rel) && rules.iter().any(|r| r.code == rule.code))
+        self.per_file_set
+            .matches(&rel)
+            .into_iter()
+            .flat_map(|i| self.per_file_ignores[i].1.iter().map(|r| r.code))
+            .collect()
     }
 }
 

@@ -821,3 +821,28 @@ fn fixes_write_through_links_inside_the_repository_only() {
         "{log}"
     );
 }
+
+/// GitHub refuses a step summary over 1 MiB: the findings table stops at
+/// 300 kB, so that with the inventory (700 kB at most) the summary fits.
+#[test]
+fn the_job_summary_stays_under_githubs_limit() {
+    let s = Scratch::new();
+    for i in 0..3000 {
+        s.write(&format!("many/t{i}.yaml"), PUBLIC);
+    }
+    let summary = s.base.join("summary.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketlint"))
+        .args(["check", "--format", "github", "."])
+        .current_dir(s.repo())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let written = fs::read_to_string(&summary).unwrap();
+    assert!(written.len() <= 300_000 + 1_000, "{} bytes", written.len());
+    assert!(
+        written.contains("The other findings are not listed here"),
+        "{}",
+        &written[written.len() - 300..]
+    );
+}

@@ -153,9 +153,15 @@ pub fn run(options: &Options) -> Report {
     }
     if !config.per_file_ignores.is_empty() {
         let before = report.findings.len();
-        report
-            .findings
-            .retain(|f| !config.ignored_for(&f.location.file.path, f.rule));
+        // Matched once per file, not per finding.
+        let mut by_file: HashMap<PathBuf, std::collections::HashSet<&str>> = HashMap::new();
+        report.findings.retain(|f| {
+            let path = &f.location.file.path;
+            if !by_file.contains_key(path) {
+                by_file.insert(path.clone(), config.ignored_rules(path));
+            }
+            !by_file[path].contains(f.rule.code)
+        });
         report.suppressed += before - report.findings.len();
     }
     report.sort();
