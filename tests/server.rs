@@ -716,3 +716,25 @@ fn unknown_requests_are_answered_with_an_error() {
     assert_eq!(response["error"]["code"], -32601);
     assert!(client.shutdown().success());
 }
+
+/// 30,000 conditions, each naming the one before: the server answers with
+/// the public ACL instead of overflowing its stack.
+#[test]
+fn a_chain_of_thirty_thousand_conditions_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = uri(&dir.path().join("chain.yaml"));
+    let mut text = String::from(
+        "Parameters:\n  P:\n    Type: String\nConditions:\n  C0: !Equals [!Ref P, a]\n",
+    );
+    for i in 1..30_000 {
+        text.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i - 1));
+    }
+    text.push_str("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Condition: C29999\n    Properties:\n      AccessControl: PublicRead\n");
+    let mut client = Client::start(dir.path());
+    client.open(&doc, "yaml", &text);
+    let diagnostics = client.diagnostics(&doc, 1);
+    let acl = of(&diagnostics, "acl-public-read");
+    assert_eq!(acl.len(), 1, "{diagnostics:?}");
+    assert_eq!(acl[0]["range"]["start"]["line"], 30_009);
+    assert!(client.shutdown().success());
+}
