@@ -180,6 +180,9 @@ pub fn markdown_cell(s: &str) -> String {
 /// Markdown; the fence is longer than any run of backticks in it, and
 /// pipes are escaped as GitHub's tables require even in code.
 pub fn code_cell(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
     let text = visible(s).replace('\n', " ").replace('|', "\\|");
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -323,6 +326,9 @@ mod tests {
                 }
             }
             let code = code_cell(&s);
+            if code.is_empty() {
+                continue;
+            }
             let fence = code.len() - code.trim_start_matches('`').len();
             let inner = &code[fence..code.len() - fence];
             assert!(!inner.contains(&"`".repeat(fence)), "{code:?}");
@@ -338,6 +344,7 @@ mod tests {
             "a\\|b\\`c # h \\[x\\](y) !\\[i\\](z) \\@team"
         );
         assert_eq!(code_cell("site"), "`site`");
+        assert_eq!(code_cell(""), "");
         assert_eq!(code_cell("a``b|c"), "```a``b\\|c```");
         assert_eq!(code_cell("`x"), "`` `x ``");
         assert_eq!(csv_text("=HYPERLINK(1)"), "'=HYPERLINK(1)");
