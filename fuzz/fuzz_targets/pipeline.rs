@@ -43,9 +43,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut out = Vec::new();
     human::render(&report, &style, &mut out).expect("render to memory");
+    let paths = bucketlint::report::Paths {
+        root: PathBuf::from("/repo"),
+        cwd: PathBuf::from("/repo"),
+    };
     let sarif = bucketlint::report::sarif::SarifReport {
         report: &report,
         rules: RULES,
+        paths: &paths,
+        category: "bucketlint",
     };
     serde_json::to_vec(&sarif).expect("SARIF serialises");
 });
