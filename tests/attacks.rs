@@ -846,3 +846,23 @@ fn the_job_summary_stays_under_githubs_limit() {
         &written[written.len() - 300..]
     );
 }
+
+/// A configuration inside the repository that does not parse is shown
+/// with its text, neutralised like every terminal output.
+#[test]
+fn a_broken_configuration_is_shown_not_run() {
+    let s = Scratch::new();
+    s.write(
+        "bucketlint.toml",
+        "select = [\"BL101\"]\n::error file=x::pwned \u{1b}]52;c;eA==\u{7}\n",
+    );
+    let out = bounded(&["check", "."], &s.repo());
+    let log = all(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(log.contains("bucketlint.toml"), "{log}");
+    assert!(!log.contains('\u{1b}') && !log.contains('\u{7}'), "{log:?}");
+    assert!(
+        log.lines().all(|l| !l.trim_start().starts_with("::")),
+        "{log}"
+    );
+}

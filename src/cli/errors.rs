@@ -1,6 +1,6 @@
 //! Usage and configuration errors, printed for the user; each is exit 2.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use bucketlint::config;
@@ -32,8 +32,12 @@ pub fn config_error(e: config::Error) -> io::Result<ExitCode> {
         .with_width(200)
         .render_report(&mut text, report.as_ref())
         .map_err(io::Error::other)?;
-    eprintln!("bucketlint: configuration file {}", e.path.display());
-    eprint!("{text}");
+    // The file is the repository's: shown, never run by a terminal or CI.
+    let mut stderr = io::stderr();
+    let mut out = bucketlint::report::safe::Neutral::new(&mut stderr, false);
+    writeln!(out, "bucketlint: configuration file {}", e.path.display())?;
+    write!(out, "{text}")?;
+    out.flush()?;
     Ok(ExitCode::from(2))
 }
 
@@ -54,7 +58,10 @@ pub fn guard_error(e: &bucketlint::guard::RuleError) -> io::Result<ExitCode> {
                 .with_label(miette::LabeledSpan::at(offset..offset, "here"));
             let report = miette::Report::new(diagnostic)
                 .with_source_code(miette::NamedSource::new(e.path.to_string_lossy(), text));
-            eprintln!("{report:?}");
+            let mut stderr = io::stderr();
+            let mut out = bucketlint::report::safe::Neutral::new(&mut stderr, false);
+            writeln!(out, "{report:?}")?;
+            out.flush()?;
         }
         _ => eprintln!(
             "bucketlint: --guard-rules {}: {}",
