@@ -85,16 +85,6 @@ impl Boundary {
         }
     }
 
-    /// A boundary at exactly this folder (resolved).
-    pub fn at(folder: &Path) -> Boundary {
-        Boundary {
-            root: folder
-                .canonicalize()
-                .unwrap_or_else(|_| folder.to_path_buf()),
-            empty: false,
-        }
-    }
-
     /// The folder, links resolved.
     pub fn root(&self) -> &Path {
         &self.root
@@ -109,6 +99,11 @@ impl Boundary {
     /// A file the repository names: its resolved path, when that is a
     /// regular file inside the boundary.
     pub fn admit(&self, path: &Path) -> Result<PathBuf, Refusal> {
+        self.resolve(path).map(|(resolved, _)| resolved)
+    }
+
+    /// [`Boundary::admit`] with the file's metadata, read once.
+    fn resolve(&self, path: &Path) -> Result<(PathBuf, std::fs::Metadata), Refusal> {
         let Ok(resolved) = path.canonicalize() else {
             return Err(Refusal::Missing);
         };
@@ -116,7 +111,7 @@ impl Boundary {
             return Err(Refusal::Outside);
         }
         match std::fs::metadata(&resolved) {
-            Ok(m) if m.is_file() => Ok(resolved),
+            Ok(m) if m.is_file() => Ok((resolved, m)),
             Ok(_) => Err(Refusal::NotRegular),
             Err(_) => Err(Refusal::Missing),
         }
@@ -154,9 +149,8 @@ impl Boundary {
             if std::fs::symlink_metadata(&path).is_err() {
                 continue;
             }
-            let resolved = self.admit(&path).map_err(|r| (path.clone(), r))?;
-            let len = std::fs::metadata(&resolved).map(|m| m.len()).unwrap_or(0);
-            if len > MAX_IGNORE_FILE {
+            let (_, meta) = self.resolve(&path).map_err(|r| (path.clone(), r))?;
+            if meta.len() > MAX_IGNORE_FILE {
                 return Err((path, Refusal::TooLarge(MAX_IGNORE_FILE)));
             }
         }
@@ -241,10 +235,10 @@ mod tests {
         let message = b.read(&d.join("repo/out.yaml")).unwrap_err();
         assert!(!message.contains("marker"), "{message}");
         assert!(message.contains("outside the repository"), "{message}");
-        // Inside the repository, /dev/zero would still be refused as a device.
-        let whole = Boundary::at(Path::new("/"));
+        // Inside the boundary, /dev/zero would still be refused as a device.
+        let devices = Boundary::around(Path::new("/dev"));
         assert_eq!(
-            whole.admit(Path::new("/dev/zero")),
+            devices.admit(Path::new("/dev/zero")),
             Err(Refusal::NotRegular)
         );
     }

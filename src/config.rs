@@ -44,9 +44,11 @@ pub struct Config {
     /// `[[ignore]]` entries: deployed buckets whose findings are ignored.
     pub bucket_ignores: Vec<BucketIgnore>,
     pub exclude: Option<GlobSet>,
-    pub per_file_ignores: Vec<(GlobMatcher, Vec<&'static Rule>)>,
-    /// The same globs as one set: a path is matched against all of them
-    /// at once (thousands of entries times thousands of findings).
+    /// `per-file-ignores`: the rules of each entry, in the order of the
+    /// globs in `per_file_set`.
+    pub per_file_ignores: Vec<Vec<&'static Rule>>,
+    /// The entries' globs as one set: a path is matched against all of
+    /// them at once (thousands of entries times thousands of findings).
     per_file_set: GlobSet,
     pub fail_on: Option<Severity>,
     /// `guard-rules`: Guard rule files or folders, relative to the file.
@@ -279,12 +281,8 @@ pub fn load(path: &Path, origin: Origin) -> Result<Config, Error> {
     }
     let mut set = GlobSetBuilder::new();
     for (pattern, names) in raw.per_file_ignores.iter().flatten() {
-        let names = Some(names.clone());
-        let g = glob(pattern)?;
-        set.add(g.clone());
-        config
-            .per_file_ignores
-            .push((g.compile_matcher(), rules(&names)?));
+        set.add(glob(pattern)?);
+        config.per_file_ignores.push(rules(&Some(names.clone()))?);
     }
     config.per_file_set = set
         .build()
@@ -427,18 +425,13 @@ impl Config {
         })
     }
 
-    /// Whether `rule` is ignored for `path` by `per-file-ignores`.
-    pub fn ignored_for(&self, path: &Path, rule: &Rule) -> bool {
-        self.ignored_rules(path).contains(rule.code)
-    }
-
     /// The codes of the rules `per-file-ignores` leaves out in `path`.
     pub fn ignored_rules(&self, path: &Path) -> std::collections::HashSet<&'static str> {
         let rel = self.relative(path);
         self.per_file_set
             .matches(&rel)
             .into_iter()
-            .flat_map(|i| self.per_file_ignores[i].1.iter().map(|r| r.code))
+            .flat_map(|i| self.per_file_ignores[i].iter().map(|r| r.code))
             .collect()
     }
 }

@@ -177,14 +177,8 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
         // The walker reads the ignore files of the folder, of the folders
         // above it and of each folder it enters: each is checked first, so
         // a link to a device or out of the repository is never read.
-        if let Err((file, why)) = root.ignore_files_from(path) {
-            found.errors.push((
-                path.clone(),
-                format!(
-                    "its ignore file {} {why}; the folder is not checked",
-                    file.display()
-                ),
-            ));
+        if let Err(refused) = root.ignore_files_from(path) {
+            found.errors.push((path.clone(), ignore_refused(refused)));
             continue;
         }
         let skip = Arc::clone(excluded);
@@ -204,19 +198,13 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
                     if !e.file_type().is_some_and(|t| t.is_dir()) {
                         return true;
                     }
-                    match root.ignore_files_in(e.path()) {
-                        Ok(()) => true,
-                        Err((file, why)) => {
-                            let message = format!(
-                                "its ignore file {} {why}; the folder is not checked",
-                                file.display()
-                            );
-                            if let Ok(mut list) = refused.lock() {
-                                list.push((e.path().to_path_buf(), message));
-                            }
-                            false
-                        }
+                    let Err(why) = root.ignore_files_in(e.path()) else {
+                        return true;
+                    };
+                    if let Ok(mut list) = refused.lock() {
+                        list.push((e.path().to_path_buf(), ignore_refused(why)));
                     }
+                    false
                 })
                 .build()
         };
@@ -270,6 +258,14 @@ pub fn discover(paths: &[PathBuf], excluded: &Exclude, follow_links: bool) -> Di
         });
     }
     found
+}
+
+/// Why a folder is not checked: one of its ignore files was refused.
+fn ignore_refused((file, why): (PathBuf, crate::boundary::Refusal)) -> String {
+    format!(
+        "its ignore file {} {why}; the folder is not checked",
+        file.display()
+    )
 }
 
 /// Whether the boundary lets a file found beside others be read; if not,

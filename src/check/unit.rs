@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::options::Options;
-use crate::boundary::{Boundary, Refusal};
+use crate::boundary::Boundary;
 use crate::discover::Unit;
 use crate::findings::{Finding, Location, Problem, Report};
 use crate::fix;
@@ -213,7 +213,7 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
         // Fixes apply to each file in its own unit.
         if options.fix.is_none() {
             let mut seen = report.unit_dir.iter().cloned().collect();
-            let nest = Nest {
+            let mut nest = Nest {
                 root,
                 options,
                 local,
@@ -278,9 +278,9 @@ struct Nest<'a> {
     options: &'a Options,
     local: &'a Local,
     /// Templates checked, with the parameters they were given.
-    visited: std::cell::RefCell<std::collections::HashSet<(PathBuf, Vec<String>)>>,
+    visited: std::collections::HashSet<(PathBuf, Vec<String>)>,
     /// Whether the note on too many nested stacks was given.
-    told: std::cell::Cell<bool>,
+    told: bool,
 }
 
 impl Nest<'_> {
@@ -291,7 +291,7 @@ impl Nest<'_> {
     /// through its parents only (`instantiated`). A template the repository
     /// names is read only inside its boundary.
     fn check(
-        &self,
+        &mut self,
         parent: &Arc<SourceFile>,
         model: &Model,
         report: &mut Report,
@@ -334,12 +334,6 @@ impl Nest<'_> {
                 .collect();
             let canonical = match self.root.admit(&path) {
                 Ok(c) => c,
-                Err(Refusal::Missing) => {
-                    report.notes.push(not_checked(format!(
-                        "names a template, `{target}`, that is not found"
-                    )));
-                    continue;
-                }
                 Err(why) => {
                     report.notes.push(not_checked(format!(
                         "names a template, `{target}`, that {why}"
@@ -378,11 +372,11 @@ impl Nest<'_> {
             let mut key: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
             key.extend(unknown.iter().map(|k| format!("{k}?")));
             key.sort();
-            if !self.visited.borrow_mut().insert((canonical.clone(), key)) {
+            if !self.visited.insert((canonical.clone(), key)) {
                 continue;
             }
-            if self.visited.borrow().len() > MAX_NESTED_VISITS {
-                if !self.told.replace(true) {
+            if self.visited.len() > MAX_NESTED_VISITS {
+                if !std::mem::replace(&mut self.told, true) {
                     report.notes.push(not_checked(format!(
                         "would make more than {MAX_NESTED_VISITS} nested stack checks in this template, counting every level"
                     )));

@@ -181,11 +181,11 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let mut report = Report::default();
     let mut rules: Vec<&'static Rule> = Vec::new();
     let mut failing = false;
+    let origin = match args.read.config.is_some() {
+        true => config::Origin::Named,
+        false => config::Origin::Found,
+    };
     for (config_path, paths) in groups {
-        let origin = match args.read.config.is_some() {
-            true => config::Origin::Named,
-            false => config::Origin::Found,
-        };
         let config = Arc::new(match config_path {
             Some(path) => match config::load(&path, origin) {
                 Ok(c) => c,

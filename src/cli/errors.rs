@@ -10,6 +10,15 @@ pub fn usage(message: impl std::fmt::Display) -> io::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
+/// Writes an error that quotes a file of the repository to standard error:
+/// shown, never run by a terminal or CI.
+fn show(text: &str) -> io::Result<()> {
+    let mut stderr = io::stderr();
+    let mut out = bucketlint::report::safe::Neutral::new(&mut stderr, false);
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
 /// Prints a configuration error with the file's text around it.
 pub fn config_error(e: config::Error) -> io::Result<ExitCode> {
     use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
@@ -32,12 +41,10 @@ pub fn config_error(e: config::Error) -> io::Result<ExitCode> {
         .with_width(200)
         .render_report(&mut text, report.as_ref())
         .map_err(io::Error::other)?;
-    // The file is the repository's: shown, never run by a terminal or CI.
-    let mut stderr = io::stderr();
-    let mut out = bucketlint::report::safe::Neutral::new(&mut stderr, false);
-    writeln!(out, "bucketlint: configuration file {}", e.path.display())?;
-    write!(out, "{text}")?;
-    out.flush()?;
+    show(&format!(
+        "bucketlint: configuration file {}\n{text}",
+        e.path.display()
+    ))?;
     Ok(ExitCode::from(2))
 }
 
@@ -58,10 +65,7 @@ pub fn guard_error(e: &bucketlint::guard::RuleError) -> io::Result<ExitCode> {
                 .with_label(miette::LabeledSpan::at(offset..offset, "here"));
             let report = miette::Report::new(diagnostic)
                 .with_source_code(miette::NamedSource::new(e.path.to_string_lossy(), text));
-            let mut stderr = io::stderr();
-            let mut out = bucketlint::report::safe::Neutral::new(&mut stderr, false);
-            writeln!(out, "{report:?}")?;
-            out.flush()?;
+            show(&format!("{report:?}\n"))?;
         }
         _ => eprintln!(
             "bucketlint: --guard-rules {}: {}",

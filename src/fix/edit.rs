@@ -99,12 +99,7 @@ pub fn add_property(ctx: &Context, resource: &Resource, key: &str, value: &Json)
         return None;
     }
     let file = ctx.files.get(resource.head.file as usize)?;
-    // A search in the sorted blocks, not a scan: one per fix.
-    let block = ctx
-        .model
-        .holder(resource.head)
-        .filter(|b| b.head == resource.head)
-        .or_else(|| ctx.model.blocks.iter().find(|b| b.head == resource.head))?;
+    let block = ctx.model.block_at(resource.head)?;
     let props = &resource.properties;
     let absent = props.entries().is_empty() && props.span == resource.head;
     if file.is_json() {
@@ -514,11 +509,7 @@ pub fn add_resource(ctx: &Context, after: &Resource, id: &str, body: &Json) -> O
         return None;
     }
     let file = ctx.files.get(after.head.file as usize)?;
-    let block = ctx
-        .model
-        .holder(after.head)
-        .filter(|b| b.head == after.head)
-        .or_else(|| ctx.model.blocks.iter().find(|b| b.head == after.head))?;
+    let block = ctx.model.block_at(after.head)?;
     let text = &*file.text;
     let local = |o: u32| (o - file.offset) as usize;
     let nl = file.newline();

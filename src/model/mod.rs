@@ -189,10 +189,8 @@ impl Model {
     pub fn policies_of(&self, bucket: usize) -> Vec<&Resource> {
         let (len, index) = self.policy_index.get_or_init(|| {
             let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
-            for (i, r) in self.resources.iter().enumerate() {
-                if r.cfn_type == "AWS::S3::BucketPolicy"
-                    && let Some(b) = r.bucket
-                {
+            for (i, r) in self.of_type("AWS::S3::BucketPolicy") {
+                if let Some(b) = r.bucket {
                     map.entry(b).or_default().push(i);
                 }
             }
@@ -264,6 +262,14 @@ impl Model {
             return self.blocks.iter().find(|b| b.id == id);
         }
         ids.get(id).map(|&i| &self.blocks[i])
+    }
+
+    /// The block whose head is `head` (a resource's): found by a search in
+    /// the sorted blocks, as fixes ask once per bucket.
+    pub fn block_at(&self, head: Span) -> Option<&Block> {
+        self.holder(head)
+            .filter(|b| b.head == head)
+            .or_else(|| self.blocks.iter().find(|b| b.head == head))
     }
 
     /// The innermost block whose text holds `span`.

@@ -33,14 +33,11 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
         handler = handler.with_width(w);
     }
     for f in &report.findings {
-        // A renderer that fails on some input must not lose the finding:
-        // it is then written on one line, as `concise` writes it.
-        let shown =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_finding(&handler, f)));
-        match shown {
-            Ok(text) => write!(out, "{text}")?,
-            Err(_) => writeln!(out, "{}\n", super::text::concise_line(f))?,
-        }
+        let text = guarded(
+            || render_finding(&handler, f),
+            || super::text::concise_line(f),
+        );
+        write!(out, "{text}")?;
     }
     let problems = report
         .errors
@@ -48,24 +45,24 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
         .map(|p| (p, false))
         .chain(report.notes.iter().map(|p| (p, true)));
     for (p, note) in problems {
-        let shown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            render_problem(&handler, p, note)
-        }));
-        match shown {
-            Ok(text) => write!(out, "{text}")?,
-            Err(_) => writeln!(
-                out,
-                "{}: {}: {}\n",
-                p.path.display(),
-                if note { "note" } else { "error" },
-                p.message
-            )?,
-        }
+        let kind = if note { "note" } else { "error" };
+        let text = guarded(
+            || render_problem(&handler, p, note),
+            || format!("{}: {kind}: {}", p.path.display(), p.message),
+        );
+        write!(out, "{text}")?;
     }
     if style.summary {
         writeln!(out, "{}", super::summary(report))?;
     }
     Ok(())
+}
+
+/// What `render` gives, or, if it panics on some input, the one line
+/// `plain` gives: a renderer's failure never loses a finding.
+fn guarded(render: impl FnOnce() -> String, plain: impl FnOnce() -> String) -> String {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(render))
+        .unwrap_or_else(|_| format!("{}\n\n", plain()))
 }
 
 fn span(l: &Location) -> SourceSpan {

@@ -115,14 +115,6 @@ impl Budget {
     /// terraform-aws-modules bucket module takes a few thousand steps).
     pub const STEPS: u64 = 5_000_000;
 
-    pub fn new(steps: u64) -> Budget {
-        Budget {
-            left: std::cell::Cell::new(steps),
-            told: std::cell::Cell::new(false),
-            modules: std::cell::Cell::new(0),
-        }
-    }
-
     /// Spends `steps`; false once the budget is exhausted.
     pub fn spend(&self, steps: u64) -> bool {
         let left = self.left.get();
@@ -156,7 +148,11 @@ impl Budget {
 
 impl Default for Budget {
     fn default() -> Budget {
-        Budget::new(Budget::STEPS)
+        Budget {
+            left: std::cell::Cell::new(Budget::STEPS),
+            told: std::cell::Cell::new(false),
+            modules: std::cell::Cell::new(0),
+        }
     }
 }
 
@@ -164,26 +160,22 @@ impl Default for Budget {
 pub type Texts = std::collections::HashMap<PathBuf, String>;
 
 impl Scope<'_> {
-    /// A file directly in `folder` (resolved), read as [`Scope::read`]
-    /// reads, without resolving a plain file's path again.
-    pub fn read_in(&self, folder: Option<&Path>, path: &Path) -> Result<String, String> {
-        match self.texts.get(&crate::source::normalize(path)) {
-            Some(t) if !self.texts.is_empty() => Ok(t.clone()),
-            _ => self.root.read_in(folder, path),
-        }
-    }
-
     /// A file's text: the replacement when there is one, else the disk's,
     /// through the boundary (the module and policy files a configuration
     /// names are the repository's choice).
     pub fn read(&self, path: &Path) -> Result<String, String> {
-        if self.texts.is_empty() {
-            return self.root.read(path);
+        self.read_in(None, path)
+    }
+
+    /// [`Scope::read`] of a file directly in `folder`, a folder already
+    /// resolved: a plain file there is not resolved again.
+    pub fn read_in(&self, folder: Option<&Path>, path: &Path) -> Result<String, String> {
+        if !self.texts.is_empty()
+            && let Some(t) = self.texts.get(&crate::source::normalize(path))
+        {
+            return Ok(t.clone());
         }
-        match self.texts.get(&crate::source::normalize(path)) {
-            Some(t) => Ok(t.clone()),
-            None => self.root.read(path),
-        }
+        self.root.read_in(folder, path)
     }
 }
 

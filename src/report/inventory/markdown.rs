@@ -30,11 +30,13 @@ fn row(b: &Bucket, deployed: bool) -> String {
     if !codes.is_empty() {
         findings = format!("{findings}: {}", codes.join(" "));
     }
-    let cells = [
-        b.label().to_string(),
-        place(b),
-        b.source.as_str().to_string(),
-        String::new(),
+    // Names are shown as code; the exposure is bucketlint's word, in bold
+    // when public; the rest is text.
+    let exposure = match b.exposure.level {
+        Level::Public => format!("**{}**", b.exposure.level.as_str()),
+        _ => b.exposure.level.as_str().to_string(),
+    };
+    let text = [
         value(&s.encryption),
         versioning_cell(b),
         value(&s.logging),
@@ -44,15 +46,13 @@ fn row(b: &Bucket, deployed: bool) -> String {
         pab_cell(&s.account_pab),
         findings,
     ];
-    let mut cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
-    // Names are shown as code; the exposure is bucketlint's word, in bold
-    // when public.
-    cells[0] = code_cell(b.label());
-    cells[1] = code_cell(&place(b));
-    cells[3] = match b.exposure.level {
-        Level::Public => format!("**{}**", b.exposure.level.as_str()),
-        _ => b.exposure.level.as_str().to_string(),
-    };
+    let mut cells = vec![
+        code_cell(b.label()),
+        code_cell(&place(b)),
+        cell(b.source.as_str()),
+        exposure,
+    ];
+    cells.extend(text.iter().map(|c| cell(c)));
     if deployed {
         let or_dash = |v: &Option<String>| v.as_deref().map_or("-".to_string(), code_cell);
         cells.insert(2, or_dash(&b.account));
