@@ -30,6 +30,7 @@ LAYERS = [
     ["inventory"],
     ["guard"],
     ["rules"],
+    ["access"],
     ["fix"],
     ["model", "params"],
     ["policy"],

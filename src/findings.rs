@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::access::Witness;
 use crate::fix::Fix;
-use crate::policy::witness::Witness;
 use crate::rules::rule::{Rule, Severity};
 pub use crate::source::Location;
 use crate::source::SourceFile;

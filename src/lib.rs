@@ -2,11 +2,13 @@
 //! IAM policies in CloudFormation and Terraform.
 //!
 //! The pipeline, one module per stage: [`discover`] → [`parse`] →
-//! [`model`] (with [`policy`] semantics) → [`rules`] → [`suppress`] →
+//! [`model`] (with [`policy`] semantics) → [`access`] (who can reach each
+//! bucket) → [`rules`] → [`suppress`] →
 //! [`report`]; [`findings`] is the data they share, and [`check`], the top
 //! of the library, runs them. A module imports only from layers below it
 //! (`scripts/layers.py` checks it; `docs/design.md`, "Layers").
 
+pub mod access;
 pub mod boundary;
 pub mod check;
 pub mod config;

@@ -164,7 +164,7 @@ fn the_inventory_lists_deployed_buckets() {
     );
     assert_eq!(
         level("acme-legacy-public"),
-        "blocked: read, list (ACL); stopped by IgnorePublicAcls (account)"
+        "blocked: list (ACL); stopped by IgnorePublicAcls (account)"
     );
     assert!(
         level("acme-unrecorded").starts_with("unknown"),

@@ -185,13 +185,15 @@ fn every_fixture_folder_matches_its_expectations() {
         // `guard/` holds Guard rules and their templates (tests/guard.rs);
         // `terraform-modules/` a module and its callers (tests/terraform.rs);
         // `inventory/` buckets of every exposure (tests/inventory.rs);
-        // `deployed/` AWS Config exports (tests/deployed.rs).
+        // `deployed/` AWS Config exports (tests/deployed.rs); `access/` who
+        // can reach each bucket, by check and inventory (tests/access.rs).
         .filter(|p| {
             p.is_dir()
                 && !p.ends_with("guard")
                 && !p.ends_with("terraform-modules")
                 && !p.ends_with("inventory")
                 && !p.ends_with("deployed")
+                && !p.ends_with("access")
         })
         .collect();
     dirs.sort();

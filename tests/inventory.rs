@@ -60,7 +60,7 @@ fn every_exposure_in_cloudformation() {
     assert_eq!(legacy["exposure"]["level"], "blocked");
     assert_eq!(
         legacy["exposure"]["summary"],
-        "blocked: read, list (ACL); stopped by IgnorePublicAcls"
+        "blocked: list (ACL); stopped by IgnorePublicAcls"
     );
 
     let exchange = by_id(&doc, "Exchange");
@@ -230,7 +230,7 @@ fn terraform_instances_after_count_and_for_each() {
     assert_eq!(reports["exposure"]["level"], "blocked");
     assert_eq!(
         reports["exposure"]["summary"],
-        "blocked: read, list (ACL); stopped by IgnorePublicAcls (account)"
+        "blocked: list (ACL); stopped by IgnorePublicAcls (account)"
     );
     assert_eq!(
         reports["settings"]["account_block_public_access"]["IgnorePublicAcls"],

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::options::Options;
+use crate::access::Fleet;
 use crate::boundary::Boundary;
 use crate::discover::Unit;
 use crate::findings::{Finding, Location, Problem, Report};
@@ -578,20 +579,17 @@ fn collect(
     options: &Options,
     source: Source,
 ) {
-    let mut violations = registry::run(model, &options.rules, &options.config.options);
+    // Who can reach each bucket, decided once for the rules and the rows.
+    let access = Fleet::of(model, &options.config.options.trusted_accounts);
+    let mut violations = registry::run(model, &access, &options.rules, &options.config.options);
     // The inventory's rows, by bucket index; each finding is listed on its
     // bucket's row, instance by instance.
     // The drift rule compares rows of templates and exports.
     let rows_wanted = options.inventory || super::drift::enabled(&options.rules);
     let mut rows: HashMap<usize, inventory::Bucket> = match rows_wanted {
-        true => inventory::buckets(
-            model,
-            files,
-            source,
-            &options.config.options.trusted_accounts,
-        )
-        .into_iter()
-        .collect(),
+        true => inventory::buckets(model, &access, files, source)
+            .into_iter()
+            .collect(),
         false => HashMap::new(),
     };
     if !options.guard.is_empty() {

@@ -9,16 +9,16 @@
 mod exposure;
 mod settings;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::access::Fleet;
 use crate::model::Model;
-use crate::rules::helpers::statements::bucket_policy_statements;
 use crate::rules::rule::{Rule, Severity};
 use crate::source::Location;
 use crate::source::SourceFile;
 
-pub use exposure::{Exposure, Level};
+pub use crate::access::Level;
+pub use exposure::Exposure;
 pub use settings::{Setting, Settings};
 
 /// Where a bucket was read from.
@@ -133,22 +133,15 @@ fn caller(model: &Model, id: &str, files: &[Arc<SourceFile>]) -> Option<Location
 }
 
 /// The rows of every bucket the model declares, by resource index, without
-/// findings yet. `trusted` lists the accounts the configuration calls the
-/// organisation's own.
+/// findings yet; `access` is the model's access analysis.
 pub fn buckets(
     model: &Model,
+    access: &Fleet,
     files: &[Arc<SourceFile>],
     source: Source,
-    trusted: &[String],
 ) -> Vec<(usize, Bucket)> {
     // Read once per model, not once per bucket.
     let policies = model.policies_by_bucket();
-    let mut statements: HashMap<usize, Vec<_>> = HashMap::new();
-    for (policy, st) in bucket_policy_statements(model) {
-        if let Some(b) = policy.bucket {
-            statements.entry(b).or_default().push((policy, st));
-        }
-    }
     model
         .buckets()
         .filter(|(_, b)| b.declared)
@@ -176,13 +169,7 @@ pub fn buckets(
                     called_at: caller(model, &b.id, files),
                     source,
                     condition: model.block(&b.id).and_then(|k| k.condition.clone()),
-                    exposure: exposure::of(
-                        model,
-                        i,
-                        policies.get(&i).map_or(&[][..], Vec::as_slice),
-                        statements.get(&i).map_or(&[][..], Vec::as_slice),
-                        trusted,
-                    ),
+                    exposure: Exposure::of(access.bucket(i)?),
                     settings: settings::of(
                         model,
                         i,

@@ -25,60 +25,6 @@ impl Resource {
         self.properties.get("PublicAccessBlockConfiguration")
     }
 
-    /// The Block Public Access flag `flag` is on for this bucket, at bucket
-    /// level or at the account level declared in `model`; says which.
-    fn blocked(&self, model: &Model, flag: &str) -> Option<&'static str> {
-        if certainly_true(self.public_access_block().and_then(|p| p.get(flag))) {
-            return Some("");
-        }
-        let account = model.account_public_access_block()?;
-        certainly_true(account.get(flag)).then_some(" at account level")
-    }
-
-    /// Why a public bucket policy on this bucket has no effect, if it does not.
-    pub fn policy_neutraliser(&self, model: &Model) -> Option<String> {
-        if let Some(level) = self.blocked(model, "RestrictPublicBuckets") {
-            return Some(format!(
-                "RestrictPublicBuckets is on{level}, so only AWS services and the bucket owner's account can use it"
-            ));
-        }
-        let level = self.blocked(model, "BlockPublicPolicy")?;
-        Some(format!(
-            "BlockPublicPolicy is on{level}, so S3 refuses to apply the policy"
-        ))
-    }
-
-    /// Why public ACLs on this bucket have no effect, if they do not.
-    pub fn acl_neutraliser(&self, model: &Model) -> Option<String> {
-        if let Some(level) = self.blocked(model, "IgnorePublicAcls") {
-            return Some(format!("IgnorePublicAcls is on{level}, so S3 ignores it"));
-        }
-        if let Some(level) = self.blocked(model, "BlockPublicAcls") {
-            return Some(format!(
-                "BlockPublicAcls is on{level}, so S3 refuses to apply it"
-            ));
-        }
-        (self.object_ownership().and_then(Value::as_str) == Some("BucketOwnerEnforced"))
-            .then(|| "ObjectOwnership is BucketOwnerEnforced, so ACLs are disabled".to_string())
-    }
-
-    /// Why a public policy on this access point has no effect, if it does
-    /// not: access points keep each Block Public Access setting on unless
-    /// it is set to false.
-    pub fn access_point_neutraliser(&self) -> Option<String> {
-        let block = self.properties.get("PublicAccessBlockConfiguration");
-        let on = |flag: &str| match block.and_then(|b| b.get(flag)) {
-            None => true,
-            Some(v) => v.as_bool() == Some(true),
-        };
-        if on("RestrictPublicBuckets") {
-            return Some("the access point's RestrictPublicBuckets is on (the default for access points), so only AWS services and the bucket owner's account can use it".into());
-        }
-        on("BlockPublicPolicy").then(|| {
-            "the access point's BlockPublicPolicy is on (the default for access points), so S3 refuses the policy".into()
-        })
-    }
-
     /// The object ownership setting, if declared.
     pub fn object_ownership(&self) -> Option<&Value> {
         self.properties

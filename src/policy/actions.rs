@@ -132,6 +132,30 @@ impl ActionSet {
         )
     }
 
+    /// The actions of this set that `other` does not hold.
+    pub fn without(&self, other: &ActionSet) -> ActionSet {
+        ActionSet(
+            self.0
+                .iter()
+                .enumerate()
+                .map(|(i, b)| *b && !other.0.get(i).copied().unwrap_or(false))
+                .collect(),
+        )
+    }
+
+    /// The actions of either set.
+    pub fn union(&self, other: &ActionSet) -> ActionSet {
+        let len = self.0.len().max(other.0.len());
+        ActionSet(
+            (0..len)
+                .map(|i| {
+                    self.0.get(i).copied().unwrap_or(false)
+                        || other.0.get(i).copied().unwrap_or(false)
+                })
+                .collect(),
+        )
+    }
+
     pub fn complement(&self) -> ActionSet {
         ActionSet(self.0.iter().map(|b| !b).collect())
     }

@@ -42,6 +42,35 @@ pub fn pinned_to_fixed_values(condition: Option<&Value>) -> bool {
         })
 }
 
+/// The keys that pin the caller, as written: "`aws:SourceVpce`"; "a
+/// condition not known statically" when the condition cannot be read.
+pub fn pinning_keys(condition: Option<&Value>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let Some(condition) = condition else {
+        return out;
+    };
+    for alt in condition.alternatives() {
+        let Kind::Map(ops) = &alt.kind else {
+            out.push("a condition not known statically".into());
+            continue;
+        };
+        for op in ops.iter().filter(|op| operator_pins(&op.key, &op.value)) {
+            if !op.value.is_map() {
+                out.push("a condition not known statically".into());
+            }
+            for e in op.value.entries() {
+                let key = e.key.to_ascii_lowercase();
+                if PINNING_KEYS.contains(&key) {
+                    out.push(format!("`{}`", e.key));
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|k| seen.insert(k.clone()));
+    out
+}
+
 fn operator_pins(operator: &str, keys: &Value) -> bool {
     let op = operator.to_ascii_lowercase();
     // An absent key satisfies `...IfExists`, and an empty set satisfies

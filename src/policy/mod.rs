@@ -8,12 +8,11 @@
 
 pub mod actions;
 mod conditions;
-pub mod witness;
 
 use crate::source::Span;
 use crate::tree::{Kind, Value};
 pub use actions::{ActionSet, Level};
-pub use conditions::{broad_source_ips, pinned_to_fixed_values};
+pub use conditions::{broad_source_ips, pinned_to_fixed_values, pinning_keys, too_broad};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -223,6 +222,9 @@ pub struct PublicGrant {
     pub actions: ActionSet,
 }
 
+/// Who an Allow with `NotPrincipal` admits.
+pub const ALL_BUT: &str = "everyone but the principals `NotPrincipal` names";
+
 /// Web identity providers: anyone with an account there can sign in and
 /// act as the principal, so a grant to one is public (the S3 User Guide's
 /// example of a public policy is a grant to `graph.facebook.com`).
@@ -264,7 +266,13 @@ pub fn public_grant(st: &Statement) -> Option<PublicGrant> {
     if !st.is_allow() || pinned_to_fixed_values(st.condition) {
         return None;
     }
-    let (principal, who) = st.principal.and_then(public_principal)?;
+    // `NotPrincipal` in an Allow admits everyone it does not name,
+    // anonymous callers included.
+    let (principal, who) = match (st.principal.and_then(public_principal), st.not_principal) {
+        (Some(found), _) => found,
+        (None, Some(not)) => (not.span, ALL_BUT),
+        (None, None) => return None,
+    };
     let (actions, _) = st.s3_actions();
     actions
         .any(|a| a.is_public_sensitive())

@@ -29,8 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    report_acl(model, sink, |g| {
-        g.audience == Audience::AuthenticatedUsers
-            && matches!(g.access, Access::Read | Access::Write)
+    report_acl(model, sink, |audience, access| {
+        audience == Audience::AuthenticatedUsers && matches!(access, Access::Read | Access::Write)
     });
 }

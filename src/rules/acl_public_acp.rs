@@ -27,10 +27,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    report_acl(model, sink, |g| {
-        matches!(
-            g.access,
-            Access::ReadAcp | Access::WriteAcp | Access::FullControl
-        )
+    report_acl(model, sink, |_, access| {
+        matches!(access, Access::ReadAcp | Access::WriteAcp)
     });
 }

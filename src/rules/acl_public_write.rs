@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    report_acl(model, sink, |g| {
-        g.audience == Audience::AllUsers && g.access == Access::Write
+    report_acl(model, sink, |audience, access| {
+        audience == Audience::AllUsers && access == Access::Write
     });
 }

@@ -1,9 +1,9 @@
 //! BL206: a bucket policy grants access to another AWS account.
 
 use super::helpers::buckets::bucket_name;
-use super::helpers::principals::literal_account;
 use super::helpers::statements::bucket_policy_statements;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
+use crate::access::{Own, literal_account};
 use crate::model::Model;
 use crate::tree::Value;
 
@@ -35,6 +35,13 @@ fn check(model: &Model, sink: &mut Sink) {
         let Some(principal) = st.principal else {
             continue;
         };
+        let own = Own {
+            trusted: &sink.options.trusted_accounts,
+            owner: policy
+                .bucket
+                .and_then(|b| sink.access.bucket(b))
+                .and_then(|a| a.owner.as_deref()),
+        };
         for alt in principal.alternatives() {
             let accounts = alt
                 .get("AWS")
@@ -43,7 +50,7 @@ fn check(model: &Model, sink: &mut Sink) {
                 .into_iter()
                 .filter_map(|p| {
                     let account = literal_account(p.as_str()?)?;
-                    if sink.options.trusted_accounts.iter().any(|t| t == account) {
+                    if own.names(account).is_some() {
                         return None;
                     }
                     Some((p, format!("account {account}")))

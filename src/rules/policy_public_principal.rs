@@ -1,8 +1,8 @@
 //! BL201: a bucket policy grants access to anyone.
 
-use super::helpers::buckets::{arn_name, bucket_name};
-use super::helpers::statements::bucket_policy_statements;
+use super::helpers::buckets::bucket_name;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
+use crate::access::Way;
 use crate::model::Model;
 use crate::policy;
 
@@ -39,64 +39,80 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    for (policy, st) in bucket_policy_statements(model) {
-        let Some(grant) = policy::public_grant(&st) else {
-            continue;
+    let access = sink.access;
+    for (bucket, grant) in access.grants() {
+        let (statement, public, message) = match &grant.way {
+            Way::Acl(_) => continue,
+            Way::Policy {
+                statement,
+                grant: public,
+                ..
+            } => (
+                statement,
+                public,
+                format!("Bucket policy of {}", bucket_name(model, bucket)),
+            ),
+            Way::AccessPoint {
+                point,
+                statement,
+                grant: public,
+            } => (
+                statement,
+                public,
+                format!(
+                    "Policy of access point `{}` (bucket {})",
+                    point.id,
+                    bucket_name(model, point.bucket)
+                ),
+            ),
         };
-        // A CloudFormation branch says when it holds in a note of its own.
-        let branch = st.conditional && model.branch_of(grant.principal).is_none();
-        let message = format!(
-            "Bucket policy of {} lets {} {}{}. {}",
-            bucket_name(model, policy.bucket),
-            grant.who,
-            grant.actions.describe(),
-            if branch {
-                " in one branch of a condition"
+        // A CloudFormation branch or a conditional resource says when it
+        // holds in a note of its own; a conditional expression does not.
+        let some_inputs = statement.conditional && model.branch_of(public.principal).is_none();
+        let mut message = format!(
+            "{message} lets {} {}{}. {}",
+            public.who,
+            public.actions.describe(),
+            if some_inputs {
+                ", for some inputs only (in one branch of a conditional expression)"
             } else {
                 ""
             },
-            unpinned(&st)
+            unpinned(statement)
         );
-        let bucket = policy.bucket.and_then(|b| model.resources.get(b));
-        let reason = bucket.and_then(|b| b.policy_neutraliser(model));
-        let known_name = bucket.map(arn_name);
-        report(
-            sink,
-            &st,
-            &grant,
-            message,
-            reason,
-            known_name,
-            policy.bucket,
-        );
-    }
-    for (_, ap) in model.of_type("AWS::S3::AccessPoint") {
-        // A VPC access point cannot be reached from the internet.
-        if ap.properties.get("VpcConfiguration").is_some() {
-            continue;
-        }
-        let Some(doc) = ap.properties.get("Policy") else {
-            continue;
-        };
-        for st in policy::statements(doc) {
-            let Some(grant) = policy::public_grant(&st) else {
-                continue;
+        let mut severity = RULE.severity;
+        if let Some(cancel) = &grant.cancel {
+            let line = match &cancel.sid {
+                Some(sid) => format!(" statement `{sid}`"),
+                None => " statement for everyone".to_string(),
             };
-            let message = format!(
-                "Policy of access point `{}` (bucket {}) lets {} {}. {}",
-                ap.id,
-                bucket_name(model, ap.bucket),
-                grant.who,
-                grant.actions.describe(),
-                unpinned(&st)
-            );
-            let bucket = ap.bucket.and_then(|b| model.resources.get(b));
-            let reason = ap
-                .access_point_neutraliser()
-                .or_else(|| bucket.and_then(|b| b.policy_neutraliser(model)));
-            let known_name = bucket.map(arn_name);
-            report(sink, &st, &grant, message, reason, known_name, ap.bucket);
+            if cancel.whole() {
+                severity = Severity::Low;
+                message.push_str(&format!(
+                    " The Deny{line} takes all of it away from everyone, so no one gets this access; S3 still counts the policy as public (it judges each Allow on its own), so BlockPublicPolicy would refuse it."
+                ));
+            } else {
+                message.push_str(&format!(
+                    " The Deny{line} takes part of it away; what remains lets {} {}.",
+                    public.who,
+                    cancel.left.filter(|a| a.is_public_sensitive()).describe()
+                ));
+            }
         }
+        if let Some(note) = &grant.not_stopped_by {
+            message.push_str(&format!(" {note}."));
+        }
+        match &grant.stopped_by {
+            Some(reason) => sink.report_at(
+                Severity::Low,
+                public.principal,
+                public.who,
+                format!("{message} It has no effect today: {reason}."),
+                bucket,
+            ),
+            None => sink.report_at(severity, public.principal, public.who, message, bucket),
+        }
+        sink.witness(grant.witness.clone());
     }
 }
 
@@ -114,32 +130,4 @@ fn unpinned(st: &policy::Statement) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     )
-}
-
-/// Reports a public grant with its witness, at low severity when a setting
-/// neutralises it.
-fn report(
-    sink: &mut Sink,
-    st: &policy::Statement,
-    grant: &policy::PublicGrant,
-    message: String,
-    neutraliser: Option<String>,
-    bucket_name: Option<String>,
-    bucket: Option<usize>,
-) {
-    let mut witness = policy::witness::of_grant(st, grant, bucket_name.as_deref());
-    match neutraliser {
-        Some(reason) => {
-            sink.report_at(
-                Severity::Low,
-                grant.principal,
-                grant.who,
-                format!("{message} It has no effect today: {reason}."),
-                bucket,
-            );
-            witness.stopped_by = Some(reason);
-        }
-        None => sink.report(grant.principal, grant.who, message, bucket),
-    }
-    sink.witness(witness);
 }

@@ -2,10 +2,10 @@
 //! delete or permissions-management actions.
 
 use super::helpers::buckets::bucket_name;
-use super::helpers::principals::{Grantee, grantee};
 use super::helpers::statements::bucket_policy_statements;
 use super::helpers::wildcard::narrow_wildcard;
 use super::rule::{AutoFix, BOTH, Equivalents, Rule, Severity, Sink, Violation};
+use crate::access::{Grantee, Own, grantee};
 use crate::fix::{Context, Fix, Safety};
 use crate::model::Model;
 use crate::policy::{ActionSet, Level, Statement};
@@ -57,7 +57,15 @@ fn check(model: &Model, sink: &mut Sink) {
             // The reach of the grant sets the severity: anyone or another
             // account (or a principal not known) is high, an AWS service
             // medium, the template's own roles and account low.
-            let grantee = grantee(&st, &sink.options.trusted_accounts);
+            let owner = policy
+                .bucket
+                .and_then(|b| sink.access.bucket(b))
+                .and_then(|a| a.owner.as_deref());
+            let own = Own {
+                trusted: &sink.options.trusted_accounts,
+                owner,
+            };
+            let grantee = grantee(&st, &own);
             let (severity, reach) = match grantee {
                 Grantee::Anyone(_) | Grantee::OtherAccount(_) => (Severity::High, ""),
                 Grantee::Unknown => (
@@ -65,6 +73,10 @@ fn check(model: &Model, sink: &mut Sink) {
                     " Who receives it depends on inputs: reported as if another account.",
                 ),
                 Grantee::Service(_) => (Severity::Medium, " The grantee is an AWS service."),
+                Grantee::Pinned(_) => (
+                    Severity::Medium,
+                    " A condition on fixed values limits the callers, so the grant is not public.",
+                ),
                 Grantee::SameAccount(_) => (
                     Severity::Low,
                     " The grantee is in this account, so the grant reaches no one outside it.",

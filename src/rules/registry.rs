@@ -2,6 +2,7 @@
 //! running the enabled rules over a model.
 
 use super::rule::{Rule, RuleOptions, Sink, Violation};
+use crate::access::Fleet;
 use crate::model::Model;
 
 /// Every rule, in code order.
@@ -65,10 +66,15 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 }
 
 /// Runs the enabled rules over a model.
-pub fn run(model: &Model, enabled: &[&'static Rule], options: &RuleOptions) -> Vec<Violation> {
+pub fn run(
+    model: &Model,
+    access: &Fleet,
+    enabled: &[&'static Rule],
+    options: &RuleOptions,
+) -> Vec<Violation> {
     let mut out = Vec::new();
     for rule in enabled {
-        let mut sink = Sink::new(rule, options);
+        let mut sink = Sink::new(rule, options, access);
         (rule.check)(model, &mut sink);
         out.append(&mut sink.violations);
     }

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
+use crate::access::{Fleet, Witness};
 use crate::fix::{Context, Fix, Safety};
 use crate::model::{Format, Model};
-use crate::policy::witness::Witness;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -137,14 +137,17 @@ pub struct Sink<'a> {
     rule: &'static Rule,
     /// Settings of the rules from the configuration file.
     pub options: &'a RuleOptions,
+    /// Who can reach each bucket: the rules about access report it.
+    pub access: &'a Fleet<'a>,
     pub violations: Vec<Violation>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(rule: &'static Rule, options: &'a RuleOptions) -> Sink<'a> {
+    pub fn new(rule: &'static Rule, options: &'a RuleOptions, access: &'a Fleet<'a>) -> Sink<'a> {
         Sink {
             rule,
             options,
+            access,
             violations: Vec::new(),
         }
     }

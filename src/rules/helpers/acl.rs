@@ -1,74 +1,74 @@
 //! What the ACL rules share: the wording of an ACL finding and the fix of
 //! a public canned ACL.
 
-use super::buckets::arn_name;
+use crate::access::Way;
 use crate::fix::{Context, Fix, Safety, edit};
-use crate::model::s3::{Access, AclGrant, Audience};
-use crate::model::{Model, Resource};
-use crate::policy::witness::Witness;
+use crate::model::Model;
+use crate::model::s3::{Access, Audience};
 use crate::rules::rule::{AutoFix, Severity, Sink, Violation};
 
-/// Reports each ACL grant that `select` picks, at low severity with the
-/// reason when the bucket's settings make public ACLs ineffective.
-pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(&AclGrant) -> bool) {
-    for (i, bucket) in model.buckets() {
-        let neutralised = bucket.acl_neutraliser(model);
-        for grant in bucket.public_acl_grants().into_iter().filter(|g| select(g)) {
-            let what = match grant.access {
-                Access::Read => "read",
-                Access::Write => "write",
-                Access::ReadAcp => "read the ACL of",
-                Access::WriteAcp => "change the ACL of",
-                Access::FullControl => "take full control of",
-            };
-            let mut message = format!(
-                "The ACL of bucket `{}` lets {} {what} it ({}).",
-                bucket.id,
-                grant.audience.describe(),
-                grant.text
-            );
-            // Since April 2023 a new bucket has ACLs disabled unless its
-            // ownership controls allow them: S3 rejects the canned ACL.
-            if bucket.declared
-                && grant.text.starts_with("canned ACL")
-                && bucket.properties.get("OwnershipControls").is_none()
-            {
-                message.push_str(" As written, the template does not deploy a new bucket: S3 creates it with ACLs disabled (ObjectOwnership BucketOwnerEnforced) unless OwnershipControls allow them, and rejects the ACL.");
-            }
-            let label = format!("{} can {what}", grant.audience.describe());
-            match &neutralised {
-                Some(reason) => sink.report_at(
-                    Severity::Low,
-                    grant.span,
-                    label,
-                    format!("{message} It has no effect today: {reason}."),
-                    Some(i),
-                ),
-                None => sink.report(grant.span, label, message, Some(i)),
-            }
-            sink.witness(witness(bucket, &grant, neutralised.clone()));
+/// Reports each public ACL grant that gives a right `select` picks, at low
+/// severity with the reason when a setting stops it. `FULL_CONTROL` gives
+/// every right, so each rule it concerns reports it.
+pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(Audience, Access) -> bool) {
+    let access = sink.access;
+    for (i, grant) in access.grants() {
+        let Way::Acl(acl) = &grant.way else { continue };
+        let Some(bucket) = i.and_then(|i| model.resources.get(i)) else {
+            continue;
+        };
+        let given: &[Access] = match acl.access {
+            Access::FullControl => &[
+                Access::Read,
+                Access::Write,
+                Access::ReadAcp,
+                Access::WriteAcp,
+            ],
+            ref one => std::slice::from_ref(one),
+        };
+        let Some(right) = given.iter().copied().find(|a| select(acl.audience, *a)) else {
+            continue;
+        };
+        let what = match right {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::ReadAcp => "read the ACL of",
+            Access::WriteAcp => "change the ACL of",
+            Access::FullControl => "take full control of",
+        };
+        let what = match acl.access {
+            Access::FullControl => "take full control of",
+            _ => what,
+        };
+        let mut message = format!(
+            "The ACL of bucket `{}` lets {} {what} it ({}).",
+            bucket.id,
+            acl.audience.describe(),
+            acl.text
+        );
+        // Since April 2023 a new bucket has ACLs disabled unless its
+        // ownership controls allow them: S3 rejects the canned ACL.
+        if bucket.declared
+            && acl.text.starts_with("canned ACL")
+            && bucket.properties.get("OwnershipControls").is_none()
+        {
+            message.push_str(" As written, the template does not deploy a new bucket: S3 creates it with ACLs disabled (ObjectOwnership BucketOwnerEnforced) unless OwnershipControls allow them, and rejects the ACL.");
         }
-    }
-}
-
-/// One request the ACL grant lets through.
-fn witness(bucket: &Resource, grant: &AclGrant, stopped_by: Option<String>) -> Witness {
-    let arn = format!("arn:aws:s3:::{}", arn_name(bucket));
-    let (action, resource) = match grant.access {
-        Access::Read => ("s3:ListBucket", arn),
-        Access::Write => ("s3:PutObject", format!("{arn}/any-key")),
-        Access::ReadAcp => ("s3:GetBucketAcl", arn),
-        Access::WriteAcp | Access::FullControl => ("s3:PutBucketAcl", arn),
-    };
-    Witness {
-        who: match grant.audience {
-            Audience::AllUsers => "an anonymous caller".into(),
-            Audience::AuthenticatedUsers => "any AWS account".into(),
-        },
-        action: action.into(),
-        resource,
-        condition: "none".into(),
-        stopped_by,
+        if let Some(note) = &grant.not_stopped_by {
+            message.push_str(&format!(" {note}."));
+        }
+        let label = format!("{} can {what}", acl.audience.describe());
+        match &grant.stopped_by {
+            Some(reason) => sink.report_at(
+                Severity::Low,
+                acl.span,
+                label,
+                format!("{message} It has no effect today: {reason}."),
+                i,
+            ),
+            None => sink.report(acl.span, label, message, i),
+        }
+        sink.witness(grant.witness.clone());
     }
 }
 

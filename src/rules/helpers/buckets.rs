@@ -1,6 +1,6 @@
 //! Shapes shared by the rules about buckets.
 
-use crate::model::{Model, Resource};
+use crate::model::Model;
 use crate::rules::rule::Sink;
 
 /// Reports each declared bucket for which `has` is false, at the bucket:
@@ -20,15 +20,6 @@ pub fn report_buckets_without(
 }
 
 /// How a bucket is named in messages.
-/// The bucket's name as it would appear in an ARN: its literal name, or a
-/// placeholder naming the resource.
-pub fn arn_name(bucket: &Resource) -> String {
-    match bucket.properties.get("BucketName").and_then(|v| v.as_str()) {
-        Some(name) => name.to_string(),
-        None => format!("<name of {}>", bucket.id),
-    }
-}
-
 pub fn bucket_name(model: &Model, index: Option<usize>) -> String {
     match index.and_then(|i| model.resources.get(i)) {
         Some(b) => format!("`{}`", b.id),

@@ -4,6 +4,5 @@
 pub mod acl;
 pub mod buckets;
 pub mod pab;
-pub mod principals;
 pub mod statements;
 pub mod wildcard;

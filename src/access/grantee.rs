@@ -1,9 +1,32 @@
 //! Who a bucket-policy statement grants to, ranked by how far the grant
-//! reaches: anyone, another account, someone not known statically, an AWS
-//! service, or the template's own account.
+//! reaches: anyone, another account, someone not known statically, callers
+//! pinned by a condition on fixed values, an AWS service, or the owning
+//! account.
 
 use crate::policy;
 use crate::tree::{Kind, Value};
+
+/// The accounts that are not "other": the ones the configuration calls the
+/// organisation's own, and the account that owns the bucket when it is
+/// known (a deployed bucket's).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Own<'a> {
+    pub trusted: &'a [String],
+    pub owner: Option<&'a str>,
+}
+
+impl Own<'_> {
+    /// How a literal account is named, when it is one of ours.
+    pub fn names(&self, account: &str) -> Option<String> {
+        if self.owner == Some(account) {
+            Some(format!("the owning account {account}"))
+        } else if self.trusted.iter().any(|t| t == account) {
+            Some(format!("trusted account {account}"))
+        } else {
+            None
+        }
+    }
+}
 
 /// The widest grantee of a statement, worst first in declaration order.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -12,6 +35,9 @@ pub enum Grantee {
     SameAccount(String),
     /// An AWS service principal.
     Service(String),
+    /// Any principal, but only callers meeting a condition on fixed values
+    /// (`aws:SourceVpce`, `aws:PrincipalOrgID`, ...): not public.
+    Pinned(String),
     /// A principal whose value is known only at deploy time.
     Unknown,
     /// Another AWS account (literal id, ARN, canonical user).
@@ -26,6 +52,7 @@ impl Grantee {
             Grantee::Unknown => "a principal known only at deploy time".into(),
             Grantee::SameAccount(who)
             | Grantee::Service(who)
+            | Grantee::Pinned(who)
             | Grantee::OtherAccount(who)
             | Grantee::Anyone(who) => who.clone(),
         }
@@ -48,11 +75,19 @@ fn own_account(text: &str) -> bool {
     text.contains("${AWS::AccountId}") || text.contains("aws_caller_identity")
 }
 
-/// The widest grantee of a statement; `trusted` lists accounts the
-/// configuration declares as the organisation's own.
-pub fn grantee(st: &policy::Statement, trusted: &[String]) -> Grantee {
+/// The widest grantee of a statement. A wildcard pinned by a condition on
+/// fixed values is not anyone: AWS does not count it as public.
+pub fn grantee(st: &policy::Statement, own: &Own) -> Grantee {
+    let wildcard =
+        st.not_principal.is_some() || st.principal.and_then(policy::public_principal).is_some();
+    if wildcard && policy::pinned_to_fixed_values(st.condition) {
+        return Grantee::Pinned(format!(
+            "callers pinned by {}",
+            policy::pinning_keys(st.condition).join(", ")
+        ));
+    }
     if st.not_principal.is_some() {
-        return Grantee::Anyone("everyone but the principals `NotPrincipal` names".into());
+        return Grantee::Anyone(policy::ALL_BUT.into());
     }
     let Some(principal) = st.principal else {
         return Grantee::Unknown;
@@ -71,7 +106,7 @@ pub fn grantee(st: &policy::Statement, trusted: &[String]) -> Grantee {
             Kind::Map(entries) => {
                 for e in entries {
                     for item in e.value.items() {
-                        note(classify(&e.key, item, trusted));
+                        note(classify(&e.key, item, own));
                     }
                 }
             }
@@ -81,7 +116,7 @@ pub fn grantee(st: &policy::Statement, trusted: &[String]) -> Grantee {
     widest.unwrap_or(Grantee::Unknown)
 }
 
-fn classify(kind: &str, item: &Value, trusted: &[String]) -> Grantee {
+fn classify(kind: &str, item: &Value, own: &Own) -> Grantee {
     match kind {
         "Service" => Grantee::Service(format!(
             "the service {}",
@@ -93,10 +128,10 @@ fn classify(kind: &str, item: &Value, trusted: &[String]) -> Grantee {
         "AWS" => match &item.kind {
             Kind::Ref(r) => Grantee::SameAccount(format!("`{}` of this template", r.target)),
             Kind::Str(s) => match literal_account(s) {
-                Some(acct) if trusted.iter().any(|t| t == acct) => {
-                    Grantee::SameAccount(format!("trusted account {acct}"))
-                }
-                Some(acct) => Grantee::OtherAccount(format!("account {acct}")),
+                Some(acct) => match own.names(acct) {
+                    Some(ours) => Grantee::SameAccount(ours),
+                    None => Grantee::OtherAccount(format!("account {acct}")),
+                },
                 None => Grantee::Unknown,
             },
             Kind::Partial(s) if own_account(s) => Grantee::SameAccount("this account".into()),

@@ -1,9 +1,10 @@
 //! A witness of public access: one concrete request AWS would allow, so a
 //! reader sees the exposure instead of taking the rule's word for it.
 
-use super::actions::Action;
-use super::conditions::too_broad;
-use super::{PublicGrant, Statement, coverage};
+use crate::model::Resource;
+use crate::model::s3::{Access, AclGrant, Audience};
+use crate::policy::actions::Action;
+use crate::policy::{PublicGrant, Statement, coverage, too_broad};
 use crate::tree::Value;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +59,36 @@ const PREFERRED: &[&str] = &[
     "s3:PutObjectAcl",
 ];
 
+/// The bucket's name as it would appear in an ARN: its literal name, or a
+/// placeholder naming the resource.
+pub fn arn_name(bucket: &Resource) -> String {
+    match bucket.properties.get("BucketName").and_then(|v| v.as_str()) {
+        Some(name) => name.to_string(),
+        None => format!("<name of {}>", bucket.id),
+    }
+}
+
+/// One request a public ACL grant lets through.
+pub fn of_acl(bucket: &Resource, grant: &AclGrant) -> Witness {
+    let arn = format!("arn:aws:s3:::{}", arn_name(bucket));
+    let (action, resource) = match grant.access {
+        Access::Read => ("s3:ListBucket", arn),
+        Access::Write => ("s3:PutObject", format!("{arn}/any-key")),
+        Access::ReadAcp => ("s3:GetBucketAcl", arn),
+        Access::WriteAcp | Access::FullControl => ("s3:PutBucketAcl", arn),
+    };
+    Witness {
+        who: match grant.audience {
+            Audience::AllUsers => "an anonymous caller".into(),
+            Audience::AuthenticatedUsers => "any AWS account".into(),
+        },
+        action: action.into(),
+        resource,
+        condition: "none".into(),
+        stopped_by: None,
+    }
+}
+
 /// The witness of a public statement. `bucket` is the bucket's name, when
 /// known, to spell a resource the statement gives as `*`.
 pub fn of_grant(st: &Statement, grant: &PublicGrant, bucket: Option<&str>) -> Witness {
@@ -95,7 +126,7 @@ pub fn of_grant(st: &Statement, grant: &PublicGrant, bucket: Option<&str>) -> Wi
 
 fn who(who: &str) -> String {
     match who {
-        "anyone" => "an anonymous caller".into(),
+        "anyone" | crate::policy::ALL_BUT => "an anonymous caller".into(),
         other => other.into(),
     }
 }

@@ -1,0 +1,265 @@
+//! One verdict per bucket: the access analysis, read by `check` and by
+//! `inventory`, on cases in CloudFormation YAML, JSON, Terraform and an
+//! AWS Config export (`fixtures/access/`). Each case has a bucket that
+//! must be reported (`Open`, `aws_s3_bucket.open`, `acme-...-open`) and a
+//! twin that must not (`Quiet`...).
+
+mod common;
+
+use common::{bucketlint, json, root};
+
+/// One bucket as both commands see it.
+#[derive(Debug)]
+struct Seen {
+    level: String,
+    summary: String,
+    /// (rule, severity, line, message) of the findings on it.
+    findings: Vec<(String, String, u64, String)>,
+}
+
+impl Seen {
+    fn has(&self, rule: &str, severity: &str) -> bool {
+        self.findings
+            .iter()
+            .any(|(r, s, _, _)| r == rule && s == severity)
+    }
+
+    fn message(&self, rule: &str) -> &str {
+        self.findings
+            .iter()
+            .find(|(r, _, _, _)| r == rule)
+            .map(|(_, _, _, m)| m.as_str())
+            .unwrap_or_else(|| panic!("no {rule} in {self:#?}"))
+    }
+
+    fn codes(&self) -> Vec<&str> {
+        self.findings
+            .iter()
+            .map(|(r, _, _, _)| r.as_str())
+            .collect()
+    }
+}
+
+/// Checks and lists `path` (relative to `fixtures/access/`); returns the
+/// bucket whose id or name ends with `which` ("open", "quiet", ...).
+fn seen(path: &str, which: &str) -> Seen {
+    let at = format!("fixtures/access/{path}");
+    let check = json(&bucketlint(
+        &["check", "--format", "json", "--select", "all", &at],
+        root(),
+    ));
+    let inventory = json(&bucketlint(&["inventory", "--format", "json", &at], root()));
+    let want = |id: &str| {
+        let id = id.to_ascii_lowercase();
+        id.ends_with(which)
+            || id.ends_with(&format!("-{which}"))
+            || id.ends_with(&format!(".{which}"))
+    };
+    let row = inventory["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| {
+            [&b["id"], &b["name"], &b["bucket"]]
+                .iter()
+                .filter_map(|v| v.as_str())
+                .any(want)
+        })
+        .unwrap_or_else(|| panic!("no bucket `{which}` in {path}: {inventory:#}"));
+    let id = row["id"].as_str().unwrap();
+    let findings = check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["bucket"].as_str() == Some(id))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    Seen {
+        level: row["exposure"]["level"].as_str().unwrap().to_string(),
+        summary: row["exposure"]["summary"].as_str().unwrap().to_string(),
+        findings,
+    }
+}
+
+const FORMATS: [&str; 3] = ["{}.yaml", "{}.json", "{}-tf"];
+
+fn each_format(case: &str) -> Vec<String> {
+    FORMATS.iter().map(|f| f.replace("{}", case)).collect()
+}
+
+#[test]
+fn a_wildcard_pinned_by_a_fixed_condition_is_not_public() {
+    for path in each_format("pinned") {
+        let open = seen(&path, "open");
+        assert_eq!(open.level, "public", "{path}: {open:#?}");
+        assert!(open.has("BL201", "high"), "{path}: {open:#?}");
+        assert_eq!(open.summary, "public: read (bucket policy)", "{path}");
+
+        let quiet = seen(&path, "quiet");
+        assert_eq!(quiet.level, "cross-account", "{path}: {quiet:#?}");
+        assert!(!quiet.codes().contains(&"BL201"), "{path}: {quiet:#?}");
+        assert!(
+            quiet
+                .summary
+                .starts_with("cross-account: callers pinned by `"),
+            "{path}: {}",
+            quiet.summary
+        );
+    }
+}
+
+#[test]
+fn a_known_public_acl_wins_over_an_unknown_policy() {
+    for path in each_format("known-wins") {
+        let open = seen(&path, "open");
+        assert_eq!(open.level, "public", "{path}: {open:#?}");
+        assert!(open.has("BL101", "high"), "{path}: {open:#?}");
+        assert!(
+            open.summary.starts_with("public: list (ACL)"),
+            "{path}: {}",
+            open.summary
+        );
+
+        let unsure = seen(&path, "unsure");
+        assert_eq!(unsure.level, "unknown", "{path}: {unsure:#?}");
+        assert!(
+            unsure.summary.contains("principal"),
+            "{path}: {}",
+            unsure.summary
+        );
+
+        // Every setting on and a service grant pinned to the owning
+        // account: nothing unknown can change who gets in.
+        let quiet = seen(&path, "quiet");
+        assert_eq!(quiet.level, "cross-account", "{path}: {quiet:#?}");
+        assert_eq!(
+            quiet.summary, "cross-account: logging.s3.amazonaws.com",
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn deny_subtracts_from_a_public_allow() {
+    for path in each_format("deny") {
+        let open = seen(&path, "open");
+        assert_eq!(open.level, "public", "{path}: {open:#?}");
+        assert_eq!(open.summary, "public: read (bucket policy)", "{path}");
+        assert!(open.has("BL201", "high"), "{path}: {open:#?}");
+        let m = open.message("BL201");
+        assert!(
+            m.contains("The Deny statement `NoWrites` takes part of it away; what remains lets anyone read."),
+            "{path}: {m}"
+        );
+
+        let quiet = seen(&path, "quiet");
+        assert_eq!(quiet.level, "private", "{path}: {quiet:#?}");
+        assert!(quiet.has("BL201", "low"), "{path}: {quiet:#?}");
+        assert!(!quiet.has("BL201", "high"), "{path}: {quiet:#?}");
+        let m = quiet.message("BL201");
+        assert!(
+            m.contains("The Deny statement `NoReads` takes all of it away from everyone")
+                && m.contains("BlockPublicPolicy would refuse it"),
+            "{path}: {m}"
+        );
+    }
+}
+
+#[test]
+fn full_control_is_every_acl_permission() {
+    let open = seen("full-control-tf", "open");
+    assert_eq!(open.level, "public", "{open:#?}");
+    for rule in ["BL101", "BL102", "BL106"] {
+        assert!(open.has(rule, "high"), "{rule}: {open:#?}");
+    }
+    assert_eq!(
+        open.summary,
+        "public: list, write, delete, permissions (ACL)"
+    );
+    let quiet = seen("full-control-tf", "quiet");
+    assert_eq!(quiet.level, "private", "{quiet:#?}");
+    for rule in ["BL101", "BL102", "BL103", "BL106"] {
+        assert!(!quiet.codes().contains(&rule), "{rule}: {quiet:#?}");
+    }
+}
+
+#[test]
+fn allow_with_not_principal_is_public() {
+    for path in ["fail.yaml", "fail.json", "fail-tf"] {
+        let at = format!("../policy-allow-not-principal/{path}");
+        let open = seen(&at, "data");
+        assert_eq!(open.level, "public", "{path}: {open:#?}");
+        assert!(
+            open.has("BL201", "high") && open.has("BL204", "high"),
+            "{path}: {open:#?}"
+        );
+        assert!(
+            open.message("BL201")
+                .contains("lets everyone but the principals `NotPrincipal` names read"),
+            "{path}: {open:#?}"
+        );
+    }
+    for path in ["pass.yaml", "pass.json", "pass-tf"] {
+        let at = format!("../policy-allow-not-principal/{path}");
+        let quiet = seen(&at, "data");
+        assert_ne!(quiet.level, "public", "{path}: {quiet:#?}");
+        assert!(!quiet.codes().contains(&"BL201"), "{path}: {quiet:#?}");
+    }
+}
+
+#[test]
+fn deployed_buckets_keep_grants_that_block_settings_only_refuse_anew() {
+    // BlockPublicPolicy and BlockPublicAcls refuse new public policies and
+    // ACLs; grants a deployed bucket already has stay.
+    let open = seen("deployed.json", "timing-open");
+    assert_eq!(open.level, "public", "{open:#?}");
+    assert!(
+        open.has("BL101", "high") && open.has("BL201", "high"),
+        "{open:#?}"
+    );
+    assert!(
+        open.message("BL201")
+            .contains("BlockPublicPolicy is on, but it only refuses new public policies"),
+        "{open:#?}"
+    );
+    assert!(
+        open.message("BL101")
+            .contains("BlockPublicAcls is on, but it only refuses new public ACLs"),
+        "{open:#?}"
+    );
+    // RestrictPublicBuckets and IgnorePublicAcls stop what exists.
+    let quiet = seen("deployed.json", "timing-quiet");
+    assert_eq!(quiet.level, "blocked", "{quiet:#?}");
+    assert!(
+        quiet.has("BL101", "low") && quiet.has("BL201", "low"),
+        "{quiet:#?}"
+    );
+}
+
+#[test]
+fn a_deployed_full_control_grant_to_everyone_is_public_read_write_and_permissions() {
+    let open = seen("deployed.json", "shared-open");
+    assert_eq!(open.level, "public", "{open:#?}");
+    for rule in ["BL101", "BL102", "BL106"] {
+        assert!(open.has(rule, "high"), "{rule}: {open:#?}");
+    }
+    let quiet = seen("deployed.json", "shared-quiet");
+    assert_eq!(quiet.level, "private", "{quiet:#?}");
+}
+
+#[test]
+fn the_owning_account_of_a_deployed_bucket_is_not_another_account() {
+    let own = seen("deployed.json", "own-account");
+    assert_eq!(own.level, "private", "{own:#?}");
+    assert!(!own.codes().contains(&"BL206"), "{own:#?}");
+    let other = seen("deployed.json", "other-account");
+    assert_eq!(other.level, "cross-account", "{other:#?}");
+    assert!(other.has("BL206", "medium"), "{other:#?}");
+}
