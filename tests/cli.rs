@@ -251,10 +251,13 @@ fn json_report_follows_the_documented_schema() {
             "resource",
             "bucket",
             "resource_type",
+            "bucket_file",
+            "bucket_line",
             "witness"
         ]
     );
     assert_eq!(f["rule"], "BL201");
+    assert_eq!(f["bucket_line"], 5);
     assert_eq!(f["name"], "policy-public-principal");
     assert_eq!(f["severity"], "high");
     assert_eq!(f["file"], "fixtures/policy-public-principal/fail.yaml");

@@ -657,20 +657,43 @@ fn collect(
         if let Some(entry) = ignored {
             report.ignored_one(entry);
         }
-        if suppressed || ignored.is_some() {
-            report.suppressed += 1;
-            continue;
-        }
         let Some(file) = files.get(p.span.file as usize) else {
             continue;
         };
+        // A finding in a block that exists only for some inputs says so.
+        let mut message = match p.holder.and_then(|h| h.condition.as_deref()) {
+            Some(condition) => format!(
+                "{} This holds only for some inputs: {condition}.",
+                v.message
+            ),
+            None => v.message.clone(),
+        };
+        // So does one in a branch of `Fn::If` kept because its condition
+        // is not known.
+        if let Some(when) = model.branch_of(v.span) {
+            message = format!("{message} This holds only when {when}.");
+        }
+        if let Some(note) = &p.note {
+            message = format!("{message} {note}");
+        }
+        let accepted = suppressed || ignored.is_some();
+        // The row lists what was found on its bucket, accepted or not: a
+        // suppression accepts a finding, it does not change the bucket.
         if let Some(row) = v.bucket.and_then(|i| rows.get_mut(&i)) {
-            row.findings.push(inventory::Noted {
+            let noted = inventory::Noted {
                 rule: v.rule,
                 severity: v.severity,
-                message: v.message.clone(),
+                message: message.clone(),
                 location: Location::new(file, p.span),
-            });
+            };
+            match accepted {
+                true => row.accepted.push(noted),
+                false => row.findings.push(noted),
+            }
+        }
+        if accepted {
+            report.suppressed += 1;
+            continue;
         }
         if !options.findings {
             continue;
@@ -743,22 +766,6 @@ fn collect(
             }
             _ => None,
         };
-        // A finding in a block that exists only for some inputs says so.
-        let mut message = match p.holder.and_then(|h| h.condition.as_deref()) {
-            Some(condition) => format!(
-                "{} This holds only for some inputs: {condition}.",
-                v.message
-            ),
-            None => v.message,
-        };
-        // So does one in a branch of `Fn::If` kept because its condition
-        // is not known.
-        if let Some(when) = model.branch_of(v.span) {
-            message = format!("{message} This holds only when {when}.");
-        }
-        if let Some(note) = p.note {
-            message = format!("{message} {note}");
-        }
         if let Some(construct) = construct {
             message = format!("{message} (CDK construct `{construct}`)");
         }

@@ -80,6 +80,9 @@ pub struct Bucket {
     pub settings: Settings,
     /// The findings reported on it (after suppressions), in order.
     pub findings: Vec<Noted>,
+    /// The findings on it that a suppression or an `[[ignore]]` entry
+    /// accepts.
+    pub accepted: Vec<Noted>,
 }
 
 impl Bucket {
@@ -176,6 +179,7 @@ pub fn buckets(
                         policies.get(&i).map_or(&[][..], Vec::as_slice),
                     ),
                     findings: Vec::new(),
+                    accepted: Vec::new(),
                 },
             ))
         })

@@ -64,6 +64,12 @@ pub fn finding(f: &Finding) -> Value {
         "bucket": f.bucket.as_deref().map(|(name, _)| name),
         "resource_type": f.resource_type,
     });
+    // Where the bucket is declared: two buckets may share an id (a logical
+    // id, and a bucket a policy names by that literal name).
+    if let Some((_, at)) = f.bucket.as_deref() {
+        v["bucket_file"] = json!(at.file.name());
+        v["bucket_line"] = json!(at.line);
+    }
     if let Some(fix) = &f.fix {
         v["fix"] = json!({
             "applicability": fix.safety.as_str(),

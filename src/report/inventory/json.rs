@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::{Account, by_level, by_severity};
-use crate::inventory::{Bucket, Level, Setting};
+use crate::inventory::{Bucket, Level, Noted, Setting};
 use crate::model::s3::PAB_FLAGS;
 use crate::report::Lazy;
 
@@ -28,6 +28,18 @@ fn flags(f: &[Setting; 4]) -> Value {
         m.insert((*name).to_string(), setting(s));
     }
     Value::Object(m)
+}
+
+fn noted(f: &Noted) -> Value {
+    json!({
+        "rule": f.rule.code,
+        "name": f.rule.name,
+        "severity": f.severity.as_str(),
+        "file": f.location.file.path.to_string_lossy().replace('\\', "/"),
+        "line": f.location.line,
+        "column": f.location.column,
+        "message": f.message,
+    })
 }
 
 pub fn bucket(b: &Bucket) -> Value {
@@ -56,7 +68,9 @@ pub fn bucket(b: &Bucket) -> Value {
                 "through": g.through,
                 "who": g.who,
                 "access": g.access,
+                "when": g.when,
                 "stopped_by": g.stopped_by,
+                "cancelled": g.cancelled,
             })).collect::<Vec<_>>(),
             "grantees": b.exposure.grantees,
             "unknown": b.exposure.unknown,
@@ -77,15 +91,8 @@ pub fn bucket(b: &Bucket) -> Value {
         },
         "counts": { "high": high, "medium": medium, "low": low, "info": info },
         "rules": b.codes(),
-        "findings": b.findings.iter().map(|f| json!({
-            "rule": f.rule.code,
-            "name": f.rule.name,
-            "severity": f.severity.as_str(),
-            "file": f.location.file.path.to_string_lossy().replace('\\', "/"),
-            "line": f.location.line,
-            "column": f.location.column,
-            "message": f.message,
-        })).collect::<Vec<_>>(),
+        "findings": b.findings.iter().map(noted).collect::<Vec<_>>(),
+        "accepted": b.accepted.iter().map(noted).collect::<Vec<_>>(),
     })
 }
 
