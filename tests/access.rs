@@ -263,3 +263,48 @@ fn the_owning_account_of_a_deployed_bucket_is_not_another_account() {
     assert_eq!(other.level, "cross-account", "{other:#?}");
     assert!(other.has("BL206", "medium"), "{other:#?}");
 }
+
+#[test]
+fn impossible_conditions_prune_what_they_guard() {
+    for path in ["impossible.yaml", "impossible.json"] {
+        // Possible: public whenever it is created, which depends on inputs.
+        let open = seen(path, "open");
+        assert_eq!(open.level, "unknown", "{path}: {open:#?}");
+        assert!(
+            open.summary.contains("public (list) whenever it exists")
+                && open.summary.contains("`ProdInIreland`"),
+            "{path}: {}",
+            open.summary
+        );
+        assert!(open.has("BL101", "high"), "{path}: {open:#?}");
+        assert!(
+            open.message("BL101")
+                .contains("This holds only for some inputs"),
+            "{path}: {open:#?}"
+        );
+        // `Env` cannot be both prod and dev: no such bucket, no such
+        // statement.
+        let doc = json(&bucketlint(
+            &[
+                "inventory",
+                "--format",
+                "json",
+                &format!("fixtures/access/{path}"),
+            ],
+            root(),
+        ));
+        let ids: Vec<&str> = doc["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["Open", "Shared"], "{path}");
+        let shared = seen(path, "shared");
+        assert_eq!(shared.level, "private", "{path}: {shared:#?}");
+        assert!(
+            shared.findings.iter().all(|(r, ..)| r != "BL201"),
+            "{path}: {shared:#?}"
+        );
+    }
+}

@@ -41,6 +41,29 @@ pub struct Template<'a> {
     pub conditions: HashMap<&'a str, &'a Value>,
 }
 
+/// What a condition says of a parameter: it equals `value`, or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fact {
+    param: String,
+    value: String,
+    equal: bool,
+}
+
+/// Whether some parameter must equal two different values, or equal a
+/// value and differ from it.
+fn contradictory(facts: &[Fact]) -> bool {
+    facts.iter().enumerate().any(|(i, a)| {
+        facts[i + 1..].iter().any(|b| {
+            a.param == b.param
+                && match (a.equal, b.equal) {
+                    (true, true) => a.value != b.value,
+                    (true, false) | (false, true) => a.value == b.value,
+                    (false, false) => false,
+                }
+        })
+    })
+}
+
 /// Condition values assumed while evaluating a branch of `Fn::If`.
 #[derive(Clone, Default)]
 pub struct Assumed(Vec<(String, bool)>);
@@ -150,8 +173,15 @@ impl<'a> Resolver<'a> {
                     .collect();
                 if vals.contains(&Some(false)) {
                     Some(false)
+                } else if vals.iter().all(Option::is_some) {
+                    Some(true)
                 } else {
-                    vals.iter().all(Option::is_some).then_some(true)
+                    // Unknown parts may still contradict each other (one
+                    // parameter equal to two values): then it is false.
+                    let mut facts = self.assumed_facts(assumed, depth);
+                    args.iter()
+                        .for_each(|a| self.facts(a, true, depth + 1, &mut facts));
+                    contradictory(&facts).then_some(false)
                 }
             }
             "Fn::Or" => {
@@ -173,14 +203,108 @@ impl<'a> Resolver<'a> {
                 ) {
                     (Some(a), Some(b)) => Some(a == b),
                     // A parameter compared with a value: `AllowedValues`
-                    // may decide it (a value it does not allow never matches).
-                    (None, Some(value)) => self.allowed_equals(a, &value),
-                    (Some(value), None) => self.allowed_equals(b, &value),
+                    // may decide it (a value it does not allow never
+                    // matches), and so may the conditions assumed in the
+                    // enclosing `Fn::If` branches.
+                    (None, Some(value)) => self
+                        .allowed_equals(a, &value)
+                        .or_else(|| self.assumed_equals(a, &value, assumed, depth)),
+                    (Some(value), None) => self
+                        .allowed_equals(b, &value)
+                        .or_else(|| self.assumed_equals(b, &value, assumed, depth)),
                     (None, None) => None,
                 }
             }
             _ => None,
         }
+    }
+
+    /// What an expression says of parameters when it holds (`wanted`
+    /// true) or fails: `Fn::Equals` of a parameter and a certain value,
+    /// through `Fn::And`, `Fn::Not` and named conditions. Other shapes say
+    /// nothing.
+    fn facts(&self, v: &Value, wanted: bool, depth: usize, out: &mut Vec<Fact>) {
+        if depth > MAX_RESOLVE_DEPTH {
+            return;
+        }
+        let [entry] = v.entries() else { return };
+        let args: Vec<&Value> = match &entry.value.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![&entry.value],
+        };
+        match (entry.key.as_str(), wanted) {
+            ("Condition", _) => {
+                if let Some(expr) = entry.value.as_str().and_then(|n| self.t.conditions.get(n)) {
+                    self.facts(expr, wanted, depth + 1, out);
+                }
+            }
+            ("Fn::Not", _) => {
+                if let Some(inner) = args.first() {
+                    self.facts(inner, !wanted, depth + 1, out);
+                }
+            }
+            // Only a conjunction that holds says each of its parts holds.
+            ("Fn::And", true) => args
+                .iter()
+                .for_each(|a| self.facts(a, true, depth + 1, out)),
+            ("Fn::Equals", _) => {
+                let [a, b] = args[..] else { return };
+                let none = Assumed::default();
+                let param = |x: &Value| {
+                    x.get("Ref")
+                        .and_then(Value::as_str)
+                        .filter(|n| !self.t.logical_ids.contains(n) && !self.t.fixed.contains(n))
+                        .map(str::to_string)
+                };
+                let fact = match (param(a), param(b)) {
+                    (Some(p), None) => self.certain(b, &none, depth).map(|v| (p, v)),
+                    (None, Some(p)) => self.certain(a, &none, depth).map(|v| (p, v)),
+                    _ => None,
+                };
+                if let Some((param, value)) = fact {
+                    out.push(Fact {
+                        param,
+                        value,
+                        equal: wanted,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The facts of the conditions assumed in enclosing `Fn::If` branches.
+    fn assumed_facts(&self, assumed: &Assumed, depth: usize) -> Vec<Fact> {
+        let mut out = Vec::new();
+        for (name, value) in &assumed.0 {
+            if let Some(expr) = self.t.conditions.get(name.as_str()) {
+                self.facts(expr, *value, depth + 1, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Whether `Ref` parameter `v` equals `value`, as far as the assumed
+    /// conditions tell (`IsProd` assumed true says `Env` is `prod`).
+    fn assumed_equals(
+        &self,
+        v: &Value,
+        value: &str,
+        assumed: &Assumed,
+        depth: usize,
+    ) -> Option<bool> {
+        let name = v.get("Ref").and_then(Value::as_str)?;
+        let facts = self.assumed_facts(assumed, depth);
+        let mine = facts.iter().filter(|f| f.param == name);
+        let mut answer = None;
+        for f in mine {
+            match (f.equal, f.value == value) {
+                (true, same) => return Some(same),
+                (false, true) => answer = Some(false),
+                (false, false) => {}
+            }
+        }
+        answer
     }
 
     /// Whether `Ref` parameter `v` equals `value`, as far as its

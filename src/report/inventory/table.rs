@@ -168,8 +168,13 @@ pub fn render(rows: &[&Bucket], color: bool, out: &mut dyn Write) -> io::Result<
     if !exposed.is_empty() {
         writeln!(out)?;
         for b in exposed {
-            let mut line = format!("{} ({}): {}", b.label(), place(b), b.exposure.summary());
-            if let Some(c) = &b.condition {
+            let summary = b.exposure.summary();
+            let mut line = format!("{} ({}): {summary}", b.label(), place(b));
+            if let Some(c) = b
+                .condition
+                .as_ref()
+                .filter(|c| !summary.contains(c.as_str()))
+            {
                 line.push_str(&format!(" ({c})"));
             }
             for (k, part) in wrap(&line, WIDTH).iter().enumerate() {
