@@ -308,3 +308,23 @@ fn impossible_conditions_prune_what_they_guard() {
         );
     }
 }
+
+#[test]
+fn an_account_setting_made_through_another_provider_is_another_accounts() {
+    let open = seen("account-alias-tf", "open");
+    assert_eq!(open.level, "public", "{open:#?}");
+    assert!(
+        open.has("BL101", "high") && open.has("BL105", "low"),
+        "{open:#?}"
+    );
+    let quiet = seen("account-alias-tf", "quiet");
+    assert_eq!(quiet.level, "blocked", "{quiet:#?}");
+    assert_eq!(
+        quiet.summary,
+        "blocked: list (ACL); stopped by IgnorePublicAcls (account)"
+    );
+    assert!(
+        quiet.has("BL101", "low") && !quiet.codes().contains(&"BL105"),
+        "{quiet:#?}"
+    );
+}

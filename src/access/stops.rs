@@ -17,7 +17,7 @@ fn blocked(model: &Model, bucket: &Resource, flag: &str) -> Option<&'static str>
     if certainly_true(bucket.public_access_block().and_then(|p| p.get(flag))) {
         return Some("");
     }
-    let account = model.account_public_access_block()?;
+    let account = model.account_public_access_block(bucket)?;
     certainly_true(account.get(flag)).then_some(" at account level")
 }
 

@@ -275,7 +275,7 @@ pub fn of(model: &Model, i: usize, policies: &[&crate::model::Resource]) -> Sett
         tls_only: tls_only(policies),
         ownership,
         pab: pab(p.get("PublicAccessBlockConfiguration")),
-        account_pab: pab(model.account_public_access_block()),
+        account_pab: pab(model.account_public_access_block(&model.resources[i])),
         object_lock,
         lifecycle,
         replication,

@@ -110,7 +110,7 @@ pub struct Model {
     pub logged_into: std::collections::HashSet<String>,
     /// The account-level Block Public Access resource, once looked up
     /// (after the model is built).
-    account_pab: std::sync::OnceLock<Option<usize>>,
+    account_pab: std::sync::OnceLock<Vec<usize>>,
     /// Blocks by id, once asked (after the model is built): rules and
     /// fixes look blocks up per bucket, and a scan each was quadratic.
     block_ids: std::sync::OnceLock<(usize, HashMap<String, usize>)>,

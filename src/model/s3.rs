@@ -21,6 +21,12 @@ pub fn certainly_true(v: Option<&Value>) -> bool {
 }
 
 impl Resource {
+    /// The Terraform provider configuration it is made through
+    /// (`aws.audit`), `None` for the default one.
+    pub fn provider(&self) -> Option<&str> {
+        self.attributes.get("Provider").and_then(Value::as_str)
+    }
+
     pub fn public_access_block(&self) -> Option<&Value> {
         self.properties.get("PublicAccessBlockConfiguration")
     }
@@ -141,16 +147,23 @@ pub struct AclGrant {
 }
 
 impl Model {
-    /// The account-level Block Public Access settings declared in this unit
-    /// (Terraform `aws_s3_account_public_access_block`).
-    pub fn account_public_access_block(&self) -> Option<&Value> {
+    /// The account-level Block Public Access settings that apply to
+    /// `bucket`: those declared in this unit (Terraform
+    /// `aws_s3_account_public_access_block`, an export's account item)
+    /// through the same provider configuration. One made through
+    /// `provider = aws.other` is another account's.
+    pub fn account_public_access_block(&self, bucket: &Resource) -> Option<&Value> {
         // Asked once per bucket: found once per model.
-        let index = *self.account_pab.get_or_init(|| {
+        let all = self.account_pab.get_or_init(|| {
             self.of_type("AWS::S3::AccountPublicAccessBlock")
                 .map(|(i, _)| i)
-                .next()
+                .collect()
         });
-        index.map(|i| &self.resources[i].properties)
+        let provider = bucket.provider();
+        all.iter()
+            .map(|&i| &self.resources[i])
+            .find(|r| r.provider() == provider)
+            .map(|r| &r.properties)
     }
 
     /// Buckets that another bucket names as its access-log destination.

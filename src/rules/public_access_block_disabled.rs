@@ -53,10 +53,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    let account = model.account_public_access_block();
-    // A setting that is on at account level wins over the bucket's.
-    let covered = |flag: &str| certainly_true(account.and_then(|a| a.get(flag)));
     for (i, bucket) in model.buckets() {
+        // A setting that is on at account level wins over the bucket's.
+        let account = model.account_public_access_block(bucket);
+        let covered = |flag: &str| certainly_true(account.and_then(|a| a.get(flag)));
         let Some(entry) = bucket.properties.entry("PublicAccessBlockConfiguration") else {
             continue;
         };

@@ -51,12 +51,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    // An account-level block with every setting on protects every bucket.
-    let account = model.account_public_access_block();
-    if account.is_some_and(|a| PAB_FLAGS.iter().all(|f| certainly_true(a.get(f)))) {
-        return;
-    }
     for (i, bucket) in model.buckets().filter(|(_, b)| b.declared) {
+        // An account-level block with every setting on protects the
+        // account's buckets.
+        let account = model.account_public_access_block(bucket);
+        if account.is_some_and(|a| PAB_FLAGS.iter().all(|f| certainly_true(a.get(f)))) {
+            continue;
+        }
         match bucket.properties.entry("PublicAccessBlockConfiguration") {
             None => sink.report(
                 bucket.head,

@@ -102,6 +102,16 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// The provider configuration the block names (`aws.audit`), as
+    /// written; `None` for the default one.
+    pub fn provider(&self) -> Option<String> {
+        if let Some((a, _)) = self.hcl_attr("provider") {
+            return Some(a.value.to_string().trim().to_string());
+        }
+        let (e, _) = self.json_entry("provider")?;
+        e.value.as_text().map(str::to_string)
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.hcl_attr(name).is_some() || self.json_entry(name).is_some()
     }

@@ -82,6 +82,30 @@ struct Builder<'c, 'a> {
 
 impl Builder<'_, '_> {
     fn run(mut self, declared: &[Declared]) {
+        let before = self.model.resources.len();
+        self.build(declared);
+        // Which provider configuration each resource uses: an account's
+        // settings made through another provider (another account) are
+        // not this account's.
+        let providers: HashMap<&str, String> = declared
+            .iter()
+            .filter_map(|d| Some((d.id.as_str(), d.block.body.provider()?)))
+            .collect();
+        if providers.is_empty() {
+            return;
+        }
+        for r in &mut self.model.resources[before..] {
+            if let Some(p) = providers.get(r.id.as_str()) {
+                let span = r.head;
+                r.attributes = Value::map(
+                    span,
+                    vec![entry("Provider", span, Value::str(span, p.clone()))],
+                );
+            }
+        }
+    }
+
+    fn build(&mut self, declared: &[Declared]) {
         let resources = || declared.iter().filter(|d| !d.id.starts_with("data."));
         // Buckets first, so that everything else can be linked to them.
         for d in resources().filter(|d| d.ty == "aws_s3_bucket") {
