@@ -328,3 +328,32 @@ fn an_account_setting_made_through_another_provider_is_another_accounts() {
         "{quiet:#?}"
     );
 }
+
+#[test]
+fn an_object_with_a_public_acl_makes_its_bucket_public_for_that_key() {
+    let open = seen("object-acl-tf", "open");
+    assert_eq!(open.level, "public", "{open:#?}");
+    assert_eq!(
+        open.summary,
+        "public: read (ACL of object `index.html`, ACL of object `img/logo.png`)"
+    );
+    let lines: Vec<u64> = open
+        .findings
+        .iter()
+        .filter(|(r, s, ..)| r == "BL101" && s == "high")
+        .map(|(_, _, l, _)| *l)
+        .collect();
+    // At the objects' ACLs; the private object says nothing.
+    assert_eq!(lines, [28, 38], "{open:#?}");
+    assert!(
+        open.message("BL101")
+            .starts_with("The ACL of object `index.html` in bucket `aws_s3_bucket.open` lets everyone (AllUsers) read it"),
+        "{open:#?}"
+    );
+    let quiet = seen("object-acl-tf", "quiet");
+    assert_eq!(quiet.level, "blocked", "{quiet:#?}");
+    assert!(
+        quiet.has("BL101", "low") && !quiet.has("BL101", "high"),
+        "{quiet:#?}"
+    );
+}

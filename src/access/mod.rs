@@ -97,6 +97,19 @@ impl Right {
         }
     }
 
+    /// The rights an ACL permission gives on an object: `READ` reads it;
+    /// `WRITE` means nothing on an object, but the canned
+    /// `public-read-write` also grants `READ`.
+    pub fn of_object_acl(access: AclAccess, canned: bool) -> Vec<Right> {
+        match access {
+            AclAccess::Read => vec![Right::Read],
+            AclAccess::Write if canned => vec![Right::Read],
+            AclAccess::Write => Vec::new(),
+            AclAccess::ReadAcp | AclAccess::WriteAcp => vec![Right::Permissions],
+            AclAccess::FullControl => vec![Right::Read, Right::Permissions],
+        }
+    }
+
     /// The rights the public-sensitive actions of a set give.
     pub fn of_actions(actions: &ActionSet) -> Vec<Right> {
         let mut out: Vec<Right> = actions
@@ -129,6 +142,12 @@ pub fn rights_text(rights: &[Right]) -> String {
 #[derive(Clone, Debug)]
 pub enum Way<'m> {
     Acl(AclGrant),
+    /// The ACL of an object of the bucket (`aws_s3_object`, `acl =
+    /// "public-read"`): public for that key.
+    ObjectAcl {
+        object: &'m Resource,
+        grant: AclGrant,
+    },
     Policy {
         policy: &'m Resource,
         statement: Statement<'m>,
@@ -146,6 +165,12 @@ impl Way<'_> {
     pub fn through(&self) -> String {
         match self {
             Way::Acl(_) => "ACL".into(),
+            Way::ObjectAcl { object, .. } => {
+                match object.properties.get("Key").and_then(|k| k.as_text()) {
+                    Some(key) => format!("ACL of object `{key}`"),
+                    None => format!("ACL of object `{}`", object.id),
+                }
+            }
             Way::Policy { .. } => "bucket policy".into(),
             Way::AccessPoint { point, .. } => format!("access point `{}`", point.id),
         }
@@ -347,6 +372,12 @@ impl<'m> Fleet<'m> {
             acl(model, bucket, &mut a);
             fleet.buckets.insert(i, a);
         }
+        for (_, object) in model.of_type("AWS::S3::Object") {
+            let Some(b) = object.bucket else { continue };
+            if let (Some(bucket), Some(a)) = (model.resources.get(b), fleet.buckets.get_mut(&b)) {
+                object_acl(model, bucket, object, a);
+            }
+        }
         let mut documents: Vec<(Option<usize>, &'m Resource, &'m Value)> = model
             .bucket_policies()
             .filter_map(|p| Some((p.bucket, p, p.properties.get("PolicyDocument")?)))
@@ -540,6 +571,39 @@ fn acl<'m>(model: &'m Model, bucket: &'m Resource, a: &mut Analysis<'m>) {
     }
     if let Some(v) = bucket.public_access_block() {
         unknowns("PublicAccessBlockConfiguration", v, &mut a.unsure);
+    }
+}
+
+/// The public grants of an object's ACL: the bucket is public for that key.
+fn object_acl<'m>(
+    model: &'m Model,
+    bucket: &'m Resource,
+    object: &'m Resource,
+    a: &mut Analysis<'m>,
+) {
+    let stop = stops::acl(model, bucket);
+    for g in object.public_acl_grants() {
+        let rights = Right::of_object_acl(g.access, g.text.starts_with("canned"));
+        if rights.is_empty() {
+            continue;
+        }
+        let who = match g.audience {
+            AclAudience::AllUsers => "everyone",
+            AclAudience::AuthenticatedUsers => "any AWS user",
+        };
+        let mut witness = witness::of_object_acl(bucket, object, &g);
+        witness.stopped_by = stop.clone();
+        a.grants.push(Grant {
+            who: who.into(),
+            rights,
+            span: g.span,
+            when: when(model, Some(bucket), g.span, None),
+            stopped_by: stop.clone(),
+            not_stopped_by: stops::only_new(model, bucket, true),
+            cancel: None,
+            witness,
+            way: Way::ObjectAcl { object, grant: g },
+        });
     }
 }
 

@@ -89,6 +89,31 @@ pub fn of_acl(bucket: &Resource, grant: &AclGrant) -> Witness {
     }
 }
 
+/// One request a public object ACL grant lets through.
+pub fn of_object_acl(bucket: &Resource, object: &Resource, grant: &AclGrant) -> Witness {
+    let key = object
+        .properties
+        .get("Key")
+        .and_then(|k| k.as_text())
+        .unwrap_or("any-key");
+    let arn = format!("arn:aws:s3:::{}/{key}", arn_name(bucket));
+    let action = match grant.access {
+        Access::ReadAcp => "s3:GetObjectAcl",
+        Access::WriteAcp => "s3:PutObjectAcl",
+        _ => "s3:GetObject",
+    };
+    Witness {
+        who: match grant.audience {
+            Audience::AllUsers => "an anonymous caller".into(),
+            Audience::AuthenticatedUsers => "any AWS account".into(),
+        },
+        action: action.into(),
+        resource: arn,
+        condition: "none".into(),
+        stopped_by: None,
+    }
+}
+
 /// The witness of a public statement. `bucket` is the bucket's name, when
 /// known, to spell a resource the statement gives as `*`.
 pub fn of_grant(st: &Statement, grant: &PublicGrant, bucket: Option<&str>) -> Witness {

@@ -42,7 +42,7 @@ fn check(model: &Model, sink: &mut Sink) {
     let access = sink.access;
     for (bucket, grant) in access.grants() {
         let (statement, public, message) = match &grant.way {
-            Way::Acl(_) => continue,
+            Way::Acl(_) | Way::ObjectAcl { .. } => continue,
             Way::Policy {
                 statement,
                 grant: public,

@@ -378,6 +378,12 @@ pub const STANDALONE: &[Standalone] = &[
         cfn_type: "AWS::S3::Object",
         shapes: OBJECT,
     },
+    // A copy is an object of its target bucket: same ACL and encryption.
+    Standalone {
+        tf_type: "aws_s3_object_copy",
+        cfn_type: "AWS::S3::Object",
+        shapes: OBJECT,
+    },
     Standalone {
         tf_type: "aws_cloudtrail",
         cfn_type: "AWS::CloudTrail::Trail",
@@ -445,11 +451,23 @@ pub const STANDALONE: &[Standalone] = &[
     },
 ];
 
+/// An object's canned ACL and explicit grants, in the bucket ACL's names
+/// (`AccessControl`, `AccessControlGrants` of `{Grantee: {URI}, Permission}`)
+/// so that the access analysis reads both alike.
 const OBJECT: &[Shape] = &[
     Attr("bucket", "Bucket"),
     Attr("key", "Key"),
     Attr("server_side_encryption", "ServerSideEncryption"),
     Attr("kms_key_id", "KMSKeyId"),
+    Attr("acl", "AccessControl"),
+    List(
+        "grant",
+        "AccessControlGrants",
+        &[
+            Nest("Grantee", &[Attr("uri", "URI"), Attr("type", "Type")]),
+            Attr("permissions", "Permission"),
+        ],
+    ),
 ];
 
 pub fn standalone(tf_type: &str) -> Option<&'static Standalone> {

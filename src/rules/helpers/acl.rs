@@ -13,18 +13,27 @@ use crate::rules::rule::{AutoFix, Severity, Sink, Violation};
 pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(Audience, Access) -> bool) {
     let access = sink.access;
     for (i, grant) in access.grants() {
-        let Way::Acl(acl) = &grant.way else { continue };
+        let (acl, object) = match &grant.way {
+            Way::Acl(acl) => (acl, None),
+            Way::ObjectAcl { object, grant } => (grant, Some(*object)),
+            _ => continue,
+        };
         let Some(bucket) = i.and_then(|i| model.resources.get(i)) else {
             continue;
         };
-        let given: &[Access] = match acl.access {
-            Access::FullControl => &[
+        // On an object, WRITE means nothing; the canned `public-read-write`
+        // still grants READ.
+        let given: &[Access] = match (acl.access, object.is_some()) {
+            (Access::FullControl, false) => &[
                 Access::Read,
                 Access::Write,
                 Access::ReadAcp,
                 Access::WriteAcp,
             ],
-            ref one => std::slice::from_ref(one),
+            (Access::FullControl, true) => &[Access::Read, Access::ReadAcp, Access::WriteAcp],
+            (Access::Write, true) if acl.text.starts_with("canned") => &[Access::Read],
+            (Access::Write, true) => &[],
+            (_, _) => std::slice::from_ref(&acl.access),
         };
         let Some(right) = given.iter().copied().find(|a| select(acl.audience, *a)) else {
             continue;
@@ -36,23 +45,37 @@ pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(Audience, Acce
             Access::WriteAcp => "change the ACL of",
             Access::FullControl => "take full control of",
         };
-        let what = match acl.access {
-            Access::FullControl => "take full control of",
+        let what = match (acl.access, object.is_some()) {
+            (Access::FullControl, _) => "take full control of",
+            (Access::Write, true) => "read",
             _ => what,
         };
-        let mut message = format!(
-            "The ACL of bucket `{}` lets {} {what} it ({}).",
-            bucket.id,
-            acl.audience.describe(),
-            acl.text
-        );
+        let mut message = match object {
+            None => format!(
+                "The ACL of bucket `{}` lets {} {what} it ({}).",
+                bucket.id,
+                acl.audience.describe(),
+                acl.text
+            ),
+            Some(o) => format!(
+                "The ACL of object `{}` in bucket `{}` lets {} {what} it ({}).",
+                o.properties
+                    .get("Key")
+                    .and_then(|k| k.as_text())
+                    .unwrap_or(o.id.as_str()),
+                bucket.id,
+                acl.audience.describe(),
+                acl.text
+            ),
+        };
         // Since April 2023 a new bucket has ACLs disabled unless its
         // ownership controls allow them: S3 rejects the canned ACL.
-        if bucket.declared
-            && acl.text.starts_with("canned ACL")
-            && bucket.properties.get("OwnershipControls").is_none()
-        {
+        let no_ownership = bucket.declared && bucket.properties.get("OwnershipControls").is_none();
+        if no_ownership && object.is_none() && acl.text.starts_with("canned ACL") {
             message.push_str(" As written, the template does not deploy a new bucket: S3 creates it with ACLs disabled (ObjectOwnership BucketOwnerEnforced) unless OwnershipControls allow them, and rejects the ACL.");
+        }
+        if no_ownership && object.is_some() {
+            message.push_str(" As written, S3 rejects the upload: a new bucket has ACLs disabled (ObjectOwnership BucketOwnerEnforced) unless OwnershipControls allow them.");
         }
         if let Some(note) = &grant.not_stopped_by {
             message.push_str(&format!(" {note}."));
