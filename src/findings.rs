@@ -225,7 +225,7 @@ impl Report {
             if let Some(c) = &mut b.called_at {
                 c.file = excerpt(&c.file, c.start, c.end, 0);
             }
-            for n in &mut b.findings {
+            for n in b.findings.iter_mut().chain(&mut b.accepted) {
                 let l = &n.location;
                 n.location.file = excerpt(&l.file, l.start, l.end, context);
             }

@@ -208,3 +208,78 @@ fn the_page_is_self_contained() {
     }
     assert_eq!(html.matches("<tbody data-exposure=").count(), 12);
 }
+
+/// A template of `n` buckets named the way large estates name them (long,
+/// alike but for their ends), with KMS keys and public policies mixed in.
+fn fleet(n: usize) -> String {
+    let mut t = String::from("Resources:\n");
+    for i in 0..n {
+        let name = format!("acme-platform-data-lake-ingestion-zone-eu-west-1-{i:04}");
+        t.push_str(&format!(
+            "  Bucket{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: {name}\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              KMSMasterKeyID: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\n"
+        ));
+        if i % 7 == 0 {
+            t.push_str(&format!(
+                "  Policy{i}:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Bucket{i}\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: \"*\"\n            Action: s3:GetObject\n            Resource: arn:aws:s3:::{name}/*\n"
+            ));
+        }
+    }
+    t
+}
+
+#[test]
+#[ignore = "needs Chromium; run by .ci/run"]
+fn a_page_of_300_buckets_shows_15_rows_in_the_first_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("estate/templates/data-platform/ingestion");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("buckets.yaml"), fleet(300)).unwrap();
+    let out = bucketlint(&["inventory", "--format", "html", "estate"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let file = dir.path().join("inventory.html");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let html = String::from_utf8_lossy(&out.stdout);
+    // Names keep their distinguishing end, whole on hover.
+    assert!(
+        html.contains("title=\"acme-platform-data-lake-ingestion-zone-eu-west-1-0007\""),
+        "the whole name on hover"
+    );
+    assert!(
+        html.contains(">acme-platform-d…tion-zone-eu-west-1-0007</code>"),
+        "the start and the end of the name shown"
+    );
+
+    let profile = dir.path().join("profile");
+    let dom = {
+        let out = browser(&profile)
+            .arg("--window-size=1400,1000")
+            .arg("--dump-dom")
+            .arg(format!("file://{}#measure", file.display()))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(rows(&dom).len(), 300);
+    let at = dom
+        .find("data-rows-in-view=\"")
+        .expect("the page measured itself")
+        + 19;
+    let fit: usize = dom[at..at + dom[at..].find('"').unwrap()].parse().unwrap();
+    assert!(fit >= 15, "{fit} rows in the first screen at 1400x1000");
+
+    // The public ones come first, with their messages rendered.
+    let first = &rows(&dom)[0];
+    assert_eq!(first.exposure, "public");
+    assert!(dom.contains("Bucket policy of <code>Bucket0</code> lets anyone read."));
+
+    let png = root().join("target/inventory-300.png");
+    let out = browser(&profile)
+        .arg("--window-size=1400,1000")
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+}

@@ -502,3 +502,53 @@ fn html_snapshot() {
     let html = rendered("html", &[&format!("{CFN}/uploads-sam.yaml")]);
     insta::assert_snapshot!(html);
 }
+
+#[test]
+fn the_table_fits_columns_or_is_as_wide_as_asked() {
+    let table = |env: Option<&str>, wide: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bucketlint"));
+        cmd.args(["inventory", "fixtures/inventory"])
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS");
+        if wide {
+            cmd.arg("--wide");
+        }
+        if let Some(c) = env {
+            cmd.env("COLUMNS", c);
+        }
+        let out = cmd.output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let widest = |t: &str| {
+        t.lines()
+            .take_while(|l| !l.is_empty())
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap()
+    };
+    assert!(widest(&table(None, false)) <= 120);
+    assert!(widest(&table(Some("90"), false)) <= 90);
+    let wide = table(Some("90"), true);
+    // Whole places, and the worst exposure first.
+    assert!(
+        wide.contains("fixtures/inventory/cloudformation/storage.yaml:11"),
+        "{wide}"
+    );
+    let exposures: Vec<&str> = wide
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().nth(3))
+        .collect();
+    let rank = |e: &str| {
+        ["public", "unknown", "blocked", "cross-account", "private"]
+            .iter()
+            .position(|x| *x == e)
+            .unwrap_or(9)
+    };
+    assert!(
+        exposures.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "{exposures:?}"
+    );
+}

@@ -117,6 +117,10 @@ pub struct InventoryArgs {
     /// Colour in the table.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Never cut names and places in the table (it is as wide as they
+    /// are). Otherwise the table fits `COLUMNS`, or 120 columns.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -244,6 +248,7 @@ pub struct InventoryRun {
     pub format: InventoryFormat,
     pub filters: Vec<String>,
     pub group_by: Option<GroupBy>,
+    pub wide: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -332,16 +332,26 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             .iter()
             .filter(|b| filter.as_ref().is_none_or(|f| f.keeps(b)))
             .collect();
+        // Worst exposure first (public, unknown, blocked, cross-account,
+        // private), then by place.
         rows.sort_by(|a, b| {
-            (&a.location.file.path, a.location.start, &a.id).cmp(&(
-                &b.location.file.path,
-                b.location.start,
-                &b.id,
-            ))
+            (
+                a.exposure.level,
+                &a.location.file.path,
+                a.location.start,
+                &a.id,
+            )
+                .cmp(&(
+                    b.exposure.level,
+                    &b.location.file.path,
+                    b.location.start,
+                    &b.id,
+                ))
         });
         for (format, path) in &inventory_outputs {
             let mut file = BufWriter::new(std::fs::File::create(path)?);
-            super::inventory::write(*format, &rows, false, args.markdown_limit, &mut file)?;
+            let table = super::inventory::Table::FILE;
+            super::inventory::write(*format, &rows, false, table, args.markdown_limit, &mut file)?;
             file.flush()?;
         }
         if let Some(run) = &args.inventory {
@@ -360,7 +370,10 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             let mut out = BufWriter::new(stdout.lock());
             match run.group_by {
                 Some(_) => super::inventory::write_accounts(run.format, &rows, &mut out)?,
-                None => super::inventory::write(run.format, &rows, color, None, &mut out)?,
+                None => {
+                    let table = super::inventory::Table::terminal(run.wide);
+                    super::inventory::write(run.format, &rows, color, table, None, &mut out)?
+                }
             }
             out.flush()?;
             return Ok(if incomplete {

@@ -37,6 +37,7 @@ pub fn check_args(args: InventoryArgs) -> CheckArgs {
         format: args.format,
         filters: args.filter,
         group_by: args.group_by,
+        wide: args.wide,
     });
     check
 }
@@ -122,17 +123,40 @@ pub fn output_format(name: &str) -> Option<InventoryFormat> {
     }
 }
 
+/// How wide the terminal table is.
+#[derive(Clone, Copy, Debug)]
+pub struct Table(Option<usize>);
+
+impl Table {
+    /// A table written to a file: 120 columns.
+    pub const FILE: Table = Table(Some(render::table::WIDTH));
+
+    /// On standard output: as wide as its cells with `--wide`, else the
+    /// terminal's `COLUMNS` (at least 80), else 120.
+    pub fn terminal(wide: bool) -> Table {
+        if wide {
+            return Table(None);
+        }
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .map(|c| c.clamp(80, 1000));
+        Table(Some(columns.unwrap_or(render::table::WIDTH)))
+    }
+}
+
 /// Writes the rows; `limit` cuts Markdown to about that many bytes.
 pub fn write(
     format: InventoryFormat,
     rows: &[&Bucket],
     color: bool,
+    table: Table,
     limit: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         InventoryFormat::Table => {
-            render::table::render(rows, color, &mut safe::Neutral::new(out, color))
+            render::table::render(rows, color, table.0, &mut safe::Neutral::new(out, color))
         }
         InventoryFormat::Markdown => render::markdown::render(rows, limit, out),
         InventoryFormat::Json => render::json::render(rows, out),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use bucketlint::findings::Report;
 use bucketlint::report::{self, human, text};
-use bucketlint::rules::Rule;
+use bucketlint::rules::{Rule, Severity};
 
 use super::args::{CheckArgs, Format};
 
@@ -99,21 +99,27 @@ fn repository_paths() -> report::Paths {
     report::Paths { root, cwd }
 }
 
-/// Findings per rule, most frequent first.
+/// Findings per rule and severity, most frequent first. A finding's own
+/// severity counts, not the rule's default: a public grant that a setting
+/// stops is low, not high.
 fn statistics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut counts: BTreeMap<&str, (usize, &'static Rule)> = BTreeMap::new();
+    let mut counts: BTreeMap<(&str, std::cmp::Reverse<Severity>), (usize, &'static Rule)> =
+        BTreeMap::new();
     for f in &report.findings {
-        counts.entry(f.rule.code).or_insert((0, f.rule)).0 += 1;
+        counts
+            .entry((f.rule.code, std::cmp::Reverse(f.severity)))
+            .or_insert((0, f.rule))
+            .0 += 1;
     }
-    let mut rows: Vec<_> = counts.into_values().collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
-    for (n, r) in rows {
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    for ((_, severity), (n, r)) in rows {
         writeln!(
             out,
             "{n:>5}  {}  {:<36} {}",
             r.code,
             r.name,
-            r.severity.as_str()
+            severity.0.as_str()
         )?;
     }
     writeln!(out, "{}", report::summary(report))

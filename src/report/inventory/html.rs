@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use super::{by_level, findings_cell, pab_cell, summary, versioning_cell};
+use super::{Cut, by_level, findings_cell, fit, pab_cell, summary, versioning_cell};
 use crate::inventory::{Bucket, Level, Setting};
 use crate::source::Location;
 
@@ -23,6 +23,32 @@ fn esc(text: &str) -> String {
         }
     }
     s
+}
+
+/// Text as the terminal shows it, made HTML: `code` spans in backticks
+/// become `<code>`, the rest is escaped.
+fn rendered(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (k, part) in text.split('`').enumerate() {
+        // An odd count of backticks leaves the last one as written.
+        let closed = k % 2 == 1 && text.split('`').count() > k + 1;
+        match (k % 2 == 1, closed) {
+            (true, true) => out.push_str(&format!("<code>{}</code>", esc(part))),
+            (true, false) => out.push_str(&format!("`{}", esc(part))),
+            _ => out.push_str(&esc(part)),
+        }
+    }
+    out
+}
+
+/// A cell cut to `width` characters where `cut` says, the whole text on
+/// hover.
+fn cut_cell(text: &str, width: usize, cut: Cut) -> String {
+    let shown = fit(text, width, cut);
+    if shown == text {
+        return format!("<code>{}</code>", esc(text));
+    }
+    format!("<code title=\"{}\">{}</code>", esc(text), esc(&shown))
 }
 
 fn value(s: &Setting) -> String {
@@ -74,7 +100,10 @@ th[aria-sort="ascending"]::after { content: " ▲"; }
 th[aria-sort="descending"]::after { content: " ▼"; }
 td { border-bottom: 1px solid var(--line); padding: 6px; vertical-align: top; overflow-wrap: break-word; }
 td.wrap { overflow-wrap: anywhere; }
-td.name { white-space: nowrap; }
+td.name, td.place { white-space: nowrap; }
+code[title], span[title] { cursor: help; }
+.counts { white-space: nowrap; }
+.finding code, p code { background: var(--panel); border-radius: 3px; padding: 0 2px; }
 tr.row { cursor: pointer; }
 tr.row:hover { background: var(--panel); }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
@@ -166,6 +195,15 @@ const SCRIPT: &str = r#"
   });
   order();
   filter();
+  // `#measure` counts the rows that fit in the first screen, for tests
+  // that look at the page the way a reader does.
+  if (/(^#|&)measure(&|$)/.test(location.hash)) {
+    var fit = 0;
+    bodies().forEach(function (b) {
+      if (!b.hidden && b.rows[0].getBoundingClientRect().bottom <= window.innerHeight) { fit += 1; }
+    });
+    document.body.setAttribute('data-rows-in-view', String(fit));
+  }
 })();
 "#;
 
@@ -193,19 +231,41 @@ fn bucket(b: &Bucket, out: &mut String) {
         esc(&b.id),
         esc(&search)
     ));
-    let mut findings = esc(&findings_cell(b));
-    if !b.codes().is_empty() {
-        findings = format!("{findings}<br><code>{}</code>", b.codes().join(" "));
-    }
+    // Counts in short ("1H 2M"), in words and with the rule codes on
+    // hover: a row keeps to one line.
+    let short: Vec<String> = [(h, 'H'), (m, 'M'), (l, 'L'), (i, 'I')]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, c)| format!("{n}{c}"))
+        .collect();
+    let findings = match b.codes().is_empty() {
+        true => esc(&findings_cell(b)),
+        false => format!(
+            "<span class=\"counts\" title=\"{}: {}\">{}</span>",
+            esc(&findings_cell(b)),
+            b.codes().join(" "),
+            short.join(" ")
+        ),
+    };
+    // Long names lose their middle and places their start (the whole text
+    // on hover), so that a row keeps to one line; account ids are never
+    // broken.
+    let encryption = match &s.encryption {
+        Setting::Known(v) => match v.split_once(' ') {
+            Some((short, _)) => format!("<span title=\"{}\">{}</span>", esc(v), esc(short)),
+            None => esc(v),
+        },
+        other => value(other),
+    };
     let cells = [
-        (format!("<code>{}</code>", esc(b.label())), None),
-        (format!("<code>{}</code>", esc(&super::where_cell(b))), None),
+        (cut_cell(b.label(), 40, Cut::Middle), None),
+        (cut_cell(&super::where_cell(b), 44, Cut::Start), None),
         (b.source.as_str().to_string(), None),
         (
             format!("<span class=\"level {level}\">{level}</span>"),
             Some(rank(b.exposure.level).to_string()),
         ),
-        (value(&s.encryption), None),
+        (encryption, None),
         (esc(&versioning_cell(b)), None),
         (value(&s.logging), None),
         (value(&s.tls_only), None),
@@ -213,10 +273,11 @@ fn bucket(b: &Bucket, out: &mut String) {
         (findings, Some(weight.to_string())),
     ];
     for (k, (html, sort)) in cells.into_iter().enumerate() {
-        // Names keep to one line; paths and key ARNs may break anywhere.
+        // Names and places keep to one line; logging targets may break.
         let class = match k {
             0 => " class=\"name\"",
-            1 | 4 | 6 => " class=\"wrap\"",
+            1 => " class=\"place\"",
+            6 => " class=\"wrap\"",
             _ => "",
         };
         match sort {
@@ -226,13 +287,15 @@ fn bucket(b: &Bucket, out: &mut String) {
     }
     out.push_str("</tr>\n<tr class=\"details\" hidden><td colspan=\"10\">");
     out.push_str(&format!(
-        "<p><strong>{}</strong>{}</p><dl><dt>id</dt><dd><code>{}</code></dd><dt>object ownership</dt><dd>{}</dd><dt>account Block Public Access</dt><dd>{}</dd><dt>bucket key</dt><dd>{}</dd><dt>object lock</dt><dd>{}</dd><dt>lifecycle</dt><dd>{}</dd><dt>replication</dt><dd>{}</dd></dl>",
-        esc(&b.exposure.summary()),
+        "<p><strong>{}</strong>{}</p><dl><dt>id</dt><dd><code>{}</code></dd><dt>encryption</dt><dd>{}</dd><dt>object ownership</dt><dd>{}</dd><dt>account Block Public Access</dt><dd>{}</dd><dt>bucket key</dt><dd>{}</dd><dt>object lock</dt><dd>{}</dd><dt>lifecycle</dt><dd>{}</dd><dt>replication</dt><dd>{}</dd></dl>",
+        rendered(&b.exposure.summary()),
         b.condition
             .as_deref()
-            .map(|c| format!(" ({})", esc(c)))
+            .filter(|c| !b.exposure.summary().contains(c))
+            .map(|c| format!(" ({})", rendered(c)))
             .unwrap_or_default(),
         esc(&b.id),
+        value(&s.encryption),
         value(&s.ownership),
         esc(&pab_cell(&s.account_pab)),
         value(&s.bucket_key),
@@ -245,11 +308,21 @@ fn bucket(b: &Bucket, out: &mut String) {
             "<div class=\"finding\"><span class=\"sev {sev}\">{sev}</span> <code>{} {}</code> {}<br><code>{}:{}</code><pre>{}</pre></div>",
             f.rule.code,
             f.rule.name,
-            esc(&f.message),
+            rendered(&f.message),
             esc(&f.location.file.path.to_string_lossy().replace('\\', "/")),
             f.location.line,
             excerpt(&f.location),
             sev = f.severity.as_str(),
+        ));
+    }
+    for f in &b.accepted {
+        out.push_str(&format!(
+            "<div class=\"finding accepted\"><span class=\"sev\">accepted</span> <code>{} {}</code> {}<br><code>{}:{}</code></div>",
+            f.rule.code,
+            f.rule.name,
+            rendered(&f.message),
+            esc(&f.location.file.path.to_string_lossy().replace('\\', "/")),
+            f.location.line,
         ));
     }
     out.push_str("</td></tr>\n</tbody>\n");

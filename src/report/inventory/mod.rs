@@ -97,6 +97,42 @@ pub fn accounts(rows: &[&Bucket]) -> Vec<Account> {
         .collect()
 }
 
+/// Where a cell too long for its column is cut.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// Names: the middle goes, the start and the distinguishing end stay
+    /// (`acme-prod-…-orders-eu`).
+    Middle,
+    /// Places: the start goes (the file name and line matter most).
+    Start,
+    End,
+}
+
+/// Cuts `text` to `width` characters.
+pub fn fit(text: &str, width: usize, cut: Cut) -> String {
+    let n = text.chars().count();
+    if n <= width || width == 0 {
+        return text.to_string();
+    }
+    let keep = width - 1;
+    match cut {
+        Cut::Start => {
+            let tail: String = text.chars().skip(n - keep).collect();
+            format!("…{tail}")
+        }
+        Cut::End => {
+            let head: String = text.chars().take(keep).collect();
+            format!("{head}…")
+        }
+        Cut::Middle => {
+            let front = keep * 2 / 5;
+            let head: String = text.chars().take(front).collect();
+            let tail: String = text.chars().skip(n - (keep - front)).collect();
+            format!("{head}…{tail}")
+        }
+    }
+}
+
 /// `file:line` of the bucket, with `/` separators.
 pub fn place(b: &Bucket) -> String {
     let at = b.place();

@@ -1,12 +1,14 @@
-//! The terminal table: one line per bucket within 120 columns, then the
+//! The terminal table: one line per bucket within the width asked (120
+//! columns by default; as wide as its cells when none is), then the
 //! exposure of every bucket that is not private, in full, and a summary.
 
 use std::io::{self, Write};
 
-use super::{Account, pab_cell, place, summary, where_cell};
+use super::{Account, Cut, fit, pab_cell, place, summary, where_cell};
 use crate::inventory::{Bucket, Level, Setting, Source};
 
-/// Columns: heading and width; the last takes what is left of 120.
+/// Columns: heading and width at 120 columns. The first two (name and
+/// place) grow and shrink with the width; the last takes what is left.
 const COLUMNS: [(&str, usize); 10] = [
     ("BUCKET", 22),
     ("WHERE", 27),
@@ -20,7 +22,28 @@ const COLUMNS: [(&str, usize); 10] = [
     ("FINDINGS", 14),
 ];
 
-const WIDTH: usize = 120;
+pub const WIDTH: usize = 120;
+
+/// The widths of the name and place columns: at `width`, what the fixed
+/// columns leave, shared as at 120; without a width, their longest cells.
+fn flexible(width: Option<usize>, cells: &[[String; 10]]) -> (usize, usize) {
+    let Some(width) = width else {
+        let longest = |k: usize| {
+            cells
+                .iter()
+                .map(|c| c[k].chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(COLUMNS[k].0.len())
+        };
+        return (longest(0), longest(1));
+    };
+    let fixed: usize = COLUMNS[2..].iter().map(|(_, w)| w).sum::<usize>() + COLUMNS.len() - 1;
+    let room = width.saturating_sub(fixed).max(24);
+    let (name, place) = (COLUMNS[0].1, COLUMNS[1].1);
+    let first = room * name / (name + place);
+    (first, room - first)
+}
 
 /// Lines of at most `width` characters (continuations get 4 fewer, for
 /// their indent), broken at spaces where there are any.
@@ -40,22 +63,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines.push(line);
     lines
-}
-
-/// Cuts `text` to `width` characters: the end goes for names, the start
-/// for paths (where the file name and line matter most).
-fn fit(text: &str, width: usize, keep_end: bool) -> String {
-    let n = text.chars().count();
-    if n <= width {
-        return text.to_string();
-    }
-    if keep_end {
-        let tail: String = text.chars().skip(n - (width - 1)).collect();
-        format!("…{tail}")
-    } else {
-        let head: String = text.chars().take(width - 1).collect();
-        format!("{head}…")
-    }
 }
 
 fn short_source(s: Source) -> &'static str {
@@ -141,17 +148,42 @@ fn paint(text: &str, level: Level, color: bool) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-pub fn render(rows: &[&Bucket], color: bool, out: &mut dyn Write) -> io::Result<()> {
+/// The table; `width` in columns, `None` for as wide as its cells.
+pub fn render(
+    rows: &[&Bucket],
+    color: bool,
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "No buckets.");
     }
-    let heading: Vec<String> = COLUMNS.iter().map(|(h, w)| format!("{h:<w$}")).collect();
+    let all: Vec<[String; 10]> = rows.iter().map(|b| cells(b)).collect();
+    let (name_width, place_width) = flexible(width, &all);
+    let widths: Vec<usize> = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(k, (_, w))| match k {
+            0 => name_width,
+            1 => place_width,
+            _ => *w,
+        })
+        .collect();
+    let heading: Vec<String> = COLUMNS
+        .iter()
+        .zip(&widths)
+        .map(|((h, _), w)| format!("{h:<w$}"))
+        .collect();
     writeln!(out, "{}", heading.join(" ").trim_end())?;
-    for b in rows {
-        let cells = cells(b);
+    for (b, cells) in rows.iter().zip(&all) {
         let mut line = Vec::new();
-        for (k, ((_, width), text)) in COLUMNS.iter().zip(&cells).enumerate() {
-            let text = fit(text, *width, k == 1);
+        for (k, (width, text)) in widths.iter().zip(cells).enumerate() {
+            let cut = match k {
+                0 => Cut::Middle,
+                1 => Cut::Start,
+                _ => Cut::End,
+            };
+            let text = fit(text, *width, cut);
             let padded = format!("{text:<width$}");
             line.push(if k == 3 {
                 paint(&padded, b.exposure.level, color)
@@ -177,7 +209,7 @@ pub fn render(rows: &[&Bucket], color: bool, out: &mut dyn Write) -> io::Result<
             {
                 line.push_str(&format!(" ({c})"));
             }
-            for (k, part) in wrap(&line, WIDTH).iter().enumerate() {
+            for (k, part) in wrap(&line, width.unwrap_or(usize::MAX)).iter().enumerate() {
                 let indent = if k == 0 { "" } else { "    " };
                 writeln!(out, "{indent}{}", paint(part, b.exposure.level, color))?;
             }
@@ -250,10 +282,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fitting_keeps_the_end_of_paths_and_the_start_of_names() {
-        assert_eq!(fit("short", 8, true), "short");
-        assert_eq!(fit("modules/s3/main.tf:12", 10, true), "…ain.tf:12");
-        assert_eq!(fit("acme-production-assets", 10, false), "acme-prod…");
+    fn fitting_keeps_the_end_of_places_and_both_ends_of_names() {
+        assert_eq!(fit("short", 8, Cut::Middle), "short");
+        assert_eq!(fit("modules/s3/main.tf:12", 10, Cut::Start), "…ain.tf:12");
+        assert_eq!(
+            fit("acme-production-assets-eu-west-1", 16, Cut::Middle),
+            "acme-p…eu-west-1"
+        );
+        assert_eq!(fit("acme-production-assets", 10, Cut::End), "acme-prod…");
         let widths: usize = COLUMNS.iter().map(|(_, w)| w).sum::<usize>() + COLUMNS.len() - 1;
         assert!(widths <= WIDTH, "{widths}");
         let long = "a ".repeat(100);
@@ -262,5 +298,18 @@ mod tests {
             lines.len() == 2 && lines.iter().all(|l| l.len() <= 120),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn names_and_places_take_the_width_given() {
+        let cells = [std::array::from_fn(|k| {
+            if k < 2 { "x".repeat(90) } else { String::new() }
+        })];
+        assert_eq!(flexible(Some(120), &cells), (22, 27));
+        let (name, place) = flexible(Some(200), &cells);
+        assert_eq!(name + place, 49 + 80);
+        assert!(name > 22 && place > 27);
+        // As wide as the cells.
+        assert_eq!(flexible(None, &cells), (90, 90));
     }
 }
