@@ -218,3 +218,73 @@ resource "aws_s3_bucket" "legacy" {
     assert_eq!(left, [("BL105", "aws_s3_bucket.uploads")]);
     assert_eq!(report["summary"]["suppressed"], 2);
 }
+
+/// The peers' own words for the questions bucketlint answers suppress its
+/// findings: the Guard registry's elevated-managed-policy rule on a role
+/// given PowerUserAccess (BL306), checkov's customer-key check on an
+/// object (BL405).
+#[test]
+fn peer_ids_of_the_same_question_suppress() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("roles.yaml"),
+        "Resources:
+  Builder:
+    Type: AWS::IAM::Role
+    Metadata:
+      guard:
+        SuppressedRules:
+          - IAM_ROLE_ELEVATED_MANAGED_POLICY_RULE
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: codebuild.amazonaws.com}, Action: sts:AssumeRole}]}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/PowerUserAccess]
+  Deployer:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: codebuild.amazonaws.com}, Action: sts:AssumeRole}]}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/PowerUserAccess]
+",
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("tf")).unwrap();
+    fs::write(
+        dir.path().join("tf/main.tf"),
+        r#"resource "aws_s3_object" "seed" {
+  #checkov:skip=CKV_AWS_186:the bucket's default key applies
+  bucket = "example-seed"
+  key    = "seed.csv"
+  source = "seed.csv"
+}
+
+resource "aws_s3_object" "other" {
+  bucket = "example-seed"
+  key    = "other.csv"
+  source = "other.csv"
+}
+"#,
+    )
+    .unwrap();
+    let report = json(&run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL306,BL405",
+            "roles.yaml",
+            "tf",
+        ],
+    ));
+    let left: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["resource"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        left,
+        [("BL306", "Deployer"), ("BL405", "aws_s3_object.other")]
+    );
+    assert_eq!(report["summary"]["suppressed"], 2);
+}

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     formats: &[Format::Terraform],
     autofix: None,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_375"],
+        checkov: &["CKV_AWS_375", "CKV2_AWS_43"],
         trivy: &[],
         kics: &["64a222aa-7793-4e40-915f-4b302c76e4d4"],
         cfn_nag: &[],

@@ -17,7 +17,18 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     formats: BOTH,
     autofix: None,
-    equivalents: Equivalents::NONE,
+    // The registry's rules about elevated (PowerUserAccess) and
+    // administrator managed policies on roles; cfn_nag's W43 and W44.
+    equivalents: Equivalents {
+        checkov: &[],
+        trivy: &[],
+        kics: &[],
+        cfn_nag: &["W43", "W44"],
+        guard: &[
+            "IAM_ROLE_ADMINISTRATOR_ACCESS_POLICY_RULE",
+            "IAM_ROLE_ELEVATED_MANAGED_POLICY_RULE",
+        ],
+    },
     check,
 };
 

@@ -45,6 +45,8 @@ pub static RULE: Rule = Rule {
             "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
             "IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
             "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE",
+            // `Action: "*"` on `Resource: "*"`: every S3 action on every bucket.
+            "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
         ],
     },
     check,

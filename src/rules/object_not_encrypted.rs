@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     formats: &[Format::Terraform],
     autofix: None,
     equivalents: Equivalents {
-        checkov: &[],
+        // Objects and object copies not encrypted with a customer key.
+        checkov: &["CKV_AWS_186", "CKV_AWS_181"],
         trivy: &[],
         kics: &["5fb49a69-8d46-4495-a2f8-9c8c622b2b6e"],
         cfn_nag: &[],

@@ -8,8 +8,9 @@
 //!   resource, for JSON templates, which have no comments.
 //! - Peers' suppressions, mapped through each rule's declared equivalents:
 //!   `checkov:skip=` (anywhere in the resource block), `trivy:ignore:` and
-//!   `tfsec:ignore:` comments, `Metadata: checkov: skip` and
-//!   `Metadata: cfn_nag: rules_to_suppress`.
+//!   `tfsec:ignore:` comments, `Metadata: checkov: skip`,
+//!   `Metadata: cfn_nag: rules_to_suppress` and `Metadata: guard:
+//!   SuppressedRules`.
 //!
 //! Unknown rule names are reported (rule `invalid-suppression`); so are
 //! suppressions that matched nothing (`unused-suppression`, opt-in).
@@ -308,24 +309,31 @@ impl Collector<'_> {
             &["checkov", "skip"][..],
             &["cfn_nag", "rules_to_suppress"][..],
         ];
-        for path in peer_lists {
-            for item in metadata.path(path).map(Value::items).unwrap_or_default() {
-                let Some(id) = item.get("id").and_then(Value::as_str) else {
-                    continue;
-                };
-                let rules = by_peer_id(id);
-                if !rules.is_empty() {
-                    self.found.push(Suppression {
-                        span: item.span,
-                        rules: Some(rules),
-                        block: Some(resource.to_string()),
-                        line: None,
-                        own_line: false,
-                        expired: false,
-                        origin: Origin::Peer,
-                        used: false,
-                    });
-                }
+        // Guard lists names (`guard: SuppressedRules: [NAME]`), the others
+        // objects with an `id`.
+        let guard = metadata
+            .path(&["guard", "SuppressedRules"])
+            .map(Value::items)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|item| Some((item, item.as_str()?)));
+        let listed = peer_lists
+            .iter()
+            .flat_map(|path| metadata.path(path).map(Value::items).unwrap_or_default())
+            .filter_map(|item| Some((item, item.get("id").and_then(Value::as_str)?)));
+        for (item, id) in listed.chain(guard) {
+            let rules = by_peer_id(id);
+            if !rules.is_empty() {
+                self.found.push(Suppression {
+                    span: item.span,
+                    rules: Some(rules),
+                    block: Some(resource.to_string()),
+                    line: None,
+                    own_line: false,
+                    expired: false,
+                    origin: Origin::Peer,
+                    used: false,
+                });
             }
         }
     }
