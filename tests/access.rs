@@ -357,3 +357,22 @@ fn an_object_with_a_public_acl_makes_its_bucket_public_for_that_key() {
         "{quiet:#?}"
     );
 }
+
+#[test]
+fn an_access_point_policy_attached_on_its_own_is_the_access_points() {
+    let open = seen("../access-point-policy/fail-tf", "data");
+    assert_eq!(open.level, "public", "{open:#?}");
+    assert!(
+        open.summary
+            .contains("access point `aws_s3_access_point.shared`"),
+        "{}",
+        open.summary
+    );
+    let quiet = seen("../access-point-policy/pass-tf", "data");
+    assert_eq!(quiet.level, "cross-account", "{quiet:#?}");
+    assert_eq!(
+        quiet.summary,
+        "cross-account: callers pinned by `aws:PrincipalOrgID` (access point `aws_s3_access_point.shared`)"
+    );
+    assert!(!quiet.codes().contains(&"BL201"), "{quiet:#?}");
+}

@@ -404,10 +404,10 @@ impl<'m> Fleet<'m> {
                 continue;
             };
             match point.bucket.and_then(|b| fleet.buckets.get_mut(&b)) {
-                Some(a) => access_point(model, point, doc, a),
+                Some(a) => access_point(model, point, doc, trusted, a),
                 None => {
                     let mut loose = Analysis::default();
-                    access_point(model, point, doc, &mut loose);
+                    access_point(model, point, doc, trusted, &mut loose);
                     fleet.loose.append(&mut loose.grants);
                 }
             }
@@ -675,8 +675,15 @@ fn policy_grants<'m>(
     }
 }
 
-/// The public grants of an internet access point's policy.
-fn access_point<'m>(model: &'m Model, point: &'m Resource, doc: &'m Value, a: &mut Analysis<'m>) {
+/// The grants of an internet access point's policy: public ones, and the
+/// other accounts, services and pinned callers it names.
+fn access_point<'m>(
+    model: &'m Model,
+    point: &'m Resource,
+    doc: &'m Value,
+    trusted: &[String],
+    a: &mut Analysis<'m>,
+) {
     let bucket = point.bucket.and_then(|b| model.resources.get(b));
     let stop = stops::access_point(point).or_else(|| bucket.and_then(|b| stops::policy(model, b)));
     let statements = policy::statements(doc);
@@ -707,6 +714,24 @@ fn access_point<'m>(model: &'m Model, point: &'m Resource, doc: &'m Value, a: &m
                 },
             );
             a.grants.push(g);
+            continue;
+        }
+        let owner = a.owner.clone();
+        let own = Own {
+            trusted,
+            owner: owner.as_deref(),
+        };
+        if let Grantee::OtherAccount(who) | Grantee::Service(who) | Grantee::Pinned(who) =
+            grantee(st, &own)
+        {
+            let who = format!(
+                "{} (access point `{}`)",
+                who.trim_start_matches("the service "),
+                point.id
+            );
+            if !a.grantees.contains(&who) {
+                a.grantees.push(who);
+            }
         }
     }
 }

@@ -111,6 +111,10 @@ impl Builder<'_, '_> {
         for d in resources().filter(|d| d.ty == "aws_s3_bucket") {
             self.bucket(d);
         }
+        // Access point policies attached on their own, by the access point
+        // their `access_point_arn` names: joined once every access point
+        // is built.
+        let mut point_policies: Vec<(String, Entry)> = Vec::new();
         for d in resources() {
             let (id, ty, head, span) = (d.id.clone(), d.ty.as_str(), d.head, d.block.span);
             let body = &d.block.body;
@@ -140,6 +144,18 @@ impl Builder<'_, '_> {
                         props.push(grants);
                     }
                     self.merge_into_bucket(body, &id, head, props);
+                }
+                "aws_s3control_access_point_policy" => {
+                    let target = body
+                        .attr(self.ctx, "access_point_arn")
+                        .and_then(|(_, v)| match v.kind {
+                            Kind::Ref(r) => Some(r.target),
+                            _ => None,
+                        });
+                    if let (Some(target), Some(mut doc)) = (target, self.policy(body, &id, ty)) {
+                        doc.key = "Policy".into();
+                        point_policies.push((target, doc));
+                    }
                 }
                 "aws_s3_bucket_policy" => {
                     let bucket = self.bucket_ref(body, &id, head);
@@ -189,6 +205,19 @@ impl Builder<'_, '_> {
                     self.push(id, "AWS::IAM::Role", head, span, props, None);
                 }
                 _ => {}
+            }
+        }
+        for (target, doc) in point_policies {
+            let point = self
+                .model
+                .resources
+                .iter_mut()
+                .find(|r| r.cfn_type == "AWS::S3::AccessPoint" && r.id == target);
+            if let Some(point) = point
+                && let Kind::Map(entries) = &mut point.properties.kind
+            {
+                entries.retain(|e| e.key != "Policy");
+                entries.push(doc);
             }
         }
     }
