@@ -607,6 +607,18 @@ fn object_acl<'m>(
     }
 }
 
+/// Where a policy document is attached, and what that says about it.
+struct Attached<'m> {
+    /// The bucket it reaches, when known.
+    bucket: Option<&'m Resource>,
+    /// "bucket policy", "access point `Reports`": how reasons name it.
+    what: String,
+    /// Said after a grantee it names: "" or " (access point `Reports`)".
+    suffix: String,
+    stop: Option<String>,
+    not_stopped: Option<String>,
+}
+
 /// The grants of one bucket policy document. `bucket` is `None` for a
 /// policy whose bucket is not known.
 fn policy_grants<'m>(
@@ -618,65 +630,23 @@ fn policy_grants<'m>(
     a: &mut Analysis<'m>,
 ) {
     let bucket = bucket.and_then(|b| model.resources.get(b));
-    let stop = bucket.and_then(|b| stops::policy(model, b));
-    let not_stopped = bucket.and_then(|b| stops::only_new(model, b, false));
-    let statements = policy::statements(doc);
-    let denies: Vec<Statement> = statements
-        .iter()
-        .filter(|s| s.effect == policy::Effect::Deny)
-        .cloned()
-        .collect();
-    // Even stopped, an unknown principal may be another account.
-    doubts("bucket policy", doc, &statements, &mut a.unknown);
-    let owner = a.owner.clone();
-    let own = Own {
-        trusted,
-        owner: owner.as_deref(),
+    let at = Attached {
+        bucket,
+        what: "bucket policy".into(),
+        suffix: String::new(),
+        stop: bucket.and_then(|b| stops::policy(model, b)),
+        not_stopped: bucket.and_then(|b| stops::only_new(model, b, false)),
     };
-    for st in statements.iter().filter(|s| s.is_allow()) {
-        if let Some(grant) = policy::public_grant(st) {
-            let g = public(
-                model,
-                bucket,
-                st,
-                grant,
-                &denies,
-                stop.clone(),
-                |statement, grant| Way::Policy {
-                    policy,
-                    statement,
-                    grant,
-                },
-            );
-            a.grants.push(Grant {
-                not_stopped_by: not_stopped.clone(),
-                ..g
-            });
-            continue;
+    document(model, doc, &at, trusted, a, |statement, grant| {
+        Way::Policy {
+            policy,
+            statement,
+            grant,
         }
-        match grantee(st, &own) {
-            Grantee::OtherAccount(who) | Grantee::Service(who) | Grantee::Pinned(who) => {
-                let who = who.trim_start_matches("the service ").to_string();
-                if !a.grantees.contains(&who) {
-                    a.grantees.push(who);
-                }
-            }
-            // Its unknown parts, if any, are doubts above; a partly known
-            // one (`arn:aws:iam::${var.account}:root`) names one account.
-            Grantee::Unknown => {
-                let who = "a principal known only at deploy time".to_string();
-                if !a.grantees.contains(&who) {
-                    a.grantees.push(who);
-                }
-            }
-            // A wildcard granting no action AWS counts, the owning account.
-            Grantee::Anyone(_) | Grantee::SameAccount(_) => {}
-        }
-    }
+    });
 }
 
-/// The grants of an internet access point's policy: public ones, and the
-/// other accounts, services and pinned callers it names.
+/// The grants of an internet access point's policy.
 fn access_point<'m>(
     model: &'m Model,
     point: &'m Resource,
@@ -685,53 +655,66 @@ fn access_point<'m>(
     a: &mut Analysis<'m>,
 ) {
     let bucket = point.bucket.and_then(|b| model.resources.get(b));
-    let stop = stops::access_point(point).or_else(|| bucket.and_then(|b| stops::policy(model, b)));
+    let at = Attached {
+        bucket,
+        what: format!("access point `{}`", point.id),
+        suffix: format!(" (access point `{}`)", point.id),
+        stop: stops::access_point(point).or_else(|| bucket.and_then(|b| stops::policy(model, b))),
+        not_stopped: None,
+    };
+    document(model, doc, &at, trusted, a, |statement, grant| {
+        Way::AccessPoint {
+            point,
+            statement,
+            grant,
+        }
+    });
+}
+
+/// The grants of a policy document attached at `at`: public ones, after
+/// its Deny statements, and the other accounts, services and pinned
+/// callers it names; what is unknown in it.
+fn document<'m>(
+    model: &'m Model,
+    doc: &'m Value,
+    at: &Attached<'m>,
+    trusted: &[String],
+    a: &mut Analysis<'m>,
+    way: impl Fn(Statement<'m>, PublicGrant) -> Way<'m>,
+) {
     let statements = policy::statements(doc);
-    doubts(
-        &format!("access point `{}`", point.id),
-        doc,
-        &statements,
-        &mut a.unknown,
-    );
     let denies: Vec<Statement> = statements
         .iter()
         .filter(|s| s.effect == policy::Effect::Deny)
         .cloned()
         .collect();
+    // Even stopped, an unknown principal may be another account.
+    doubts(&at.what, doc, &statements, &mut a.unknown);
+    let owner = a.owner.clone();
+    let own = Own {
+        trusted,
+        owner: owner.as_deref(),
+    };
     for st in statements.iter().filter(|s| s.is_allow()) {
         if let Some(grant) = policy::public_grant(st) {
-            let g = public(
-                model,
-                bucket,
-                st,
-                grant,
-                &denies,
-                stop.clone(),
-                |statement, grant| Way::AccessPoint {
-                    point,
-                    statement,
-                    grant,
-                },
-            );
-            a.grants.push(g);
+            let g = public(model, at.bucket, st, grant, &denies, at.stop.clone(), &way);
+            a.grants.push(Grant {
+                not_stopped_by: at.not_stopped.clone(),
+                ..g
+            });
             continue;
         }
-        let owner = a.owner.clone();
-        let own = Own {
-            trusted,
-            owner: owner.as_deref(),
+        let who = match grantee(st, &own) {
+            Grantee::OtherAccount(who) | Grantee::Service(who) | Grantee::Pinned(who) => who,
+            // Its unknown parts, if any, are doubts above; a partly known
+            // one (`arn:aws:iam::${var.account}:root`) names one account.
+            Grantee::Unknown => "a principal known only at deploy time".to_string(),
+            // A wildcard granting no action AWS counts, the owning account.
+            Grantee::Anyone(_) | Grantee::SameAccount(_) => continue,
         };
-        if let Grantee::OtherAccount(who) | Grantee::Service(who) | Grantee::Pinned(who) =
-            grantee(st, &own)
-        {
-            let who = format!(
-                "{} (access point `{}`)",
-                who.trim_start_matches("the service "),
-                point.id
-            );
-            if !a.grantees.contains(&who) {
-                a.grantees.push(who);
-            }
+        let who = format!("{}{}", who.trim_start_matches("the service "), at.suffix);
+        if !a.grantees.contains(&who) {
+            a.grantees.push(who);
         }
     }
 }
@@ -744,7 +727,7 @@ fn public<'m>(
     grant: PublicGrant,
     denies: &[Statement],
     stop: Option<String>,
-    way: impl FnOnce(Statement<'m>, PublicGrant) -> Way<'m>,
+    way: impl Fn(Statement<'m>, PublicGrant) -> Way<'m>,
 ) -> Grant<'m> {
     let cancel = deny::cancel(st, &grant.actions, denies);
     let shown = PublicGrant {

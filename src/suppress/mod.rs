@@ -291,16 +291,13 @@ impl Collector<'_> {
                 continue;
             }
             let expired = until.is_some_and(|u| self.until(item.span, &format!("until={u}")));
-            self.found.push(Suppression {
-                span: item.span,
-                rules: Some(rules),
-                block: Some(resource.to_string()),
-                line: None,
-                own_line: false,
+            self.found.push(Suppression::in_block(
+                item.span,
+                rules,
+                resource,
                 expired,
-                origin: Origin::Bucketlint,
-                used: false,
-            });
+                Origin::Bucketlint,
+            ));
         }
         if !self.peers {
             return;
@@ -324,16 +321,13 @@ impl Collector<'_> {
         for (item, id) in listed.chain(guard) {
             let rules = by_peer_id(id);
             if !rules.is_empty() {
-                self.found.push(Suppression {
-                    span: item.span,
-                    rules: Some(rules),
-                    block: Some(resource.to_string()),
-                    line: None,
-                    own_line: false,
-                    expired: false,
-                    origin: Origin::Peer,
-                    used: false,
-                });
+                self.found.push(Suppression::in_block(
+                    item.span,
+                    rules,
+                    resource,
+                    false,
+                    Origin::Peer,
+                ));
             }
         }
     }
@@ -347,6 +341,26 @@ fn line_of(files: &[Arc<SourceFile>], span: Span) -> usize {
 }
 
 impl Suppression {
+    /// One declared in a resource's `Metadata`: it holds in that resource.
+    fn in_block(
+        span: Span,
+        rules: Vec<&'static Rule>,
+        resource: &str,
+        expired: bool,
+        origin: Origin,
+    ) -> Suppression {
+        Suppression {
+            span,
+            rules: Some(rules),
+            block: Some(resource.to_string()),
+            line: None,
+            own_line: false,
+            expired,
+            origin,
+            used: false,
+        }
+    }
+
     fn covers(&self, c: &Candidate, files: &[Arc<SourceFile>]) -> bool {
         if self.expired
             || !self

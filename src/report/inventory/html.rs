@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use super::{Cut, by_level, findings_cell, fit, pab_cell, summary, versioning_cell};
-use crate::inventory::{Bucket, Level, Setting};
+use crate::inventory::{Bucket, Level, Noted, Setting};
 use crate::source::Location;
 
 fn esc(text: &str) -> String {
@@ -304,28 +304,26 @@ fn bucket(b: &Bucket, out: &mut String) {
         value(&s.replication),
     ));
     for f in &b.findings {
-        out.push_str(&format!(
-            "<div class=\"finding\"><span class=\"sev {sev}\">{sev}</span> <code>{} {}</code> {}<br><code>{}:{}</code><pre>{}</pre></div>",
-            f.rule.code,
-            f.rule.name,
-            rendered(&f.message),
-            esc(&f.location.file.path.to_string_lossy().replace('\\', "/")),
-            f.location.line,
-            excerpt(&f.location),
-            sev = f.severity.as_str(),
-        ));
+        out.push_str(&finding(f, f.severity.as_str(), Some(excerpt(&f.location))));
     }
     for f in &b.accepted {
-        out.push_str(&format!(
-            "<div class=\"finding accepted\"><span class=\"sev\">accepted</span> <code>{} {}</code> {}<br><code>{}:{}</code></div>",
-            f.rule.code,
-            f.rule.name,
-            rendered(&f.message),
-            esc(&f.location.file.path.to_string_lossy().replace('\\', "/")),
-            f.location.line,
-        ));
+        out.push_str(&finding(f, "accepted", None));
     }
     out.push_str("</td></tr>\n</tbody>\n");
+}
+
+/// A finding in a bucket's details: its label ("high", "accepted"), rule,
+/// message, place, and the lines around it when given.
+fn finding(f: &Noted, label: &str, lines: Option<String>) -> String {
+    format!(
+        "<div class=\"finding\"><span class=\"sev {label}\">{label}</span> <code>{} {}</code> {}<br><code>{}:{}</code>{}</div>",
+        f.rule.code,
+        f.rule.name,
+        rendered(&f.message),
+        esc(&f.location.file.path.to_string_lossy().replace('\\', "/")),
+        f.location.line,
+        lines.map(|l| format!("<pre>{l}</pre>")).unwrap_or_default(),
+    )
 }
 
 fn card(title: &str, items: &[(String, usize)]) -> String {
