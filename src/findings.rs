@@ -113,6 +113,9 @@ pub struct Report {
     pub applied: Vec<Applied>,
     /// With an inventory asked for: one row per bucket.
     pub buckets: Vec<crate::inventory::Bucket>,
+    /// With an inventory asked for: the findings on no listed bucket
+    /// (account settings, identity policies), which its rows do not show.
+    pub elsewhere: crate::inventory::Elsewhere,
     /// AWS Config exports read.
     pub exports: usize,
     /// Findings each `[[ignore]]` entry of the configuration left out, by
@@ -138,6 +141,7 @@ impl Report {
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
         self.buckets.extend(other.buckets);
+        self.elsewhere.add(&other.elsewhere);
         self.notes.extend(other.notes);
         self.suppressed += other.suppressed;
         self.baselined += other.baselined;

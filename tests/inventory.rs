@@ -552,3 +552,36 @@ fn the_table_fits_columns_or_is_as_wide_as_asked() {
         "{exposures:?}"
     );
 }
+
+/// Findings on no listed bucket (an account's settings, identity
+/// policies) are counted with a note, never silently left out.
+#[test]
+fn findings_on_no_bucket_are_counted() {
+    let paths = [
+        "fixtures/account-public-access-block-disabled/fail-tf",
+        "fixtures/public-access-block-missing/fail-tf",
+    ];
+    let mut args = vec!["inventory"];
+    args.extend(paths);
+    let out = bucketlint(&args, root());
+    let table = text(&out);
+    assert!(
+        table.contains("1 finding is on no bucket listed here (1 high: BL107)"),
+        "{table}"
+    );
+    let doc = inventory(&paths);
+    assert_eq!(doc["summary"]["elsewhere"]["high"], 1);
+    assert_eq!(
+        doc["summary"]["elsewhere"]["rules"],
+        serde_json::json!(["BL107"])
+    );
+    // A bucket's own findings are on its row, not counted again.
+    let all: u64 = doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["findings"].as_array().unwrap().len() as u64)
+        .sum();
+    assert!(all > 0);
+    assert_eq!(doc["summary"]["elsewhere"]["medium"], 0);
+}

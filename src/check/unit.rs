@@ -690,6 +690,9 @@ fn collect(
                 true => row.accepted.push(noted),
                 false => row.findings.push(noted),
             }
+        } else if rows_wanted && !accepted && v.bucket.is_none_or(|i| !model.resources[i].declared)
+        {
+            report.elsewhere.note(v.rule.code, v.severity);
         }
         if accepted {
             report.suppressed += 1;

@@ -351,7 +351,15 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         for (format, path) in &inventory_outputs {
             let mut file = BufWriter::new(std::fs::File::create(path)?);
             let table = super::inventory::Table::FILE;
-            super::inventory::write(*format, &rows, false, table, args.markdown_limit, &mut file)?;
+            super::inventory::write(
+                *format,
+                &rows,
+                &report.elsewhere,
+                false,
+                table,
+                args.markdown_limit,
+                &mut file,
+            )?;
             file.flush()?;
         }
         if let Some(run) = &args.inventory {
@@ -372,7 +380,15 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
                 Some(_) => super::inventory::write_accounts(run.format, &rows, &mut out)?,
                 None => {
                     let table = super::inventory::Table::terminal(run.wide);
-                    super::inventory::write(run.format, &rows, color, table, None, &mut out)?
+                    super::inventory::write(
+                        run.format,
+                        &rows,
+                        &report.elsewhere,
+                        color,
+                        table,
+                        None,
+                        &mut out,
+                    )?
                 }
             }
             out.flush()?;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, FromArgMatches};
 use globset::{Glob, GlobMatcher};
 
-use bucketlint::inventory::{Bucket, Level};
+use bucketlint::inventory::{Bucket, Elsewhere, Level};
 use bucketlint::report::inventory as render;
 use bucketlint::report::safe;
 
@@ -149,19 +149,24 @@ impl Table {
 pub fn write(
     format: InventoryFormat,
     rows: &[&Bucket],
+    elsewhere: &Elsewhere,
     color: bool,
     table: Table,
     limit: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        InventoryFormat::Table => {
-            render::table::render(rows, color, table.0, &mut safe::Neutral::new(out, color))
-        }
-        InventoryFormat::Markdown => render::markdown::render(rows, limit, out),
-        InventoryFormat::Json => render::json::render(rows, out),
+        InventoryFormat::Table => render::table::render(
+            rows,
+            color,
+            table.0,
+            elsewhere,
+            &mut safe::Neutral::new(out, color),
+        ),
+        InventoryFormat::Markdown => render::markdown::render(rows, elsewhere, limit, out),
+        InventoryFormat::Json => render::json::render(rows, elsewhere, out),
         InventoryFormat::Csv => render::csv::render(rows, out),
-        InventoryFormat::Html => render::html::render(rows, out),
+        InventoryFormat::Html => render::html::render(rows, elsewhere, out),
     }
 }
 

@@ -21,6 +21,69 @@ pub use crate::access::Level;
 pub use exposure::Exposure;
 pub use settings::{Setting, Settings};
 
+/// The findings of a run that are on no bucket it lists: an account's
+/// Block Public Access, identity policies, buckets declared elsewhere.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// By severity: high, medium, low, info.
+    pub counts: [usize; 4],
+    /// Their rule codes, each once, in order.
+    pub codes: Vec<&'static str>,
+}
+
+impl Elsewhere {
+    pub fn note(&mut self, code: &'static str, severity: Severity) {
+        self.counts[severity_index(severity)] += 1;
+        if let Err(at) = self.codes.binary_search(&code) {
+            self.codes.insert(at, code);
+        }
+    }
+
+    pub fn add(&mut self, other: &Elsewhere) {
+        for (n, k) in self.counts.iter_mut().zip(other.counts) {
+            *n += k;
+        }
+        for code in &other.codes {
+            if let Err(at) = self.codes.binary_search(code) {
+                self.codes.insert(at, code);
+            }
+        }
+    }
+
+    /// "3 findings are on no bucket listed here (1 high, 2 medium: BL107
+    /// BL301): account settings, identity policies and buckets declared
+    /// elsewhere; `check` shows them." `None` when there are none.
+    pub fn sentence(&self) -> Option<String> {
+        let total: usize = self.counts.iter().sum();
+        if total == 0 {
+            return None;
+        }
+        let by: Vec<String> = ["high", "medium", "low", "info"]
+            .iter()
+            .zip(self.counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        Some(format!(
+            "{total} finding{} {} on no bucket listed here ({}: {}): account settings, identity policies and buckets declared elsewhere; `check` shows {}.",
+            if total == 1 { "" } else { "s" },
+            if total == 1 { "is" } else { "are" },
+            by.join(", "),
+            self.codes.join(" "),
+            if total == 1 { "it" } else { "them" },
+        ))
+    }
+}
+
+fn severity_index(s: Severity) -> usize {
+    match s {
+        Severity::High => 0,
+        Severity::Medium => 1,
+        Severity::Low => 2,
+        Severity::Info => 3,
+    }
+}
+
 /// Where a bucket was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Source {
@@ -101,12 +164,7 @@ impl Bucket {
     pub fn counts(&self) -> [usize; 4] {
         let mut c = [0; 4];
         for f in &self.findings {
-            c[match f.severity {
-                Severity::High => 0,
-                Severity::Medium => 1,
-                Severity::Low => 2,
-                Severity::Info => 3,
-            }] += 1;
+            c[severity_index(f.severity)] += 1;
         }
         c
     }

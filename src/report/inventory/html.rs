@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use super::{Cut, by_level, findings_cell, fit, pab_cell, summary, versioning_cell};
-use crate::inventory::{Bucket, Level, Noted, Setting};
+use crate::inventory::{Bucket, Elsewhere, Level, Noted, Setting};
 use crate::source::Location;
 
 fn esc(text: &str) -> String {
@@ -335,7 +335,7 @@ fn card(title: &str, items: &[(String, usize)]) -> String {
     s
 }
 
-pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
+pub fn render(rows: &[&Bucket], elsewhere: &Elsewhere, out: &mut dyn Write) -> io::Result<()> {
     let mut html = String::new();
     html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>bucketlint inventory</title>\n<style>");
     html.push_str(STYLE);
@@ -345,6 +345,12 @@ pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
         esc(&summary(rows)),
         env!("CARGO_PKG_VERSION")
     ));
+    if let Some(note) = elsewhere.sentence() {
+        html.push_str(&format!(
+            "<p class=\"lead\" id=\"elsewhere\">{}</p>\n",
+            rendered(&note)
+        ));
+    }
     let levels = by_level(rows);
     let mut sources: Vec<(String, usize)> = Vec::new();
     for b in rows {

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::{Account, by_level, by_severity};
-use crate::inventory::{Bucket, Level, Noted, Setting};
+use crate::inventory::{Bucket, Elsewhere, Level, Noted, Setting};
 use crate::model::s3::PAB_FLAGS;
 use crate::report::Lazy;
 
@@ -97,7 +97,7 @@ pub fn bucket(b: &Bucket) -> Value {
 }
 
 /// The summary part of the document.
-fn summary(rows: &[&Bucket]) -> Value {
+fn summary(rows: &[&Bucket], elsewhere: &Elsewhere) -> Value {
     let levels = by_level(rows);
     let mut exposure = Map::new();
     for (l, n) in Level::ALL.iter().zip(levels) {
@@ -118,6 +118,11 @@ fn summary(rows: &[&Bucket]) -> Value {
         "findings": {
             "high": severity[0], "medium": severity[1], "low": severity[2], "info": severity[3],
         },
+        "elsewhere": {
+            "high": elsewhere.counts[0], "medium": elsewhere.counts[1],
+            "low": elsewhere.counts[2], "info": elsewhere.counts[3],
+            "rules": elsewhere.codes,
+        },
     })
 }
 
@@ -132,11 +137,11 @@ struct Document<I> {
     buckets: Lazy<I>,
 }
 
-pub fn render(rows: &[&Bucket], out: &mut dyn Write) -> io::Result<()> {
+pub fn render(rows: &[&Bucket], elsewhere: &Elsewhere, out: &mut dyn Write) -> io::Result<()> {
     let doc = Document {
         version: SCHEMA_VERSION,
         tool: json!({ "name": "bucketlint", "version": env!("CARGO_PKG_VERSION") }),
-        summary: summary(rows),
+        summary: summary(rows, elsewhere),
         buckets: Lazy::new(rows.iter().map(|b| bucket(b))),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

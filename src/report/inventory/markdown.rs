@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use super::{Account, findings_cell, pab_cell, place, summary, versioning_cell};
-use crate::inventory::{Bucket, Level, Setting};
+use crate::inventory::{Bucket, Elsewhere, Level, Setting};
 use crate::report::safe::code_cell;
 
 /// Text safe inside a table cell: nothing in it is Markdown.
@@ -63,10 +63,18 @@ fn row(b: &Bucket, deployed: bool) -> String {
 
 /// Renders at most `limit` bytes (about: the last line may pass it by the
 /// length of the note).
-pub fn render(rows: &[&Bucket], limit: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    rows: &[&Bucket],
+    elsewhere: &Elsewhere,
+    limit: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut text = String::new();
     text.push_str("## bucketlint inventory\n\n");
     text.push_str(&format!("{}.\n\n", summary(rows)));
+    if let Some(note) = elsewhere.sentence() {
+        text.push_str(&format!("{note}\n\n"));
+    }
     if rows.is_empty() {
         return out.write_all(text.as_bytes());
     }

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::{Account, Cut, fit, pab_cell, place, summary, where_cell};
-use crate::inventory::{Bucket, Level, Setting, Source};
+use crate::inventory::{Bucket, Elsewhere, Level, Setting, Source};
 
 /// Columns: heading and width at 120 columns. The first two (name and
 /// place) grow and shrink with the width; the last takes what is left.
@@ -153,10 +153,15 @@ pub fn render(
     rows: &[&Bucket],
     color: bool,
     width: Option<usize>,
+    elsewhere: &Elsewhere,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if rows.is_empty() {
-        return writeln!(out, "No buckets.");
+        writeln!(out, "No buckets.")?;
+        if let Some(note) = elsewhere.sentence() {
+            writeln!(out, "{note}")?;
+        }
+        return Ok(());
     }
     let all: Vec<[String; 10]> = rows.iter().map(|b| cells(b)).collect();
     let (name_width, place_width) = flexible(width, &all);
@@ -216,7 +221,14 @@ pub fn render(
         }
     }
     writeln!(out)?;
-    writeln!(out, "{}", summary(rows))
+    writeln!(out, "{}", summary(rows))?;
+    if let Some(note) = elsewhere.sentence() {
+        for (k, part) in wrap(&note, width.unwrap_or(usize::MAX)).iter().enumerate() {
+            let indent = if k == 0 { "" } else { "    " };
+            writeln!(out, "{indent}{part}")?;
+        }
+    }
+    Ok(())
 }
 
 /// One line per account (`--group-by account`).
