@@ -48,7 +48,10 @@ fn seen(path: &str, which: &str) -> Seen {
         &["check", "--format", "json", "--select", "all", &at],
         root(),
     ));
-    let inventory = json(&bucketlint(&["inventory", "--format", "json", &at], root()));
+    let inventory = json(&bucketlint(
+        &["inventory", "--format", "json", "--select", "all", &at],
+        root(),
+    ));
     let want = |id: &str| {
         let id = id.to_ascii_lowercase();
         id.ends_with(which)
@@ -66,12 +69,12 @@ fn seen(path: &str, which: &str) -> Seen {
                 .any(want)
         })
         .unwrap_or_else(|| panic!("no bucket `{which}` in {path}: {inventory:#}"));
-    let id = row["id"].as_str().unwrap();
-    let findings = check["findings"]
+    // The row's own findings: a finding that holds for several buckets
+    // (one policy reaching two) is listed on each row.
+    let findings: Vec<(String, String, u64, String)> = row["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["bucket"].as_str() == Some(id))
         .map(|f| {
             (
                 f["rule"].as_str().unwrap().to_string(),
@@ -81,6 +84,17 @@ fn seen(path: &str, which: &str) -> Seen {
             )
         })
         .collect();
+    // And `check` reports them: every row finding is one of its findings.
+    for (rule, _, line, _) in &findings {
+        assert!(
+            check["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == rule.as_str() && f["line"].as_u64() == Some(*line)),
+            "{rule} at line {line} of {path} is not in check's output"
+        );
+    }
     Seen {
         level: row["exposure"]["level"].as_str().unwrap().to_string(),
         summary: row["exposure"]["summary"].as_str().unwrap().to_string(),
@@ -375,4 +389,35 @@ fn an_access_point_policy_attached_on_its_own_is_the_access_points() {
         "cross-account: callers pinned by `aws:PrincipalOrgID` (access point `aws_s3_access_point.shared`)"
     );
     assert!(!quiet.codes().contains(&"BL201"), "{quiet:#?}");
+}
+
+#[test]
+fn a_multi_region_access_point_reaches_every_bucket_it_lists() {
+    for path in each_format("multi-region") {
+        for which in ["open-eu", "open-us", "open_eu", "open_us"] {
+            if path.ends_with("-tf") != which.contains('_') {
+                continue;
+            }
+            let open = seen(&path, which);
+            assert_eq!(open.level, "public", "{path} {which}: {open:#?}");
+            assert!(
+                open.summary.contains("Multi-Region Access Point `"),
+                "{path}: {}",
+                open.summary
+            );
+            assert!(
+                open.findings.iter().any(|(r, s, _, m)| r == "BL201"
+                    && s == "high"
+                    && m.starts_with("Policy of Multi-Region Access Point `")),
+                "{path} {which}: {open:#?}"
+            );
+        }
+        // The default settings of a Multi-Region Access Point stop it.
+        let quiet = seen(&path, "quiet");
+        assert_eq!(quiet.level, "blocked", "{path}: {quiet:#?}");
+        assert!(
+            quiet.has("BL201", "low") && !quiet.has("BL201", "high"),
+            "{path}: {quiet:#?}"
+        );
+    }
 }

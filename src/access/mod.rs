@@ -158,6 +158,13 @@ pub enum Way<'m> {
         statement: Statement<'m>,
         grant: PublicGrant,
     },
+    /// A Multi-Region Access Point's policy: it reaches every bucket the
+    /// point lists.
+    MultiRegion {
+        point: &'m Resource,
+        statement: Statement<'m>,
+        grant: PublicGrant,
+    },
 }
 
 impl Way<'_> {
@@ -173,6 +180,9 @@ impl Way<'_> {
             }
             Way::Policy { .. } => "bucket policy".into(),
             Way::AccessPoint { point, .. } => format!("access point `{}`", point.id),
+            Way::MultiRegion { point, .. } => {
+                format!("Multi-Region Access Point `{}`", multi_region_name(point))
+            }
         }
     }
 }
@@ -411,6 +421,9 @@ impl<'m> Fleet<'m> {
                     fleet.loose.append(&mut loose.grants);
                 }
             }
+        }
+        for (_, point) in model.of_type("AWS::S3::MultiRegionAccessPoint") {
+            multi_region(model, point, trusted, &mut fleet);
         }
         for a in fleet.buckets.values_mut() {
             a.unknown.dedup();
@@ -717,6 +730,87 @@ fn document<'m>(
             a.grantees.push(who);
         }
     }
+}
+
+/// A Multi-Region Access Point's name: its `Name`, else its id.
+pub fn multi_region_name(point: &Resource) -> &str {
+    point
+        .properties
+        .get("Name")
+        .and_then(|n| n.as_text())
+        .unwrap_or(&point.id)
+}
+
+/// The grants of the policies of a Multi-Region Access Point, on every
+/// bucket it lists. Its Block Public Access settings are fixed when it is
+/// made and on unless set to false, as an access point's.
+fn multi_region<'m>(
+    model: &'m Model,
+    point: &'m Resource,
+    trusted: &[String],
+    fleet: &mut Fleet<'m>,
+) {
+    let name = multi_region_name(point);
+    // By reference, by name, or by the expression Terraform names it by
+    // (`aws_s3control_multi_region_access_point.global.details[0].name`).
+    let names_it = |v: &Value| match &v.kind {
+        Kind::Ref(r) => r.target == point.id,
+        _ => v
+            .as_text()
+            .is_some_and(|t| t == name || t.starts_with(&format!("{}.", point.id))),
+    };
+    let docs: Vec<&'m Value> = model
+        .of_type("AWS::S3::MultiRegionAccessPointPolicy")
+        .filter(|(_, p)| p.properties.get("MrapName").is_some_and(names_it))
+        .filter_map(|(_, p)| p.properties.get("Policy"))
+        .collect();
+    if docs.is_empty() {
+        return;
+    }
+    let listed = point
+        .properties
+        .get("Regions")
+        .map(Value::items)
+        .unwrap_or_default();
+    for region in listed {
+        let Some(b) = region.get("Bucket").and_then(|b| bucket_named(model, b)) else {
+            continue;
+        };
+        let Some(a) = fleet.buckets.get_mut(&b) else {
+            continue;
+        };
+        let at = Attached {
+            bucket: model.resources.get(b),
+            what: format!("Multi-Region Access Point `{name}`"),
+            suffix: format!(" (Multi-Region Access Point `{name}`)"),
+            stop: stops::access_point(point),
+            not_stopped: None,
+        };
+        for doc in &docs {
+            document(model, doc, &at, trusted, a, |statement, grant| {
+                Way::MultiRegion {
+                    point,
+                    statement,
+                    grant,
+                }
+            });
+        }
+    }
+}
+
+/// The bucket of the model a value names: by reference, or by its name.
+fn bucket_named(model: &Model, v: &Value) -> Option<usize> {
+    model.buckets().find_map(|(i, b)| {
+        let hit = match &v.kind {
+            Kind::Ref(r) => r.target == b.id,
+            _ => {
+                let text = v.as_text()?;
+                text == b.id
+                    || b.properties.get("BucketName").and_then(|n| n.as_text()) == Some(text)
+            }
+        };
+        hit.then_some(i)
+    })
 }
 
 /// A public policy grant, after the document's Deny statements.

@@ -52,6 +52,19 @@ fn check(model: &Model, sink: &mut Sink) {
                 public,
                 format!("Bucket policy of {}", bucket_name(model, bucket)),
             ),
+            Way::MultiRegion {
+                point,
+                statement,
+                grant: public,
+            } => (
+                statement,
+                public,
+                format!(
+                    "Policy of Multi-Region Access Point `{}` (bucket {})",
+                    crate::access::multi_region_name(point),
+                    bucket_name(model, bucket)
+                ),
+            ),
             Way::AccessPoint {
                 point,
                 statement,

@@ -157,6 +157,33 @@ impl Builder<'_, '_> {
                         point_policies.push((target, doc));
                     }
                 }
+                "aws_s3control_multi_region_access_point_policy" => {
+                    let mut props = Vec::new();
+                    if let Some(details) = body.blocks(self.ctx, "details").first() {
+                        // A name not known here is kept as written
+                        // (`aws_s3control_multi_region_access_point.x.details[0].name`):
+                        // it says which point it is.
+                        if let Some((key, v)) = details.body.attr(self.ctx, "name") {
+                            let v = match (&v.kind, details.body.attr_text(self.ctx, "name")) {
+                                (Kind::Str(_), _) | (_, None) => v,
+                                (_, Some(text)) => Value::str(v.span, text),
+                            };
+                            props.push(entry("MrapName", key, v));
+                        }
+                        if let Some(mut doc) = self.policy(&details.body, &id, ty) {
+                            doc.key = "Policy".into();
+                            props.push(doc);
+                        }
+                    }
+                    self.push(
+                        id,
+                        "AWS::S3::MultiRegionAccessPointPolicy",
+                        head,
+                        span,
+                        props,
+                        None,
+                    );
+                }
                 "aws_s3_bucket_policy" => {
                     let bucket = self.bucket_ref(body, &id, head);
                     let mut props = Vec::new();

@@ -384,6 +384,19 @@ pub const STANDALONE: &[Standalone] = &[
         cfn_type: "AWS::S3::Object",
         shapes: OBJECT,
     },
+    // Its `details` block holds what CloudFormation puts at the top.
+    Standalone {
+        tf_type: "aws_s3control_multi_region_access_point",
+        cfn_type: "AWS::S3::MultiRegionAccessPoint",
+        shapes: &[Inline(
+            "details",
+            &[
+                Attr("name", "Name"),
+                One("public_access_block", "PublicAccessBlockConfiguration", PAB),
+                List("region", "Regions", &[Attr("bucket", "Bucket")]),
+            ],
+        )],
+    },
     Standalone {
         tf_type: "aws_cloudtrail",
         cfn_type: "AWS::CloudTrail::Trail",
