@@ -38,6 +38,9 @@ pub struct Finding {
     /// Other module instances and root modules where the same finding
     /// holds; the message lists them once the report is complete.
     pub also: Vec<String>,
+    /// Those places once the message lists them: machine formats list
+    /// them too (JSON `also_in`).
+    pub also_in: Vec<String>,
     /// For a public exposure: one concrete request AWS would allow.
     pub witness: Option<Box<Witness>>,
 }
@@ -68,7 +71,7 @@ impl Finding {
             n => format!(" and {n} more"),
         };
         self.message = format!("{} (Also in {}{more}.)", self.message, list.join(", "));
-        self.also.clear();
+        self.also_in = std::mem::take(&mut self.also);
     }
 }
 

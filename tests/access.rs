@@ -421,3 +421,34 @@ fn a_multi_region_access_point_reaches_every_bucket_it_lists() {
         );
     }
 }
+
+/// A finding that holds for several buckets is printed once; JSON lists
+/// the others, so a machine reading `check` sees every bucket.
+#[test]
+fn one_finding_for_several_buckets_lists_them_all() {
+    let check = json(&bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL201",
+            "fixtures/access/multi-region.yaml",
+        ],
+        root(),
+    ));
+    let open = check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "high")
+        .expect("the open point's finding");
+    assert_eq!(open["bucket"], "Reports");
+    assert_eq!(open["also_in"], serde_json::json!(["ReportsReplica"]));
+    assert!(
+        open["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("(Also in `ReportsReplica`.)")
+    );
+}

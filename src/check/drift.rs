@@ -175,6 +175,7 @@ pub fn find(report: &mut Report, config: &Config) {
                 fix: None,
                 holder_start: None,
                 also: Vec::new(),
+                also_in: Vec::new(),
                 witness: None,
             });
         }

@@ -784,6 +784,7 @@ fn collect(
             fix: fix.map(Box::new),
             holder_start,
             also: Vec::new(),
+            also_in: Vec::new(),
             witness: v.witness,
         });
     }
@@ -828,6 +829,7 @@ fn collect(
             fix: None,
             holder_start: None,
             also: Vec::new(),
+            also_in: Vec::new(),
             witness: None,
         });
     }

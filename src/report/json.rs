@@ -70,6 +70,11 @@ pub fn finding(f: &Finding) -> Value {
         v["bucket_file"] = json!(at.file.name());
         v["bucket_line"] = json!(at.line);
     }
+    // The other buckets, module instances or root modules where the same
+    // finding holds (the message says "Also in ...").
+    if !f.also_in.is_empty() {
+        v["also_in"] = json!(f.also_in);
+    }
     if let Some(fix) = &f.fix {
         v["fix"] = json!({
             "applicability": fix.safety.as_str(),
