@@ -66,31 +66,22 @@ impl Right {
         }
     }
 
-    /// The rights an ACL permission gives. On a bucket, `READ` lists its
-    /// objects and `WRITE` creates, overwrites and deletes them;
-    /// `FULL_CONTROL` is all four permissions.
-    pub fn of_acl(access: AclAccess) -> Vec<Right> {
-        match access {
-            AclAccess::Read => vec![Right::List],
-            AclAccess::Write => vec![Right::Write, Right::Delete],
-            AclAccess::ReadAcp | AclAccess::WriteAcp => vec![Right::Permissions],
-            AclAccess::FullControl => {
-                vec![Right::List, Right::Write, Right::Delete, Right::Permissions]
-            }
-        }
-    }
-
-    /// The rights an ACL permission gives on an object: `READ` reads it;
-    /// `WRITE` means nothing on an object, but the canned
-    /// `public-read-write` also grants `READ`.
-    pub fn of_object_acl(access: AclAccess, canned: bool) -> Vec<Right> {
-        match access {
-            AclAccess::Read => vec![Right::Read],
-            AclAccess::Write if canned => vec![Right::Read],
-            AclAccess::Write => Vec::new(),
-            AclAccess::ReadAcp | AclAccess::WriteAcp => vec![Right::Permissions],
-            AclAccess::FullControl => vec![Right::Read, Right::Permissions],
-        }
+    /// The rights an ACL grant gives, on a bucket or on an object
+    /// (`object`). On a bucket `READ` lists its objects and `WRITE`
+    /// creates, overwrites and deletes them; on an object `READ` reads it.
+    pub fn of_acl(grant: &AclGrant, object: bool) -> Vec<Right> {
+        let mut out: Vec<Right> = permissions(grant, object)
+            .into_iter()
+            .flat_map(|p| match (p, object) {
+                (AclAccess::Read, false) => vec![Right::List],
+                (AclAccess::Read, true) => vec![Right::Read],
+                (AclAccess::Write, _) => vec![Right::Write, Right::Delete],
+                _ => vec![Right::Permissions],
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The rights the public-sensitive actions of a set give.
@@ -110,6 +101,29 @@ impl Right {
         out.dedup();
         out
     }
+}
+
+/// The ACL permissions a grant gives: `FULL_CONTROL` is all four; on an
+/// object (`object`) `WRITE` means nothing, but the canned
+/// `public-read-write` also grants `READ`.
+pub fn permissions(grant: &AclGrant, object: bool) -> Vec<AclAccess> {
+    use AclAccess::*;
+    match (grant.access, object) {
+        (FullControl, false) => vec![Read, Write, ReadAcp, WriteAcp],
+        (FullControl, true) => vec![Read, ReadAcp, WriteAcp],
+        (Write, true) if grant.text.starts_with("canned") => vec![Read],
+        (Write, true) => Vec::new(),
+        (one, _) => vec![one],
+    }
+}
+
+/// An object's key, else its id.
+pub fn object_key(object: &Resource) -> &str {
+    object
+        .properties
+        .get("Key")
+        .and_then(|k| k.as_text())
+        .unwrap_or(&object.id)
 }
 
 /// "read, list, write".
@@ -155,12 +169,7 @@ impl Way<'_> {
     pub fn through(&self) -> String {
         match self {
             Way::Acl(_) => "ACL".into(),
-            Way::ObjectAcl { object, .. } => {
-                match object.properties.get("Key").and_then(|k| k.as_text()) {
-                    Some(key) => format!("ACL of object `{key}`"),
-                    None => format!("ACL of object `{}`", object.id),
-                }
-            }
+            Way::ObjectAcl { object, .. } => format!("ACL of object `{}`", object_key(object)),
             Way::Policy { .. } => "bucket policy".into(),
             Way::AccessPoint { point, .. } => format!("access point `{}`", point.id),
             Way::MultiRegion { point, .. } => {

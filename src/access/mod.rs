@@ -28,7 +28,9 @@ use crate::model::{Model, Resource};
 use crate::tree::Value;
 use ways::{access_point, acl, multi_region, object_acl, owner, policy_grants};
 
-pub use analysis::{Analysis, Grant, Level, Right, Way, multi_region_name, rights_text};
+pub use analysis::{
+    Analysis, Grant, Level, Right, Way, multi_region_name, object_key, permissions, rights_text,
+};
 pub use deny::Cancel;
 pub use grantee::{Grantee, Own, grantee, literal_account};
 pub use witness::Witness;

@@ -113,32 +113,14 @@ fn doubts(what: &str, doc: &Value, statements: &[Statement], out: &mut Vec<Strin
     }
 }
 
-/// The bucket's ACL grants to everyone and to any AWS user.
+/// The bucket's ACL grants to everyone and to any AWS user, and what is
+/// unknown in its ACL.
 pub(super) fn acl<'m>(model: &'m Model, bucket: &'m Resource, a: &mut Analysis<'m>) {
-    let stop = stops::acl(model, bucket);
-    for g in bucket.public_acl_grants() {
-        let who = match g.audience {
-            AclAudience::AllUsers => "everyone",
-            AclAudience::AuthenticatedUsers => "any AWS user",
-        };
-        let mut witness = witness::of_acl(bucket, &g);
-        witness.stopped_by = stop.clone();
-        a.grants.push(Grant {
-            who: who.into(),
-            rights: Right::of_acl(g.access),
-            span: g.span,
-            when: when(model, Some(bucket), g.span, None),
-            stopped_by: stop.clone(),
-            not_stopped_by: stops::only_new(model, bucket, true),
-            cancel: None,
-            witness,
-            way: Way::Acl(g),
-        });
-    }
+    acl_grants(model, bucket, None, a);
     // A canned ACL grants only to the public groups (and to S3's log
     // delivery): once a setting stops public ACLs, not knowing which one it
     // is changes nothing. Explicit grants may name other accounts.
-    if stop.is_none()
+    if stops::acl(model, bucket).is_none()
         && let Some(v) = bucket.properties.get("AccessControl")
     {
         unknowns("AccessControl", v, &mut a.unknown);
@@ -158,9 +140,21 @@ pub(super) fn object_acl<'m>(
     object: &'m Resource,
     a: &mut Analysis<'m>,
 ) {
+    acl_grants(model, bucket, Some(object), a);
+}
+
+/// The public grants of the ACL of `bucket`, or of `object` in it. The
+/// bucket's settings stop both.
+fn acl_grants<'m>(
+    model: &'m Model,
+    bucket: &'m Resource,
+    object: Option<&'m Resource>,
+    a: &mut Analysis<'m>,
+) {
     let stop = stops::acl(model, bucket);
-    for g in object.public_acl_grants() {
-        let rights = Right::of_object_acl(g.access, g.text.starts_with("canned"));
+    let holder = object.unwrap_or(bucket);
+    for g in holder.public_acl_grants() {
+        let rights = Right::of_acl(&g, object.is_some());
         if rights.is_empty() {
             continue;
         }
@@ -168,7 +162,10 @@ pub(super) fn object_acl<'m>(
             AclAudience::AllUsers => "everyone",
             AclAudience::AuthenticatedUsers => "any AWS user",
         };
-        let mut witness = witness::of_object_acl(bucket, object, &g);
+        let mut witness = match object {
+            None => witness::of_acl(bucket, &g),
+            Some(o) => witness::of_object_acl(bucket, o, &g),
+        };
         witness.stopped_by = stop.clone();
         a.grants.push(Grant {
             who: who.into(),
@@ -179,7 +176,10 @@ pub(super) fn object_acl<'m>(
             not_stopped_by: stops::only_new(model, bucket, true),
             cancel: None,
             witness,
-            way: Way::ObjectAcl { object, grant: g },
+            way: match object {
+                None => Way::Acl(g),
+                Some(object) => Way::ObjectAcl { object, grant: g },
+            },
         });
     }
 }

@@ -68,6 +68,14 @@ pub fn arn_name(bucket: &Resource) -> String {
     }
 }
 
+/// Who sends a request an ACL grant to `audience` lets through.
+fn caller(audience: Audience) -> String {
+    match audience {
+        Audience::AllUsers => "an anonymous caller".into(),
+        Audience::AuthenticatedUsers => "any AWS account".into(),
+    }
+}
+
 /// One request a public ACL grant lets through.
 pub fn of_acl(bucket: &Resource, grant: &AclGrant) -> Witness {
     let arn = format!("arn:aws:s3:::{}", arn_name(bucket));
@@ -78,10 +86,7 @@ pub fn of_acl(bucket: &Resource, grant: &AclGrant) -> Witness {
         Access::WriteAcp | Access::FullControl => ("s3:PutBucketAcl", arn),
     };
     Witness {
-        who: match grant.audience {
-            Audience::AllUsers => "an anonymous caller".into(),
-            Audience::AuthenticatedUsers => "any AWS account".into(),
-        },
+        who: caller(grant.audience),
         action: action.into(),
         resource,
         condition: "none".into(),
@@ -103,10 +108,7 @@ pub fn of_object_acl(bucket: &Resource, object: &Resource, grant: &AclGrant) -> 
         _ => "s3:GetObject",
     };
     Witness {
-        who: match grant.audience {
-            Audience::AllUsers => "an anonymous caller".into(),
-            Audience::AuthenticatedUsers => "any AWS account".into(),
-        },
+        who: caller(grant.audience),
         action: action.into(),
         resource: arn,
         condition: "none".into(),

@@ -1,7 +1,7 @@
 //! What the ACL rules share: the wording of an ACL finding and the fix of
 //! a public canned ACL.
 
-use crate::access::Way;
+use crate::access::{Way, object_key, permissions};
 use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Model;
 use crate::model::s3::{Access, Audience};
@@ -21,20 +21,7 @@ pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(Audience, Acce
         let Some(bucket) = i.and_then(|i| model.resources.get(i)) else {
             continue;
         };
-        // On an object, WRITE means nothing; the canned `public-read-write`
-        // still grants READ.
-        let given: &[Access] = match (acl.access, object.is_some()) {
-            (Access::FullControl, false) => &[
-                Access::Read,
-                Access::Write,
-                Access::ReadAcp,
-                Access::WriteAcp,
-            ],
-            (Access::FullControl, true) => &[Access::Read, Access::ReadAcp, Access::WriteAcp],
-            (Access::Write, true) if acl.text.starts_with("canned") => &[Access::Read],
-            (Access::Write, true) => &[],
-            (_, _) => std::slice::from_ref(&acl.access),
-        };
+        let given = permissions(acl, object.is_some());
         let Some(right) = given.iter().copied().find(|a| select(acl.audience, *a)) else {
             continue;
         };
@@ -45,9 +32,8 @@ pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(Audience, Acce
             Access::WriteAcp => "change the ACL of",
             Access::FullControl => "take full control of",
         };
-        let what = match (acl.access, object.is_some()) {
-            (Access::FullControl, _) => "take full control of",
-            (Access::Write, true) => "read",
+        let what = match acl.access {
+            Access::FullControl => "take full control of",
             _ => what,
         };
         let mut message = match object {
@@ -59,10 +45,7 @@ pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(Audience, Acce
             ),
             Some(o) => format!(
                 "The ACL of object `{}` in bucket `{}` lets {} {what} it ({}).",
-                o.properties
-                    .get("Key")
-                    .and_then(|k| k.as_text())
-                    .unwrap_or(o.id.as_str()),
+                object_key(o),
                 bucket.id,
                 acl.audience.describe(),
                 acl.text
