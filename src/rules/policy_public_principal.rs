@@ -52,30 +52,23 @@ fn check(model: &Model, sink: &mut Sink) {
                 public,
                 format!("Bucket policy of {}", bucket_name(model, bucket)),
             ),
-            Way::MultiRegion {
-                point,
-                statement,
-                grant: public,
-            } => (
-                statement,
-                public,
-                format!(
-                    "Policy of Multi-Region Access Point `{}` (bucket {})",
-                    crate::access::multi_region_name(point),
-                    bucket_name(model, bucket)
-                ),
-            ),
+            // "access point `Reports`", "Multi-Region Access Point `global`".
             Way::AccessPoint {
-                point,
                 statement,
                 grant: public,
+                ..
+            }
+            | Way::MultiRegion {
+                statement,
+                grant: public,
+                ..
             } => (
                 statement,
                 public,
                 format!(
-                    "Policy of access point `{}` (bucket {})",
-                    point.id,
-                    bucket_name(model, point.bucket)
+                    "Policy of {} (bucket {})",
+                    grant.way.through(),
+                    bucket_name(model, bucket)
                 ),
             ),
         };
