@@ -124,6 +124,10 @@ pub struct Report {
     /// Findings each `[[ignore]]` entry of the configuration left out, by
     /// the entry's index.
     pub ignored_by: Vec<usize>,
+    /// Exports: the account-level Block Public Access each account's item
+    /// sets, and the accounts whose buckets had none in the same export.
+    pub accounts: Vec<(String, crate::tree::Value)>,
+    pub accounts_without: Vec<String>,
 }
 
 /// A fix that was applied, for the report.

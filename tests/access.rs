@@ -279,6 +279,31 @@ fn the_owning_account_of_a_deployed_bucket_is_not_another_account() {
 }
 
 #[test]
+fn an_account_setting_in_one_export_holds_for_the_accounts_buckets_in_another() {
+    // `us-east-1_ConfigSnapshot_account.json` records all four settings
+    // on for account 111122223333; its bucket is in the other export.
+    let quiet = seen("accounts", "layer-quiet");
+    assert_eq!(quiet.level, "blocked", "{quiet:#?}");
+    assert!(quiet.has("BL201", "low"), "{quiet:#?}");
+    assert!(
+        quiet
+            .message("BL201")
+            .contains("RestrictPublicBuckets is on at account level"),
+        "{quiet:#?}"
+    );
+    // Another account's bucket beside it is not covered.
+    let open = seen("accounts", "layer-open");
+    assert_eq!(open.level, "public", "{open:#?}");
+    assert!(open.has("BL201", "high"), "{open:#?}");
+    // Without the account's export, nothing stops the grant.
+    let alone = seen(
+        "accounts/eu-west-1_ConfigSnapshot_buckets.json",
+        "layer-quiet",
+    );
+    assert_eq!(alone.level, "public", "{alone:#?}");
+}
+
+#[test]
 fn impossible_conditions_prune_what_they_guard() {
     for path in ["impossible.yaml", "impossible.json"] {
         // Possible: public whenever it is created, which depends on inputs.

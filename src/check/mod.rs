@@ -60,7 +60,7 @@ pub fn run(options: &Options) -> Report {
     // Fixing runs one unit after another over one in-memory overlay: units
     // share files (a module and the roots that call it), and each must fix
     // the text the one before it left.
-    let results: Vec<Report> = match options.fix {
+    let mut results: Vec<Report> = match options.fix {
         Some(_) => fix_rounds(&found.units, options),
         None => found
             .units
@@ -72,6 +72,7 @@ pub fn run(options: &Options) -> Report {
             })
             .collect(),
     };
+    with_accounts_elsewhere(&found.units, options, &mut results);
     let instantiated: std::collections::HashSet<PathBuf> = results
         .iter()
         .flat_map(|r| r.instantiated.iter().cloned())
@@ -166,6 +167,47 @@ pub fn run(options: &Options) -> Report {
     }
     report.sort();
     report
+}
+
+/// An account's Block Public Access, recorded in one export, holds for the
+/// account's buckets in every other: the exports whose buckets had no such
+/// record are checked again with it. The first export that records an
+/// account gives its setting.
+fn with_accounts_elsewhere(units: &[Unit], options: &Options, results: &mut [Report]) {
+    let mut accounts: HashMap<String, crate::tree::Value> = HashMap::new();
+    for r in results.iter() {
+        for (account, settings) in &r.accounts {
+            accounts
+                .entry(account.clone())
+                .or_insert_with(|| settings.clone());
+        }
+    }
+    let again: Vec<usize> = (0..results.len())
+        .filter(|&i| {
+            results[i]
+                .accounts_without
+                .iter()
+                .any(|a| accounts.contains_key(a))
+        })
+        .collect();
+    if again.is_empty() {
+        return;
+    }
+    let mut with = options.clone();
+    with.accounts = Arc::new(accounts);
+    let redone: Vec<(usize, Report)> = again
+        .par_iter()
+        .map(|&i| {
+            let unit = &units[i];
+            let report = guarded(unit, &with, || {
+                unit::check_unit(unit, &with, &HashMap::new())
+            });
+            (i, report)
+        })
+        .collect();
+    for (i, report) in redone {
+        results[i] = report;
+    }
 }
 
 /// Runs `work` on a unit, turning a panic into an error of that unit only.

@@ -9,6 +9,7 @@ use crate::fix::Safety;
 use crate::model::cfn;
 use crate::rules::rule::Rule;
 
+#[derive(Clone)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub rules: Vec<&'static Rule>,
@@ -53,6 +54,9 @@ pub struct Options {
     /// Keep the findings in the report; `bucketlint inventory` lists them
     /// on their buckets only.
     pub findings: bool,
+    /// Account-level Block Public Access recorded by other exports of the
+    /// run, by account (filled by the run itself).
+    pub accounts: Arc<HashMap<String, crate::tree::Value>>,
 }
 
 impl Default for Options {
@@ -75,6 +79,7 @@ impl Default for Options {
             show_source: true,
             inventory: false,
             findings: true,
+            accounts: Arc::default(),
         }
     }
 }

@@ -142,10 +142,12 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
     // An AWS Config export: deployed buckets, read an item at a time.
     if let Some(export) = deployed::items(&file.text) {
         report.exports = 1;
-        let summary = deployed::read(0, &export, |model| {
+        let mut summary = deployed::read(0, &export, &options.accounts, |model| {
             report.resources += model.resources.len();
             collect(&mut report, &model, &files, options, Source::Config);
         });
+        report.accounts = std::mem::take(&mut summary.accounts);
+        report.accounts_without = std::mem::take(&mut summary.accounts_without);
         for e in &summary.errors {
             report.errors.push(problem(&files, path, e));
         }

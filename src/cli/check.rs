@@ -267,6 +267,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
                 || inventory_html,
             inventory,
             findings: args.inventory.is_none(),
+            accounts: Arc::default(),
         };
         let mut part = check::run(&options(paths.clone(), true));
         // Only what the revision did not have: its files checked the same

@@ -193,6 +193,12 @@ pub struct Summary {
     /// Buckets whose latest item records their deletion.
     pub deleted: usize,
     pub errors: Vec<ParseError>,
+    /// The account-level Block Public Access each account's item sets
+    /// (CloudFormation's names), for the same account's buckets in other
+    /// exports of the run.
+    pub accounts: Vec<(String, Value)>,
+    /// Accounts with buckets here and no account-level item here.
+    pub accounts_without: Vec<String>,
 }
 
 /// JSON documents held in strings of one item, parsed with spans of their
@@ -333,8 +339,15 @@ impl Item {
 /// Block Public Access; then one per account setting and per access point
 /// of a bucket not in the export. Only the latest item of each bucket
 /// counts (a history holds several), and a bucket recorded as deleted is
-/// passed over.
-pub fn read(file: FileId, export: &Export, mut each: impl FnMut(Model)) -> Summary {
+/// passed over. `elsewhere` holds the account-level settings other exports
+/// of the run record, by account: a bucket whose account has no item here
+/// takes them (the same account's setting holds for all its buckets).
+pub fn read(
+    file: FileId,
+    export: &Export,
+    elsewhere: &HashMap<String, Value>,
+    mut each: impl FnMut(Model),
+) -> Summary {
     let items = export.items.as_slice();
     let whole = export.whole_results;
     let mut summary = Summary::default();
@@ -429,6 +442,25 @@ pub fn read(file: FileId, export: &Export, mut each: impl FnMut(Model)) -> Summa
         };
         if let Some(&p) = account_pab.get(&account) {
             add_item(&mut model, &mut embeds, file, items, p, false);
+        } else {
+            if !summary.accounts_without.contains(&account) {
+                summary.accounts_without.push(account.clone());
+            }
+            if let Some(settings) = elsewhere.get(&account) {
+                // Its spans are another file's: it speaks here through
+                // the bucket's item.
+                let head = item.head();
+                let r = push(
+                    &mut model,
+                    format!("{account}/account"),
+                    ACCOUNT_PAB,
+                    head,
+                    head,
+                    respan(settings, head),
+                    None,
+                );
+                model.resources[r].declared = false;
+            }
         }
         let bucket = add_bucket(&mut model, &mut embeds, &item, &account);
         let name = head.resource_name.clone().or(head.resource_id.clone());
@@ -460,7 +492,15 @@ pub fn read(file: FileId, export: &Export, mut each: impl FnMut(Model)) -> Summa
     for i in rest {
         let mut model = Model::new(Format::CloudFormation);
         let mut embeds = Embeds::new();
-        if let Some(r) = add_item(&mut model, &mut embeds, file, items, i, true)
+        let added = add_item(&mut model, &mut embeds, file, items, i, true);
+        if let Some(r) = added
+            && model.resources[r].cfn_type == ACCOUNT_PAB
+        {
+            let r = &model.resources[r];
+            let account = r.id.trim_end_matches("/account").to_string();
+            summary.accounts.push((account, r.properties.clone()));
+        }
+        if let Some(r) = added
             && model.resources[r].cfn_type == ACCESS_POINT
         {
             let target = model.resources[r]
@@ -559,6 +599,26 @@ fn add_item(
     };
     model.resources[r].declared = declared;
     Some(r)
+}
+
+/// `v` with every span at `span`: a value of another file, said here.
+fn respan(v: &Value, span: Span) -> Value {
+    let kind = match &v.kind {
+        Kind::Map(entries) => Kind::Map(
+            entries
+                .iter()
+                .map(|e| Entry {
+                    key: e.key.clone(),
+                    key_span: span,
+                    value: respan(&e.value, span),
+                })
+                .collect(),
+        ),
+        Kind::Seq(items) => Kind::Seq(items.iter().map(|i| respan(i, span)).collect()),
+        Kind::OneOf(items) => Kind::OneOf(items.iter().map(|i| respan(i, span)).collect()),
+        other => other.clone(),
+    };
+    Value::new(span, kind)
 }
 
 fn map(span: Span, entries: Vec<(&str, Value)>) -> Value {
