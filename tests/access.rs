@@ -187,6 +187,29 @@ fn deny_subtracts_from_a_public_allow() {
 }
 
 #[test]
+fn a_bucket_policy_deny_binds_what_an_acl_lets_through() {
+    for path in each_format("deny-acl") {
+        // public-read-write: writes denied to everyone, listing stays.
+        let open = seen(&path, "open");
+        assert_eq!(open.level, "public", "{path}: {open:#?}");
+        assert_eq!(open.summary, "public: list (ACL)", "{path}");
+        assert!(open.has("BL101", "high"), "{path}: {open:#?}");
+        assert!(open.has("BL102", "low"), "{path}: {open:#?}");
+        assert!(
+            open.message("BL102").contains(
+                "the bucket policy's Deny statement `NoAnonymousWrites` takes it away from everyone"
+            ),
+            "{path}: {open:#?}"
+        );
+        // public-read: listing denied to everyone.
+        let quiet = seen(&path, "quiet");
+        assert_eq!(quiet.level, "private", "{path}: {quiet:#?}");
+        assert!(quiet.has("BL101", "low"), "{path}: {quiet:#?}");
+        assert!(!quiet.has("BL101", "high"), "{path}: {quiet:#?}");
+    }
+}
+
+#[test]
 fn full_control_is_every_acl_permission() {
     let open = seen("full-control-tf", "open");
     assert_eq!(open.level, "public", "{open:#?}");

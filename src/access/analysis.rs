@@ -70,8 +70,14 @@ impl Right {
     /// (`object`). On a bucket `READ` lists its objects and `WRITE`
     /// creates, overwrites and deletes them; on an object `READ` reads it.
     pub fn of_acl(grant: &AclGrant, object: bool) -> Vec<Right> {
-        let mut out: Vec<Right> = permissions(grant, object)
-            .into_iter()
+        Right::of_permissions(&permissions(grant, object), object)
+    }
+
+    /// The rights ACL permissions give, on a bucket or on an object.
+    pub fn of_permissions(given: &[AclAccess], object: bool) -> Vec<Right> {
+        let mut out: Vec<Right> = given
+            .iter()
+            .copied()
             .flat_map(|p| match (p, object) {
                 (AclAccess::Read, false) => vec![Right::List],
                 (AclAccess::Read, true) => vec![Right::Read],
@@ -103,18 +109,48 @@ impl Right {
     }
 }
 
-/// The ACL permissions a grant gives: `FULL_CONTROL` is all four; on an
-/// object (`object`) `WRITE` means nothing, but the canned
-/// `public-read-write` also grants `READ`.
+/// The ACL permissions a grant gives: `FULL_CONTROL` is all four; the
+/// canned `public-read-write` is `READ` and `WRITE`; on an object
+/// (`object`) `WRITE` means nothing.
 pub fn permissions(grant: &AclGrant, object: bool) -> Vec<AclAccess> {
     use AclAccess::*;
     match (grant.access, object) {
         (FullControl, false) => vec![Read, Write, ReadAcp, WriteAcp],
         (FullControl, true) => vec![Read, ReadAcp, WriteAcp],
+        // `public-read-write` grants READ and WRITE.
+        (Write, false) if grant.text.starts_with("canned") => vec![Read, Write],
         (Write, true) if grant.text.starts_with("canned") => vec![Read],
         (Write, true) => Vec::new(),
         (one, _) => vec![one],
     }
+}
+
+/// The S3 actions an ACL permission allows, on a bucket or on an object
+/// (S3 User Guide, "Mapping of ACL permissions and access policy
+/// permissions"); a bucket's `WRITE` acts on its objects.
+pub fn acl_actions(access: AclAccess, object: bool) -> ActionSet {
+    use AclAccess::*;
+    let names: &[&str] = match (access, object) {
+        (Read, false) => &[
+            "s3:ListBucket",
+            "s3:ListBucketVersions",
+            "s3:ListBucketMultipartUploads",
+        ],
+        (Read, true) => &["s3:GetObject", "s3:GetObjectVersion"],
+        (Write, false) => &["s3:PutObject", "s3:DeleteObject"],
+        (Write, true) => &[],
+        (ReadAcp, false) => &["s3:GetBucketAcl"],
+        (ReadAcp, true) => &["s3:GetObjectAcl", "s3:GetObjectVersionAcl"],
+        (WriteAcp, false) => &["s3:PutBucketAcl"],
+        (WriteAcp, true) => &["s3:PutObjectAcl", "s3:PutObjectVersionAcl"],
+        (FullControl, _) => {
+            return [Read, Write, ReadAcp, WriteAcp]
+                .into_iter()
+                .map(|p| acl_actions(p, object))
+                .fold(ActionSet::default(), |a, b| a.union(&b));
+        }
+    };
+    ActionSet::matching(names)
 }
 
 /// An object's key, else its id.

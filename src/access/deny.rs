@@ -10,7 +10,7 @@
 use crate::policy::actions::glob;
 use crate::policy::{self, ActionSet, Effect, Statement};
 use crate::source::Span;
-use crate::tree::Value;
+use crate::tree::{Kind, Value};
 
 /// What the Deny statements of a document take from an Allow.
 #[derive(Clone, Debug)]
@@ -57,14 +57,71 @@ pub fn cancel(allow: &Statement, actions: &ActionSet, denies: &[Statement]) -> O
     })
 }
 
-/// Whether `deny` applies to every caller and resource of `allow`.
-fn covers(deny: &Statement, allow: &Statement) -> bool {
+/// What `denies` take from an ACL grant, given as what each of its
+/// permissions allows: the actions, and the resource they act on spelled
+/// every way a policy of the bucket may name it (`arn:aws:s3:::logs/*`,
+/// `${Logs.Arn}/*`). A bucket policy's Deny binds requests an ACL lets
+/// through too.
+pub fn cancel_acl(targets: &[(ActionSet, Vec<String>)], denies: &[Statement]) -> Option<Cancel> {
+    let mut by: Option<&Statement> = None;
+    let mut left: Vec<ActionSet> = targets.iter().map(|(a, _)| a.clone()).collect();
+    for deny in denies.iter().filter(|d| for_everyone(d)) {
+        let (denied, complete) = deny.s3_actions();
+        let Some(resource) = deny.resource.filter(|_| complete) else {
+            continue;
+        };
+        let patterns: Vec<String> = resource.items().iter().filter_map(|v| spelled(v)).collect();
+        for ((_, names), left) in targets.iter().zip(left.iter_mut()) {
+            let covered = names
+                .iter()
+                .any(|n| patterns.iter().any(|p| p == "*" || p == n || glob(p, n)));
+            let after = left.without(&denied);
+            if covered && after != *left {
+                by = by.or(Some(deny));
+                *left = after;
+            }
+        }
+    }
+    let by = by?;
+    Some(Cancel {
+        by: by.anchor(),
+        sid: by
+            .value
+            .get("Sid")
+            .and_then(|s| s.as_text())
+            .map(str::to_string),
+        left: left
+            .into_iter()
+            .reduce(|a, b| a.union(&b))
+            .unwrap_or_default(),
+    })
+}
+
+/// A resource as a policy writes it: text, or a reference spelled as in
+/// `Fn::Sub` (`${Logs.Arn}`).
+fn spelled(v: &Value) -> Option<String> {
+    match &v.kind {
+        Kind::Ref(r) => Some(match &r.attr {
+            Some(attr) => format!("${{{}.{attr}}}", r.target),
+            None => format!("${{{}}}", r.target),
+        }),
+        _ => v.as_text().map(str::to_string),
+    }
+}
+
+/// A Deny that applies to every caller, whatever the request.
+fn for_everyone(deny: &Statement) -> bool {
     deny.effect == Effect::Deny
         && !deny.conditional
         && deny.condition.is_none()
         && deny.not_principal.is_none()
         && deny.not_resource.is_none()
         && deny.principal.and_then(policy::anyone).is_some()
+}
+
+/// Whether `deny` applies to every caller and resource of `allow`.
+fn covers(deny: &Statement, allow: &Statement) -> bool {
+    for_everyone(deny)
         && match (deny.resource, allow.resource) {
             (Some(d), Some(a)) => resources_cover(d, a),
             _ => false,

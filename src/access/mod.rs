@@ -26,10 +26,11 @@ use std::collections::HashMap;
 
 use crate::model::{Model, Resource};
 use crate::tree::Value;
-use ways::{access_point, acl, multi_region, object_acl, owner, policy_grants};
+use ways::{access_point, acl, acl_denies, multi_region, object_acl, owner, policy_grants};
 
 pub use analysis::{
-    Analysis, Grant, Level, Right, Way, multi_region_name, object_key, permissions, rights_text,
+    Analysis, Grant, Level, Right, Way, acl_actions, multi_region_name, object_key, permissions,
+    rights_text,
 };
 pub use deny::Cancel;
 pub use grantee::{Grantee, Own, grantee, literal_account};
@@ -101,7 +102,8 @@ impl<'m> Fleet<'m> {
         for (_, point) in model.of_type("AWS::S3::MultiRegionAccessPoint") {
             multi_region(model, point, trusted, &mut fleet.buckets);
         }
-        for a in fleet.buckets.values_mut() {
+        for (&i, a) in fleet.buckets.iter_mut() {
+            acl_denies(model, i, a);
             a.unknown.dedup();
             a.grantees.dedup();
         }

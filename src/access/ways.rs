@@ -5,12 +5,14 @@
 
 use std::collections::HashMap;
 
-use super::analysis::{Analysis, Grant, Right, Way, multi_region_name};
+use super::analysis::{
+    Analysis, Grant, Right, Way, acl_actions, multi_region_name, object_key, permissions,
+};
 use super::grantee::{Grantee, Own, grantee, literal_account};
 use super::{deny, stops, witness};
-use crate::model::s3::Audience as AclAudience;
+use crate::model::s3::{Access as AclAccess, Audience as AclAudience};
 use crate::model::{Model, Resource};
-use crate::policy::{self, PublicGrant, Statement};
+use crate::policy::{self, ActionSet, PublicGrant, Statement};
 use crate::source::Span;
 use crate::tree::{Kind, Value};
 
@@ -181,6 +183,66 @@ fn acl_grants<'m>(
                 Some(object) => Way::ObjectAcl { object, grant: g },
             },
         });
+    }
+}
+
+/// What the Deny statements of the bucket's policies take from the public
+/// grants of its ACL and of its objects' ACLs: a Deny binds requests an
+/// ACL lets through too. Each permission is denied on what it acts on
+/// (the bucket, its objects, or one object's key).
+pub(super) fn acl_denies<'m>(model: &'m Model, i: usize, a: &mut Analysis<'m>) {
+    let Some(bucket) = model.resources.get(i) else {
+        return;
+    };
+    let denies: Vec<Statement> = model
+        .policies_of(i)
+        .into_iter()
+        .filter_map(|p| p.properties.get("PolicyDocument"))
+        .flat_map(policy::statements)
+        .filter(|s| s.effect == policy::Effect::Deny)
+        .collect();
+    if denies.is_empty() {
+        return;
+    }
+    // The bucket's ARN as its policies may spell it.
+    let mut arns = vec![
+        format!("${{{}.Arn}}", bucket.id),
+        format!("${{{}.arn}}", bucket.id),
+    ];
+    if let Some(name) = bucket.properties.get("BucketName").and_then(|v| v.as_str()) {
+        arns.push(format!("arn:aws:s3:::{name}"));
+    }
+    for g in a.grants.iter_mut() {
+        let (acl, object) = match &g.way {
+            Way::Acl(acl) => (acl, None),
+            Way::ObjectAcl { object, grant } => (grant, Some(*object)),
+            _ => continue,
+        };
+        let given = permissions(acl, object.is_some());
+        let targets: Vec<(ActionSet, Vec<String>)> = given
+            .iter()
+            .map(|&p| {
+                let on = match (p, object) {
+                    (_, Some(o)) => format!("/{}", object_key(o)),
+                    (AclAccess::Write, None) => "/*".to_string(),
+                    (_, None) => String::new(),
+                };
+                let names = arns.iter().map(|a| format!("{a}{on}")).collect();
+                (acl_actions(p, object.is_some()), names)
+            })
+            .collect();
+        if let Some(cancel) = deny::cancel_acl(&targets, &denies) {
+            let kept: Vec<AclAccess> = given
+                .iter()
+                .copied()
+                .filter(|&p| {
+                    let actions = acl_actions(p, object.is_some());
+                    actions.without(&cancel.left) != actions
+                })
+                .collect();
+            g.rights = Right::of_permissions(&kept, object.is_some());
+            g.cancel = Some(cancel);
+        }
     }
 }
 

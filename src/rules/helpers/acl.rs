@@ -1,7 +1,7 @@
 //! What the ACL rules share: the wording of an ACL finding and the fix of
 //! a public canned ACL.
 
-use crate::access::{Way, object_key, permissions};
+use crate::access::{Way, acl_actions, object_key, permissions};
 use crate::fix::{Context, Fix, Safety, edit};
 use crate::model::Model;
 use crate::model::s3::{Access, Audience};
@@ -64,7 +64,19 @@ pub fn report_acl(model: &Model, sink: &mut Sink, select: impl Fn(Audience, Acce
             message.push_str(&format!(" {note}."));
         }
         let label = format!("{} can {what}", acl.audience.describe());
-        match &grant.stopped_by {
+        // A Deny of the bucket policy for everyone on what the permission
+        // allows leaves it nothing.
+        let denied = grant.cancel.as_ref().filter(|c| {
+            let actions = acl_actions(right, object.is_some());
+            actions.without(&c.left) == actions
+        });
+        let denied = denied.map(|c| match &c.sid {
+            Some(sid) => {
+                format!("the bucket policy's Deny statement `{sid}` takes it away from everyone")
+            }
+            None => "a Deny statement of the bucket policy takes it away from everyone".into(),
+        });
+        match grant.stopped_by.as_ref().or(denied.as_ref()) {
             Some(reason) => sink.report_at(
                 Severity::Low,
                 acl.span,
