@@ -500,3 +500,62 @@ fn one_finding_for_several_buckets_lists_them_all() {
             .ends_with("(Also in `ReportsReplica`.)")
     );
 }
+
+#[test]
+fn directory_table_and_vector_bucket_policies_cannot_be_public() {
+    for path in each_format("always-private") {
+        let at = format!("fixtures/access/{path}");
+        let check = json(&bucketlint(
+            &["check", "--format", "json", "--select", "all", &at],
+            root(),
+        ));
+        let found: Vec<(String, String, String)> = check["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        // Each public policy is refused: low, saying why.
+        for kind in ["directory bucket", "table bucket", "vector bucket"] {
+            let refused = found
+                .iter()
+                .find(|(r, _, m)| r == "BL201" && m.starts_with(&format!("Policy of {kind} `")));
+            let (_, severity, message) =
+                refused.unwrap_or_else(|| panic!("{path}: no BL201 on the {kind}: {found:#?}"));
+            assert_eq!(severity, "low", "{path}: {message}");
+            assert!(
+                message.contains(&format!(
+                    "S3 always blocks public access to a {kind}, so it refuses the policy"
+                )),
+                "{path}: {message}"
+            );
+        }
+        // The twins: one named account (another account: BL206), and
+        // callers pinned to the organisation (nothing).
+        let public: Vec<_> = found.iter().filter(|(r, _, _)| r == "BL201").collect();
+        assert_eq!(public.len(), 3, "{path}: {found:#?}");
+        let shared: Vec<_> = found.iter().filter(|(r, _, _)| r == "BL206").collect();
+        assert_eq!(shared.len(), 1, "{path}: {found:#?}");
+        assert!(
+            shared[0].2.starts_with("Policy of directory bucket `")
+                && shared[0]
+                    .2
+                    .ends_with("grants access to account 444455556666."),
+            "{path}: {found:#?}"
+        );
+        // None of them is a bucket of the general kind: no companion
+        // rules, no inventory row.
+        assert!(
+            found.iter().all(|(r, _, _)| r == "BL201" || r == "BL206"),
+            "{path}: {found:#?}"
+        );
+        let inventory = json(&bucketlint(&["inventory", "--format", "json", &at], root()));
+        assert_eq!(inventory["buckets"].as_array().unwrap().len(), 0, "{path}");
+    }
+}

@@ -198,6 +198,14 @@ pub enum Way<'m> {
         statement: Statement<'m>,
         grant: PublicGrant,
     },
+    /// The policy of a resource whose public access S3 always blocks (a
+    /// directory, table or vector bucket): S3 refuses a public one.
+    AlwaysPrivate {
+        policy: &'m Resource,
+        statement: Statement<'m>,
+        /// "directory bucket `acme--use1-az4--x-s3`".
+        what: String,
+    },
 }
 
 impl Way<'_> {
@@ -211,6 +219,7 @@ impl Way<'_> {
             Way::MultiRegion { point, .. } => {
                 format!("Multi-Region Access Point `{}`", multi_region_name(point))
             }
+            Way::AlwaysPrivate { what, .. } => format!("policy of {what}"),
         }
     }
 }

@@ -26,7 +26,9 @@ use std::collections::HashMap;
 
 use crate::model::{Model, Resource};
 use crate::tree::Value;
-use ways::{access_point, acl, acl_denies, multi_region, object_acl, owner, policy_grants};
+use ways::{
+    access_point, acl, acl_denies, always_private, multi_region, object_acl, owner, policy_grants,
+};
 
 pub use analysis::{
     Analysis, Grant, Level, Right, Way, acl_actions, multi_region_name, object_key, permissions,
@@ -101,6 +103,12 @@ impl<'m> Fleet<'m> {
         }
         for (_, point) in model.of_type("AWS::S3::MultiRegionAccessPoint") {
             multi_region(model, point, trusted, &mut fleet.buckets);
+        }
+        // Directory, table and vector buckets: not buckets the inventory
+        // lists, but their public policies are refused all the same.
+        for (policy, doc, kind, name) in model.always_private_policies() {
+            let mut grants = always_private(model, policy, doc, kind, &name);
+            fleet.loose.append(&mut grants);
         }
         for (&i, a) in fleet.buckets.iter_mut() {
             acl_denies(model, i, a);

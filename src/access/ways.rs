@@ -10,6 +10,7 @@ use super::analysis::{
 };
 use super::grantee::{Grantee, Own, grantee, literal_account};
 use super::{deny, stops, witness};
+use crate::model::s3::AlwaysPrivate;
 use crate::model::s3::{Access as AclAccess, Audience as AclAudience};
 use crate::model::{Model, Resource};
 use crate::policy::{self, ActionSet, PublicGrant, Statement};
@@ -356,6 +357,46 @@ fn document<'m>(
             a.grantees.push(who);
         }
     }
+}
+
+/// The public grants of the policy of a resource whose public access S3
+/// always blocks (`name` as the policy names it): each is stopped, since S3
+/// refuses the policy. Their actions are not S3's, so any admits.
+pub(super) fn always_private<'m>(
+    model: &'m Model,
+    policy: &'m Resource,
+    doc: &'m Value,
+    kind: &AlwaysPrivate,
+    name: &str,
+) -> Vec<Grant<'m>> {
+    let what = format!("{} `{name}`", kind.what);
+    let stop = format!(
+        "S3 always blocks public access to a {}, so it refuses the policy",
+        kind.what
+    );
+    policy::statements(doc)
+        .into_iter()
+        .filter_map(|st| {
+            let (span, who) = policy::public_audience(&st)?;
+            let mut witness = witness::of_statement(&st, who);
+            witness.stopped_by = Some(stop.clone());
+            Some(Grant {
+                who: audience(who),
+                rights: Vec::new(),
+                span,
+                when: when(model, None, span, Some(&st)),
+                stopped_by: Some(stop.clone()),
+                not_stopped_by: None,
+                cancel: None,
+                witness,
+                way: Way::AlwaysPrivate {
+                    policy,
+                    statement: st,
+                    what: what.clone(),
+                },
+            })
+        })
+        .collect()
 }
 
 /// The grants of the policies of a Multi-Region Access Point, on every

@@ -151,6 +151,24 @@ pub fn of_grant(st: &Statement, grant: &PublicGrant, bucket: Option<&str>) -> Wi
     }
 }
 
+/// One request a public statement of a policy whose actions are not S3's
+/// (`s3express:`, `s3tables:`, `s3vectors:`) lets through, as written.
+pub fn of_statement(st: &Statement, who_: &str) -> Witness {
+    let first = |v: Option<&Value>| {
+        v.map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .find_map(|i| i.as_text().map(str::to_string))
+    };
+    Witness {
+        who: who(who_),
+        action: first(st.action).unwrap_or_else(|| "any action".into()),
+        resource: first(st.resource).unwrap_or_else(|| "*".into()),
+        condition: condition(st.condition),
+        stopped_by: None,
+    }
+}
+
 fn who(who: &str) -> String {
     match who {
         "anyone" | crate::policy::ALL_BUT => "an anonymous caller".into(),

@@ -146,7 +146,73 @@ pub struct AclGrant {
     pub text: String,
 }
 
+/// An S3 resource whose public access S3 always blocks, whatever its
+/// policy says (S3 User Guide: directory buckets have every Block Public
+/// Access setting on and it cannot be changed; S3 Tables does not support
+/// public access policies; vector buckets have Block Public Access always
+/// on), by the type of its policy.
+pub struct AlwaysPrivate {
+    pub policy_type: &'static str,
+    /// The policy document's property.
+    pub document: &'static str,
+    /// "directory bucket".
+    pub what: &'static str,
+    /// The properties that name the resource, first found first.
+    pub names: &'static [&'static str],
+}
+
+pub const ALWAYS_PRIVATE: &[AlwaysPrivate] = &[
+    AlwaysPrivate {
+        policy_type: "AWS::S3Express::BucketPolicy",
+        document: "PolicyDocument",
+        what: "directory bucket",
+        names: &["Bucket"],
+    },
+    AlwaysPrivate {
+        policy_type: "AWS::S3Tables::TableBucketPolicy",
+        document: "ResourcePolicy",
+        what: "table bucket",
+        names: &["TableBucketARN"],
+    },
+    AlwaysPrivate {
+        policy_type: "AWS::S3Tables::TablePolicy",
+        document: "ResourcePolicy",
+        what: "table",
+        names: &["TableARN", "Name"],
+    },
+    AlwaysPrivate {
+        policy_type: "AWS::S3Vectors::VectorBucketPolicy",
+        document: "Policy",
+        what: "vector bucket",
+        names: &["VectorBucketName", "VectorBucketArn"],
+    },
+];
+
 impl Model {
+    /// Every policy of a resource whose public access S3 always blocks:
+    /// the policy, its document, what it is attached to, and that
+    /// resource's name as written (a reference is named by its target).
+    pub fn always_private_policies(
+        &self,
+    ) -> impl Iterator<Item = (&Resource, &Value, &'static AlwaysPrivate, String)> {
+        use crate::tree::Kind;
+        ALWAYS_PRIVATE.iter().flat_map(move |kind| {
+            self.of_type(kind.policy_type).filter_map(move |(_, r)| {
+                let doc = r.properties.get(kind.document)?;
+                let name = kind
+                    .names
+                    .iter()
+                    .find_map(|n| r.properties.get(n))
+                    .and_then(|v| match &v.kind {
+                        Kind::Ref(target) => Some(target.target.clone()),
+                        _ => v.as_text().map(str::to_string),
+                    })
+                    .unwrap_or_else(|| r.id.clone());
+                Some((r, doc, kind, name))
+            })
+        })
+    }
+
     /// The account-level Block Public Access settings that apply to
     /// `bucket`: those declared in this unit (Terraform
     /// `aws_s3_account_public_access_block`, an export's account item)

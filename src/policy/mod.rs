@@ -263,16 +263,7 @@ pub fn public_principal(principal: &Value) -> Option<(Span, &'static str)> {
 /// at least one of the actions AWS counts (`s3:Get*`, `s3:List*`,
 /// `s3:Put*`, `s3:Delete*`, `s3:AbortMultipartUpload`, `s3:RestoreObject`).
 pub fn public_grant(st: &Statement) -> Option<PublicGrant> {
-    if !st.is_allow() || pinned_to_fixed_values(st.condition) {
-        return None;
-    }
-    // `NotPrincipal` in an Allow admits everyone it does not name,
-    // anonymous callers included.
-    let (principal, who) = match (st.principal.and_then(public_principal), st.not_principal) {
-        (Some(found), _) => found,
-        (None, Some(not)) => (not.span, ALL_BUT),
-        (None, None) => return None,
-    };
+    let (principal, who) = public_audience(st)?;
     let (actions, _) = st.s3_actions();
     actions
         .any(|a| a.is_public_sensitive())
@@ -281,6 +272,23 @@ pub fn public_grant(st: &Statement) -> Option<PublicGrant> {
             who,
             actions,
         })
+}
+
+/// Whom an Allow admits when it admits the public, whatever its actions:
+/// the span of the principal that does, and who ("anyone", ...). `None`
+/// for a Deny, a principal that names someone, or a caller pinned by a
+/// condition on fixed values.
+pub fn public_audience(st: &Statement) -> Option<(Span, &'static str)> {
+    if !st.is_allow() || pinned_to_fixed_values(st.condition) {
+        return None;
+    }
+    // `NotPrincipal` in an Allow admits everyone it does not name,
+    // anonymous callers included.
+    match (st.principal.and_then(public_principal), st.not_principal) {
+        (Some(found), _) => Some(found),
+        (None, Some(not)) => Some((not.span, ALL_BUT)),
+        (None, None) => None,
+    }
 }
 
 /// Where a principal grants to anyone: `"*"`, `{"AWS": "*"}` or `"*"` in a

@@ -5,6 +5,7 @@ use super::helpers::statements::bucket_policy_statements;
 use super::rule::{BOTH, Equivalents, Rule, Severity, Sink};
 use crate::access::{Own, literal_account};
 use crate::model::Model;
+use crate::policy;
 use crate::tree::Value;
 
 pub static RULE: Rule = Rule {
@@ -28,7 +29,21 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    for (policy, st) in bucket_policy_statements(model) {
+    // Bucket policies, then the policies of directory, table and vector
+    // buckets: (the bucket, how the message names the policy, a statement).
+    let bucket_policies = bucket_policy_statements(model).into_iter().map(|(p, st)| {
+        let name = format!("Bucket policy of {}", bucket_name(model, p.bucket));
+        (p.bucket, name, st)
+    });
+    let others = model
+        .always_private_policies()
+        .flat_map(|(_, doc, kind, name)| {
+            let what = format!("Policy of {} `{name}`", kind.what);
+            policy::statements(doc)
+                .into_iter()
+                .map(move |st| (None, what.clone(), st))
+        });
+    for (bucket, named, st) in bucket_policies.chain(others) {
         if !st.is_allow() {
             continue;
         }
@@ -37,8 +52,7 @@ fn check(model: &Model, sink: &mut Sink) {
         };
         let own = Own {
             trusted: &sink.options.trusted_accounts,
-            owner: policy
-                .bucket
+            owner: bucket
                 .and_then(|b| sink.access.bucket(b))
                 .and_then(|a| a.owner.as_deref()),
         };
@@ -65,11 +79,8 @@ fn check(model: &Model, sink: &mut Sink) {
                 sink.report(
                     p.span,
                     who.clone(),
-                    format!(
-                        "Bucket policy of {} grants access to {who}.",
-                        bucket_name(model, policy.bucket)
-                    ),
-                    policy.bucket,
+                    format!("{named} grants access to {who}."),
+                    bucket,
                 );
             }
         }

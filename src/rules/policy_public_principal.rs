@@ -43,6 +43,35 @@ fn check(model: &Model, sink: &mut Sink) {
     for (bucket, grant) in access.grants() {
         let (statement, public, message) = match &grant.way {
             Way::Acl(_) | Way::ObjectAcl { .. } => continue,
+            // Its actions are another service's: named as written.
+            Way::AlwaysPrivate {
+                statement, what, ..
+            } => {
+                let actions: Vec<String> = statement
+                    .action_items()
+                    .iter()
+                    .filter_map(|a| a.as_text())
+                    .map(|a| format!("`{a}`"))
+                    .collect();
+                let actions = match actions.is_empty() {
+                    true => "every action but those it names".to_string(),
+                    false => actions.join(", "),
+                };
+                let reason = grant.stopped_by.as_deref().unwrap_or_default();
+                sink.report_at(
+                    Severity::Low,
+                    grant.span,
+                    grant.who.clone(),
+                    format!(
+                        "Policy of {what} lets {} use {actions}. {} It has no effect: {reason}, and the deployment fails.",
+                        grant.who,
+                        unpinned(statement)
+                    ),
+                    bucket,
+                );
+                sink.witness(grant.witness.clone());
+                continue;
+            }
             Way::Policy {
                 statement,
                 grant: public,

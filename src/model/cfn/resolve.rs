@@ -376,7 +376,11 @@ impl<'a> Resolver<'a> {
                     .iter()
                     .map(|e| {
                         let mut value = self.resolve_in(&e.value, assumed, depth + 1);
-                        if e.key == "PolicyDocument" {
+                        // Policy documents may be written as JSON text.
+                        if matches!(
+                            e.key.as_str(),
+                            "PolicyDocument" | "ResourcePolicy" | "Policy"
+                        ) {
                             value = decode_json_string(value);
                         }
                         Entry {

@@ -184,6 +184,50 @@ impl Builder<'_, '_> {
                         None,
                     );
                 }
+                // A directory bucket's policy: S3 Express, not a bucket of
+                // the general kind (whose companions it would stand in for).
+                "aws_s3_bucket_policy" if self.names_directory_bucket(body) => {
+                    let mut props = Vec::new();
+                    self.attr(&mut props, body, "bucket", "Bucket");
+                    props.extend(self.policy(body, &id, ty));
+                    self.push(id, "AWS::S3Express::BucketPolicy", head, span, props, None);
+                }
+                "aws_s3tables_table_bucket_policy"
+                | "aws_s3tables_table_policy"
+                | "aws_s3vectors_vector_bucket_policy" => {
+                    let (cfn, arg, key, names): (&str, &str, &str, &[(&str, &str)]) = match ty {
+                        "aws_s3tables_table_bucket_policy" => (
+                            "AWS::S3Tables::TableBucketPolicy",
+                            "resource_policy",
+                            "ResourcePolicy",
+                            &[("table_bucket_arn", "TableBucketARN")],
+                        ),
+                        "aws_s3tables_table_policy" => (
+                            "AWS::S3Tables::TablePolicy",
+                            "resource_policy",
+                            "ResourcePolicy",
+                            &[("name", "Name")],
+                        ),
+                        _ => (
+                            "AWS::S3Vectors::VectorBucketPolicy",
+                            "policy",
+                            "Policy",
+                            &[
+                                ("vector_bucket_name", "VectorBucketName"),
+                                ("vector_bucket_arn", "VectorBucketArn"),
+                            ],
+                        ),
+                    };
+                    let mut props = Vec::new();
+                    for (tf, cfn_name) in names {
+                        self.attr(&mut props, body, tf, cfn_name);
+                    }
+                    if let Some(mut doc) = self.policy_in(body, &id, ty, arg) {
+                        doc.key = key.into();
+                        props.push(doc);
+                    }
+                    self.push(id, cfn, head, span, props, None);
+                }
                 "aws_s3_bucket_policy" => {
                     let bucket = self.bucket_ref(body, &id, head);
                     let mut props = Vec::new();
@@ -386,6 +430,20 @@ impl Builder<'_, '_> {
                 .copied(),
             _ => None,
         }
+    }
+
+    /// Whether a `bucket` argument names a directory bucket: one declared
+    /// by `aws_s3_directory_bucket`, or a name in the directory bucket
+    /// form (`base--zone--x-s3`).
+    fn names_directory_bucket(&self, body: &Body) -> bool {
+        if let Some((_, v)) = body.attr(self.ctx, "bucket")
+            && let Kind::Ref(Ref { target, .. }) = &v.kind
+        {
+            return target.starts_with("aws_s3_directory_bucket.");
+        }
+        body.attr_text(self.ctx, "bucket").is_some_and(|t| {
+            t.starts_with("aws_s3_directory_bucket.") || t.trim_matches('"').ends_with("--x-s3")
+        })
     }
 
     /// The bucket that a split resource's `bucket` argument names. When it is
