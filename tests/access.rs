@@ -327,6 +327,27 @@ fn an_account_setting_in_one_export_holds_for_the_accounts_buckets_in_another() 
 }
 
 #[test]
+fn an_organisation_s3_policy_blocks_public_access_for_the_accounts_it_targets() {
+    // The policy targets account 111122223333 (and an organisational
+    // unit, whose accounts are not known); the export beside it holds one
+    // bucket of that account and one of another.
+    for dir in ["organisation-yaml", "organisation-json", "organisation-tf"] {
+        let quiet = seen(dir, "org-quiet");
+        assert_eq!(quiet.level, "blocked", "{dir}: {quiet:#?}");
+        assert!(quiet.has("BL201", "low"), "{dir}: {quiet:#?}");
+        assert!(
+            quiet.message("BL201").contains(
+                "RestrictPublicBuckets is on at account level, by the organisation's S3 policy `"
+            ),
+            "{dir}: {quiet:#?}"
+        );
+        let open = seen(dir, "org-open");
+        assert_eq!(open.level, "public", "{dir}: {open:#?}");
+        assert!(open.has("BL201", "high"), "{dir}: {open:#?}");
+    }
+}
+
+#[test]
 fn impossible_conditions_prune_what_they_guard() {
     for path in ["impossible.yaml", "impossible.json"] {
         // Possible: public whenever it is created, which depends on inputs.

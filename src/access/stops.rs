@@ -8,17 +8,23 @@
 //! doesn't affect existing policies"); only `RestrictPublicBuckets` and
 //! `IgnorePublicAcls` stop what is already there.
 
-use crate::model::s3::certainly_true;
+use crate::model::s3::{SET_BY, certainly_true};
 use crate::model::{Model, Resource};
 
 /// The flag `flag` is on for the bucket, at bucket level or at the account
 /// level declared in `model`; says which.
-fn blocked(model: &Model, bucket: &Resource, flag: &str) -> Option<&'static str> {
+fn blocked(model: &Model, bucket: &Resource, flag: &str) -> Option<String> {
     if certainly_true(bucket.public_access_block().and_then(|p| p.get(flag))) {
-        return Some("");
+        return Some(String::new());
     }
     let account = model.account_public_access_block(bucket)?;
-    certainly_true(account.get(flag)).then_some(" at account level")
+    if !certainly_true(account.get(flag)) {
+        return None;
+    }
+    Some(match account.get(SET_BY).and_then(|v| v.as_str()) {
+        Some(by) => format!(" at account level, by {by}"),
+        None => " at account level".into(),
+    })
 }
 
 /// Why a public bucket policy on this bucket has no effect, if it does not.

@@ -581,6 +581,9 @@ fn collect(
     options: &Options,
     source: Source,
 ) {
+    // Accounts whose Block Public Access the organisation sets: for their
+    // buckets in the exports of the run.
+    report.accounts.extend(model.organisation_blocks());
     // Who can reach each bucket, decided once for the rules and the rows.
     let access = Fleet::of(model, &options.config.options.trusted_accounts);
     let mut violations = registry::run(model, &access, &options.rules, &options.config.options);

@@ -151,6 +151,10 @@ pub struct AclGrant {
 /// Access setting on and it cannot be changed; S3 Tables does not support
 /// public access policies; vector buckets have Block Public Access always
 /// on), by the type of its policy.
+/// Beside account-level Block Public Access settings made elsewhere: what
+/// sets them ("the organisation's S3 policy `Baseline`").
+pub const SET_BY: &str = "SetBy";
+
 pub struct AlwaysPrivate {
     pub policy_type: &'static str,
     /// The policy document's property.
@@ -189,6 +193,65 @@ pub const ALWAYS_PRIVATE: &[AlwaysPrivate] = &[
 ];
 
 impl Model {
+    /// The accounts an AWS Organizations S3 policy of this model turns
+    /// every Block Public Access setting on for (`@@assign: all`), each
+    /// with those settings as an account-level item says them. Only
+    /// targets that are account ids: which accounts an organisational
+    /// unit or root holds is not known here.
+    pub fn organisation_blocks(&self) -> Vec<(String, Value)> {
+        use crate::tree::{Entry, Kind};
+        let mut out = Vec::new();
+        for (_, policy) in self.of_type("AWS::Organizations::Policy") {
+            let p = &policy.properties;
+            let all = p.get("Type").and_then(Value::as_str) == Some("S3_POLICY")
+                && p.get("Content")
+                    .and_then(|c| {
+                        c.path(&[
+                            "s3_attributes",
+                            "public_access_block_configuration",
+                            "@@assign",
+                        ])
+                    })
+                    .and_then(Value::as_str)
+                    == Some("all");
+            if !all {
+                continue;
+            }
+            let on = |key: &str| Entry {
+                key: key.into(),
+                key_span: policy.head,
+                value: Value::str(policy.head, "true"),
+            };
+            let set_by = Entry {
+                key: SET_BY.into(),
+                key_span: policy.head,
+                value: Value::str(
+                    policy.head,
+                    format!("the organisation's S3 policy `{}`", policy.id),
+                ),
+            };
+            let settings = Value::new(
+                policy.head,
+                Kind::Map(vec![
+                    on("BlockPublicAcls"),
+                    on("IgnorePublicAcls"),
+                    on("BlockPublicPolicy"),
+                    on("RestrictPublicBuckets"),
+                    set_by,
+                ]),
+            );
+            let targets = p.get("TargetIds").map(Value::items).unwrap_or_default();
+            for t in targets {
+                if let Some(account) = t.as_str().filter(|a| a.len() == 12)
+                    && account.bytes().all(|b| b.is_ascii_digit())
+                {
+                    out.push((account.to_string(), settings.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// Every policy of a resource whose public access S3 always blocks:
     /// the policy, its document, what it is attached to, and that
     /// resource's name as written (a reference is named by its target).

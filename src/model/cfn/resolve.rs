@@ -379,7 +379,7 @@ impl<'a> Resolver<'a> {
                         // Policy documents may be written as JSON text.
                         if matches!(
                             e.key.as_str(),
-                            "PolicyDocument" | "ResourcePolicy" | "Policy"
+                            "PolicyDocument" | "ResourcePolicy" | "Policy" | "Content"
                         ) {
                             value = decode_json_string(value);
                         }

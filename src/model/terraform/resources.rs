@@ -115,6 +115,9 @@ impl Builder<'_, '_> {
         // their `access_point_arn` names: joined once every access point
         // is built.
         let mut point_policies: Vec<(String, Entry)> = Vec::new();
+        // Organizations policies' targets, attached on their own: by the
+        // policy their `policy_id` names.
+        let mut targets: Vec<(String, Value)> = Vec::new();
         for d in resources() {
             let (id, ty, head, span) = (d.id.clone(), d.ty.as_str(), d.head, d.block.span);
             let body = &d.block.body;
@@ -235,6 +238,30 @@ impl Builder<'_, '_> {
                     props.extend(self.policy(body, &id, ty));
                     self.push(id, "AWS::S3::BucketPolicy", head, span, props, Some(bucket));
                 }
+                // An S3 policy sets Block Public Access for the accounts
+                // under its targets.
+                "aws_organizations_policy" => {
+                    let mut props = Vec::new();
+                    self.attr(&mut props, body, "type", "Type");
+                    if let Some(mut doc) = self.policy_in(body, &id, ty, "content") {
+                        doc.key = "Content".into();
+                        props.push(doc);
+                    }
+                    self.push(id, "AWS::Organizations::Policy", head, span, props, None);
+                }
+                "aws_organizations_policy_attachment" => {
+                    let policy = body
+                        .attr(self.ctx, "policy_id")
+                        .and_then(|(_, v)| match v.kind {
+                            Kind::Ref(r) => Some(r.target),
+                            _ => None,
+                        });
+                    if let (Some(policy), Some((_, target))) =
+                        (policy, body.attr(self.ctx, "target_id"))
+                    {
+                        targets.push((policy, target));
+                    }
+                }
                 "aws_iam_policy"
                 | "aws_iam_role_policy"
                 | "aws_iam_user_policy"
@@ -276,6 +303,29 @@ impl Builder<'_, '_> {
                     self.push(id, "AWS::IAM::Role", head, span, props, None);
                 }
                 _ => {}
+            }
+        }
+        for (policy, target) in targets {
+            let found = self
+                .model
+                .resources
+                .iter_mut()
+                .find(|r| r.cfn_type == "AWS::Organizations::Policy" && r.id == policy);
+            if let Some(policy) = found
+                && let Kind::Map(entries) = &mut policy.properties.kind
+            {
+                match entries.iter_mut().find(|e| e.key == "TargetIds") {
+                    Some(e) => {
+                        if let Kind::Seq(items) = &mut e.value.kind {
+                            items.push(target);
+                        }
+                    }
+                    None => entries.push(entry(
+                        "TargetIds",
+                        target.span,
+                        Value::new(target.span, Kind::Seq(vec![target])),
+                    )),
+                }
             }
         }
         for (target, doc) in point_policies {
