@@ -124,10 +124,15 @@ pub struct Report {
     /// Findings each `[[ignore]]` entry of the configuration left out, by
     /// the entry's index.
     pub ignored_by: Vec<usize>,
-    /// Exports: the account-level Block Public Access each account's item
-    /// sets, and the accounts whose buckets had none in the same export.
-    pub accounts: Vec<(String, crate::tree::Value)>,
+    /// What this unit says of accounts, for their buckets in the exports of
+    /// the run (account, resource type, properties): an export's account
+    /// Block Public Access, the organisation's S3 policies and resource
+    /// control policies.
+    pub accounts: Vec<(String, String, crate::tree::Value)>,
+    /// Exports: the accounts whose buckets had no account-level item in the
+    /// same export, and every account with buckets here.
     pub accounts_without: Vec<String>,
+    pub bucket_accounts: Vec<String>,
 }
 
 /// A fix that was applied, for the report.

@@ -348,6 +348,28 @@ fn an_organisation_s3_policy_blocks_public_access_for_the_accounts_it_targets() 
 }
 
 #[test]
+fn a_resource_control_policy_that_denies_outsiders_keeps_the_public_out() {
+    // AWS's data-perimeter RCP on account 111122223333; buckets tagged
+    // `dp:exclude:identity = true` are left out of it.
+    for dir in ["rcp-yaml", "rcp-json", "rcp-tf"] {
+        let quiet = seen(dir, "rcp-quiet");
+        assert_eq!(quiet.level, "blocked", "{dir}: {quiet:#?}");
+        assert!(quiet.has("BL201", "low"), "{dir}: {quiet:#?}");
+        assert!(
+            quiet.message("BL201").contains(
+                "(statement `EnforceOrgIdentities`) denies every request from outside the organisation"
+            ),
+            "{dir}: {quiet:#?}"
+        );
+        for open in ["rcp-open", "elsewhere-open"] {
+            let open = seen(dir, open);
+            assert_eq!(open.level, "public", "{dir}: {open:#?}");
+            assert!(open.has("BL201", "high"), "{dir}: {open:#?}");
+        }
+    }
+}
+
+#[test]
 fn impossible_conditions_prune_what_they_guard() {
     for path in ["impossible.yaml", "impossible.json"] {
         // Possible: public whenever it is created, which depends on inputs.

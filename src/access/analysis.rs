@@ -378,6 +378,9 @@ impl Analysis<'_> {
 /// The setting a stop's sentence names first ("BlockPublicAcls is on at
 /// account level, so ..." gives "BlockPublicAcls (account)").
 fn setting_name(reason: &str) -> &str {
+    if reason.starts_with("the organisation's resource control policy") {
+        return "the organisation's resource control policy";
+    }
     let reason = reason.trim_start_matches("the access point's ");
     let end = reason.find(' ').unwrap_or(reason.len());
     let name = &reason[..end];

@@ -18,6 +18,7 @@
 mod analysis;
 mod deny;
 pub mod grantee;
+mod organisation;
 mod stops;
 mod ways;
 pub mod witness;
@@ -36,6 +37,7 @@ pub use analysis::{
 };
 pub use deny::Cancel;
 pub use grantee::{Grantee, Own, grantee, literal_account};
+pub use organisation::kept_out;
 pub use witness::Witness;
 
 /// Every bucket's analysis, and the public grants of policies whose bucket

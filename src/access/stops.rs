@@ -8,6 +8,7 @@
 //! doesn't affect existing policies"); only `RestrictPublicBuckets` and
 //! `IgnorePublicAcls` stop what is already there.
 
+use super::organisation;
 use crate::model::s3::{SET_BY, certainly_true};
 use crate::model::{Model, Resource};
 
@@ -29,6 +30,9 @@ fn blocked(model: &Model, bucket: &Resource, flag: &str) -> Option<String> {
 
 /// Why a public bucket policy on this bucket has no effect, if it does not.
 pub fn policy(model: &Model, bucket: &Resource) -> Option<String> {
+    if let Some(why) = organisation::stop(model, bucket) {
+        return Some(why);
+    }
     if let Some(level) = blocked(model, bucket, "RestrictPublicBuckets") {
         return Some(format!(
             "RestrictPublicBuckets is on{level}, so only AWS services and the bucket owner's account can use it"
@@ -45,6 +49,9 @@ pub fn policy(model: &Model, bucket: &Resource) -> Option<String> {
 
 /// Why public ACLs on this bucket have no effect, if they do not.
 pub fn acl(model: &Model, bucket: &Resource) -> Option<String> {
+    if let Some(why) = organisation::stop(model, bucket) {
+        return Some(why);
+    }
     if let Some(level) = blocked(model, bucket, "IgnorePublicAcls") {
         return Some(format!("IgnorePublicAcls is on{level}, so S3 ignores it"));
     }

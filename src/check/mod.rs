@@ -169,25 +169,37 @@ pub fn run(options: &Options) -> Report {
     report
 }
 
-/// An account's Block Public Access, recorded in one export, holds for the
-/// account's buckets in every other: the exports whose buckets had no such
-/// record are checked again with it. The first export that records an
-/// account gives its setting.
+/// What one file says of an account holds for the account's buckets in
+/// every export of the run: its Block Public Access recorded by an export
+/// (for exports with no record of their own), the organisation's S3
+/// policies and resource control policies. Exports it concerns are checked
+/// again with it; the first file that says a thing of an account gives it.
 fn with_accounts_elsewhere(units: &[Unit], options: &Options, results: &mut [Report]) {
-    let mut accounts: HashMap<String, crate::tree::Value> = HashMap::new();
+    const PAB: &str = "AWS::S3::AccountPublicAccessBlock";
+    let mut accounts: HashMap<String, Vec<(String, crate::tree::Value)>> = HashMap::new();
     for r in results.iter() {
-        for (account, settings) in &r.accounts {
-            accounts
-                .entry(account.clone())
-                .or_insert_with(|| settings.clone());
+        for (account, kind, settings) in &r.accounts {
+            let layers = accounts.entry(account.clone()).or_default();
+            if !layers.iter().any(|(k, _)| k == kind) {
+                layers.push((kind.clone(), settings.clone()));
+            }
         }
     }
+    // An export that records an account's own setting keeps it; layers
+    // above the account reach every export of its buckets.
+    let wants = |r: &Report, account: &String| {
+        accounts.get(account).is_some_and(|layers| {
+            layers
+                .iter()
+                .any(|(k, _)| k != PAB || r.accounts_without.contains(account))
+        })
+    };
     let again: Vec<usize> = (0..results.len())
         .filter(|&i| {
             results[i]
-                .accounts_without
+                .bucket_accounts
                 .iter()
-                .any(|a| accounts.contains_key(a))
+                .any(|a| wants(&results[i], a))
         })
         .collect();
     if again.is_empty() {

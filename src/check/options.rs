@@ -54,9 +54,10 @@ pub struct Options {
     /// Keep the findings in the report; `bucketlint inventory` lists them
     /// on their buckets only.
     pub findings: bool,
-    /// Account-level Block Public Access recorded by other exports of the
-    /// run, by account (filled by the run itself).
-    pub accounts: Arc<HashMap<String, crate::tree::Value>>,
+    /// What the files of the run say of each account, as resources of the
+    /// account (type, properties): Block Public Access recorded by an
+    /// export, an organisation's layers (filled by the run itself).
+    pub accounts: Arc<HashMap<String, Vec<(String, crate::tree::Value)>>>,
 }
 
 impl Default for Options {

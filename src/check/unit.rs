@@ -148,6 +148,7 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
         });
         report.accounts = std::mem::take(&mut summary.accounts);
         report.accounts_without = std::mem::take(&mut summary.accounts_without);
+        report.bucket_accounts = std::mem::take(&mut summary.bucket_accounts);
         for e in &summary.errors {
             report.errors.push(problem(&files, path, e));
         }
@@ -583,7 +584,14 @@ fn collect(
 ) {
     // Accounts whose Block Public Access the organisation sets: for their
     // buckets in the exports of the run.
-    report.accounts.extend(model.organisation_blocks());
+    let pab = "AWS::S3::AccountPublicAccessBlock".to_string();
+    report.accounts.extend(
+        model
+            .organisation_blocks()
+            .into_iter()
+            .map(|(account, v)| (account, pab.clone(), v)),
+    );
+    report.accounts.extend(crate::access::kept_out(model));
     // Who can reach each bucket, decided once for the rules and the rows.
     let access = Fleet::of(model, &options.config.options.trusted_accounts);
     let mut violations = registry::run(model, &access, &options.rules, &options.config.options);

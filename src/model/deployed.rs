@@ -195,10 +195,12 @@ pub struct Summary {
     pub errors: Vec<ParseError>,
     /// The account-level Block Public Access each account's item sets
     /// (CloudFormation's names), for the same account's buckets in other
-    /// exports of the run.
-    pub accounts: Vec<(String, Value)>,
+    /// exports of the run: account, resource type, settings.
+    pub accounts: Vec<(String, String, Value)>,
     /// Accounts with buckets here and no account-level item here.
     pub accounts_without: Vec<String>,
+    /// Accounts with buckets here.
+    pub bucket_accounts: Vec<String>,
 }
 
 /// JSON documents held in strings of one item, parsed with spans of their
@@ -339,13 +341,14 @@ impl Item {
 /// Block Public Access; then one per account setting and per access point
 /// of a bucket not in the export. Only the latest item of each bucket
 /// counts (a history holds several), and a bucket recorded as deleted is
-/// passed over. `elsewhere` holds the account-level settings other exports
-/// of the run record, by account: a bucket whose account has no item here
-/// takes them (the same account's setting holds for all its buckets).
+/// passed over. `elsewhere` holds what other files of the run say of each
+/// account, as resources of the account (type, properties): its Block
+/// Public Access, which a bucket whose account has no item here takes, and
+/// the organisation's layers above it.
 pub fn read(
     file: FileId,
     export: &Export,
-    elsewhere: &HashMap<String, Value>,
+    elsewhere: &HashMap<String, Vec<(String, Value)>>,
     mut each: impl FnMut(Model),
 ) -> Summary {
     let items = export.items.as_slice();
@@ -440,27 +443,32 @@ pub fn read(
                 continue;
             }
         };
-        if let Some(&p) = account_pab.get(&account) {
+        let own_item = account_pab.get(&account).copied();
+        if let Some(p) = own_item {
             add_item(&mut model, &mut embeds, file, items, p, false);
-        } else {
-            if !summary.accounts_without.contains(&account) {
-                summary.accounts_without.push(account.clone());
+        } else if !summary.accounts_without.contains(&account) {
+            summary.accounts_without.push(account.clone());
+        }
+        if !summary.bucket_accounts.contains(&account) {
+            summary.bucket_accounts.push(account.clone());
+        }
+        for (kind, settings) in elsewhere.get(&account).into_iter().flatten() {
+            if kind == ACCOUNT_PAB && own_item.is_some() {
+                continue;
             }
-            if let Some(settings) = elsewhere.get(&account) {
-                // Its spans are another file's: it speaks here through
-                // the bucket's item.
-                let head = item.head();
-                let r = push(
-                    &mut model,
-                    format!("{account}/account"),
-                    ACCOUNT_PAB,
-                    head,
-                    head,
-                    respan(settings, head),
-                    None,
-                );
-                model.resources[r].declared = false;
-            }
+            // Its spans are another file's: it speaks here through the
+            // bucket's item.
+            let head = item.head();
+            let r = push(
+                &mut model,
+                format!("{account}/account"),
+                kind,
+                head,
+                head,
+                respan(settings, head),
+                None,
+            );
+            model.resources[r].declared = false;
         }
         let bucket = add_bucket(&mut model, &mut embeds, &item, &account);
         let name = head.resource_name.clone().or(head.resource_id.clone());
@@ -498,7 +506,9 @@ pub fn read(
         {
             let r = &model.resources[r];
             let account = r.id.trim_end_matches("/account").to_string();
-            summary.accounts.push((account, r.properties.clone()));
+            summary
+                .accounts
+                .push((account, ACCOUNT_PAB.to_string(), r.properties.clone()));
         }
         if let Some(r) = added
             && model.resources[r].cfn_type == ACCESS_POINT
@@ -973,6 +983,27 @@ fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str
         None => Value::unknown(head, "the export does not name the bucket"),
     };
     let mut props = vec![("BucketName", name_value)];
+    // Config's `{"key": "value"}` as CloudFormation's `[{Key, Value}]`.
+    if let Some(tags) = item
+        .value
+        .get("tags")
+        .filter(|t| matches!(t.kind, Kind::Map(_)))
+    {
+        let list = tags
+            .entries()
+            .iter()
+            .map(|e| {
+                map(
+                    e.key_span,
+                    vec![
+                        ("Key", Value::str(e.key_span, e.key.clone())),
+                        ("Value", e.value.clone()),
+                    ],
+                )
+            })
+            .collect();
+        props.push(("Tags", Value::new(tags.span, Kind::Seq(list))));
+    }
     if let Some(acl) = part_or_unknown(item, embeds, "AccessControlList", at) {
         props.push((super::terraform::GRANTS, grants(&acl)));
     }

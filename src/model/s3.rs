@@ -155,6 +155,10 @@ pub struct AclGrant {
 /// sets them ("the organisation's S3 policy `Baseline`").
 pub const SET_BY: &str = "SetBy";
 
+/// bucketlint's name for an organisation's resource control policy as it
+/// reaches one account's buckets (`access::kept_out`).
+pub const RESOURCE_CONTROL: &str = "AWS::Organizations::ResourceControlPolicy";
+
 pub struct AlwaysPrivate {
     pub policy_type: &'static str,
     /// The policy document's property.
