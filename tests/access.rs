@@ -545,7 +545,7 @@ fn one_finding_for_several_buckets_lists_them_all() {
 }
 
 #[test]
-fn directory_table_and_vector_bucket_policies_cannot_be_public() {
+fn directory_table_vector_bucket_and_object_lambda_policies_cannot_be_public() {
     for path in each_format("always-private") {
         let at = format!("fixtures/access/{path}");
         let check = json(&bucketlint(
@@ -565,24 +565,31 @@ fn directory_table_and_vector_bucket_policies_cannot_be_public() {
             })
             .collect();
         // Each public policy is refused: low, saying why.
-        for kind in ["directory bucket", "table bucket", "vector bucket"] {
+        for kind in [
+            "directory bucket",
+            "table bucket",
+            "vector bucket",
+            "Object Lambda Access Point",
+        ] {
             let refused = found
                 .iter()
                 .find(|(r, _, m)| r == "BL201" && m.starts_with(&format!("Policy of {kind} `")));
             let (_, severity, message) =
                 refused.unwrap_or_else(|| panic!("{path}: no BL201 on the {kind}: {found:#?}"));
             assert_eq!(severity, "low", "{path}: {message}");
+            let why = match kind {
+                "Object Lambda Access Point" => "an Object Lambda Access Point made from a template keeps every Block Public Access setting on".to_string(),
+                _ => format!("S3 always blocks public access to a {kind}"),
+            };
             assert!(
-                message.contains(&format!(
-                    "S3 always blocks public access to a {kind}, so it refuses the policy"
-                )),
+                message.contains(&format!("{why}, so S3 refuses the policy")),
                 "{path}: {message}"
             );
         }
         // The twins: one named account (another account: BL206), and
         // callers pinned to the organisation (nothing).
         let public: Vec<_> = found.iter().filter(|(r, _, _)| r == "BL201").collect();
-        assert_eq!(public.len(), 3, "{path}: {found:#?}");
+        assert_eq!(public.len(), 4, "{path}: {found:#?}");
         let shared: Vec<_> = found.iter().filter(|(r, _, _)| r == "BL206").collect();
         assert_eq!(shared.len(), 1, "{path}: {found:#?}");
         assert!(

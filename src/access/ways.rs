@@ -370,10 +370,7 @@ pub(super) fn always_private<'m>(
     name: &str,
 ) -> Vec<Grant<'m>> {
     let what = format!("{} `{name}`", kind.what);
-    let stop = format!(
-        "S3 always blocks public access to a {}, so it refuses the policy",
-        kind.what
-    );
+    let stop = format!("{}, so S3 refuses the policy", kind.why);
     policy::statements(doc)
         .into_iter()
         .filter_map(|st| {

@@ -150,7 +150,8 @@ pub struct AclGrant {
 /// policy says (S3 User Guide: directory buckets have every Block Public
 /// Access setting on and it cannot be changed; S3 Tables does not support
 /// public access policies; vector buckets have Block Public Access always
-/// on), by the type of its policy.
+/// on; an Object Lambda Access Point keeps the settings it was made with),
+/// by the type of its policy.
 /// Beside account-level Block Public Access settings made elsewhere: what
 /// sets them ("the organisation's S3 policy `Baseline`").
 pub const SET_BY: &str = "SetBy";
@@ -167,6 +168,8 @@ pub struct AlwaysPrivate {
     pub what: &'static str,
     /// The properties that name the resource, first found first.
     pub names: &'static [&'static str],
+    /// Why a public policy has no effect on it.
+    pub why: &'static str,
 }
 
 pub const ALWAYS_PRIVATE: &[AlwaysPrivate] = &[
@@ -175,24 +178,38 @@ pub const ALWAYS_PRIVATE: &[AlwaysPrivate] = &[
         document: "PolicyDocument",
         what: "directory bucket",
         names: &["Bucket"],
+        why: "S3 always blocks public access to a directory bucket",
     },
     AlwaysPrivate {
         policy_type: "AWS::S3Tables::TableBucketPolicy",
         document: "ResourcePolicy",
         what: "table bucket",
         names: &["TableBucketARN"],
+        why: "S3 always blocks public access to a table bucket",
     },
     AlwaysPrivate {
         policy_type: "AWS::S3Tables::TablePolicy",
         document: "ResourcePolicy",
         what: "table",
         names: &["TableARN", "Name"],
+        why: "S3 always blocks public access to a table",
     },
     AlwaysPrivate {
         policy_type: "AWS::S3Vectors::VectorBucketPolicy",
         document: "Policy",
         what: "vector bucket",
         names: &["VectorBucketName", "VectorBucketArn"],
+        why: "S3 always blocks public access to a vector bucket",
+    },
+    // CloudFormation and Terraform cannot set its Block Public Access
+    // settings, so they keep their defaults (all on), and S3 cannot
+    // change them after it is made.
+    AlwaysPrivate {
+        policy_type: "AWS::S3ObjectLambda::AccessPointPolicy",
+        document: "PolicyDocument",
+        what: "Object Lambda Access Point",
+        names: &["ObjectLambdaAccessPoint"],
+        why: "an Object Lambda Access Point made from a template keeps every Block Public Access setting on",
     },
 ];
 

@@ -197,7 +197,8 @@ impl Builder<'_, '_> {
                 }
                 "aws_s3tables_table_bucket_policy"
                 | "aws_s3tables_table_policy"
-                | "aws_s3vectors_vector_bucket_policy" => {
+                | "aws_s3vectors_vector_bucket_policy"
+                | "aws_s3control_object_lambda_access_point_policy" => {
                     let (cfn, arg, key, names): (&str, &str, &str, &[(&str, &str)]) = match ty {
                         "aws_s3tables_table_bucket_policy" => (
                             "AWS::S3Tables::TableBucketPolicy",
@@ -210,6 +211,12 @@ impl Builder<'_, '_> {
                             "resource_policy",
                             "ResourcePolicy",
                             &[("name", "Name")],
+                        ),
+                        "aws_s3control_object_lambda_access_point_policy" => (
+                            "AWS::S3ObjectLambda::AccessPointPolicy",
+                            "policy",
+                            "PolicyDocument",
+                            &[("name", "ObjectLambdaAccessPoint")],
                         ),
                         _ => (
                             "AWS::S3Vectors::VectorBucketPolicy",
