@@ -326,47 +326,46 @@ fn an_account_setting_in_one_export_holds_for_the_accounts_buckets_in_another() 
     assert_eq!(alone.level, "public", "{alone:#?}");
 }
 
+/// In each of `dirs`: the bucket `quiet` is blocked, BL201 low saying
+/// `why`; each of `open` stays public, BL201 high.
+fn layer_stops(dirs: [&str; 3], quiet: &str, why: &str, open: &[&str]) {
+    for dir in dirs {
+        let q = seen(dir, quiet);
+        assert_eq!(q.level, "blocked", "{dir}: {q:#?}");
+        assert!(q.has("BL201", "low"), "{dir}: {q:#?}");
+        assert!(q.message("BL201").contains(why), "{dir}: {q:#?}");
+        for o in open {
+            let o = seen(dir, o);
+            assert_eq!(o.level, "public", "{dir}: {o:#?}");
+            assert!(o.has("BL201", "high"), "{dir}: {o:#?}");
+        }
+    }
+}
+
 #[test]
 fn an_organisation_s3_policy_blocks_public_access_for_the_accounts_it_targets() {
     // The policy targets account 111122223333 (and an organisational
     // unit, whose accounts are not known); the export beside it holds one
     // bucket of that account and one of another.
-    for dir in ["organisation-yaml", "organisation-json", "organisation-tf"] {
-        let quiet = seen(dir, "org-quiet");
-        assert_eq!(quiet.level, "blocked", "{dir}: {quiet:#?}");
-        assert!(quiet.has("BL201", "low"), "{dir}: {quiet:#?}");
-        assert!(
-            quiet.message("BL201").contains(
-                "RestrictPublicBuckets is on at account level, by the organisation's S3 policy `"
-            ),
-            "{dir}: {quiet:#?}"
-        );
-        let open = seen(dir, "org-open");
-        assert_eq!(open.level, "public", "{dir}: {open:#?}");
-        assert!(open.has("BL201", "high"), "{dir}: {open:#?}");
-    }
+    layer_stops(
+        ["organisation-yaml", "organisation-json", "organisation-tf"],
+        "org-quiet",
+        "RestrictPublicBuckets is on at account level, by the organisation's S3 policy `",
+        &["org-open"],
+    );
 }
 
 #[test]
 fn a_resource_control_policy_that_denies_outsiders_keeps_the_public_out() {
     // AWS's data-perimeter RCP on account 111122223333; buckets tagged
-    // `dp:exclude:identity = true` are left out of it.
-    for dir in ["rcp-yaml", "rcp-json", "rcp-tf"] {
-        let quiet = seen(dir, "rcp-quiet");
-        assert_eq!(quiet.level, "blocked", "{dir}: {quiet:#?}");
-        assert!(quiet.has("BL201", "low"), "{dir}: {quiet:#?}");
-        assert!(
-            quiet.message("BL201").contains(
-                "(statement `EnforceOrgIdentities`) denies every request from outside the organisation"
-            ),
-            "{dir}: {quiet:#?}"
-        );
-        for open in ["rcp-open", "elsewhere-open"] {
-            let open = seen(dir, open);
-            assert_eq!(open.level, "public", "{dir}: {open:#?}");
-            assert!(open.has("BL201", "high"), "{dir}: {open:#?}");
-        }
-    }
+    // `dp:exclude:identity = true` are left out of it, and another
+    // account's are not under it.
+    layer_stops(
+        ["rcp-yaml", "rcp-json", "rcp-tf"],
+        "rcp-quiet",
+        "(statement `EnforceOrgIdentities`) denies every request from outside the organisation",
+        &["rcp-open", "elsewhere-open"],
+    );
 }
 
 #[test]

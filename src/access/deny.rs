@@ -24,6 +24,19 @@ pub struct Cancel {
 }
 
 impl Cancel {
+    /// What `deny`, the first Deny that takes something, leaves.
+    fn by(deny: &Statement, left: ActionSet) -> Cancel {
+        Cancel {
+            by: deny.anchor(),
+            sid: deny
+                .value
+                .get("Sid")
+                .and_then(|s| s.as_text())
+                .map(str::to_string),
+            left,
+        }
+    }
+
     pub fn whole(&self) -> bool {
         !self.left.any(|a| a.is_public_sensitive())
     }
@@ -45,16 +58,7 @@ pub fn cancel(allow: &Statement, actions: &ActionSet, denies: &[Statement]) -> O
             left = after;
         }
     }
-    let by = by?;
-    Some(Cancel {
-        by: by.anchor(),
-        sid: by
-            .value
-            .get("Sid")
-            .and_then(|s| s.as_text())
-            .map(str::to_string),
-        left,
-    })
+    Some(Cancel::by(by?, left))
 }
 
 /// What `denies` take from an ACL grant, given as what each of its
@@ -82,19 +86,8 @@ pub fn cancel_acl(targets: &[(ActionSet, Vec<String>)], denies: &[Statement]) ->
             }
         }
     }
-    let by = by?;
-    Some(Cancel {
-        by: by.anchor(),
-        sid: by
-            .value
-            .get("Sid")
-            .and_then(|s| s.as_text())
-            .map(str::to_string),
-        left: left
-            .into_iter()
-            .reduce(|a, b| a.union(&b))
-            .unwrap_or_default(),
-    })
+    let left = left.into_iter().reduce(|a, b| a.union(&b));
+    Some(Cancel::by(by?, left.unwrap_or_default()))
 }
 
 /// A resource as a policy writes it: text, or a reference spelled as in
