@@ -195,6 +195,10 @@ pub(super) fn acl_denies<'m>(model: &'m Model, i: usize, a: &mut Analysis<'m>) {
     let Some(bucket) = model.resources.get(i) else {
         return;
     };
+    let acls = |g: &Grant| matches!(g.way, Way::Acl(_) | Way::ObjectAcl { .. });
+    if !a.grants.iter().any(acls) {
+        return;
+    }
     let denies: Vec<Statement> = model
         .policies_of(i)
         .into_iter()
