@@ -587,8 +587,9 @@ fn collect(
     let pab = "AWS::S3::AccountPublicAccessBlock".to_string();
     report.accounts.extend(
         model
-            .organisation_blocks()
+            .named_account_blocks()
             .into_iter()
+            .chain(model.organisation_blocks())
             .map(|(account, v)| (account, pab.clone(), v)),
     );
     report.accounts.extend(crate::access::kept_out(model));

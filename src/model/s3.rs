@@ -214,6 +214,23 @@ pub const ALWAYS_PRIVATE: &[AlwaysPrivate] = &[
 ];
 
 impl Model {
+    /// Account-level Block Public Access declared for a named account
+    /// (`aws_s3_account_public_access_block` with a literal `account_id`),
+    /// by account: it holds for that account's buckets wherever they are
+    /// read.
+    pub fn named_account_blocks(&self) -> Vec<(String, Value)> {
+        if self.deployed {
+            return Vec::new();
+        }
+        self.of_type("AWS::S3::AccountPublicAccessBlock")
+            .filter_map(|(_, r)| {
+                let account = r.properties.get("AccountId")?.as_str()?;
+                (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| (account.to_string(), r.properties.clone()))
+            })
+            .collect()
+    }
+
     /// The accounts an AWS Organizations S3 policy of this model turns
     /// every Block Public Access setting on for (`@@assign: all`), each
     /// with those settings as an account-level item says them. Only

@@ -71,6 +71,16 @@ const PAB: &[Shape] = &[
     Attr("restrict_public_buckets", "RestrictPublicBuckets"),
 ];
 
+/// The account's settings, and the account they are for when the
+/// configuration names it.
+const ACCOUNT_PAB: &[Shape] = &[
+    Attr("account_id", "AccountId"),
+    Attr("block_public_acls", "BlockPublicAcls"),
+    Attr("ignore_public_acls", "IgnorePublicAcls"),
+    Attr("block_public_policy", "BlockPublicPolicy"),
+    Attr("restrict_public_buckets", "RestrictPublicBuckets"),
+];
+
 pub const SPLITS: &[Split] = &[
     Split {
         tf_type: "aws_s3_bucket_public_access_block",
@@ -348,7 +358,7 @@ pub const STANDALONE: &[Standalone] = &[
     Standalone {
         tf_type: "aws_s3_account_public_access_block",
         cfn_type: "AWS::S3::AccountPublicAccessBlock",
-        shapes: PAB,
+        shapes: ACCOUNT_PAB,
     },
     Standalone {
         tf_type: "aws_s3_access_point",
