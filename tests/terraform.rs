@@ -670,3 +670,85 @@ fn json_variable_files_load_in_terraforms_order() {
     let rules: Vec<_> = findings(&json(&out)).into_iter().map(|f| f.0).collect();
     assert_eq!(rules, ["BL101"], "{}", common::text(&out));
 }
+
+/// Checks `fixtures/terraform-modules/s3-bucket-v5/examples/<example>`
+/// with `rules`: (rule, file, line) of each finding.
+fn v5(example: &str, rules: &str) -> Vec<(String, String, u64)> {
+    let at = format!("fixtures/terraform-modules/s3-bucket-v5/examples/{example}");
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", rules, &at],
+        root(),
+    );
+    findings(&json(&out))
+        .into_iter()
+        .map(|(rule, file, line, _)| (rule, file, line))
+        .collect()
+}
+
+fn at(rule: &str, file: &str, line: u64) -> (String, String, u64) {
+    (
+        rule.into(),
+        format!("fixtures/terraform-modules/s3-bucket-v5/{file}"),
+        line,
+    )
+}
+
+#[test]
+fn a_policy_filled_in_by_replace_is_judged_at_the_callers_statement() {
+    // The module composes every policy with one policy document whose
+    // placeholders replace() fills in with values known only at apply: the
+    // caller's public statement is still public, reported where it is
+    // written; the module's TLS statement still counts.
+    let rules = "BL201,BL205,BL206,BL001";
+    assert_eq!(
+        v5("public-policy", rules),
+        [at("BL201", "examples/public-policy/main.tf", 20)]
+    );
+    // Its twin: one role of the account, Block Public Access on.
+    assert_eq!(v5("tls-only", rules), []);
+}
+
+#[test]
+fn try_falls_through_a_missing_key_and_a_failed_conversion() {
+    // `{status = true}`: `var.versioning["enabled"]` is missing, so try()
+    // takes `tobool(status)`: Enabled. No policy is attached: BL205.
+    assert_eq!(
+        v5("versioning-status", "BL501,BL205"),
+        [at("BL205", "main.tf", 31)]
+    );
+    // `{status = "suspended"}`: tobool() fails, title(lower()) gives
+    // Suspended.
+    assert_eq!(
+        v5("versioning-suspended", "BL501,BL205"),
+        [at("BL501", "main.tf", 45)]
+    );
+}
+
+#[test]
+fn templatefile_renders_a_policy_with_its_variables() {
+    // Two statements from one `for` directive: everyone (public), and
+    // everyone through one VPC endpoint (pinned, not public).
+    let found = v5("templated-policy", "BL201,BL001");
+    assert_eq!(
+        found,
+        [at("BL201", "examples/templated-policy/main.tf", 15)]
+    );
+    // A template outside the repository is not read: the value is unknown
+    // and says why, naming no content.
+    let scratch = scratch(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\nresource \"aws_s3_bucket_policy\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  policy = templatefile(\"/etc/passwd\", {})\n}\n",
+    )]);
+    let out = bucketlint(
+        &["check", "--format", "json", "--select", "BL001", "."],
+        scratch.path(),
+    );
+    let report = json(&out);
+    let text = messages(&report).join("\n");
+    assert!(
+        text.contains("templatefile(\"/etc/passwd\") could not be read")
+            && text.contains("outside the repository")
+            && !text.contains("root:"),
+        "{text}"
+    );
+}

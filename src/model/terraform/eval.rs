@@ -74,6 +74,10 @@ pub(super) struct Ctx<'a> {
     pub(super) root: bool,
     /// Set when evaluation reads a root module's variable default.
     soft: Cell<bool>,
+    /// Set while a `templatefile()` template is rendered.
+    in_template: Cell<bool>,
+    /// Iterations of template `for` directives so far (budgeted).
+    template_steps: Cell<usize>,
     /// Where this module uses a value its caller passed, and the caller's
     /// argument: (used, given).
     pub(super) passed: RefCell<Vec<(Span, Span)>>,
@@ -106,6 +110,14 @@ struct Memo {
 /// statically: copying it at each use is what doubling attacks exploit,
 /// and no real configuration comes near it.
 const MAX_PARTS: usize = 200_000;
+
+/// The most text one `templatefile()` may render: a policy is at most
+/// 20 KiB; a template looping to a gigabyte is an attack.
+const MAX_RENDERED: usize = 1 << 20;
+
+/// The most iterations of template `for` directives in one module
+/// instance.
+const MAX_TEMPLATE_STEPS: usize = 200_000;
 
 /// The parts of a value (each scalar, list, map and entry one), counted up
 /// to just past `cap`; without recursion, so depth costs no stack.
@@ -153,6 +165,8 @@ impl<'a> Ctx<'a> {
             depth: Cell::new(0),
             root: false,
             soft: Cell::new(false),
+            in_template: Cell::new(false),
+            template_steps: Cell::new(0),
             passed: RefCell::new(Vec::new()),
             env: RefCell::new(Env::default()),
             instances: RefCell::new(HashMap::new()),
@@ -390,6 +404,17 @@ impl<'a> Ctx<'a> {
         no: impl FnOnce() -> Value,
     ) -> Value {
         let alts = cond.alternatives();
+        // An error in the condition is the conditional's (`try()` falls
+        // through it), as is a condition known not to be a boolean.
+        if !alts.is_empty() && alts.iter().all(|a| functions::is_invalid(a)) {
+            return Value {
+                span,
+                ..cond.clone()
+            };
+        }
+        if functions::is_whole(cond) && functions::boolean(cond).is_none() {
+            return functions::invalid(span, "the condition is not a boolean");
+        }
         let known: Vec<Option<bool>> = alts.iter().map(|a| functions::boolean(a)).collect();
         if !known.is_empty() && known.iter().all(|b| *b == Some(true)) {
             yes()
@@ -403,6 +428,13 @@ impl<'a> Ctx<'a> {
     /// Applies `f` to every combination of the arguments' branches (a
     /// conditional whose condition is not known), bounded.
     fn distribute(&self, args: Vec<Value>, span: Span, f: impl Fn(&[Value]) -> Value) -> Value {
+        // An error in an argument is the call's, as in Terraform.
+        if let Some(bad) = args.iter().find(|a| functions::is_invalid(a)) {
+            return Value {
+                span,
+                ..bad.clone()
+            };
+        }
         if !args.iter().any(|a| matches!(a.kind, Kind::OneOf(_))) {
             return f(&args);
         }
@@ -470,6 +502,15 @@ impl<'a> Ctx<'a> {
                 return match exprs.first() {
                     Some(a) => self.file(a, span, file),
                     None => Value::unknown(span, "file() of nothing"),
+                };
+            }
+            "templatefile" => {
+                return match exprs.first() {
+                    Some(a) => {
+                        let vars = exprs.get(1).map(|v| self.eval(v, file));
+                        self.templatefile(a, vars, span, file)
+                    }
+                    None => Value::unknown(span, "templatefile() of nothing"),
                 };
             }
             _ => {}
@@ -690,6 +731,12 @@ impl<'a> Ctx<'a> {
                     match &v.kind {
                         Kind::Str(s) => out.push_str(s),
                         Kind::Null => {}
+                        // `${jsonencode(x)}`: the model keeps `x` itself.
+                        Kind::Map(_) | Kind::Seq(_) => {
+                            let (text, unknown) = functions::json_text(&v);
+                            out.push_str(&text);
+                            partial |= unknown;
+                        }
                         _ => {
                             partial = true;
                             out.push_str("${");
@@ -724,6 +771,14 @@ impl<'a> Ctx<'a> {
                         };
                         let base = self.env.borrow().clone();
                         for (k, v) in pairs {
+                            // Nested loops multiply: the steps and the text
+                            // of every template are budgeted.
+                            let steps = self.template_steps.get() + 1;
+                            self.template_steps.set(steps);
+                            if steps > MAX_TEMPLATE_STEPS || out.len() > MAX_RENDERED {
+                                out.push_str("%{...}");
+                                return true;
+                            }
                             let mut env = bind(&base, f.value_var.as_str(), v);
                             if let Some(kv) = &f.key_var {
                                 env = bind(&env, kv.as_str(), k);
@@ -1130,9 +1185,21 @@ impl<'a> Ctx<'a> {
     }
 
     /// `file("x.json")`, read only from inside the repository boundary.
-    fn file(&self, arg: &Expression, span: Span, file: FileId) -> Value {
+    /// A file a function reads, relative to the module, through the
+    /// boundary; registered as a source of the unit under a new id.
+    fn read_named(
+        &self,
+        arg: &Expression,
+        span: Span,
+        file: FileId,
+        function: &str,
+        policy: bool,
+    ) -> Result<(FileId, Arc<str>), Value> {
         let Kind::Str(rel) = self.eval(arg, file).kind else {
-            return Value::unknown(span, "file() of a computed path");
+            return Err(Value::unknown(
+                span,
+                format!("{function}() of a computed path"),
+            ));
         };
         // `${path.module}/x.json` evaluates to `./x.json`: drop the `.`.
         let path: PathBuf = self
@@ -1147,17 +1214,73 @@ impl<'a> Ctx<'a> {
         let text: Arc<str> = match self.scope.read(&path) {
             Ok(t) => t.into(),
             Err(e) => {
-                return Value::unknown(span, format!("file(\"{rel}\") could not be read: {e}"));
+                return Err(Value::unknown(
+                    span,
+                    format!("{function}(\"{rel}\") could not be read: {e}"),
+                ));
             }
         };
         let id = self.alloc_file();
-        let parsed = json::parse(&text, Placement::At(id, 0));
         self.loaded.borrow_mut().push(LoadedFile {
             id,
             path,
-            text,
-            policy: true,
+            text: Arc::clone(&text),
+            policy,
         });
+        Ok((id, text))
+    }
+
+    /// `templatefile(path, vars)`: the file rendered as a template with
+    /// only `vars` in scope. A template cannot call `templatefile` again.
+    fn templatefile(
+        &self,
+        arg: &Expression,
+        vars: Option<Value>,
+        span: Span,
+        file: FileId,
+    ) -> Value {
+        if self.in_template.get() {
+            return functions::invalid(span, "templatefile() cannot be called from a template");
+        }
+        let (id, text) = match self.read_named(arg, span, file, "templatefile", true) {
+            Ok(read) => read,
+            Err(unknown) => return unknown,
+        };
+        let template: Template = match text.parse() {
+            Ok(t) => t,
+            Err(_) => {
+                return Value::unknown(span, "templatefile() of a file that is not a template");
+            }
+        };
+        let mut env: Env = Rc::new(Vec::new());
+        match vars.as_ref().map(|v| &v.kind) {
+            Some(Kind::Map(entries)) => {
+                for e in entries {
+                    env = bind(&env, &e.key, e.value.clone());
+                }
+            }
+            None => {}
+            // Its names are not known: what the template says of them is
+            // not either.
+            Some(_) => {}
+        }
+        self.in_template.set(true);
+        let rendered = self.with_env(&env, || self.template(&template, span, id));
+        self.in_template.set(false);
+        match rendered.as_text() {
+            Some(t) if t.len() > MAX_RENDERED => {
+                Value::unknown(span, "templatefile() renders too much text")
+            }
+            _ => rendered,
+        }
+    }
+
+    fn file(&self, arg: &Expression, span: Span, file: FileId) -> Value {
+        let (id, text) = match self.read_named(arg, span, file, "file", true) {
+            Ok(read) => read,
+            Err(unknown) => return unknown,
+        };
+        let parsed = json::parse(&text, Placement::At(id, 0));
         match parsed {
             Ok(doc) => mark_interpolations(doc.value),
             Err(err) => {
@@ -1178,9 +1301,32 @@ impl<'a> Ctx<'a> {
             };
             let mut out = Vec::new();
             for doc in list.items() {
-                match doc.get("Statement") {
-                    Some(s) => out.extend(s.items().into_iter().cloned()),
-                    None => out.push(Value::unknown(doc.span, "policy document not evaluated")),
+                // The provider skips `""` and null (a switched-off part,
+                // often through `compact`); a document in one branch only
+                // gives statements that may be absent.
+                let alts = doc.alternatives();
+                let empty = |d: &Value| match &d.kind {
+                    Kind::Null | Kind::NoValue => true,
+                    Kind::Str(s) => s.trim().is_empty(),
+                    _ => false,
+                };
+                let present: Vec<Value> = alts
+                    .iter()
+                    .filter(|d| !empty(d))
+                    .map(|d| decode_json_string((*d).clone()))
+                    .collect();
+                let maybe = present.len() != alts.len() || alts.len() > 1;
+                for d in present {
+                    match d.get("Statement") {
+                        Some(s) => out.extend(s.items().into_iter().map(|st| match maybe {
+                            true => Value::new(
+                                st.span,
+                                Kind::OneOf(vec![st.clone(), Value::new(st.span, Kind::NoValue)]),
+                            ),
+                            false => st.clone(),
+                        })),
+                        None => out.push(Value::unknown(d.span, "policy document not evaluated")),
+                    }
                 }
             }
             out
@@ -1195,15 +1341,30 @@ impl<'a> Ctx<'a> {
                     .unwrap_or_default(),
             );
         }
+        let sid = |v: &Value| v.get("Sid").and_then(Value::as_str).map(str::to_string);
+        // A statement of this document replaces a source statement with
+        // the same `sid`, as the provider merges them.
         let (blocks, unknown) = body.expand(self, "statement");
-        statements.extend(blocks.iter().map(|s| self.statement(s)));
+        for block in &blocks {
+            let st = self.statement(block);
+            let same = sid(&st).and_then(|id| {
+                statements.iter().position(|s| {
+                    s.alternatives()
+                        .iter()
+                        .any(|a| sid(a).as_deref() == Some(&id))
+                })
+            });
+            match same {
+                Some(i) => statements[i] = st,
+                None => statements.push(st),
+            }
+        }
         for d in unknown {
             statements.push(Value::unknown(
                 d,
                 "dynamic statement over a value not known",
             ));
         }
-        let sid = |v: &Value| v.get("Sid").and_then(Value::as_str).map(str::to_string);
         for o in overrides {
             match sid(&o).and_then(|id| {
                 statements

@@ -17,6 +17,108 @@ pub fn invalid(span: Span, why: impl std::fmt::Display) -> Value {
     Value::unknown(span, format!("{INVALID}{why}"))
 }
 
+/// `replace(v, from, to)` where `from` is known: in text, or in every
+/// string of a structure. Where `to` is not known, the strings it goes
+/// into are partly known (`${?}` in its place). `None` where `v` is not
+/// known itself.
+fn replace_in(v: &Value, from: &str, to: &Value) -> Option<Value> {
+    let put = |s: &str, partial: bool| -> Value {
+        if !s.contains(from) {
+            return Value::text(v.span, s.to_string(), partial);
+        }
+        match to.as_str() {
+            Some(t) => Value::text(v.span, s.replace(from, t), partial),
+            None => Value::text(v.span, s.replace(from, "${?}"), true),
+        }
+    };
+    Some(match &v.kind {
+        Kind::Str(s) => put(s, false),
+        Kind::Partial(s) => put(s, true),
+        Kind::Seq(items) => Value::new(
+            v.span,
+            Kind::Seq(
+                items
+                    .iter()
+                    .map(|i| replace_in(i, from, to).unwrap_or_else(|| i.clone()))
+                    .collect(),
+            ),
+        ),
+        Kind::Map(entries) => Value::new(
+            v.span,
+            Kind::Map(
+                entries
+                    .iter()
+                    .map(|e| Entry {
+                        key: e.key.clone(),
+                        key_span: e.key_span,
+                        value: replace_in(&e.value, from, to).unwrap_or_else(|| e.value.clone()),
+                    })
+                    .collect(),
+            ),
+        ),
+        Kind::Null => v.clone(),
+        _ => return None,
+    })
+}
+
+/// Terraform's `title`: the first letter of each word upper case.
+fn title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_word = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if in_word {
+                out.push(c);
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            in_word = true;
+        } else {
+            out.push(c);
+            in_word = false;
+        }
+    }
+    out
+}
+
+/// `v` as JSON text, for a structure interpolated into a string: in
+/// Terraform only `jsonencode`'s string can be, and the model keeps
+/// `jsonencode`'s argument as structure. True when a part is not known
+/// (written `"${?}"`, which later reads as a partly known string).
+pub fn json_text(v: &Value) -> (String, bool) {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    match &v.kind {
+        Kind::Str(s) => (quote(s), false),
+        Kind::Null | Kind::NoValue => ("null".into(), false),
+        Kind::Seq(items) => {
+            let mut partial = false;
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    let (t, p) = json_text(i);
+                    partial |= p;
+                    t
+                })
+                .collect();
+            (format!("[{}]", parts.join(",")), partial)
+        }
+        Kind::Map(entries) => {
+            let mut partial = false;
+            let parts: Vec<String> = entries
+                .iter()
+                .map(|e| {
+                    let (t, p) = json_text(&e.value);
+                    partial |= p;
+                    format!("{}:{t}", quote(&e.key))
+                })
+                .collect();
+            (format!("{{{}}}", parts.join(",")), partial)
+        }
+        Kind::Partial(s) => (quote(s), true),
+        _ => ("\"${?}\"".into(), true),
+    }
+}
+
 pub fn is_invalid(v: &Value) -> bool {
     matches!(&v.kind, Kind::Unknown(why) if why.starts_with(INVALID))
 }
@@ -366,6 +468,9 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             Some(Value {
                 kind: Kind::Null, ..
             }) => Value::new(span, Kind::Null),
+            // A string or number that is not a boolean fails, as in
+            // Terraform: `try()` falls through it.
+            Some(a) if known_args && is_whole(a) => invalid(span, "not a boolean"),
             _ => unknown(),
         },
         // The model keeps the structure: policies are read from it, and
@@ -432,18 +537,27 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             (Some(sep), Some(s)) => seq(span, s.split(sep).map(|p| Value::str(span, p)).collect()),
             _ => unknown(),
         },
-        "replace" => match (
-            arg(0).and_then(Value::as_str),
-            arg(1).and_then(Value::as_str),
-            arg(2).and_then(Value::as_str),
-        ) {
+        "replace" => match (arg(0), arg(1).and_then(Value::as_str), arg(2)) {
             // A `/regex/` pattern is not evaluated.
             (Some(_), Some(from), Some(_)) if from.starts_with('/') && from.ends_with('/') => {
                 unknown()
             }
-            (Some(s), Some(from), Some(to)) => Value::str(span, s.replace(from, to)),
+            (Some(_), Some(""), Some(_)) => unknown(),
+            // Text, or a document the model keeps as structure (the `json`
+            // of a policy document, `jsonencode`): each string of it, so an
+            // unknown value put in leaves the rest known.
+            (Some(s), Some(from), Some(to)) => match replace_in(s, from, to) {
+                Some(v) => Value { span, ..v },
+                None => unknown(),
+            },
             _ => unknown(),
         },
+        "title" => match arg(0).and_then(Value::as_str) {
+            Some(s) => Value::str(span, title(s)),
+            None => unknown(),
+        },
+        // Whitespace around a document is not part of it.
+        "trimspace" | "chomp" if arg(0).is_some_and(|a| a.is_map()) => arg(0)?.clone(),
         "lower" | "upper" | "trimspace" | "chomp" => match arg(0).and_then(Value::as_str) {
             Some(s) => Value::str(
                 span,
