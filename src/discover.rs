@@ -54,7 +54,7 @@ fn is_template_ext(path: &Path) -> bool {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref(),
-        Some("yaml" | "yml" | "json" | "template")
+        Some("yaml" | "yml" | "json" | "template" | "tfstate")
     )
 }
 

@@ -752,3 +752,107 @@ fn templatefile_renders_a_policy_with_its_variables() {
         "{text}"
     );
 }
+
+#[test]
+fn raw_state_files_are_read_like_terraform_show_json() {
+    // `terraform.tfstate` (format 4): a module's counted bucket with a
+    // public policy and Block Public Access off; its twin grants one
+    // other account's role, with Block Public Access on.
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "BL201,BL206",
+            "fixtures/terraform-modules/state-v4",
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        findings(&json(&out)),
+        vec![
+            row(
+                "BL201",
+                "fixtures/terraform-modules/state-v4/public/terraform.tfstate",
+                147,
+                "module.assets.aws_s3_bucket_policy.this[0]"
+            ),
+            row(
+                "BL206",
+                "fixtures/terraform-modules/state-v4/private/terraform.tfstate",
+                147,
+                "module.assets.aws_s3_bucket_policy.this[0]"
+            ),
+        ]
+    );
+    // Every instance is a bucket of its own, by its address.
+    let inventory = json(&bucketlint(
+        &[
+            "inventory",
+            "--format",
+            "json",
+            "fixtures/terraform-modules/state-v4",
+        ],
+        root(),
+    ));
+    let mut ids: Vec<&str> = inventory["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "acme-open-assets-0",
+            "acme-open-assets-1",
+            "acme-quiet-assets-0",
+            "acme-quiet-assets-1"
+        ]
+    );
+}
+
+#[test]
+fn plans_and_states_are_never_edited_by_a_fix() {
+    let scratch = tempfile::tempdir().unwrap();
+    for name in ["plan.json", "state.json"] {
+        fs::copy(
+            Path::new("fixtures/terraform-modules/plans").join(name),
+            scratch.path().join(name),
+        )
+        .unwrap();
+    }
+    fs::create_dir(scratch.path().join("raw")).unwrap();
+    fs::copy(
+        "fixtures/terraform-modules/state-v4/public/terraform.tfstate",
+        scratch.path().join("raw/terraform.tfstate"),
+    )
+    .unwrap();
+    let before: Vec<String> = ["plan.json", "state.json", "raw/terraform.tfstate"]
+        .iter()
+        .map(|f| fs::read_to_string(scratch.path().join(f)).unwrap())
+        .collect();
+    let out = bucketlint(
+        &["check", "--fix", "--unsafe-fixes", "--format", "json", "."],
+        scratch.path(),
+    );
+    let report = json(&out);
+    // The findings stay, without a fix to apply.
+    assert!(!findings(&report).is_empty(), "{report:#}");
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["fix"].is_null()),
+        "{report:#}"
+    );
+    let after: Vec<String> = ["plan.json", "state.json", "raw/terraform.tfstate"]
+        .iter()
+        .map(|f| fs::read_to_string(scratch.path().join(f)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+}

@@ -130,6 +130,7 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
         && !text.contains("AWSTemplateFormatVersion")
         && !text.contains("planned_values")
         && !text.contains("root_module")
+        && !text.contains("\"lineage\"")
         && !deployed::might_be_export(&text)
     {
         report
@@ -768,8 +769,9 @@ fn collect(
             .holder
             .and_then(|h| constructs.get(h.id.as_str()).copied());
         let generated = construct.is_some() || in_cdk_out(&file.path);
-        // An AWS Config export records a deployed bucket: nothing to edit.
-        let fixable = source != Source::Config;
+        // An AWS Config export, a plan and a state record what Terraform or
+        // AWS wrote: nothing to edit (the fix belongs in the configuration).
+        let fixable = !matches!(source, Source::Config | Source::Plan | Source::State);
         let fix = match (
             fixable && (options.fix.is_some() || options.offer_fixes),
             v.rule.autofix,

@@ -16,13 +16,76 @@ use super::resources::build_resources;
 use crate::boundary::Boundary;
 use crate::model::{Format, Model};
 use crate::source::FileId;
-use crate::tree::Value;
+use crate::tree::{Kind, Value};
 
 /// True when a JSON document is a plan or a state in Terraform's JSON
-/// format.
+/// format, or a raw state file (`terraform.tfstate`, version 4).
 pub fn is_plan(doc: &Value) -> bool {
-    doc.get("format_version").is_some()
-        && (doc.get("planned_values").is_some() || doc.path(&["values", "root_module"]).is_some())
+    (doc.get("format_version").is_some()
+        && (doc.get("planned_values").is_some() || doc.path(&["values", "root_module"]).is_some()))
+        || is_raw_state(doc)
+}
+
+/// A state file as Terraform writes it (`terraform.tfstate`, format 4):
+/// `resources[].instances[].attributes`.
+fn is_raw_state(doc: &Value) -> bool {
+    doc.get("version").and_then(Value::as_str) == Some("4")
+        && doc.get("lineage").is_some()
+        && doc.get("resources").is_some()
+}
+
+/// The resource instances of a raw state, addressed as `terraform show`
+/// addresses them (`module.a.aws_s3_bucket.b["k"]`).
+fn collect_raw<'a>(doc: &'a Value, out: &mut Vec<Declared<'a>>) {
+    for r in doc.get("resources").map(Value::items).unwrap_or_default() {
+        let field = |k: &str| r.get(k).and_then(Value::as_str);
+        let (Some(ty), Some(name)) = (field("type"), field("name")) else {
+            continue;
+        };
+        let mut base = String::new();
+        if let Some(module) = field("module") {
+            base.push_str(module);
+            base.push('.');
+        }
+        if field("mode") == Some("data") {
+            base.push_str("data.");
+        }
+        base.push_str(&format!("{ty}.{name}"));
+        let name_span = r.entry("name").map_or(r.span, |e| e.value.span);
+        for instance in r.get("instances").map(Value::items).unwrap_or_default() {
+            let Some(values) = instance.get("attributes") else {
+                continue;
+            };
+            // Each instance is named where its key is written.
+            let head = instance
+                .entry("index_key")
+                .map_or(name_span, |e| e.value.span);
+            let key = instance.get("index_key");
+            let id = match key.map(|k| (&k.kind, k.as_str())) {
+                None => base.clone(),
+                Some((Kind::Str(k), _)) if k.parse::<u64>().is_err() => {
+                    format!("{base}[{}]", serde_json::to_string(k).unwrap_or_default())
+                }
+                Some((_, Some(n))) => format!("{base}[{n}]"),
+                Some(_) => base.clone(),
+            };
+            out.push(Declared {
+                id,
+                ty: ty.to_string(),
+                name: name.to_string(),
+                head,
+                block: TfBlock {
+                    ident: head,
+                    span: instance.span,
+                    body: Body::Json {
+                        value: values,
+                        templates: false,
+                        env: Env::default(),
+                    },
+                },
+            });
+        }
+    }
 }
 
 /// The resources of a module in the plan (`planned_values` or
@@ -75,6 +138,9 @@ pub fn build(doc: &Value, file: FileId, text: &str) -> Model {
         .or_else(|| doc.path(&["values", "root_module"]));
     if let Some(root) = root {
         collect(root, &mut declared);
+    }
+    if is_raw_state(doc) {
+        collect_raw(doc, &mut declared);
     }
     // Data sources are read at plan time: they appear in the prior state.
     if let Some(prior) = doc.path(&["prior_state", "values", "root_module"]) {
