@@ -75,9 +75,23 @@ fn auto_loaded(path: &Path) -> bool {
         || name.ends_with(".auto.tfvars.json")
 }
 
-/// A Terraform configuration file: `.tf`, or `.tf.json` in JSON syntax.
+/// A Terraform configuration file: `.tf`, or `.tf.json` in JSON syntax;
+/// OpenTofu's `.tofu` and `.tofu.json` too, except a `.tf` file beside a
+/// `.tofu` file of the same name, which OpenTofu reads instead.
 pub fn is_tf(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "tf") || path.to_string_lossy().ends_with(".tf.json")
+    let name = path.to_string_lossy();
+    if path.extension().is_some_and(|e| e == "tofu") || name.ends_with(".tofu.json") {
+        return true;
+    }
+    let tofu = if path.extension().is_some_and(|e| e == "tf") {
+        path.with_extension("tofu")
+    } else if let Some(stem) = name.strip_suffix(".tf.json") {
+        PathBuf::from(format!("{stem}.tofu.json"))
+    } else {
+        return false;
+    };
+    // Asked of files found in a folder: one metadata read, no content.
+    std::fs::symlink_metadata(tofu).is_err()
 }
 
 /// Whether to leave a path out: `(path, named explicitly)`.

@@ -856,3 +856,28 @@ fn plans_and_states_are_never_edited_by_a_fix() {
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn opentofu_files_are_read_and_take_the_place_of_their_tf_twin() {
+    // OpenTofu reads `main.tofu` instead of `main.tf` beside it; a
+    // `.tofu` file with no twin is read with the `.tf` files.
+    let dir = scratch(&[
+        (
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"site\" {\n  bucket = \"site\"\n}\nresource \"aws_s3_bucket_acl\" \"site\" {\n  bucket = aws_s3_bucket.site.id\n  acl    = \"public-read\"\n}\n",
+        ),
+        (
+            "main.tofu",
+            "resource \"aws_s3_bucket\" \"site\" {\n  bucket = \"site\"\n}\nresource \"aws_s3_bucket_acl\" \"site\" {\n  bucket = aws_s3_bucket.site.id\n  acl    = \"private\"\n}\n",
+        ),
+        (
+            "logs.tofu",
+            "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\nresource \"aws_s3_bucket_acl\" \"logs\" {\n  bucket = aws_s3_bucket.logs.id\n  acl    = \"authenticated-read\"\n}\n",
+        ),
+    ]);
+    let report = selected(dir.path(), "BL101,BL103");
+    assert_eq!(
+        findings(&report),
+        vec![row("BL103", "logs.tofu", 6, "aws_s3_bucket_acl.logs")]
+    );
+}
