@@ -4,7 +4,7 @@
 //! server) reads these; none of them needs the orchestrator that fills them.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::access::Witness;
@@ -35,33 +35,72 @@ pub struct Finding {
     /// Where the resource holding it starts, when in the same file: a
     /// comment above it suppresses the finding.
     pub holder_start: Option<u32>,
+    /// The root module or template whose check found it (a module file
+    /// is checked through each root that calls it).
+    pub root: Option<PathBuf>,
     /// Other module instances and root modules where the same finding
     /// holds; the message lists them once the report is complete.
-    pub also: Vec<String>,
-    /// Those places once the message lists them: machine formats list
-    /// them too (JSON `also_in`).
+    pub also: Vec<Instance>,
+    /// Those places as the message lists them ("`x` in `examples/a`"):
+    /// JSON `also_in`.
     pub also_in: Vec<String>,
     /// For a public exposure: one concrete request AWS would allow.
     pub witness: Option<Box<Witness>>,
 }
 
+/// One place a finding holds: a resource's address, and the root module
+/// or template whose check found it (`None`: the finding's own root).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instance {
+    pub address: String,
+    pub root: Option<PathBuf>,
+}
+
 impl Finding {
-    /// Records that the finding also holds in `place` (another instance of
-    /// the module, or another root module calling it).
-    pub fn also_in(&mut self, place: &str) {
-        if self.resource != place && !self.also.iter().any(|a| a == place) {
-            self.also.push(place.to_string());
+    /// Records that the finding also holds at `address` (another instance
+    /// of the module, another bucket sharing the text), found through
+    /// `root` when that is another root module calling it.
+    pub fn also_in(&mut self, address: &str, root: Option<&Path>) {
+        let place = Instance {
+            address: address.to_string(),
+            root: root.map(Path::to_path_buf),
+        };
+        if (self.resource != address || root.is_some()) && !self.also.contains(&place) {
+            self.also.push(place);
         }
     }
 
-    /// Says in the message where else the finding holds (once).
+    /// Every place the finding holds, its own first, each with its root.
+    pub fn instances(&self) -> Vec<Instance> {
+        let own = Instance {
+            address: self.resource.clone(),
+            root: self.root.clone(),
+        };
+        std::iter::once(own)
+            .chain(self.also.iter().map(|a| Instance {
+                address: a.address.clone(),
+                root: a.root.clone().or_else(|| self.root.clone()),
+            }))
+            .collect()
+    }
+
+    /// Says in the message where else the finding holds (once); machine
+    /// formats list every place.
     fn finish(&mut self) {
         const SHOWN: usize = 10;
-        if self.also.is_empty() {
+        if self.also.is_empty() || !self.also_in.is_empty() {
             return;
         }
-        let list: Vec<String> = self
+        self.also_in = self
             .also
+            .iter()
+            .map(|a| match &a.root {
+                Some(root) => format!("{} in {}", a.address, root.display()),
+                None => a.address.clone(),
+            })
+            .collect();
+        let list: Vec<String> = self
+            .also_in
             .iter()
             .take(SHOWN)
             .map(|a| format!("`{a}`"))
@@ -71,7 +110,6 @@ impl Finding {
             n => format!(" and {n} more"),
         };
         self.message = format!("{} (Also in {}{more}.)", self.message, list.join(", "));
-        self.also_in = std::mem::take(&mut self.also);
     }
 }
 

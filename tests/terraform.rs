@@ -198,6 +198,56 @@ fn a_shared_module_finding_lists_every_caller() {
         ),
         "{message}"
     );
+    // Machine formats list every instance, the first too, with its root.
+    let instances = &report["findings"][0]["instances"];
+    assert_eq!(
+        instances,
+        &serde_json::json!([
+            {"address": "module.data.aws_s3_bucket.this", "root": "dev"},
+            {"address": "module.scratch.aws_s3_bucket.this", "root": "dev"},
+            {"address": "module.data.aws_s3_bucket.this", "root": "prod"},
+        ])
+    );
+    let sarif = json(&bucketlint(
+        &[
+            "check", "--format", "sarif", "--select", "BL501", "dev", "prod",
+        ],
+        base,
+    ));
+    assert_eq!(
+        &sarif["runs"][0]["results"][0]["properties"]["instances"],
+        instances
+    );
+}
+
+#[test]
+fn a_merged_finding_lists_more_instances_than_its_message() {
+    // Twelve callers: the message names ten, the JSON every one.
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path();
+    fs::create_dir(base.join(".git")).unwrap();
+    fs::create_dir_all(base.join("modules/bucket")).unwrap();
+    fs::write(
+        base.join("modules/bucket/main.tf"),
+        "variable \"name\" {}\n\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\n",
+    )
+    .unwrap();
+    let calls: String = (0..12)
+        .map(|i| {
+            format!("module \"b{i}\" {{\n  source = \"./modules/bucket\"\n  name   = \"example-{i}\"\n}}\n")
+        })
+        .collect();
+    fs::write(base.join("main.tf"), calls).unwrap();
+    let report = json(&bucketlint(
+        &["check", "--format", "json", "--select", "BL501", "."],
+        base,
+    ));
+    let f = &report["findings"][0];
+    assert_eq!(f["instances"].as_array().unwrap().len(), 12, "{f:#}");
+    assert!(
+        f["message"].as_str().unwrap().contains(" and 1 more.)"),
+        "{f:#}"
+    );
 }
 
 /// Copies the registry root and installs the module where `terraform init`

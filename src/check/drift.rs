@@ -174,6 +174,7 @@ pub fn find(report: &mut Report, config: &Config) {
                 bucket: Some(Box::new((template.id.clone(), template.location.clone()))),
                 fix: None,
                 holder_start: None,
+                root: None,
                 also: Vec::new(),
                 also_in: Vec::new(),
                 witness: None,

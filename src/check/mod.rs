@@ -94,7 +94,8 @@ pub fn run(options: &Options) -> Report {
         }
         let unit = r.unit_path.clone();
         let mut kept = Vec::with_capacity(r.findings.len());
-        for f in r.findings.drain(..) {
+        for mut f in r.findings.drain(..) {
+            f.root = unit.clone();
             // Only a module's findings outside its own folder can come from
             // another unit too (a module both call).
             let own = unit.as_ref().is_none_or(|u| {
@@ -112,12 +113,16 @@ pub fn run(options: &Options) -> Report {
             );
             match (first.get(&key), &unit) {
                 (Some(&i), Some(unit)) => {
-                    let place = format!("{} in {}", f.resource, unit.display());
                     // The first is merged already, or kept from this unit.
                     let n = report.findings.len();
-                    match i.checked_sub(n) {
-                        Some(k) => kept[k].also_in(&place),
-                        None => report.findings[i].also_in(&place),
+                    let first = match i.checked_sub(n) {
+                        Some(k) => &mut kept[k],
+                        None => &mut report.findings[i],
+                    };
+                    first.also_in(&f.resource, Some(unit));
+                    // Its own other instances, through this root.
+                    for a in f.also {
+                        first.also_in(&a.address, Some(a.root.as_deref().unwrap_or(unit)));
                     }
                 }
                 _ => {

@@ -733,12 +733,12 @@ fn collect(
                 .map(|b| b.id.as_str());
             let f = &mut report.findings[first];
             match p.holder {
-                Some(h) if h.id != f.resource => f.also_in(&h.id),
+                Some(h) if h.id != f.resource => f.also_in(&h.id, None),
                 _ => {
                     if let Some(b) = bucket
                         && f.bucket.as_deref().is_none_or(|(id, _)| id != b)
                     {
-                        f.also_in(b);
+                        f.also_in(b, None);
                     }
                 }
             }
@@ -799,6 +799,7 @@ fn collect(
             bucket: bucket.map(Box::new),
             fix: fix.map(Box::new),
             holder_start,
+            root: None,
             also: Vec::new(),
             also_in: Vec::new(),
             witness: v.witness,
@@ -844,6 +845,7 @@ fn collect(
             bucket: None,
             fix: None,
             holder_start: None,
+            root: None,
             also: Vec::new(),
             also_in: Vec::new(),
             witness: None,

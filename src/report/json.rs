@@ -74,6 +74,7 @@ pub fn finding(f: &Finding) -> Value {
     // finding holds (the message says "Also in ...").
     if !f.also_in.is_empty() {
         v["also_in"] = json!(f.also_in);
+        v["instances"] = instances(f);
     }
     if let Some(fix) = &f.fix {
         v["fix"] = json!({
@@ -130,4 +131,18 @@ pub fn rules(rules: &[&'static Rule]) -> Value {
             "equivalents": r.equivalents,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// Every place a merged finding holds, its own first: the address and the
+/// root module or template it was found through.
+pub fn instances(f: &Finding) -> serde_json::Value {
+    json!(
+        f.instances()
+            .iter()
+            .map(|i| json!({
+                "address": i.address,
+                "root": i.root.as_ref().map(|r| r.to_string_lossy().replace('\\', "/")),
+            }))
+            .collect::<Vec<_>>()
+    )
 }

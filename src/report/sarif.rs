@@ -67,6 +67,9 @@ fn rule(r: &Rule) -> Value {
 fn result(f: &Finding, rule_index: usize, fingerprint: &str, paths: &Paths) -> Value {
     let l = &f.location;
     let mut properties = json!({"resource": f.resource, "resourceType": f.resource_type});
+    if !f.also_in.is_empty() {
+        properties["instances"] = super::json::instances(f);
+    }
     if let Some(w) = &f.witness {
         properties["witness"] = json!(w.describe());
     }
