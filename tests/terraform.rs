@@ -931,3 +931,39 @@ fn opentofu_files_are_read_and_take_the_place_of_their_tf_twin() {
         vec![row("BL103", "logs.tofu", 6, "aws_s3_bucket_acl.logs")]
     );
 }
+
+#[test]
+fn a_condition_deciding_whether_a_resource_exists_holds_inside_it() {
+    // `count = local.enabled ? 1 : 0` and, inside, `local.enabled ?
+    // "Enabled" : "Suspended"`: whenever the versioning exists, it is
+    // Enabled. A second, independent switch still leaves Suspended
+    // possible, and is said to hold for some inputs.
+    let module = |status: &str| {
+        format!(
+            "variable \"enabled\" {{\n  type    = bool\n  default = true\n}}\n\nvariable \"versioning_enabled\" {{\n  type    = bool\n  default = true\n}}\n\nlocals {{\n  enabled = var.enabled\n}}\n\nresource \"aws_s3_bucket\" \"this\" {{\n  count  = local.enabled ? 1 : 0\n  bucket = \"example-correlated\"\n}}\n\nresource \"aws_s3_bucket_versioning\" \"this\" {{\n  count  = local.enabled && var.versioning_enabled != null ? 1 : 0\n  bucket = aws_s3_bucket.this[0].id\n  versioning_configuration {{\n    status = {status}\n  }}\n}}\n"
+        )
+    };
+    let same = scratch(&[(
+        "main.tf",
+        &module("local.enabled ? \"Enabled\" : \"Suspended\""),
+    )]);
+    assert_eq!(findings(&selected(same.path(), "BL501")), vec![]);
+    let other = scratch(&[(
+        "main.tf",
+        &module("var.versioning_enabled ? \"Enabled\" : \"Suspended\""),
+    )]);
+    let report = selected(other.path(), "BL501");
+    assert_eq!(
+        findings(&report),
+        vec![row(
+            "BL501",
+            "main.tf",
+            24,
+            "aws_s3_bucket_versioning.this"
+        )]
+    );
+    assert!(
+        messages(&report)[0].contains("for some inputs"),
+        "{report:#}"
+    );
+}

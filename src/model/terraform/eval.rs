@@ -111,6 +111,16 @@ struct Memo {
 /// and no real configuration comes near it.
 const MAX_PARTS: usize = 200_000;
 
+/// Names bound in an instance's scope for the conditions its existence
+/// assumes (never a name HCL can write).
+const ASSUME: &str = "\u{0}assume ";
+
+/// A condition as written, its spacing normalised: the key under which an
+/// instance assumes it.
+fn condition_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The most text one `templatefile()` may render: a policy is at most
 /// 20 KiB; a template looping to a gigabyte is an attack.
 const MAX_RENDERED: usize = 1 << 20;
@@ -357,9 +367,17 @@ impl<'a> Ctx<'a> {
                 let soft = self.soft.replace(outer || self.soft.get());
                 let yes = || self.eval(&c.true_expr, file);
                 let no = || self.eval(&c.false_expr, file);
-                match soft {
-                    true => Value::new(span, Kind::OneOf(vec![yes(), no()])),
-                    false => self.choose(&cond, span, yes, no),
+                // The condition that decides whether this resource exists,
+                // and holds in it (`count = var.on ? 1 : 0`).
+                let decided = functions::boolean(&cond).is_none() || soft;
+                match (
+                    decided.then(|| self.assumed(&c.cond_expr, file)).flatten(),
+                    soft,
+                ) {
+                    (Some(true), _) => yes(),
+                    (Some(false), _) => no(),
+                    (None, true) => Value::new(span, Kind::OneOf(vec![yes(), no()])),
+                    (None, false) => self.choose(&cond, span, yes, no),
                 }
             }
             Expression::FuncCall(call) => self.call(call, span, file),
@@ -392,6 +410,54 @@ impl<'a> Ctx<'a> {
             }
             Expression::ForExpr(f) => self.for_expr(f, span, file),
         }
+    }
+
+    /// What the instance being evaluated assumes of condition `e`: a
+    /// resource made by `count = cond ? n : 0` exists only where `cond` is
+    /// true, so a value chosen by the same `cond` inside it is the true
+    /// branch; `!cond` the false one.
+    fn assumed(&self, e: &Expression, file: FileId) -> Option<bool> {
+        match e {
+            Expression::Parenthesis(p) => self.assumed(p.inner(), file),
+            Expression::UnaryOp(op) if matches!(op.operator.value(), UnaryOperator::Not) => {
+                self.assumed(&op.expr, file).map(|b| !b)
+            }
+            _ => {
+                let name = format!("{ASSUME}{}", condition_text(self.text(span_of(e, file))));
+                self.bound(&name).and_then(|v| functions::boolean(&v))
+            }
+        }
+    }
+
+    /// The conditions a `count` of `cond ? n : 0` makes true in every
+    /// instance: `cond`, and each side of a top-level `&&` in it.
+    fn existence_conditions(&self, body: &Body<'a>) -> Vec<String> {
+        let Some((attr, file)) = body.hcl_attr("count") else {
+            return Vec::new();
+        };
+        let mut e = &attr.value;
+        while let Expression::Parenthesis(p) = e {
+            e = p.inner();
+        }
+        let Expression::Conditional(c) = e else {
+            return Vec::new();
+        };
+        if functions::number(&self.eval(&c.false_expr, file)) != Some(0.0) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut stack = vec![&c.cond_expr];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expression::Parenthesis(p) => stack.push(p.inner()),
+                Expression::BinaryOp(op) if matches!(op.operator.value(), BinaryOperator::And) => {
+                    stack.push(&op.lhs_expr);
+                    stack.push(&op.rhs_expr);
+                }
+                _ => out.push(condition_text(self.text(span_of(e, file)))),
+            }
+        }
+        out
     }
 
     /// `cond ? yes : no`: the branch the condition picks when it is known,
@@ -818,7 +884,15 @@ impl<'a> Ctx<'a> {
 
     fn nested_instances(&self, d: &Declared<'a>) -> Vec<Instance<'a>> {
         let body = &d.block.body;
-        let env = body.env();
+        let mut env = body.env().clone();
+        for cond in self.existence_conditions(body) {
+            env = bind(
+                &env,
+                &format!("{ASSUME}{cond}"),
+                functions::bool_value(d.head, true),
+            );
+        }
+        let env = &env;
         let one = |uncertain: Option<String>, bound: Env| {
             vec![Instance {
                 id: d.id.clone(),
