@@ -955,15 +955,57 @@ fn a_condition_deciding_whether_a_resource_exists_holds_inside_it() {
     let report = selected(other.path(), "BL501");
     assert_eq!(
         findings(&report),
-        vec![row(
-            "BL501",
-            "main.tf",
-            24,
-            "aws_s3_bucket_versioning.this"
-        )]
+        vec![row("BL501", "main.tf", 24, "aws_s3_bucket_versioning.this")]
     );
     assert!(
         messages(&report)[0].contains("for some inputs"),
         "{report:#}"
     );
+}
+
+#[test]
+fn each_key_and_value_are_known_in_every_instance_policy() {
+    // Two buckets by for_each, one public: its policy, inline or a
+    // for_each policy document picked by key, is public; the other's names
+    // one account. One finding per instance, at its own severity.
+    let head = "locals {\n  buckets = {\n    site    = { public = true }\n    private = { public = false }\n  }\n}\n\nresource \"aws_s3_bucket\" \"this\" {\n  for_each = local.buckets\n  bucket   = \"example-${each.key}\"\n}\n\nresource \"aws_s3_bucket_public_access_block\" \"this\" {\n  for_each                = local.buckets\n  bucket                  = aws_s3_bucket.this[each.key].id\n  block_public_acls       = !each.value.public\n  block_public_policy     = !each.value.public\n  ignore_public_acls      = !each.value.public\n  restrict_public_buckets = !each.value.public\n}\n";
+    let inline = format!(
+        "{head}\nresource \"aws_s3_bucket_policy\" \"this\" {{\n  for_each = local.buckets\n  bucket   = aws_s3_bucket.this[each.key].id\n  policy = jsonencode({{\n    Statement = [{{\n      Effect    = \"Allow\"\n      Principal = each.value.public ? \"*\" : {{ AWS = \"arn:aws:iam::111122223333:root\" }}\n      Action    = \"s3:GetObject\"\n      Resource  = \"${{aws_s3_bucket.this[each.key].arn}}/*\"\n    }}]\n  }})\n}}\n"
+    );
+    let by_key = format!(
+        "{head}\ndata \"aws_iam_policy_document\" \"read\" {{\n  for_each = local.buckets\n  statement {{\n    actions   = [\"s3:GetObject\"]\n    resources = [\"${{aws_s3_bucket.this[each.key].arn}}/*\"]\n    principals {{\n      type        = \"AWS\"\n      identifiers = each.value.public ? [\"*\"] : [\"arn:aws:iam::111122223333:root\"]\n    }}\n  }}\n}}\n\nresource \"aws_s3_bucket_policy\" \"this\" {{\n  for_each = local.buckets\n  bucket   = aws_s3_bucket.this[each.key].id\n  policy   = data.aws_iam_policy_document.read[each.key].json\n}}\n"
+    );
+    for (text, line) in [(inline, 28), (by_key, 29)] {
+        let dir = scratch(&[("main.tf", &text)]);
+        let report = selected(dir.path(), "BL201,BL206,BL001");
+        let found: Vec<(String, String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["bucket"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "BL201".into(),
+                    "high".into(),
+                    "aws_s3_bucket.this[\"site\"]".into()
+                ),
+                (
+                    "BL206".into(),
+                    "medium".into(),
+                    "aws_s3_bucket.this[\"private\"]".into()
+                ),
+            ],
+            "{report:#}"
+        );
+        assert_eq!(report["findings"][0]["line"], line, "{report:#}");
+    }
 }

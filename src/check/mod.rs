@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::discover::{self, Unit};
 use crate::findings::{Problem, Report};
+use crate::rules::Severity;
 
 pub fn run(options: &Options) -> Report {
     let on_disk: Vec<PathBuf> = options
@@ -83,7 +84,7 @@ pub fn run(options: &Options) -> Report {
         .reserve_exact(results.iter().map(|r| r.findings.len()).sum());
     // A module file checked through several root modules (examples calling
     // `../../`) gives each finding once, naming the other callers.
-    let mut first: HashMap<(&'static str, PathBuf, u32, u32), usize> = HashMap::new();
+    let mut first: HashMap<(&'static str, Severity, PathBuf, u32, u32), usize> = HashMap::new();
     for mut r in results {
         if r.unit_dir
             .as_ref()
@@ -107,6 +108,7 @@ pub fn run(options: &Options) -> Report {
             }
             let key = (
                 f.rule.code,
+                f.severity,
                 f.location.file.path.clone(),
                 f.location.start,
                 f.location.end,

@@ -656,7 +656,8 @@ fn collect(
                 .unwrap_or(i)
         })
         .collect();
-    let mut seen: HashMap<(&'static str, usize, u32, u32), usize> = HashMap::new();
+    let mut seen: HashMap<(&'static str, crate::rules::Severity, usize, u32, u32), usize> =
+        HashMap::new();
     // Files of generated output whose findings had a fix to offer.
     let mut withheld: Vec<PathBuf> = Vec::new();
     let constructs = cdk_paths(model);
@@ -717,9 +718,11 @@ fn collect(
             continue;
         }
         // The same finding in several instances of a module is one finding
-        // that lists them.
+        // that lists them; at another severity it is another finding (one
+        // instance public, another blocked), never hidden in a list.
         let key = (
             v.rule.code,
+            v.severity,
             same[p.span.file as usize],
             p.span.start,
             p.span.end,

@@ -1625,23 +1625,26 @@ impl<'a> Body<'a> {
     /// Attribute `name` read as a policy document (heredoc, JSON string,
     /// `jsonencode`, policy document data source, `file()`).
     pub fn policy(&self, ctx: &Ctx, name: &str) -> Option<(Span, Span, Value)> {
-        if let Some((a, file)) = self.hcl_attr(name) {
-            return Some((
-                span_of(&a.key, file),
-                span_of(a, file),
-                ctx.policy(&a.value, file),
-            ));
-        }
-        let (e, templates) = self.json_entry(name)?;
-        let span = Span {
-            end: e.value.span.end,
-            ..e.key_span
-        };
-        Some((
-            e.key_span,
-            span,
-            decode_json_string(json_value(ctx, &e.value, templates)),
-        ))
+        // In the instance's scope: `each` and `count` are its own.
+        ctx.with_env(self.env(), || {
+            if let Some((a, file)) = self.hcl_attr(name) {
+                return Some((
+                    span_of(&a.key, file),
+                    span_of(a, file),
+                    ctx.policy(&a.value, file),
+                ));
+            }
+            let (e, templates) = self.json_entry(name)?;
+            let span = Span {
+                end: e.value.span.end,
+                ..e.key_span
+            };
+            Some((
+                e.key_span,
+                span,
+                decode_json_string(json_value(ctx, &e.value, templates)),
+            ))
+        })
     }
 
     /// The source text of attribute `name`'s value, to name what it refers to.
