@@ -623,6 +623,33 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             }
             seq(span, out)
         }
+        // Every combination of one item of each list, bounded like range().
+        "setproduct" => {
+            let lists: Option<Vec<&[Value]>> = args.iter().map(items).collect();
+            let Some(lists) = lists.filter(|l| !l.is_empty()) else {
+                return Some(unknown());
+            };
+            let total = lists.iter().try_fold(1usize, |n, l| n.checked_mul(l.len()));
+            if total.is_none_or(|n| n > 10_000) {
+                return Some(unknown());
+            }
+            let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+            for list in lists {
+                out = out
+                    .into_iter()
+                    .flat_map(|combo| {
+                        list.iter().map(move |x| {
+                            let mut c = combo.clone();
+                            c.push(x.clone());
+                            c
+                        })
+                    })
+                    .collect();
+            }
+            seq(span, out.into_iter().map(|c| seq(span, c)).collect())
+        }
+        // Marks Terraform keeps on values, not values.
+        "sensitive" | "nonsensitive" => arg(0).cloned().unwrap_or_else(unknown),
         "zipmap" => match (arg(0).and_then(items), arg(1).and_then(items)) {
             (Some(k), Some(v)) if k.len() == v.len() => {
                 let mut out = Vec::new();
@@ -795,6 +822,48 @@ mod tests {
     }
     fn strs(v: &Value) -> Vec<&str> {
         v.items().iter().filter_map(|i| i.as_str()).collect()
+    }
+
+    #[test]
+    fn functions_real_modules_use() {
+        assert_eq!(run("title", &[s("suspended")]).as_str(), Some("Suspended"));
+        assert_eq!(
+            run("title", &[s("hello big-world")]).as_str(),
+            Some("Hello Big-World")
+        );
+        let product = run("setproduct", &[list(&["a", "b"]), list(&["1", "2"])]);
+        let pairs: Vec<Vec<&str>> = product.items().iter().map(|p| strs(p)).collect();
+        assert_eq!(pairs, [["a", "1"], ["a", "2"], ["b", "1"], ["b", "2"]]);
+        assert_eq!(run("nonsensitive", &[s("x")]).as_str(), Some("x"));
+        // tobool of text that is not a boolean is an error try() skips.
+        assert!(is_invalid(&run("tobool", &[s("suspended")])));
+        assert_eq!(run("tobool", &[s("true")]).as_str(), Some("true"));
+    }
+
+    #[test]
+    fn replace_over_a_document_keeps_what_is_known() {
+        let doc = Value::map(
+            Span::default(),
+            vec![Entry {
+                key: "Resource".into(),
+                key_span: Span::default(),
+                value: list(&["arn:aws:s3:::_ID_/*", "*"]),
+            }],
+        );
+        // A known value put in.
+        let known = run("replace", &[doc.clone(), s("_ID_"), s("logs")]);
+        assert_eq!(
+            strs(known.get("Resource").unwrap()),
+            ["arn:aws:s3:::logs/*", "*"]
+        );
+        // An unknown one: only the strings it goes into are partly known.
+        let unknown = run(
+            "replace",
+            &[doc, s("_ID_"), Value::unknown(Span::default(), "computed")],
+        );
+        let items = unknown.get("Resource").unwrap().items();
+        assert!(matches!(&items[0].kind, Kind::Partial(t) if t == "arn:aws:s3:::${?}/*"));
+        assert_eq!(items[1].as_str(), Some("*"));
     }
 
     #[test]
