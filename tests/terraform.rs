@@ -1009,3 +1009,24 @@ fn each_key_and_value_are_known_in_every_instance_policy() {
         assert_eq!(report["findings"][0]["line"], line, "{report:#}");
     }
 }
+
+#[test]
+fn a_label_module_with_conditionals_over_lines_is_read_and_its_switch_known() {
+    // The label module's `for` objects continue conditionals on the next
+    // line: it parses, so `module.this.enabled` is known to its callers.
+    let on = selected(
+        Path::new("fixtures/terraform-modules/label/enabled"),
+        "BL101",
+    );
+    assert_eq!(
+        findings(&on),
+        vec![row("BL101", "main.tf", 35, "aws_s3_bucket_acl.site")]
+    );
+    assert!(on["errors"].as_array().unwrap().is_empty(), "{on:#}");
+    let off = selected(
+        Path::new("fixtures/terraform-modules/label/disabled"),
+        "BL101",
+    );
+    assert_eq!(findings(&off), vec![]);
+    assert!(off["errors"].as_array().unwrap().is_empty(), "{off:#}");
+}
