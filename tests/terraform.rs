@@ -1030,3 +1030,31 @@ fn a_label_module_with_conditionals_over_lines_is_read_and_its_switch_known() {
     assert_eq!(findings(&off), vec![]);
     assert!(off["errors"].as_array().unwrap().is_empty(), "{off:#}");
 }
+
+#[test]
+fn companions_belong_to_the_bucket_their_reference_names() {
+    // Two buckets of one literal name: the public ACL is `public`'s, the
+    // private one `quiet`'s; a name known only at apply keeps its
+    // encryption by reference.
+    let report = selected(
+        Path::new("fixtures/terraform-modules/by-reference"),
+        "BL101,BL401",
+    );
+    assert_eq!(
+        findings(&report),
+        vec![
+            row("BL101", "main.tf", 26, "aws_s3_bucket_acl.public"),
+            row("BL401", "main.tf", 5, "aws_s3_bucket.public"),
+            row("BL401", "main.tf", 29, "aws_s3_bucket.quiet"),
+            row("BL401", "main.tf", 62, "aws_s3_bucket.unnamed_bare"),
+        ]
+    );
+    let public = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "BL101")
+        .unwrap();
+    assert_eq!(public["severity"], "high");
+    assert_eq!(public["bucket"], "aws_s3_bucket.public");
+}

@@ -95,6 +95,10 @@ pub(super) struct Ctx<'a> {
     /// once per module instance, not at every reference (chained locals
     /// would otherwise cost 2^n). `None` while being evaluated: a cycle.
     memo: RefCell<HashMap<String, Option<Memo>>>,
+    /// The bucket instance each reference to a bucket's `id`, `bucket` or
+    /// `arn` names, by the reference's span: a companion belongs to the
+    /// bucket it refers to, whatever the bucket's name evaluates to.
+    origins: RefCell<HashMap<Span, String>>,
 }
 
 /// A memoised local or variable: its value, whether it read a root
@@ -182,6 +186,7 @@ impl<'a> Ctx<'a> {
             instances: RefCell::new(HashMap::new()),
             module_outputs: RefCell::new(HashMap::new()),
             memo: RefCell::new(HashMap::new()),
+            origins: RefCell::new(HashMap::new()),
             by_id: index
                 .resources
                 .iter()
@@ -410,6 +415,22 @@ impl<'a> Ctx<'a> {
             }
             Expression::ForExpr(f) => self.for_expr(f, span, file),
         }
+    }
+
+    /// The bucket instance a value refers to, when it came from a
+    /// reference to a bucket's `id`, `bucket` or `arn` (through locals,
+    /// conditionals, `try` and `one` it keeps the reference's span).
+    pub(super) fn origin(&self, v: &Value) -> Option<String> {
+        let origins = self.origins.borrow();
+        let mut found = v
+            .alternatives()
+            .into_iter()
+            .map(|a| origins.get(&a.span).cloned());
+        let first = found.next()??;
+        // Every branch must name the same bucket.
+        found
+            .all(|o| o.as_deref() == Some(first.as_str()))
+            .then_some(first)
     }
 
     /// What the instance being evaluated assumes of condition `e`: a
@@ -1209,6 +1230,7 @@ impl<'a> Ctx<'a> {
             )
         };
         if d.ty == "aws_s3_bucket" && matches!(attr, "id" | "bucket" | "arn") {
+            self.origins.borrow_mut().insert(span, inst.id.clone());
             return match body.attr(self, "bucket").map(|(_, v)| v) {
                 Some(Value {
                     kind: Kind::Str(name),

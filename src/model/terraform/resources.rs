@@ -478,6 +478,14 @@ impl Builder<'_, '_> {
     /// The bucket declared in this module that `bucket = ...` names.
     fn find_bucket(&self, body: &Body) -> Option<usize> {
         let (_, value) = body.attr(self.ctx, "bucket")?;
+        // By the reference written first: two buckets may share a name.
+        if let Some(i) = self
+            .ctx
+            .origin(&value)
+            .and_then(|id| self.buckets_by_id.get(&id))
+        {
+            return Some(*i);
+        }
         match &value.kind {
             Kind::Ref(Ref { target, .. }) => self.buckets_by_id.get(target).copied(),
             Kind::Str(name) => self
