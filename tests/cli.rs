@@ -642,3 +642,35 @@ fn a_run_that_checked_nothing_exits_2() {
     let allowed = bucketlint(&["check", "--allow-empty", "."], empty.path());
     assert_eq!(allowed.status.code(), Some(0));
 }
+
+#[test]
+fn the_tls_fix_never_puts_a_statement_into_a_policy_built_as_text() {
+    // The policy is JSON text built by Fn::Join: a statement mapping
+    // appended to its string parts would make a template CloudFormation
+    // rejects. The finding stays, without a fix; the file is unchanged.
+    let dir = tempfile::tempdir().unwrap();
+    let template = "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n  DataPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Data\n      PolicyDocument: !Join\n        - ''\n        - - '{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}, \"Action\": \"s3:GetObject\", \"Resource\": \"'\n          - !GetAtt Data.Arn\n          - '/*\"}]}'\n";
+    fs::write(dir.path().join("t.yaml"), template).unwrap();
+    let out = bucketlint(
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "json",
+            "--select",
+            "BL205",
+            "t.yaml",
+        ],
+        dir.path(),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert_eq!(findings[0]["rule"], "BL205");
+    assert!(findings[0]["fix"].is_null(), "{report:#}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("t.yaml")).unwrap(),
+        template
+    );
+}

@@ -1058,3 +1058,64 @@ fn companions_belong_to_the_bucket_their_reference_names() {
     assert_eq!(public["severity"], "high");
     assert_eq!(public["bucket"], "aws_s3_bucket.public");
 }
+
+/// Copies `from` into `to`, folders included.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_fix_never_edits_a_literal_a_condition_chooses_in_a_shared_module() {
+    // A caller suspends versioning (`enabled = false`): the finding is on
+    // the module's `"Suspended"` branch, which every caller shares; the
+    // fix would remove the choice for all of them. No fix, no edit.
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        Path::new("fixtures/terraform-modules/s3-bucket-v5"),
+        dir.path(),
+    );
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    fs::create_dir_all(dir.path().join("examples/off")).unwrap();
+    fs::write(
+        dir.path().join("examples/off/main.tf"),
+        "module \"off\" {\n  source     = \"../../\"\n  bucket     = \"acme-v5-off\"\n  versioning = { enabled = false }\n}\n",
+    )
+    .unwrap();
+    let before = fs::read_to_string(dir.path().join("main.tf")).unwrap();
+    let report = json(&bucketlint(
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "json",
+            "--select",
+            "BL501",
+            "examples/off",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(
+        findings(&report),
+        vec![row(
+            "BL501",
+            "main.tf",
+            45,
+            "module.off.aws_s3_bucket_versioning.this"
+        )]
+    );
+    assert!(report["findings"][0]["fix"].is_null(), "{report:#}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("main.tf")).unwrap(),
+        before
+    );
+}

@@ -156,6 +156,17 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
                 return None;
             }
             let statements = doc.value.get("Statement")?;
+            // Only into a list written as one: not into the text of a
+            // policy built by `Fn::Join` or `Fn::Sub`, where a mapping is
+            // not valid.
+            let file = ctx.files.get(statements.span.file as usize)?;
+            let head = file
+                .text
+                .get(statements.span.start as usize..)?
+                .trim_start();
+            if !(head.starts_with('[') || head.starts_with('-')) {
+                return None;
+            }
             edit::append_item(ctx, statements, &deny(&bucket.id))?
         }
         (Format::Terraform, None) => {
