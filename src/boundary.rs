@@ -102,10 +102,32 @@ impl Boundary {
         self.resolve(path).map(|(resolved, _)| resolved)
     }
 
+    /// Why a path that does not resolve is refused: missing when the
+    /// nearest folder above it that exists is inside the boundary, else
+    /// outside, so that a repository never learns whether a path outside
+    /// it exists (`try(file("/etc/x"), ...)` would tell).
+    fn missing(&self, path: &Path) -> Refusal {
+        let mut up = path;
+        while let Some(parent) = up.parent() {
+            let folder = match parent.as_os_str().is_empty() {
+                true => Path::new("."),
+                false => parent,
+            };
+            if let Ok(found) = folder.canonicalize() {
+                return match !self.empty && found.starts_with(&self.root) {
+                    true => Refusal::Missing,
+                    false => Refusal::Outside,
+                };
+            }
+            up = parent;
+        }
+        Refusal::Outside
+    }
+
     /// [`Boundary::admit`] with the file's metadata, read once.
     fn resolve(&self, path: &Path) -> Result<(PathBuf, std::fs::Metadata), Refusal> {
         let Ok(resolved) = path.canonicalize() else {
-            return Err(Refusal::Missing);
+            return Err(self.missing(path));
         };
         if self.empty || !resolved.starts_with(&self.root) {
             return Err(Refusal::Outside);
@@ -228,6 +250,11 @@ mod tests {
         assert_eq!(b.admit(&d.join("repo/../secret")), Err(Refusal::Outside));
         assert_eq!(b.admit(&d.join("repo/zero.yaml")), Err(Refusal::Outside));
         assert_eq!(b.admit(&d.join("repo")), Err(Refusal::NotRegular));
+        // A missing file is missing inside only: outside, whether it
+        // exists is never said.
+        assert_eq!(b.admit(&d.join("repo/none.json")), Err(Refusal::Missing));
+        assert_eq!(b.admit(&d.join("none.json")), Err(Refusal::Outside));
+        assert_eq!(b.admit(&d.join("repo/../none.json")), Err(Refusal::Outside));
         assert_eq!(
             b.admit(&d.join("repo/dangling.yaml")),
             Err(Refusal::Missing)

@@ -1119,3 +1119,37 @@ fn a_fix_never_edits_a_literal_a_condition_chooses_in_a_shared_module() {
         before
     );
 }
+
+#[test]
+fn a_missing_file_is_an_error_try_falls_through_and_outside_is_never_probed() {
+    // Missing in the repository: Terraform's error, so try() takes the
+    // next argument (a public policy here). Outside: refused whether or not
+    // the file exists, so the result says nothing of it.
+    let policy = "jsonencode({ Statement = [{ Effect = \"Allow\", Principal = \"*\", Action = \"s3:GetObject\", Resource = \"arn:aws:s3:::example/*\" }] })";
+    let main = |path: &str| {
+        format!(
+            "resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"example\"\n}}\n\nresource \"aws_s3_bucket_policy\" \"b\" {{\n  bucket = aws_s3_bucket.b.id\n  policy = try(file(\"{path}\"), {policy})\n}}\n"
+        )
+    };
+    let inside = scratch(&[("main.tf", &main("${path.module}/missing.json"))]);
+    fs::create_dir(inside.path().join(".git")).unwrap();
+    let found = findings(&selected(inside.path(), "BL201,BL001"));
+    assert_eq!(
+        found,
+        vec![row("BL201", "main.tf", 7, "aws_s3_bucket_policy.b")]
+    );
+    for outside in ["/etc/hostname", "/nonexistent/bucketlint-probe"] {
+        let dir = scratch(&[("main.tf", &main(outside))]);
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        let report = selected(dir.path(), "BL201,BL001");
+        let text = messages(&report).join("\n");
+        assert!(
+            text.contains("leads outside the repository") && !text.contains("not found"),
+            "{outside}: {text}"
+        );
+        assert!(
+            findings(&report).iter().all(|f| f.0 == "BL001"),
+            "{report:#}"
+        );
+    }
+}

@@ -22,6 +22,7 @@ use super::body::{Block, Body, Env, bind, entry, span_of};
 use super::functions;
 use super::index::{Declared, Def, Index};
 use super::input::{LoadedFile, Scope};
+use crate::boundary::Refusal;
 use crate::model::iam::{decode_json_string, mark_interpolations};
 use crate::parse::ParseError;
 use crate::parse::json::{self, Placement};
@@ -1309,6 +1310,14 @@ impl<'a> Ctx<'a> {
         // the file.
         let text: Arc<str> = match self.scope.read(&path) {
             Ok(t) => t.into(),
+            // A file missing in the repository is an error in Terraform:
+            // `try()` falls through it.
+            Err(e) if e.starts_with(&Refusal::Missing.to_string()) => {
+                return Err(functions::invalid(
+                    span,
+                    format!("{function}(\"{rel}\"): no such file"),
+                ));
+            }
             Err(e) => {
                 return Err(Value::unknown(
                     span,
