@@ -66,7 +66,7 @@ pub fn literal_account(principal: &str) -> Option<&str> {
         Some(_) => principal.split(':').nth(4)?,
         None => principal,
     };
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+    crate::model::s3::account_id(account)
 }
 
 /// Whether a text names the deploying account: CloudFormation's

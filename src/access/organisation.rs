@@ -7,7 +7,7 @@
 //! targets that are account ids count.
 
 use crate::model::Model;
-use crate::model::s3::{RESOURCE_CONTROL, SET_BY};
+use crate::model::s3::{RESOURCE_CONTROL, SET_BY, account_id};
 use crate::policy::{self, ActionSet, Effect, Statement};
 use crate::tree::{Entry, Kind, Value};
 
@@ -66,9 +66,7 @@ pub fn kept_out(model: &Model) -> Vec<(String, String, Value)> {
             ],
         );
         for t in p.get("TargetIds").map(Value::items).unwrap_or_default() {
-            if let Some(account) = t.as_str().filter(|a| a.len() == 12)
-                && account.bytes().all(|b| b.is_ascii_digit())
-            {
+            if let Some(account) = t.as_str().and_then(account_id) {
                 out.push((
                     account.to_string(),
                     RESOURCE_CONTROL.to_string(),

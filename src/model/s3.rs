@@ -156,6 +156,11 @@ pub struct AclGrant {
 /// sets them ("the organisation's S3 policy `Baseline`").
 pub const SET_BY: &str = "SetBy";
 
+/// `s` when it is an AWS account id (12 digits).
+pub fn account_id(s: &str) -> Option<&str> {
+    (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
+
 /// bucketlint's name for an organisation's resource control policy as it
 /// reaches one account's buckets (`access::kept_out`).
 pub const RESOURCE_CONTROL: &str = "AWS::Organizations::ResourceControlPolicy";
@@ -224,9 +229,8 @@ impl Model {
         }
         self.of_type("AWS::S3::AccountPublicAccessBlock")
             .filter_map(|(_, r)| {
-                let account = r.properties.get("AccountId")?.as_str()?;
-                (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-                    .then(|| (account.to_string(), r.properties.clone()))
+                let account = account_id(r.properties.get("AccountId")?.as_str()?)?;
+                Some((account.to_string(), r.properties.clone()))
             })
             .collect()
     }
@@ -280,9 +284,7 @@ impl Model {
             );
             let targets = p.get("TargetIds").map(Value::items).unwrap_or_default();
             for t in targets {
-                if let Some(account) = t.as_str().filter(|a| a.len() == 12)
-                    && account.bytes().all(|b| b.is_ascii_digit())
-                {
+                if let Some(account) = t.as_str().and_then(account_id) {
                     out.push((account.to_string(), settings.clone()));
                 }
             }
