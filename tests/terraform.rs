@@ -1153,3 +1153,112 @@ fn a_missing_file_is_an_error_try_falls_through_and_outside_is_never_probed() {
         );
     }
 }
+
+/// A fixed copy of a fixture folder: (report, the folder).
+fn fixed(fixture: &str, args: &[&str]) -> (serde_json::Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(fixture), dir.path());
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let mut all = vec!["check", "--fix", "--unsafe-fixes", "--format", "json"];
+    all.extend(args);
+    (json(&bucketlint(&all, dir.path())), dir)
+}
+
+#[test]
+fn a_fix_never_edits_a_value_a_key_an_error_or_for_each_chooses() {
+    let fixture = "fixtures/terraform-modules/chosen";
+    let (report, dir) = fixed(fixture, &["--select", "BL101", "."]);
+    // Every chosen ACL is still reported where it is used, unfixed, with
+    // a note each; the ACL written as is was fixed and is gone.
+    assert_eq!(
+        findings(&report),
+        vec![
+            row("BL101", "main.tf", 24, "aws_s3_bucket_acl.by_key"),
+            row("BL101", "main.tf", 33, "aws_s3_bucket_acl.by_lookup"),
+            row("BL101", "main.tf", 42, "aws_s3_bucket_acl.by_try"),
+            row("BL101", "main.tf", 53, "aws_s3_bucket_acl.by_each"),
+        ]
+    );
+    let notes: Vec<(u64, bool)> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let m = n["message"].as_str().unwrap();
+            (
+                n["line"].as_u64().unwrap(),
+                m.starts_with("no fix: a condition, a variable"),
+            )
+        })
+        .collect();
+    assert_eq!(notes, [(24, true), (33, true), (42, true), (53, true)]);
+    let before = fs::read_to_string(Path::new(fixture).join("main.tf")).unwrap();
+    let after = fs::read_to_string(dir.path().join("main.tf")).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        [(r#"  acl    = "public-read""#, r#"  acl    = "private""#)]
+    );
+    // The policy one branch of a condition makes public: reported, the
+    // branch untouched.
+    let (report, dir) = fixed(fixture, &["--select", "BL201", "."]);
+    assert_eq!(
+        findings(&report),
+        vec![row(
+            "BL201",
+            "main.tf",
+            66,
+            "aws_s3_bucket_policy.by_condition"
+        )]
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("main.tf")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_value_a_caller_passed_is_fixed_at_the_callers_argument() {
+    let fixture = "fixtures/terraform-modules/caller-argument";
+    let module = fs::read_to_string(Path::new(fixture).join("module/main.tf")).unwrap();
+    let (report, dir) = fixed(fixture, &["--select", "BL101", "."]);
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    // The caller's line changed, its comment kept; the module every caller
+    // shares and the caller that passed nothing are as they were.
+    assert_eq!(
+        fs::read_to_string(dir.path().join("public/main.tf")).unwrap(),
+        fs::read_to_string(Path::new(fixture).join("public/main.tf"))
+            .unwrap()
+            .replace(r#""public-read" # the"#, r#""private" # the"#)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("module/main.tf")).unwrap(),
+        module
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("private/main.tf")).unwrap(),
+        fs::read_to_string(Path::new(fixture).join("private/main.tf")).unwrap()
+    );
+    // Before the fix: one finding, at the caller's argument, with the fix.
+    let report = json(&bucketlint(
+        &["check", "--format", "json", "--select", "BL101", fixture],
+        &root(),
+    ));
+    assert_eq!(
+        findings(&report),
+        vec![row(
+            "BL101",
+            &format!("{fixture}/public/main.tf"),
+            4,
+            "module.assets.aws_s3_bucket_acl.this"
+        )]
+    );
+    assert_eq!(
+        report["findings"][0]["fix"]["edits"][0]["text"],
+        "\"private\""
+    );
+}

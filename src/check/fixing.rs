@@ -128,17 +128,24 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options, overlay: &mut Overlay) ->
         report = check_unit(unit, options, local);
         // A fixed file that no longer reads is put back as it was, and the
         // run reports the fixes' rules: a fixer's bug never reaches the disk.
+        // Read by the check, and parsed again in its own syntax, since a
+        // broken file may no longer look like one the check reads.
         let broken: Vec<(usize, String)> = pass
             .iter()
             .enumerate()
-            .filter_map(|(k, (path, ..))| {
+            .filter_map(|(k, (path, before, ..))| {
+                let syntax = local
+                    .get(path)
+                    .and_then(|now| syntax_error(path, before, now));
                 report
                     .errors
                     .iter()
                     .find(|e| {
                         &e.path == path && !known.contains(&(e.path.clone(), e.message.clone()))
                     })
-                    .map(|e| (k, e.message.clone()))
+                    .map(|e| e.message.clone())
+                    .or(syntax)
+                    .map(|m| (k, m))
             })
             .collect();
         if broken.is_empty() {
@@ -179,6 +186,28 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options, overlay: &mut Overlay) ->
     report.fixed = fixed;
     report.applied = applied_notes;
     report
+}
+
+/// Why `now`, the fixed text of `path`, no longer parses in the syntax it
+/// was written in when `before` did: HCL for Terraform, JSON when the text
+/// is an object, YAML otherwise. `None` when it parses (or never did).
+fn syntax_error(path: &Path, before: &str, now: &str) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let parse = |text: &str| -> Result<(), String> {
+        let hcl = [".tf", ".tofu"].iter().any(|e| name.ends_with(e));
+        let result = match () {
+            _ if hcl => crate::parse::hcl::parse(text, 0).map(drop),
+            _ if text.trim_start().starts_with('{') => {
+                crate::parse::json::parse(text, crate::parse::json::Placement::At(0, 0)).map(drop)
+            }
+            _ => crate::parse::yaml::parse(text, 0).map(drop),
+        };
+        result.map_err(|e| e.message)
+    };
+    match (parse(before), parse(now)) {
+        (Ok(()), Err(e)) => Some(e),
+        _ => None,
+    }
 }
 
 /// Writes the files the run changed, atomically (or, with `--diff`, shows
@@ -289,4 +318,25 @@ fn links_inside(boundary: &Boundary, meta: &std::fs::Metadata) -> u64 {
 #[cfg(not(unix))]
 fn links_inside(_: &Boundary, _: &std::fs::Metadata) -> u64 {
     1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::syntax_error;
+    use std::path::Path;
+
+    #[test]
+    fn a_fixed_text_that_no_longer_parses_in_its_syntax_is_caught() {
+        let tf = Path::new("m/main.tf");
+        assert!(syntax_error(tf, "a = 1\n", "a = 1\n").is_none());
+        assert!(syntax_error(tf, "a = 1\n", "a = {\n").is_some());
+        // A plan or a template in JSON given an HCL block.
+        let plan = Path::new("plan.json");
+        let broken = "{\"a\": 1,\nresource \"x\" \"y\" {}\n}";
+        assert!(syntax_error(plan, "{\"a\": 1}", broken).is_some());
+        let yaml = Path::new("t.yaml");
+        assert!(syntax_error(yaml, "a: 1\n", "a: 1\n b: [\n").is_some());
+        // A file that never parsed is not the fix's doing.
+        assert!(syntax_error(tf, "a = {\n", "a = {\n").is_none());
+    }
 }

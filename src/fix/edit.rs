@@ -41,10 +41,7 @@ pub fn replace_literal(ctx: &Context, span: Span, from: &[&str], to: &str) -> Op
     // A literal a condition chooses (`var.on ? "Enabled" : "Suspended"`,
     // `!If [Cond, ..., ...]`) is a choice the configuration offers: editing
     // it would take the choice away from every caller and input.
-    let hcl = ctx.model.format == Format::Terraform;
-    if ctx.model.branch_of(span).is_some()
-        || (hcl && chosen_by_condition(&file.text, span.start as usize))
-    {
+    if ctx.model.is_chosen(span) {
         return None;
     }
     // HCL strings are always quoted; a bare word there is an expression
@@ -62,13 +59,6 @@ pub fn replace_literal(ctx: &Context, span: Span, from: &[&str], to: &str) -> Op
         end: span.end,
         text,
     })
-}
-
-/// Whether the value starting at `at` is a branch of an HCL conditional:
-/// right after its `?` or its `:`.
-fn chosen_by_condition(text: &str, at: usize) -> bool {
-    let before = text.get(..at).unwrap_or_default().trim_end();
-    before.ends_with('?') || (before.ends_with(':') && !before.ends_with("::"))
 }
 
 fn line_start(text: &str, at: usize) -> usize {

@@ -42,8 +42,20 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// A fix made of `edits` in file `file`.
+    /// `None` when an edit falls in text a condition, a variable, `count`
+    /// or `for_each` chooses: the fix would take that choice away from
+    /// every other input and caller.
     pub fn fix(&self, file: FileId, safety: Safety, note: &str, edits: Vec<Edit>) -> Option<Fix> {
         let source = self.files.get(file as usize)?;
+        if edits.iter().any(|e| {
+            self.model.is_chosen(crate::source::Span::new(
+                file,
+                e.start as usize,
+                e.end as usize,
+            ))
+        }) {
+            return None;
+        }
         let places = edits
             .iter()
             .map(|e| {

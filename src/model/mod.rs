@@ -96,6 +96,11 @@ pub struct Model {
     pub blocks: Vec<Block>,
     /// Terraform: the values module instances received from their callers.
     pub passed: Vec<Passed>,
+    /// Terraform: text a variable, `count`, `for_each`, a condition or an
+    /// error chooses (a conditional's branches, `each.value`, what
+    /// `lookup()` or `try()` returned). A fix never edits there: it would
+    /// take the choice away from every other input and caller.
+    pub chosen: Vec<Span>,
     /// CloudFormation: the text of each `Fn::If` branch kept because its
     /// condition is not known, and when it applies ("condition `IsProd`
     /// is false"), so a finding inside one says so.
@@ -126,6 +131,7 @@ impl Model {
             resources: Vec::new(),
             blocks: Vec::new(),
             passed: Vec::new(),
+            chosen: Vec::new(),
             branches: Vec::new(),
             embedded: Vec::new(),
             deployed: false,
@@ -147,6 +153,14 @@ impl Model {
             .map(|(_, when)| when.as_str())
             .collect();
         (!within.is_empty()).then(|| within.join(" and "))
+    }
+
+    /// Whether the text at `span` is chosen rather than written: a branch
+    /// of a condition (Terraform or CloudFormation), or what a variable,
+    /// a key, `count` or `for_each` picks.
+    pub fn is_chosen(&self, span: Span) -> bool {
+        let within = |c: &Span| c.file == span.file && c.start <= span.start && span.end <= c.end;
+        self.branch_of(span).is_some() || self.chosen.iter().any(within)
     }
 
     /// The span in the source of a value inside embedded documents (the

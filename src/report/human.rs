@@ -183,7 +183,7 @@ fn render_finding(handler: &GraphicalReportHandler, f: &Finding) -> String {
 
 fn render_problem(handler: &GraphicalReportHandler, p: &Problem, note: bool) -> String {
     let (code, severity) = match note {
-        true => ("not-checked", miette::Severity::Advice),
+        true => ("note", miette::Severity::Advice),
         false => ("could-not-check", miette::Severity::Error),
     };
     let mut diagnostic =

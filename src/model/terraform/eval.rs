@@ -100,6 +100,11 @@ pub(super) struct Ctx<'a> {
     /// `arn` names, by the reference's span: a companion belongs to the
     /// bucket it refers to, whatever the bucket's name evaluates to.
     origins: RefCell<HashMap<Span, String>>,
+    /// Text a variable, `count`, `for_each`, a condition or an error
+    /// chooses (a conditional's branches, an element picked by a key that
+    /// is not a literal, `each.value`, what `try()`, `lookup()` or
+    /// `coalesce()` returned): a fix there would take a choice away.
+    pub(super) chosen: RefCell<Vec<Span>>,
 }
 
 /// A memoised local or variable: its value, whether it read a root
@@ -188,6 +193,7 @@ impl<'a> Ctx<'a> {
             module_outputs: RefCell::new(HashMap::new()),
             memo: RefCell::new(HashMap::new()),
             origins: RefCell::new(HashMap::new()),
+            chosen: RefCell::new(Vec::new()),
             by_id: index
                 .resources
                 .iter()
@@ -214,6 +220,13 @@ impl<'a> Ctx<'a> {
         let out = f();
         self.env.replace(saved);
         out
+    }
+
+    /// Records text that is chosen, not simply written (see `chosen`).
+    fn choice(&self, span: Span) {
+        if span.file != DETACHED && span.end > span.start {
+            self.chosen.borrow_mut().push(span);
+        }
     }
 
     fn bound(&self, name: &str) -> Option<Value> {
@@ -368,6 +381,8 @@ impl<'a> Ctx<'a> {
             Expression::HeredocTemplate(h) => self.template(&h.template, span, file),
             Expression::Parenthesis(p) => self.eval(p.inner(), file),
             Expression::Conditional(c) => {
+                self.choice(span_of(&c.true_expr, file));
+                self.choice(span_of(&c.false_expr, file));
                 let outer = self.soft.replace(false);
                 let cond = self.eval(&c.cond_expr, file);
                 let soft = self.soft.replace(outer || self.soft.get());
@@ -568,6 +583,9 @@ impl<'a> Ctx<'a> {
                 for e in &exprs {
                     let v = self.eval(e, file);
                     if !functions::is_invalid(&v) {
+                        if exprs.len() > 1 {
+                            self.choice(v.span);
+                        }
                         return v;
                     }
                 }
@@ -612,10 +630,14 @@ impl<'a> Ctx<'a> {
                 _ => return Value::unknown(span, format!("{name}() of a list not known")),
             }
         }
-        self.distribute(args, span, |a| {
+        let out = self.distribute(args, span, |a| {
             functions::call(name, a, span)
                 .unwrap_or_else(|| Value::unknown(span, format!("{name}() is not evaluated")))
-        })
+        });
+        if matches!(name, "lookup" | "element" | "coalesce" | "coalescelist") {
+            self.choice(out.span);
+        }
+        out
     }
 
     /// `[for k, v in coll : value if cond]` and `{for ... : key => value}`.
@@ -701,6 +723,10 @@ impl<'a> Ctx<'a> {
         if let Some(v) = self.bound(root) {
             // Shown where it is used, as a variable is.
             let v = self.apply(v, &ops, span, file);
+            if root == "each" {
+                self.choice(v.span);
+                self.choice(span);
+            }
             return Value { span, ..v };
         }
         let (value, used) = match (root, attr(0)) {
@@ -775,7 +801,13 @@ impl<'a> Ctx<'a> {
                 TraversalOperator::GetAttr(a) => get(&v, a.as_str(), span),
                 TraversalOperator::Index(e) => {
                     let key = self.eval(e, file);
-                    index(&v, &key, span)
+                    let picked = index(&v, &key, span);
+                    // `x["a"]` reads; `x[var.k]` and `x[count.index]` choose.
+                    if !is_literal(e) {
+                        self.choice(picked.span);
+                        self.choice(span);
+                    }
+                    picked
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     index(&v, &Value::str(span, n.value().to_string()), span)
@@ -1845,6 +1877,19 @@ fn get(v: &Value, name: &str, span: Span) -> Value {
             Value::unknown(span, "computed value")
         }
         _ => functions::invalid(span, format!("no attribute `{name}` on this value")),
+    }
+}
+
+/// Whether an expression is a literal written in place (a key that reads,
+/// not one that chooses).
+fn is_literal(e: &Expression) -> bool {
+    match e {
+        Expression::String(_) | Expression::Number(_) | Expression::Bool(_) => true,
+        Expression::StringTemplate(t) => t
+            .iter()
+            .all(|el| matches!(el, hcl_edit::template::Element::Literal(_))),
+        Expression::Parenthesis(p) => is_literal(p.inner()),
+        _ => false,
     }
 }
 

@@ -85,6 +85,7 @@ pub fn build_module(
             condition: None,
         });
     }
+    model.chosen.extend(ctx.chosen.take());
     model.passed.extend(
         ctx.passed
             .take()
@@ -374,6 +375,7 @@ fn merge(model: &mut Model, child: Model, prefix: &str, uncertain: Option<&str>)
         r.bucket = r.bucket.map(|b| b + offset);
         model.resources.push(r);
     }
+    model.chosen.extend(child.chosen);
     for mut p in child.passed {
         p.instance = match p.instance.is_empty() {
             true => prefix.to_string(),
