@@ -1262,3 +1262,28 @@ fn a_value_a_caller_passed_is_fixed_at_the_callers_argument() {
         "\"private\""
     );
 }
+
+#[test]
+fn companions_through_module_outputs_belong_to_that_instances_bucket() {
+    // Two instances of one module keep one default name: the public ACL
+    // attached through `module.site`'s output is the site bucket's, the
+    // encryption through `module.archive`'s the archive's.
+    let report = selected(
+        Path::new("fixtures/terraform-modules/by-output"),
+        "BL101,BL401",
+    );
+    assert_eq!(
+        findings(&report),
+        vec![
+            row("BL101", "main.tf", 30, "aws_s3_bucket_acl.site"),
+            row("BL401", "bucket/main.tf", 8, "module.site.aws_s3_bucket.this"),
+        ]
+    );
+    let buckets: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["bucket"].as_str().unwrap())
+        .collect();
+    assert_eq!(buckets, ["module.site.aws_s3_bucket.this"; 2]);
+}

@@ -99,7 +99,7 @@ pub(super) struct Ctx<'a> {
     /// The bucket instance each reference to a bucket's `id`, `bucket` or
     /// `arn` names, by the reference's span: a companion belongs to the
     /// bucket it refers to, whatever the bucket's name evaluates to.
-    origins: RefCell<HashMap<Span, String>>,
+    pub(super) origins: RefCell<HashMap<Span, String>>,
     /// Text a variable, `count`, `for_each`, a condition or an error
     /// chooses (a conditional's branches, an element picked by a key that
     /// is not a literal, `each.value`, what `try()`, `lookup()` or
@@ -789,6 +789,12 @@ impl<'a> Ctx<'a> {
             ),
         };
         let v = self.apply(value, &ops[used..], span, file);
+        // A module output naming a bucket names it where it is used too.
+        if root == "module"
+            && let Some(o) = self.origin(&v)
+        {
+            self.origins.borrow_mut().insert(span, o);
+        }
         // The value stands where it is used, so a finding points there.
         Value { span, ..v }
     }

@@ -74,6 +74,10 @@ pub struct TfOutput {
     pub modules: Vec<PathBuf>,
     /// The module's `output` values, as an object.
     pub outputs: Value,
+    /// The bucket instance an output refers to (`aws_s3_bucket.this.id`),
+    /// by the output value's span: a caller's companion referring to the
+    /// output belongs to that bucket.
+    pub origins: std::collections::HashMap<crate::source::Span, String>,
 }
 
 /// Where evaluation may read files from.

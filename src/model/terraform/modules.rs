@@ -85,7 +85,11 @@ pub fn build_module(
             condition: None,
         });
     }
-    model.chosen.extend(ctx.chosen.take());
+    // The same text is chosen again in every instance: kept once.
+    let mut chosen = ctx.chosen.take();
+    chosen.sort_unstable();
+    chosen.dedup();
+    model.chosen.extend(chosen);
     model.passed.extend(
         ctx.passed
             .take()
@@ -96,10 +100,17 @@ pub fn build_module(
                 given,
             }),
     );
+    let mut origins = HashMap::new();
     let outputs = index
         .outputs
         .iter()
-        .map(|(name, def)| entry(name, Span::default(), ctx.definition(def)))
+        .map(|(name, def)| {
+            let v = ctx.definition(def);
+            if let Some(o) = ctx.origin(&v) {
+                origins.insert(v.span, o);
+            }
+            entry(name, Span::default(), v)
+        })
         .collect();
     model.index_blocks();
     notes.extend(ctx.notes.take());
@@ -111,6 +122,7 @@ pub fn build_module(
         notes,
         modules: instantiated,
         outputs: Value::map(Span::default(), outputs),
+        origins,
     }
 }
 
@@ -323,7 +335,21 @@ pub fn instantiate<'a>(
             _ => inst.id.clone(),
         };
         merge(model, child.model, &prefix, inst.uncertain.as_deref());
-        outputs.push((inst.key.clone(), prefixed(child.outputs, &prefix)));
+        let mut given = prefixed(child.outputs, &prefix);
+        // An output naming a bucket gets a span of its own, so the caller
+        // links by reference to this instance's bucket (every instance
+        // shares the module's text, and so its spans).
+        if let Kind::Map(entries) = &mut given.kind {
+            for e in entries {
+                if let Some(o) = child.origins.get(&e.value.span) {
+                    e.value.span = Span::new(ctx.alloc_file(), 0, 0);
+                    ctx.origins
+                        .borrow_mut()
+                        .insert(e.value.span, format!("{prefix}.{o}"));
+                }
+            }
+        }
+        outputs.push((inst.key.clone(), given));
     }
     out.modules.extend(canonical);
     let value = match (keyed, body.has("for_each")) {
