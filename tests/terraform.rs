@@ -1276,7 +1276,12 @@ fn companions_through_module_outputs_belong_to_that_instances_bucket() {
         findings(&report),
         vec![
             row("BL101", "main.tf", 30, "aws_s3_bucket_acl.site"),
-            row("BL401", "bucket/main.tf", 8, "module.site.aws_s3_bucket.this"),
+            row(
+                "BL401",
+                "bucket/main.tf",
+                8,
+                "module.site.aws_s3_bucket.this"
+            ),
         ]
     );
     let buckets: Vec<&str> = report["findings"]

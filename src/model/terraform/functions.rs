@@ -482,9 +482,8 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             _ => unknown(),
         },
         "format" => match args.split_first() {
-            Some((f, rest)) if f.as_str().is_some() => {
-                format(f.as_str()?, rest).map_or_else(unknown, |s| Value::str(span, s))
-            }
+            Some((f, rest)) if f.as_str().is_some() => format(f.as_str()?, rest)
+                .map_or_else(unknown, |(s, partial)| Value::text(span, s, partial)),
             _ => unknown(),
         },
         "formatlist" => {
@@ -508,7 +507,7 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
                     })
                     .collect();
                 match format(f, &row) {
-                    Some(s) => out.push(Value::str(span, s)),
+                    Some((s, partial)) => out.push(Value::text(span, s, partial)),
                     None => return Some(unknown()),
                 }
             }
@@ -518,15 +517,20 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
             // One item joined is the item: keeps a reference that links a
             // companion to its bucket (`join("", aws_s3_bucket.this[*].id)`).
             (Some(_), Some([only])) if !is_known(only) => only.clone(),
+            // Unknown items leave the rest known (`${?}` in their place).
             (Some(sep), Some(list)) => {
                 let mut parts = Vec::new();
+                let mut partial = false;
                 for item in list {
-                    match item.as_str() {
-                        Some(s) => parts.push(s.to_string()),
+                    match piece(item) {
+                        Some((s, p)) => {
+                            partial |= p;
+                            parts.push(s);
+                        }
                         None => return Some(unknown()),
                     }
                 }
-                Value::str(span, parts.join(sep))
+                Value::text(span, parts.join(sep), partial)
             }
             _ => unknown(),
         },
@@ -558,8 +562,9 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
         },
         // Whitespace around a document is not part of it.
         "trimspace" | "chomp" if arg(0).is_some_and(|a| a.is_map()) => arg(0)?.clone(),
-        "lower" | "upper" | "trimspace" | "chomp" => match arg(0).and_then(Value::as_str) {
-            Some(s) => Value::str(
+        // Partly known text keeps its known parts (`${?}` is unchanged).
+        "lower" | "upper" | "trimspace" | "chomp" => match arg(0).map(|a| &a.kind) {
+            Some(Kind::Str(s) | Kind::Partial(s)) => Value::text(
                 span,
                 match name {
                     "lower" => s.to_lowercase(),
@@ -567,8 +572,9 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
                     "trimspace" => s.trim().to_string(),
                     _ => s.trim_end_matches(['\n', '\r']).to_string(),
                 },
+                matches!(arg(0).map(|a| &a.kind), Some(Kind::Partial(_))),
             ),
-            None => unknown(),
+            _ => unknown(),
         },
         "trimprefix" | "trimsuffix" | "startswith" | "endswith" => {
             match (
@@ -787,8 +793,25 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
 
 /// `format`'s verbs `%s`, `%d`, `%v`, `%q` and `%%`; `None` for anything
 /// else, or an argument not known.
-fn format(f: &str, args: &[Value]) -> Option<String> {
+/// A value as text put into a string (`format`'s `%s`, `join`): known
+/// text, a document as its JSON (the model keeps `jsonencode`'s string
+/// as structure), `${?}` for what is not known. True when partly known;
+/// `None` for what Terraform cannot put into a string (null).
+fn piece(v: &Value) -> Option<(String, bool)> {
+    match &v.kind {
+        Kind::Str(s) => Some((s.clone(), false)),
+        Kind::Partial(s) => Some((s.clone(), true)),
+        Kind::Map(_) | Kind::Seq(_) => Some(json_text(v)),
+        Kind::Null | Kind::NoValue => None,
+        _ => Some(("${?}".into(), true)),
+    }
+}
+
+/// Terraform's `format`: the text, and whether part of it is not known
+/// (an unknown argument of `%s`, `%v` or `%d` is `${?}` in its place).
+fn format(f: &str, args: &[Value]) -> Option<(String, bool)> {
     let mut out = String::new();
+    let mut partial = false;
     let mut rest = args.iter();
     let mut chars = f.chars();
     while let Some(c) = chars.next() {
@@ -798,13 +821,23 @@ fn format(f: &str, args: &[Value]) -> Option<String> {
         }
         match chars.next()? {
             '%' => out.push('%'),
-            's' | 'v' => out.push_str(rest.next()?.as_str()?),
-            'd' => out.push_str(&format_number(number(rest.next()?)?.trunc())),
+            's' | 'v' => {
+                let (text, p) = piece(rest.next()?)?;
+                partial |= p;
+                out.push_str(&text);
+            }
+            'd' => match rest.next()? {
+                a if is_known(a) => out.push_str(&format_number(number(a)?.trunc())),
+                _ => {
+                    partial = true;
+                    out.push_str("${?}");
+                }
+            },
             'q' => out.push_str(&format!("{:?}", rest.next()?.as_str()?)),
             _ => return None,
         }
     }
-    Some(out)
+    Some((out, partial))
 }
 
 #[cfg(test)]
@@ -822,6 +855,46 @@ mod tests {
     }
     fn strs(v: &Value) -> Vec<&str> {
         v.items().iter().filter_map(|i| i.as_str()).collect()
+    }
+
+    #[test]
+    fn string_functions_keep_what_is_known() {
+        let unknown = Value::unknown(Span::default(), "var.account has no default");
+        let formatted = run(
+            "format",
+            &[
+                s("arn:aws:iam::%s:root/%d"),
+                unknown.clone(),
+                unknown.clone(),
+            ],
+        );
+        assert!(matches!(&formatted.kind, Kind::Partial(t) if t == "arn:aws:iam::${?}:root/${?}"));
+        let joined = run(
+            "join",
+            &[s(":"), seq(Span::default(), vec![s("a"), unknown.clone()])],
+        );
+        assert!(matches!(&joined.kind, Kind::Partial(t) if t == "a:${?}"));
+        let lowered = run(
+            "lower",
+            &[Value::text(Span::default(), "ARN:${?}".into(), true)],
+        );
+        assert!(matches!(&lowered.kind, Kind::Partial(t) if t == "arn:${?}"));
+        // A document put into text is its JSON.
+        let doc = Value::map(
+            Span::default(),
+            vec![Entry {
+                key: "A".into(),
+                key_span: Span::default(),
+                value: s("b"),
+            }],
+        );
+        assert_eq!(
+            run("format", &[s("%s"), doc]).as_str(),
+            Some(r#"{"A":"b"}"#)
+        );
+        // Null cannot be put into text: not known, never a guess.
+        let null = Value::new(Span::default(), Kind::Null);
+        assert!(!is_known(&run("format", &[s("%s"), null])));
     }
 
     #[test]
