@@ -315,5 +315,12 @@ impl Report {
             };
             key(a).cmp(&key(b))
         });
+        // A module file is read by each unit that calls it: a note on it
+        // is said once, however the units spell its path.
+        let mut seen = std::collections::HashSet::new();
+        self.notes.retain(|p| {
+            let at = p.location.as_ref().map(|l| (l.line, l.column));
+            seen.insert((crate::source::normalize(&p.path), at, p.message.clone()))
+        });
     }
 }

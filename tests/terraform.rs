@@ -1292,3 +1292,232 @@ fn companions_through_module_outputs_belong_to_that_instances_bucket() {
         .collect();
     assert_eq!(buckets, ["module.site.aws_s3_bucket.this"; 2]);
 }
+
+/// (rule, file under `module`, line, resource, severity) of the findings of
+/// one example of a fixture module, every rule.
+fn example(module: &str, name: &str) -> Vec<(String, String, u64, String, String)> {
+    let base = format!("fixtures/terraform-modules/{module}");
+    let report = json(&bucketlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            &format!("{base}/examples/{name}"),
+        ],
+        root(),
+    ));
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    let mut out: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().replace(&format!("{base}/"), ""),
+                f["line"].as_u64().unwrap(),
+                f["resource"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn seen(
+    rule: &str,
+    file: &str,
+    line: u64,
+    resource: &str,
+    severity: &str,
+) -> (String, String, u64, String, String) {
+    (
+        rule.into(),
+        file.into(),
+        line,
+        resource.into(),
+        severity.into(),
+    )
+}
+
+#[test]
+fn a_label_family_bucket_module_is_judged_per_caller() {
+    // Every resource counted by the label's `enabled`, companions linked
+    // through `join("", aws_s3_bucket.default[*].id)`, the policy from
+    // dynamic statements and the caller's documents.
+    let m = "label";
+    assert_eq!(example(m, "complete"), vec![]);
+    assert_eq!(example(m, "ssl-only"), vec![]);
+    assert_eq!(example(m, "disabled"), vec![]);
+    let bucket = "module.s3_bucket.aws_s3_bucket.default";
+    assert_eq!(
+        example(m, "public-policy"),
+        vec![
+            seen(
+                "BL104",
+                "examples/public-policy/main.tf",
+                8,
+                "module.s3_bucket.aws_s3_bucket_public_access_block.default",
+                "high"
+            ),
+            seen(
+                "BL201",
+                "examples/public-policy/main.tf",
+                16,
+                "module.s3_bucket",
+                "high"
+            ),
+        ]
+    );
+    assert_eq!(
+        example(m, "versioning-off"),
+        vec![
+            seen("BL205", "modules/s3-bucket/main.tf", 18, bucket, "medium"),
+            seen(
+                "BL501",
+                "modules/s3-bucket/main.tf",
+                29,
+                "module.s3_bucket.aws_s3_bucket_versioning.default",
+                "medium"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_private_bucket_module_merges_the_callers_policy() {
+    // The caller's policy joins the module's TLS statement through
+    // `source_policy_documents` (null when empty); Block Public Access
+    // decides whether its public grant is live.
+    let m = "private-bucket";
+    assert_eq!(example(m, "simple"), vec![]);
+    let at = "module.private_bucket";
+    assert_eq!(
+        example(m, "custom-policy"),
+        vec![seen(
+            "BL201",
+            "examples/custom-policy/main.tf",
+            14,
+            at,
+            "low"
+        )]
+    );
+    assert_eq!(
+        example(m, "no-public-access-block"),
+        vec![
+            seen(
+                "BL105",
+                "main.tf",
+                45,
+                "module.private_bucket.aws_s3_bucket.private_bucket",
+                "low"
+            ),
+            seen(
+                "BL201",
+                "examples/no-public-access-block/main.tf",
+                14,
+                at,
+                "high"
+            ),
+        ]
+    );
+    assert_eq!(
+        example(m, "versioning-suspended"),
+        vec![seen(
+            "BL501",
+            "examples/versioning-suspended/main.tf",
+            7,
+            "module.private_bucket.aws_s3_bucket_versioning.private_bucket",
+            "medium"
+        )]
+    );
+}
+
+/// Every file under `dir`, relative, with its text.
+fn texts(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                pending.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fixing_the_public_modules_and_their_examples_edits_callers_only() {
+    // `--fix --unsafe-fixes` over each module with its examples: what a
+    // caller chose is fixed in the caller; no module file every caller
+    // shares changes.
+    for (module, changed) in [
+        (
+            "s3-bucket-v5",
+            vec![
+                "examples/public-policy/main.tf",
+                "examples/templated-policy/main.tf",
+            ],
+        ),
+        (
+            "label",
+            vec!["enabled/main.tf", "examples/public-policy/main.tf"],
+        ),
+        (
+            "private-bucket",
+            vec!["examples/versioning-suspended/main.tf"],
+        ),
+    ] {
+        let fixture = format!("fixtures/terraform-modules/{module}");
+        let (_, dir) = fixed(&fixture, &["."]);
+        let before = texts(Path::new(&fixture));
+        let after = texts(dir.path());
+        let edited: Vec<&str> = before
+            .iter()
+            .filter(|(k, v)| after.get(*k) != Some(v))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(edited, changed, "{module}");
+    }
+}
+
+#[test]
+fn a_module_terraform_init_installed_is_never_edited_by_a_fix() {
+    // Its findings are shown at the caller's module block; a fix would
+    // edit generated files the next `terraform init` replaces.
+    let dir = registry_root(true);
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    // A literal no caller chooses, which a fix would otherwise edit.
+    let installed = dir.path().join(".terraform/modules/site/main.tf");
+    let mut text = fs::read_to_string(&installed).unwrap();
+    text.push_str("\nresource \"aws_s3_bucket_versioning\" \"extra\" {\n  count  = local.create_bucket ? 1 : 0\n  bucket = aws_s3_bucket.this[0].id\n  versioning_configuration {\n    status = \"Suspended\"\n  }\n}\n");
+    fs::write(&installed, text).unwrap();
+    let before = texts(dir.path());
+    let report = json(&bucketlint(
+        &["check", "--fix", "--unsafe-fixes", "--format", "json", "."],
+        dir.path(),
+    ));
+    assert!(
+        !report["findings"].as_array().unwrap().is_empty(),
+        "{report:#}"
+    );
+    let after = texts(dir.path());
+    let edited: Vec<&String> = before
+        .keys()
+        .filter(|k| after.get(*k) != before.get(*k))
+        .collect();
+    assert!(
+        edited.iter().all(|k| !k.starts_with(".terraform/")),
+        "{edited:?}"
+    );
+}

@@ -782,16 +782,22 @@ fn collect(
             v.rule.autofix,
         ) {
             (true, Some(autofix)) if !generated => {
-                // A value a caller passed is fixed where the caller wrote it.
-                let at = match p.given {
-                    Some(given) => &Violation {
-                        span: given,
-                        ..v.clone()
-                    },
-                    None => &v,
-                };
-                let made = (autofix.make)(at, &fix::Context { model, files });
-                if made.is_none() && model.is_chosen(at.span) {
+                // Values callers passed, on this instance's chain of calls.
+                let chain = p.instance.as_str();
+                let passed = model
+                    .passed
+                    .iter()
+                    .filter(|x| {
+                        chain == x.instance
+                            || chain
+                                .strip_prefix(x.instance.as_str())
+                                .is_some_and(|rest| rest.starts_with('.'))
+                    })
+                    .map(|x| (x.used, x.given))
+                    .collect();
+                let ctx = fix::Context::new(model, files, passed);
+                let made = (autofix.make)(&v, &ctx);
+                if made.is_none() && model.is_chosen(ctx.written(v.span)) {
                     chosen.push(Location::new(file, p.span));
                 }
                 made
@@ -967,9 +973,8 @@ struct Placed<'m> {
     /// Said after the message when the finding is shown away from the
     /// resource.
     note: Option<String>,
-    /// The caller's argument that gave the value, when the finding is
-    /// shown there: a fix edits it, not the module every caller shares.
-    given: Option<Span>,
+    /// The module instance the finding is in (empty at the root).
+    instance: String,
 }
 
 /// Places a violation: in a module instance, at the caller's argument
@@ -986,7 +991,7 @@ fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Plac
             holder: model.holders(real).first().copied(),
             calls: Vec::new(),
             note: Some(format!("(In the export: {path}.)")),
-            given: None,
+            instance: String::new(),
         };
     }
     let holders = model.holders(v.span);
@@ -1026,14 +1031,12 @@ fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Plac
             .is_some_and(|f| f.path.components().any(|c| c.as_os_str() == ".terraform"))
     };
     let passed = span != v.span;
-    let mut given = passed.then_some(span);
     // Only a module's files can be ones `terraform init` installed.
     if !calls.is_empty()
         && downloaded(span)
         && let Some(call) = calls.iter().find(|c| !downloaded(c.head))
     {
         span = call.head;
-        given = None;
     }
     let note = match (span != v.span, holder, files.get(v.span.file as usize)) {
         (true, Some(h), Some(f)) => {
@@ -1059,7 +1062,7 @@ fn place<'m>(model: &'m Model, files: &[Arc<SourceFile>], v: &Violation) -> Plac
         holder,
         calls,
         note,
-        given,
+        instance: instance.to_string(),
     }
 }
 

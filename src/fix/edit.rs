@@ -32,7 +32,9 @@ pub fn literal(file: &SourceFile, span: Span) -> Option<(Option<char>, &str)> {
 /// Replaces the literal at `span`, currently `from` (one of), by `to`,
 /// keeping its quotes. `None` when the text there is not that literal (a
 /// reference, a parameter, a computed value): those are not ours to edit.
-pub fn replace_literal(ctx: &Context, span: Span, from: &[&str], to: &str) -> Option<Edit> {
+pub fn replace_literal(ctx: &Context, used: Span, from: &[&str], to: &str) -> Option<Edit> {
+    // A value a caller passed is edited where the caller wrote it.
+    let span = ctx.written(used);
     let file = ctx.files.get(span.file as usize)?;
     let (quote, text) = literal(file, span)?;
     if !from.iter().any(|f| f.eq_ignore_ascii_case(text)) {
@@ -54,6 +56,9 @@ pub fn replace_literal(ctx: &Context, span: Span, from: &[&str], to: &str) -> Op
         Some(q) => format!("{q}{to}{q}"),
         None => to.to_string(),
     };
+    if span.file != used.file {
+        ctx.moved_to(span.file);
+    }
     Some(Edit {
         start: span.start,
         end: span.end,

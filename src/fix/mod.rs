@@ -6,13 +6,14 @@
 
 pub mod edit;
 
+use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::model::Model;
-use crate::source::{FileId, SourceFile};
+use crate::source::{FileId, SourceFile, Span};
 
 /// Whether a fix may change behaviour a deployment relies on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -38,15 +39,59 @@ impl Safety {
 pub struct Context<'a> {
     pub model: &'a Model,
     pub files: &'a [Arc<SourceFile>],
+    /// Terraform: where the module instance of the finding uses a value a
+    /// caller passed, and the caller's argument, (used, given), every
+    /// level of calls: a literal is edited where the caller wrote it.
+    pub passed: Vec<(Span, Span)>,
+    /// The file a literal was followed into (a caller's), once one was.
+    moved: Cell<Option<FileId>>,
 }
 
-impl Context<'_> {
-    /// A fix made of `edits` in file `file`.
+impl<'a> Context<'a> {
+    pub fn new(model: &'a Model, files: &'a [Arc<SourceFile>], passed: Vec<(Span, Span)>) -> Self {
+        Context {
+            model,
+            files,
+            passed,
+            moved: Cell::new(None),
+        }
+    }
+
+    /// Where the value used at `span` was written: the caller's argument
+    /// that passed it, followed up the calls, or `span` itself.
+    pub fn written(&self, mut span: Span) -> Span {
+        // Each level is one step; the bound stops a cycle.
+        for _ in 0..=self.passed.len() {
+            match self.passed.iter().find(|(used, _)| *used == span) {
+                Some((_, given)) => span = *given,
+                None => break,
+            }
+        }
+        span
+    }
+
+    /// Records that an edit went to `file`, a caller's, instead of the
+    /// file the rule named.
+    pub(crate) fn moved_to(&self, file: FileId) {
+        self.moved.set(Some(file));
+    }
+
+    /// A fix made of `edits` in file `file` (or the caller's file the
+    /// literal was followed into).
     /// `None` when an edit falls in text a condition, a variable, `count`
-    /// or `for_each` chooses: the fix would take that choice away from
-    /// every other input and caller.
+    /// or `for_each` chooses (the fix would take that choice away from
+    /// every other input and caller), or in a module `terraform init`
+    /// installed (generated: the next init would undo it).
     pub fn fix(&self, file: FileId, safety: Safety, note: &str, edits: Vec<Edit>) -> Option<Fix> {
+        let file = self.moved.get().unwrap_or(file);
         let source = self.files.get(file as usize)?;
+        if source
+            .path
+            .components()
+            .any(|c| c.as_os_str() == ".terraform")
+        {
+            return None;
+        }
         if edits.iter().any(|e| {
             self.model.is_chosen(crate::source::Span::new(
                 file,
@@ -112,7 +157,7 @@ impl Context<'_> {
 
     /// The name of a CloudFormation value as this model's input spells it
     /// (`private` in Terraform, `Private` in CloudFormation).
-    pub fn spelled<'a>(&self, cloudformation: &'a str, terraform: &'a str) -> &'a str {
+    pub fn spelled<'s>(&self, cloudformation: &'s str, terraform: &'s str) -> &'s str {
         match self.model.format {
             crate::model::Format::CloudFormation => cloudformation,
             crate::model::Format::Terraform => terraform,

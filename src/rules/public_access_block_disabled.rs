@@ -128,8 +128,9 @@ fn make(v: &Violation, ctx: &Context) -> Option<Fix> {
             .unwrap_or_default()
         {
             if alt.as_bool() == Some(false) {
-                // One fix edits one file: flags set elsewhere stay as they are.
-                if alt.span.file != v.span.file {
+                // One fix edits one file: flags set elsewhere stay as they
+                // are (a flag a caller passed is edited where it was written).
+                if ctx.written(alt.span).file != ctx.written(v.span).file {
                     return None;
                 }
                 edits.push(edit::replace_literal(ctx, alt.span, &["false"], "true")?);
