@@ -1521,3 +1521,122 @@ fn a_module_terraform_init_installed_is_never_edited_by_a_fix() {
         "{edited:?}"
     );
 }
+
+#[test]
+fn a_module_source_built_from_variables_is_resolved_or_read_where_init_put_it() {
+    // OpenTofu evaluates variables and locals in `source` and `version`
+    // early: one known from a default is a path like any other; one not
+    // known here was known to `terraform init`, which says where it went.
+    let dir = registry_root(true);
+    let main = fs::read_to_string(dir.path().join("main.tf")).unwrap();
+    let computed = main
+        .replacen(
+            r#"source  = "example-org/s3-bucket/aws""#,
+            r#"source  = "${var.registry}/s3-bucket/aws""#,
+            1,
+        )
+        .replacen(
+            r#"source  = "example-org/s3-bucket/aws""#,
+            r#"source  = local.archive_source"#,
+            1,
+        );
+    assert_ne!(computed, main);
+    let extra = "\nvariable \"registry\" {\n  type = string\n}\n\nlocals {\n  archive_source = \"example-org/s3-bucket/aws\"\n}\n";
+    fs::write(dir.path().join("main.tf"), format!("{computed}{extra}")).unwrap();
+    let report = json(&bucketlint(&["check", "--format", "json", "."], dir.path()));
+    let all = findings(&report);
+    assert!(
+        all.contains(&row(
+            "BL101",
+            "main.tf",
+            10,
+            "module.site.aws_s3_bucket_acl.this"
+        )),
+        "{all:?}"
+    );
+    assert!(report["notes"].as_array().unwrap().is_empty(), "{report:#}");
+    // Not installed: a note says so, and nothing is guessed.
+    fs::remove_dir_all(dir.path().join(".terraform")).unwrap();
+    let report = json(&bucketlint(&["check", "--format", "json", "."], dir.path()));
+    assert_eq!(findings(&report), vec![]);
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].contains("source not known statically"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].contains("`example-org/s3-bucket/aws`"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn provider_v6_region_arguments_change_nothing_a_bucket_is() {
+    // `region` on each resource and the computed `bucket_region` leave
+    // companions with their bucket: the eu bucket is public, us is not.
+    let report = selected(
+        Path::new("fixtures/terraform-modules/provider-v6"),
+        "BL101,BL104,BL105,BL109",
+    );
+    assert_eq!(
+        findings(&report),
+        vec![
+            row("BL101", "main.tf", 42, "aws_s3_bucket_acl.eu"),
+            row(
+                "BL104",
+                "main.tf",
+                33,
+                "aws_s3_bucket_public_access_block.eu"
+            ),
+            row(
+                "BL109",
+                "main.tf",
+                26,
+                "aws_s3_bucket_ownership_controls.eu"
+            ),
+        ]
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["bucket"] == "aws_s3_bucket.eu")
+    );
+}
+
+#[test]
+fn test_query_and_stack_files_are_not_configuration() {
+    // Terraform reads `.tftest.hcl`, `.tfquery.hcl`, `.tfcomponent.hcl`
+    // and `.tfdeploy.hcl` with other commands: their blocks are not
+    // resources of the module, and their syntax is not a module's.
+    let public = "resource \"aws_s3_bucket_acl\" \"x\" {\n  bucket = \"acme-test\"\n  acl    = \"public-read\"\n}\n";
+    let dir = scratch(&[
+        (
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \"acme-test\"\n}\n",
+        ),
+        (
+            "tests/acl.tftest.hcl",
+            "run \"acl\" {\n  command = plan\n}\n",
+        ),
+        ("acl.tftest.hcl", public),
+        ("list.tfquery.hcl", public),
+        ("stack.tfcomponent.hcl", public),
+        (
+            "deployments.tfdeploy.hcl",
+            "deployment \"prod\" {\n  inputs = {}\n}\n",
+        ),
+    ]);
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let report = selected(dir.path(), "BL101");
+    assert_eq!(findings(&report), vec![]);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+}

@@ -184,32 +184,45 @@ pub fn instantiate<'a>(
         return out;
     };
     let at = source.span;
-    let Some(source) = source.as_str() else {
-        notes.push(ParseError::new(
-            at,
-            format!("module `{name}` has a computed source: it is not checked"),
-        ));
-        return out;
-    };
     let key = match ctx.scope.key {
         "" => name.to_string(),
         parent => format!("{parent}.{name}"),
     };
-    let local = source.starts_with("./") || source.starts_with("../");
-    let dir = match ctx.scope.installed.dirs.get(&key) {
-        // Where `terraform init` put it (a local module too, in the same place).
-        Some(dir) if !local => dir.clone(),
-        _ if local => crate::source::normalize(&ctx.scope.module_dir.join(source)),
-        _ => {
+    let installed = ctx.scope.installed.dirs.get(&key);
+    // A source built from variables or locals (OpenTofu allows it) is
+    // evaluated; when it is not known here, `terraform init` knew it, and
+    // put the module where its `modules.json` says.
+    let (source, dir) = match (source.as_str(), installed) {
+        (Some(source), _) => {
+            let local = source.starts_with("./") || source.starts_with("../");
+            let dir = match installed {
+                // Where `terraform init` put it (a local module too, in the same place).
+                Some(dir) if !local => dir.clone(),
+                _ if local => crate::source::normalize(&ctx.scope.module_dir.join(source)),
+                _ => {
+                    notes.push(ParseError::new(
+                        at,
+                        format!(
+                            "module `{name}` comes from `{source}`, which bucketlint does not fetch: it is not checked; `terraform init` installs it where bucketlint reads it"
+                        ),
+                    ));
+                    return out;
+                }
+            };
+            (source.to_string(), dir)
+        }
+        (None, Some(dir)) => (format!("{}, as installed", dir.display()), dir.clone()),
+        (None, None) => {
             notes.push(ParseError::new(
                 at,
                 format!(
-                    "module `{name}` comes from `{source}`, which bucketlint does not fetch: it is not checked; `terraform init` installs it where bucketlint reads it"
+                    "module `{name}` has a source not known statically and `terraform init` has not installed it: it is not checked"
                 ),
             ));
             return out;
         }
     };
+    let source = source.as_str();
     let canonical = dir.canonicalize().ok();
     let inside = ctx.scope.root.holds(&dir);
     if let Some(d) = &canonical
