@@ -1033,9 +1033,10 @@ fn a_label_module_with_conditionals_over_lines_is_read_and_its_switch_known() {
 
 #[test]
 fn companions_belong_to_the_bucket_their_reference_names() {
-    // Two buckets of one literal name: the public ACL is `public`'s, the
-    // private one `quiet`'s; a name known only at apply keeps its
-    // encryption by reference.
+    // Three buckets of one literal name: the public ACL is `public`'s, the
+    // private one `quiet`'s, the encryption `joined`'s (through a local
+    // joining a splat, in a file read first); a name known only at apply
+    // keeps its encryption by reference.
     let report = selected(
         Path::new("fixtures/terraform-modules/by-reference"),
         "BL101,BL401",
@@ -1350,6 +1351,17 @@ fn a_label_family_bucket_module_is_judged_per_caller() {
     assert_eq!(example(m, "complete"), vec![]);
     assert_eq!(example(m, "ssl-only"), vec![]);
     assert_eq!(example(m, "disabled"), vec![]);
+    // Two instances of one name: each instance's companions are its own.
+    assert_eq!(
+        example(m, "same-name"),
+        vec![seen(
+            "BL501",
+            "modules/s3-bucket/main.tf",
+            29,
+            "module.suspended.aws_s3_bucket_versioning.default",
+            "medium"
+        )]
+    );
     let bucket = "module.s3_bucket.aws_s3_bucket.default";
     assert_eq!(
         example(m, "public-policy"),

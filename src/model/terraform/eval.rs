@@ -105,6 +105,8 @@ pub(super) struct Ctx<'a> {
     /// is not a literal, `each.value`, what `try()`, `lookup()` or
     /// `coalesce()` returned): a fix there would take a choice away.
     pub(super) chosen: RefCell<Vec<Span>>,
+    /// Spans handed out by `naming_span`.
+    named: Cell<usize>,
 }
 
 /// A memoised local or variable: its value, whether it read a root
@@ -166,6 +168,10 @@ const MAX_STRING: usize = 1024 * 1024;
 /// Spans of expressions parsed out of JSON strings belong to no file.
 const DETACHED: FileId = FileId::MAX;
 
+/// Spans that only name a value (a module output naming a bucket) belong
+/// to no file either; a file id would leave a gap among the unit's files.
+const NAMING: FileId = FileId::MAX - 1;
+
 impl<'a> Ctx<'a> {
     pub(super) fn new(
         index: &'a Index<'a>,
@@ -194,6 +200,7 @@ impl<'a> Ctx<'a> {
             memo: RefCell::new(HashMap::new()),
             origins: RefCell::new(HashMap::new()),
             chosen: RefCell::new(Vec::new()),
+            named: Cell::new(0),
             by_id: index
                 .resources
                 .iter()
@@ -220,6 +227,14 @@ impl<'a> Ctx<'a> {
         let out = f();
         self.env.replace(saved);
         out
+    }
+
+    /// A span of no file, unique in this module instance: it names a
+    /// value (see `origins`) without pointing at any text.
+    pub(super) fn naming_span(&self) -> Span {
+        let n = self.named.get();
+        self.named.set(n + 1);
+        Span::new(NAMING, n, n)
     }
 
     /// Records text that is chosen, not simply written (see `chosen`).
@@ -789,10 +804,9 @@ impl<'a> Ctx<'a> {
             ),
         };
         let v = self.apply(value, &ops[used..], span, file);
-        // A module output naming a bucket names it where it is used too.
-        if root == "module"
-            && let Some(o) = self.origin(&v)
-        {
+        // A local, a variable or a module output naming a bucket names it
+        // where it is used too.
+        if let Some(o) = self.origin(&v) {
             self.origins.borrow_mut().insert(span, o);
         }
         // The value stands where it is used, so a finding points there.

@@ -516,7 +516,9 @@ pub fn call(name: &str, args: &[Value], span: Span) -> Option<Value> {
         "join" => match (arg(0).and_then(Value::as_str), arg(1).and_then(items)) {
             // One item joined is the item: keeps a reference that links a
             // companion to its bucket (`join("", aws_s3_bucket.this[*].id)`).
-            (Some(_), Some([only])) if !is_known(only) => only.clone(),
+            (Some(_), Some([only])) if matches!(only.kind, Kind::Str(_)) || !is_known(only) => {
+                only.clone()
+            }
             // Unknown items leave the rest known (`${?}` in their place).
             (Some(sep), Some(list)) => {
                 let mut parts = Vec::new();

@@ -355,7 +355,7 @@ pub fn instantiate<'a>(
         if let Kind::Map(entries) = &mut given.kind {
             for e in entries {
                 if let Some(o) = child.origins.get(&e.value.span) {
-                    e.value.span = Span::new(ctx.alloc_file(), 0, 0);
+                    e.value.span = ctx.naming_span();
                     ctx.origins
                         .borrow_mut()
                         .insert(e.value.span, format!("{prefix}.{o}"));
