@@ -1247,7 +1247,7 @@ fn a_value_a_caller_passed_is_fixed_at_the_callers_argument() {
     // Before the fix: one finding, at the caller's argument, with the fix.
     let report = json(&bucketlint(
         &["check", "--format", "json", "--select", "BL101", fixture],
-        &root(),
+        root(),
     ));
     assert_eq!(
         findings(&report),
