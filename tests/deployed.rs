@@ -964,3 +964,179 @@ fn every_rule_leaves_what_an_item_lacks_unknown() {
         .collect();
     assert_eq!(rules, ["BL201", "BL205", "BL404"]);
 }
+
+const DELIVERED: &str = "fixtures/deployed/delivered/111122223333_Config_eu-west-1_ConfigSnapshot_20261128T020000Z_5bd1a2c7.json";
+
+/// (rule, bucket, severity) of the findings on one bucket of an export.
+fn judged(path: &str, bucket: &str) -> Vec<(String, String, String)> {
+    findings(path)
+        .into_iter()
+        .filter(|(_, _, b, _)| b == bucket)
+        .map(|(rule, _, b, severity)| (rule, b, severity))
+        .collect()
+}
+
+#[test]
+fn delivered_snapshot_files_keep_the_account_they_name_aws_account_id() {
+    // The delivery channel writes `awsAccountId`, `ARN` and
+    // `configurationItemVersion`: the bucket is the same bucket, in its
+    // account, judged the same as in the API's answer.
+    let delivered = judged(DELIVERED, SITE);
+    assert!(!delivered.is_empty());
+    assert_eq!(delivered, judged("fixtures/deployed/snapshot.json", SITE));
+    let private = "111122223333/eu-west-1/acme-private-data";
+    assert_eq!(
+        judged(DELIVERED, private),
+        judged("fixtures/deployed/snapshot.json", private)
+    );
+    let doc = inventory(DELIVERED);
+    let site = bucket(&doc, "acme-public-site");
+    assert_eq!(site["account"], "111122223333");
+    assert_eq!(site["region"], "eu-west-1");
+    // Filters, groups and ignore entries by account find it.
+    let out = bucketlint(
+        &[
+            "inventory",
+            "--group-by",
+            "account",
+            "--format",
+            "json",
+            DELIVERED,
+        ],
+        root(),
+    );
+    let grouped: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(grouped["accounts"][0]["account"], "111122223333");
+    assert_eq!(grouped["accounts"][0]["buckets"], 2);
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("bucketlint.toml"),
+        "[[ignore]]\nbucket = \"111122223333/eu-west-1/acme-public-site\"\nreason = \"a website, reviewed\"\n",
+    )
+    .unwrap();
+    let export = dir.path().join("snapshot.json");
+    fs::copy(root().join(DELIVERED), &export).unwrap();
+    let out = bucketlint(&["check", "--format", "json", "snapshot.json"], dir.path());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["resource"] != SITE),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn buckets_aws_config_does_not_record_make_nothing_and_are_named_in_a_note() {
+    let out = bucketlint(&["check", "--format", "json", DELIVERED], root());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let resources: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
+    assert!(
+        resources.iter().all(|r| !r.contains("not-recorded")),
+        "{resources:?}"
+    );
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "2 bucket items that AWS Config does not record (ResourceNotRecorded, ResourceDeletedNotRecorded) say nothing of their buckets, so nothing is judged: 111122223333/eu-west-1/acme-gone-not-recorded, 111122223333/eu-west-1/acme-not-recorded"
+        ]
+    );
+    let doc = inventory(DELIVERED);
+    let names: Vec<&str> = doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["bucket"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.contains("not-recorded")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn an_aggregators_batch_answer_is_read_like_an_accounts() {
+    // `batch-get-aggregate-resource-config` names its list
+    // `BaseConfigurationItems`.
+    let batch = findings("fixtures/deployed/batch.json");
+    assert!(!batch.is_empty());
+    assert_eq!(findings("fixtures/deployed/aggregate-batch.json"), batch);
+}
+
+#[test]
+fn an_export_cut_anywhere_is_an_error_next_to_a_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = fs::read_to_string(root().join(DELIVERED)).unwrap();
+    // Cut before the first item: only the export's own keys are there.
+    let early = whole.find("\"configurationItems\"").unwrap() + 25;
+    fs::write(dir.path().join("cut.json"), &whole[..early]).unwrap();
+    // A file the delivery channel names, cut before any key.
+    fs::write(
+        dir.path().join(
+            "111122223333_Config_eu-west-1_ConfigHistory_AWS::S3::Bucket_20261128T020000Z.json",
+        ),
+        &whole[..10],
+    )
+    .unwrap();
+    fs::copy(
+        root().join("fixtures/deployed/batch.json"),
+        dir.path().join("batch.json"),
+    )
+    .unwrap();
+    let out = bucketlint(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "cut.json",
+            "111122223333_Config_eu-west-1_ConfigHistory_AWS::S3::Bucket_20261128T020000Z.json",
+            "batch.json",
+        ],
+        dir.path(),
+    );
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    assert!(log.contains("cut.json:4:"), "{log}");
+    assert!(
+        log.contains(
+            "ConfigHistory_AWS::S3::Bucket_20261128T020000Z.json:2:3: error: invalid JSON"
+        ),
+        "{log}"
+    );
+    assert!(log.contains("batch.json:21:30: BL101"), "{log}");
+}
+
+#[test]
+fn an_item_without_an_account_is_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("select.json"),
+        r#"{"Results": ["{\"resourceType\":\"AWS::S3::Bucket\",\"resourceName\":\"acme-anonymous\",\"awsRegion\":\"eu-west-1\",\"supplementaryConfiguration\":{\"AccessControlList\":\"{\\\"grantList\\\":[{\\\"grantee\\\":\\\"AllUsers\\\",\\\"permission\\\":\\\"Read\\\"}]}\"}}"], "QueryInfo": {"SelectFields": [{"Name": "resourceType"}, {"Name": "resourceName"}, {"Name": "awsRegion"}, {"Name": "supplementaryConfiguration.AccessControlList"}]}}"#,
+    )
+    .unwrap();
+    let out = bucketlint(&["check", "--format", "json", "select.json"], dir.path());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["findings"][0]["resource"], "unknown-account/eu-west-1/acme-anonymous",
+        "{report:#}"
+    );
+    let note = report["notes"][0]["message"].as_str().unwrap();
+    assert!(
+        note.starts_with("1 bucket item names no account (neither `accountId` nor `awsAccountId`)"),
+        "{note}"
+    );
+}

@@ -132,6 +132,7 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
         && !text.contains("root_module")
         && !text.contains("\"lineage\"")
         && !deployed::might_be_export(&text)
+        && !deployed::looks_like_export(path, &text)
     {
         report
             .skipped
@@ -149,6 +150,35 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
         });
         report.accounts = std::mem::take(&mut summary.accounts);
         report.accounts_without = std::mem::take(&mut summary.accounts_without);
+        if !summary.not_recorded.is_empty() {
+            let n = summary.not_recorded.len();
+            let mut names = summary.not_recorded[..n.min(10)].join(", ");
+            if n > 10 {
+                names.push_str(&format!(" and {} more", n - 10));
+            }
+            report.notes.push(Problem {
+                path: path.to_path_buf(),
+                location: None,
+                message: format!(
+                    "{n} bucket item{} that AWS Config does not record (ResourceNotRecorded, ResourceDeletedNotRecorded) say nothing of {}, so nothing is judged: {names}",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "its bucket" } else { "their buckets" },
+                ),
+            });
+        }
+        if summary.without_account > 0 {
+            report.notes.push(Problem {
+                path: path.to_path_buf(),
+                location: None,
+                message: format!(
+                    "{} bucket item{} no account (neither `accountId` nor `awsAccountId`): {} judged as `{}`, which filters, groups and ignore entries by account cannot match",
+                    summary.without_account,
+                    if summary.without_account == 1 { " names" } else { "s name" },
+                    if summary.without_account == 1 { "it is" } else { "they are" },
+                    deployed::UNKNOWN_ACCOUNT,
+                ),
+            });
+        }
         report.bucket_accounts = std::mem::take(&mut summary.bucket_accounts);
         for e in &summary.errors {
             report.errors.push(problem(&files, path, e));
@@ -172,7 +202,9 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
     }
     let (docs, warnings) = match parse_docs(&file) {
         Ok(p) => p,
-        Err(e) if looks_like_template(&file.text) => {
+        Err(e)
+            if looks_like_template(&file.text) || deployed::looks_like_export(path, &file.text) =>
+        {
             report.errors.push(problem(&files, path, &e));
             return report;
         }

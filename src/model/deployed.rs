@@ -35,6 +35,14 @@ const BUCKET: &str = "AWS::S3::Bucket";
 const ACCOUNT_PAB: &str = "AWS::S3::AccountPublicAccessBlock";
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 
+/// The account of an item that names none (a `select` that did not ask).
+pub const UNKNOWN_ACCOUNT: &str = "unknown-account";
+
+/// An item's account, under either spelling AWS writes it.
+fn account_key(item: &Item) -> Option<String> {
+    item.text("accountId").or_else(|| item.text("awsAccountId"))
+}
+
 /// The items of an AWS Config export, each as its offset and text, or
 /// `None` when the text is not one (or not valid JSON: the template path
 /// then reports where). Found without building the document, so that an
@@ -44,7 +52,13 @@ pub fn items(text: &str) -> Option<Export<'_>> {
         return None;
     }
     let top = json::top_level(text).ok()??;
-    let keys = ["configurationItems", "baseConfigurationItems", "Results"];
+    // `BaseConfigurationItems`: an aggregator's `batch-get-aggregate-resource-config`.
+    let keys = [
+        "configurationItems",
+        "baseConfigurationItems",
+        "BaseConfigurationItems",
+        "Results",
+    ];
     let items = top.arrays(&keys)?;
     // A `select` that asked for the whole `supplementaryConfiguration`
     // says by what it lacks that the bucket lacks it.
@@ -93,7 +107,28 @@ struct Field {
 pub fn might_be_export(text: &str) -> bool {
     text.contains("resourceType")
         || text.contains("configurationItems")
+        || text.contains("ConfigurationItems")
         || (text.contains("\"Results\"") && text.contains("QueryInfo"))
+}
+
+/// Whether a file that does not parse was meant to be an export: its name
+/// is that of a file the delivery channel writes (`..._Config_...`), or it
+/// opens an object with an export's list of items. Such a file is an
+/// error, never passed over.
+pub fn looks_like_export(path: &std::path::Path, text: &str) -> bool {
+    let named = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().contains("_Config_"));
+    let start = text.get(..4096).unwrap_or(text);
+    let keys = [
+        "\"configurationItems\"",
+        "\"baseConfigurationItems\"",
+        "\"BaseConfigurationItems\"",
+        "\"Results\"",
+        "\"resourceType\"",
+        "\"configSnapshotId\"",
+    ];
+    named || (text.trim_start().starts_with('{') && keys.iter().any(|k| start.contains(k)))
 }
 
 /// What identifies an item, as serde reads it.
@@ -103,6 +138,9 @@ struct RawHead {
     resource_type: Option<String>,
     resource_id: Option<String>,
     resource_name: Option<String>,
+    /// `accountId` in API answers, `awsAccountId` in the snapshot and
+    /// history files the delivery channel writes.
+    #[serde(alias = "awsAccountId")]
     account_id: Option<String>,
     aws_region: Option<String>,
     configuration_item_capture_time: Option<serde_json::Value>,
@@ -119,8 +157,30 @@ struct Head {
     account_id: Option<String>,
     aws_region: Option<String>,
     time: (f64, String),
-    deleted: bool,
+    status: Status,
     log_destination: Option<String>,
+}
+
+/// What an item's `configurationItemStatus` says of the resource.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Recorded as it is (`OK`, `ResourceDiscovered`, no status).
+    Recorded,
+    /// `ResourceDeleted`: gone.
+    Deleted,
+    /// `ResourceNotRecorded` or `ResourceDeletedNotRecorded`: the recorder
+    /// does not record this type, so the item says nothing of it.
+    NotRecorded,
+}
+
+impl Status {
+    fn of(status: Option<&str>) -> Status {
+        match status {
+            Some("ResourceDeleted") => Status::Deleted,
+            Some("ResourceNotRecorded" | "ResourceDeletedNotRecorded") => Status::NotRecorded,
+            _ => Status::Recorded,
+        }
+    }
 }
 
 impl Head {
@@ -137,10 +197,7 @@ impl Head {
         let raw: RawHead = serde_json::from_str(text).unwrap_or_default();
         Head {
             time: time_key(&raw.configuration_item_capture_time),
-            deleted: raw
-                .configuration_item_status
-                .as_deref()
-                .is_some_and(|s| s.starts_with("ResourceDeleted")),
+            status: Status::of(raw.configuration_item_status.as_deref()),
             log_destination: log_destination(raw.supplementary_configuration.as_ref()),
             resource_type: raw.resource_type,
             resource_id: raw.resource_id,
@@ -153,7 +210,7 @@ impl Head {
     fn account(&self) -> String {
         self.account_id
             .clone()
-            .unwrap_or_else(|| "unknown-account".into())
+            .unwrap_or_else(|| UNKNOWN_ACCOUNT.into())
     }
 }
 
@@ -192,6 +249,11 @@ pub struct Summary {
     pub other: usize,
     /// Buckets whose latest item records their deletion.
     pub deleted: usize,
+    /// Buckets whose latest item says the recorder does not record them
+    /// (`ResourceNotRecorded`, `ResourceDeletedNotRecorded`): names.
+    pub not_recorded: Vec<String>,
+    /// Bucket items judged that name no account.
+    pub without_account: usize,
     pub errors: Vec<ParseError>,
     /// The account-level Block Public Access each account's item sets
     /// (CloudFormation's names), for the same account's buckets in other
@@ -395,7 +457,11 @@ pub fn read(
     let current: HashSet<usize> = latest
         .values()
         .map(|(i, _)| *i)
-        .filter(|&i| !heads[i].as_ref().is_some_and(|h| h.deleted))
+        .filter(|&i| {
+            heads[i]
+                .as_ref()
+                .is_some_and(|h| h.status == Status::Recorded)
+        })
         .collect();
     let kind_of = |i: usize| heads[i].as_ref().and_then(|h| h.resource_type.as_deref());
     let mut account_pab: HashMap<String, usize> = HashMap::new();
@@ -423,10 +489,22 @@ pub fn read(
             _ => {}
         }
     }
+    let status_of = |i: usize| heads[i].as_ref().map(|h| h.status);
     summary.deleted = latest
         .values()
-        .filter(|(i, _)| kind_of(*i) == Some(BUCKET) && !current.contains(i))
+        .filter(|(i, _)| kind_of(*i) == Some(BUCKET) && status_of(*i) == Some(Status::Deleted))
         .count();
+    summary.not_recorded = latest
+        .values()
+        .filter(|(i, _)| kind_of(*i) == Some(BUCKET) && status_of(*i) == Some(Status::NotRecorded))
+        .filter_map(|(i, _)| {
+            let h = heads[*i].as_ref()?;
+            let name = h.resource_name.clone().or(h.resource_id.clone())?;
+            let region = h.aws_region.as_deref().unwrap_or("unknown-region");
+            Some(format!("{}/{region}/{name}", h.account()))
+        })
+        .collect();
+    summary.not_recorded.sort();
     let mut used_points = HashSet::new();
     for (i, (at, text)) in items.iter().enumerate() {
         if !current.contains(&i) || kind_of(i) != Some(BUCKET) {
@@ -434,6 +512,9 @@ pub fn read(
         }
         let head = heads[i].as_ref().expect("current items have heads");
         let account = head.account();
+        if head.account_id.is_none() {
+            summary.without_account += 1;
+        }
         let mut model = Model::new(Format::CloudFormation);
         let mut embeds = Embeds::new();
         let item = match Item::parse(file, *at, text, i, whole, &mut embeds) {
@@ -556,9 +637,7 @@ fn add_item(
 ) -> Option<usize> {
     let (at, text) = items[i];
     let item = Item::parse(file, at, text, i, false, embeds).ok()?;
-    let account = item
-        .text("accountId")
-        .unwrap_or_else(|| "unknown-account".into());
+    let account = account_key(&item).unwrap_or_else(|| UNKNOWN_ACCOUNT.into());
     let head = item.head();
     let configuration = present(item.value.get("configuration").cloned());
     let r = match item.text("resourceType").as_deref() {
