@@ -12,9 +12,44 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
 
-/// Sets the size limit for the whole process (`--max-file-size`).
-pub fn set_max_file_size(bytes: u64) {
+/// AWS Config exports larger than this are not read. An export is read an
+/// item at a time (its text held once, each item dropped when judged), so
+/// 100,000 buckets (about 200 MB of JSON) fit with room to spare.
+pub const DEFAULT_MAX_EXPORT_SIZE: u64 = 1024 * 1024 * 1024;
+
+static MAX_EXPORT_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_EXPORT_SIZE);
+
+/// Sets the size limits for the whole process (`--max-file-size`,
+/// `--max-export-size`).
+pub fn set_max_file_size(bytes: u64, export_bytes: u64) {
     MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
+    MAX_EXPORT_SIZE.store(export_bytes, Ordering::Relaxed);
+}
+
+/// Whether a file is an AWS Config export, from its name and the start of
+/// its text: a name the delivery channel writes (`..._Config_...`), or an
+/// object opening with an export's list of items. This decides the size
+/// limit a file gets and whether a file that does not parse was meant to
+/// be an export (an error, never passed over).
+pub fn looks_like_export(path: &Path, text: &[u8]) -> bool {
+    let named = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().contains("_Config_"));
+    let start = &text[..text.len().min(4096)];
+    let object = start
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && **b != 0xef && **b != 0xbb && **b != 0xbf)
+        == Some(&b'{');
+    let keys: [&[u8]; 6] = [
+        b"\"configurationItems\"",
+        b"\"baseConfigurationItems\"",
+        b"\"BaseConfigurationItems\"",
+        b"\"Results\"",
+        b"\"resourceType\"",
+        b"\"configSnapshotId\"",
+    ];
+    let holds = |k: &[u8]| start.windows(k.len()).any(|w| w == k);
+    named || (object && keys.iter().any(|k| holds(k)))
 }
 
 /// Replaces a file's contents atomically: a temporary file in the same
@@ -68,22 +103,43 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
-    let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
-    let too_big = || format!("larger than the {limit}-byte limit (--max-file-size)");
-    if meta.len() > limit {
-        return Err(too_big());
+    // An export may be larger than a template: the start of its text
+    // (decompressed, for a `.json.gz`) says which limit applies.
+    let plain = MAX_FILE_SIZE.load(Ordering::Relaxed);
+    let export = MAX_EXPORT_SIZE.load(Ordering::Relaxed);
+    let gz = path.to_string_lossy().ends_with(".gz");
+    let too_big = |limit: u64, flag: &str| format!("larger than the {limit}-byte limit ({flag})");
+    // The file as stored: at most the larger limit (an archive's bytes are
+    // bounded by the smaller one, since gzip shrinks JSON tenfold).
+    let stored = if gz { plain } else { plain.max(export) };
+    let both = "--max-file-size; --max-export-size for an AWS Config export";
+    if meta.len() > stored {
+        return Err(too_big(stored, both));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1)
+    file.take(stored + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big());
+    if bytes.len() as u64 > stored {
+        return Err(too_big(stored, both));
     }
     // AWS Config delivers its snapshots gzipped (`.json.gz`); the limit
     // applies to the text, so a small archive cannot expand without bound.
-    if path.to_string_lossy().ends_with(".gz") {
+    if gz {
+        let head = gunzip_head(&bytes, 4096);
+        let limit = match looks_like_export(path, &head) {
+            true => export,
+            false => plain,
+        };
         bytes = gunzip(&bytes, limit)?;
+    } else {
+        let (limit, flag) = match looks_like_export(path, &bytes) {
+            true => (export, "--max-export-size"),
+            false => (plain, "--max-file-size"),
+        };
+        if bytes.len() as u64 > limit {
+            return Err(too_big(limit, flag));
+        }
     }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err("UTF-16 text; templates are read as UTF-8 (convert the file, for example with `iconv -f UTF-16 -t UTF-8`)".into());
@@ -100,6 +156,16 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
+/// The first `n` bytes of a gzip file's text (fewer when it is shorter or
+/// broken: the whole read then says why).
+fn gunzip_head(bytes: &[u8], n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = flate2::read::MultiGzDecoder::new(bytes)
+        .take(n)
+        .read_to_end(&mut out);
+    out
+}
+
 /// The text of a gzip file, at most `limit` bytes of it.
 fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(bytes.len() * 8);
@@ -108,7 +174,7 @@ fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
         .read_to_end(&mut out);
     match read {
         Ok(_) if out.len() as u64 > limit => Err(format!(
-            "larger than the {limit}-byte limit once decompressed (--max-file-size)"
+            "larger than the {limit}-byte limit once decompressed (--max-file-size, or --max-export-size for an AWS Config export)"
         )),
         Ok(_) => Ok(out),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(format!(

@@ -1140,3 +1140,63 @@ fn an_item_without_an_account_is_a_note() {
         "{note}"
     );
 }
+
+#[test]
+fn exports_have_a_size_limit_of_their_own_and_inventory_takes_every_reading_option() {
+    // A template over --max-file-size is not read; an export is read up to
+    // --max-export-size, whatever --max-file-size says, so the default
+    // fits 100,000 buckets while templates stay bounded.
+    let template = "fixtures/acl-public-read/fail.yaml";
+    let export = "fixtures/deployed/snapshot.json";
+    for command in ["check", "inventory"] {
+        let out = bucketlint(
+            &[
+                command,
+                "--max-file-size",
+                "200",
+                "--format",
+                "json",
+                template,
+                export,
+            ],
+            root(),
+        );
+        let log = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{command}: {log}");
+        assert!(
+            log.contains("larger than the 200-byte limit (--max-file-size)")
+                && log.contains(template),
+            "{command}: {log}"
+        );
+        // The export is read in full, beside.
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let listed = match command {
+            "check" => doc["findings"].as_array().unwrap().len(),
+            _ => doc["buckets"].as_array().unwrap().len(),
+        };
+        assert!(listed > 3, "{command}: {doc:#}");
+        let out = bucketlint(
+            &[
+                command,
+                "--max-export-size",
+                "2K",
+                "--format",
+                "json",
+                export,
+            ],
+            root(),
+        );
+        let log = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{command}: {log}");
+        assert!(
+            log.contains("larger than the 2048-byte limit (--max-export-size)"),
+            "{command}: {log}"
+        );
+    }
+    // Nesting limits apply to the inventory too.
+    let out = bucketlint(
+        &["inventory", "--max-depth", "3", "--format", "json", export],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}

@@ -132,7 +132,7 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
         && !text.contains("root_module")
         && !text.contains("\"lineage\"")
         && !deployed::might_be_export(&text)
-        && !deployed::looks_like_export(path, &text)
+        && !crate::source::looks_like_export(path, text.as_bytes())
     {
         report
             .skipped
@@ -203,7 +203,8 @@ fn check_template(path: &Path, root: &Boundary, options: &Options, local: &Local
     let (docs, warnings) = match parse_docs(&file) {
         Ok(p) => p,
         Err(e)
-            if looks_like_template(&file.text) || deployed::looks_like_export(path, &file.text) =>
+            if looks_like_template(&file.text)
+                || crate::source::looks_like_export(path, file.text.as_bytes()) =>
         {
             report.errors.push(problem(&files, path, &e));
             return report;

@@ -87,6 +87,22 @@ pub struct ReadArgs {
     /// (otherwise a run that checked nothing exits 2).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Do not read files larger than this (bytes, or with a K, M or G
+    /// suffix); they are reported as not checked.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Do not read AWS Config exports larger than this (their text,
+    /// decompressed): an export is read an item at a time, so 100,000
+    /// buckets (about 200 MB) fit the default.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_export_size: u64,
+    /// Refuse files nested deeper than this many levels (at most 10000).
+    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_DEPTH,
+          value_parser = parse_depth)]
+    pub max_depth: usize,
+    /// Refuse YAML files whose aliases expand to more than this many nodes.
+    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_ALIAS_NODES)]
+    pub max_alias_nodes: usize,
 }
 
 #[derive(clap::Args)]
@@ -191,17 +207,6 @@ pub struct CheckArgs {
     /// the configuration's `fail-on`, else info).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
-    /// Do not read files larger than this (bytes, or with a K, M or G
-    /// suffix); they are reported as not checked.
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
-    pub max_file_size: u64,
-    /// Refuse files nested deeper than this many levels (at most 10000).
-    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_DEPTH,
-          value_parser = parse_depth)]
-    pub max_depth: usize,
-    /// Refuse YAML files whose aliases expand to more than this many nodes.
-    #[arg(long, value_name = "N", default_value_t = bucketlint::parse::DEFAULT_MAX_ALIAS_NODES)]
-    pub max_alias_nodes: usize,
     /// AWS CloudFormation Guard rules to evaluate too: a `.guard` file or a
     /// folder of them; repeatable.
     #[arg(long, value_name = "PATH")]

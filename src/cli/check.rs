@@ -65,9 +65,10 @@ type GuardKey = (Vec<RulePath>, BTreeMap<String, Severity>);
 /// Runs the check on a thread, and rayon's workers, with stack room for
 /// the nesting depth allowed, since the parsers recurse once per level.
 pub fn run_with_stack(args: CheckArgs) -> io::Result<ExitCode> {
-    bucketlint::source::set_max_file_size(args.max_file_size);
-    bucketlint::parse::set_limits(args.max_depth, args.max_alias_nodes);
-    let stack = bucketlint::parse::stack_size(args.max_depth);
+    let read = &args.read;
+    bucketlint::source::set_max_file_size(read.max_file_size, read.max_export_size);
+    bucketlint::parse::set_limits(read.max_depth, read.max_alias_nodes);
+    let stack = bucketlint::parse::stack_size(read.max_depth);
     build_pool(stack, 0);
     std::thread::Builder::new()
         .name("check".into())

@@ -111,26 +111,6 @@ pub fn might_be_export(text: &str) -> bool {
         || (text.contains("\"Results\"") && text.contains("QueryInfo"))
 }
 
-/// Whether a file that does not parse was meant to be an export: its name
-/// is that of a file the delivery channel writes (`..._Config_...`), or it
-/// opens an object with an export's list of items. Such a file is an
-/// error, never passed over.
-pub fn looks_like_export(path: &std::path::Path, text: &str) -> bool {
-    let named = path
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().contains("_Config_"));
-    let start = text.get(..4096).unwrap_or(text);
-    let keys = [
-        "\"configurationItems\"",
-        "\"baseConfigurationItems\"",
-        "\"BaseConfigurationItems\"",
-        "\"Results\"",
-        "\"resourceType\"",
-        "\"configSnapshotId\"",
-    ];
-    named || (text.trim_start().starts_with('{') && keys.iter().any(|k| start.contains(k)))
-}
-
 /// What identifies an item, as serde reads it.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
