@@ -1200,3 +1200,77 @@ fn exports_have_a_size_limit_of_their_own_and_inventory_takes_every_reading_opti
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+/// A snapshot item of a bucket with versioning on and MFA delete as given.
+fn versioned_item(name: &str, mfa: bool) -> serde_json::Value {
+    serde_json::json!({
+        "version": "1.3", "accountId": "111122223333",
+        "configurationItemCaptureTime": "2026-11-28T02:00:00.000Z",
+        "configurationItemStatus": "OK", "resourceType": "AWS::S3::Bucket",
+        "resourceId": name, "resourceName": name, "awsRegion": "eu-west-1",
+        "resourceCreationTime": "2025-01-10T10:00:00.000Z",
+        "configuration": {"name": name},
+        "supplementaryConfiguration": {
+            "BucketVersioningConfiguration": {"status": "Enabled", "isMfaDeleteEnabled": mfa}
+        }
+    })
+}
+
+#[test]
+fn drift_compares_only_what_the_template_can_set_and_the_export_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // CloudFormation cannot set MFA delete: a deployed bucket with it on
+    // has not drifted. Terraform can: there it is compared.
+    fs::write(
+        p.join("template.yaml"),
+        "Resources:\n  Vault:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: acme-mfa-cfn\n      VersioningConfiguration:\n        Status: Enabled\n",
+    )
+    .unwrap();
+    fs::create_dir(p.join("tf")).unwrap();
+    fs::write(
+        p.join("tf/main.tf"),
+        "resource \"aws_s3_bucket\" \"vault\" {\n  bucket = \"acme-mfa-tf\"\n}\n\nresource \"aws_s3_bucket_versioning\" \"vault\" {\n  bucket = aws_s3_bucket.vault.id\n  mfa    = \"arn:aws:iam::111122223333:mfa/root-account-mfa-device 123456\"\n  versioning_configuration {\n    status     = \"Enabled\"\n    mfa_delete = \"Enabled\"\n  }\n}\n",
+    )
+    .unwrap();
+    let snapshot = serde_json::json!({"configurationItems": [
+        versioned_item("acme-mfa-cfn", true),
+        versioned_item("acme-mfa-tf", false),
+    ]});
+    fs::write(p.join("snapshot.json"), snapshot.to_string()).unwrap();
+    // A bucket without replication, deployed, read from a select that
+    // asked for its versioning only: its replication is not known, so not
+    // compared (not taken for a replication without destination).
+    fs::write(
+        p.join("replicated.yaml"),
+        "Resources:\n  Replicated:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: acme-replicated\n      VersioningConfiguration:\n        Status: Enabled\n",
+    )
+    .unwrap();
+    let item = serde_json::json!({
+        "accountId": "111122223333", "resourceType": "AWS::S3::Bucket",
+        "resourceName": "acme-replicated", "awsRegion": "eu-west-1",
+        "supplementaryConfiguration": {"BucketVersioningConfiguration": "{\"status\":\"Enabled\"}"}
+    });
+    let select = serde_json::json!({
+        "Results": [item.to_string()],
+        "QueryInfo": {"SelectFields": [
+            {"Name": "accountId"}, {"Name": "resourceType"}, {"Name": "resourceName"},
+            {"Name": "awsRegion"}, {"Name": "supplementaryConfiguration.BucketVersioningConfiguration"}
+        ]}
+    });
+    fs::write(p.join("select.json"), select.to_string()).unwrap();
+    let out = bucketlint(&["check", "--select", "drift", "--format", "json", "."], p);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].starts_with("Bucket `acme-mfa-tf` is deployed otherwise")
+            && messages[0].ends_with("differs in MFA delete: template Enabled, deployed Disabled."),
+        "{messages:#?}"
+    );
+}

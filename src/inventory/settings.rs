@@ -238,6 +238,11 @@ pub fn of(model: &Model, i: usize, policies: &[&crate::model::Resource]) -> Sett
     };
     let replication = match p.path(&["ReplicationConfiguration", "Rules"]) {
         None => shown_unknown(p.get("ReplicationConfiguration")),
+        // Rules not known at all (an export that did not select them).
+        Some(Value {
+            kind: Kind::Unknown(why),
+            ..
+        }) => Setting::Unknown(why.clone()),
         Some(rules) => {
             let mut to: Vec<String> = Vec::new();
             let mut unknown = None;
