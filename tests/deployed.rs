@@ -1274,3 +1274,87 @@ fn drift_compares_only_what_the_template_can_set_and_the_export_records() {
         "{messages:#?}"
     );
 }
+
+#[test]
+fn a_deployed_bucket_created_since_january_2023_has_sse_s3_when_the_record_says_nothing() {
+    let item = |name: &str, created: serde_json::Value, encryption: Option<&str>| {
+        let mut supplementary = serde_json::json!({
+            "BucketVersioningConfiguration": {"status": "Enabled", "isMfaDeleteEnabled": null}
+        });
+        if let Some(algorithm) = encryption {
+            supplementary["ServerSideEncryptionConfiguration"] = serde_json::json!({"rules": [
+                {"applyServerSideEncryptionByDefault": {"sseAlgorithm": algorithm}, "bucketKeyEnabled": true}
+            ]});
+        }
+        serde_json::json!({
+            "version": "1.3", "accountId": "111122223333",
+            "configurationItemCaptureTime": "2026-11-28T02:00:00.000Z",
+            "configurationItemStatus": "OK", "resourceType": "AWS::S3::Bucket",
+            "resourceId": name, "resourceName": name, "awsRegion": "eu-west-1",
+            "resourceCreationTime": created,
+            "configuration": {"name": name},
+            "supplementaryConfiguration": supplementary
+        })
+    };
+    let snapshot = serde_json::json!({"configurationItems": [
+        // Created since: SSE-S3 whatever the record says.
+        item("acme-new", serde_json::json!("2024-06-01T09:00:00.000Z"), None),
+        // The same, as an API answer writes the time (seconds).
+        item("acme-new-epoch", serde_json::json!(1717232400.0), None),
+        // Created before: not recorded, so not known.
+        item("acme-old", serde_json::json!("2019-03-01T09:00:00.000Z"), None),
+        // The twin: KMS, recorded.
+        item("acme-kms", serde_json::json!("2019-03-01T09:00:00.000Z"), Some("aws:kms")),
+    ]});
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("snapshot.json"), snapshot.to_string()).unwrap();
+    let out = bucketlint(
+        &[
+            "check",
+            "--select",
+            "BL401,BL402",
+            "--format",
+            "json",
+            "snapshot.json",
+        ],
+        dir.path(),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // No bucket lacks encryption; the new ones use S3's keys (BL402), the
+    // old one's key is not known, the KMS one is what BL402 asks.
+    let judged: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["resource"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        judged,
+        [
+            ("BL402", "111122223333/eu-west-1/acme-new"),
+            ("BL402", "111122223333/eu-west-1/acme-new-epoch"),
+        ],
+        "{report:#}"
+    );
+    let out = bucketlint(
+        &["inventory", "--format", "json", "snapshot.json"],
+        dir.path(),
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let encryption = |name: &str| bucket(&doc, name)["settings"]["encryption"].clone();
+    assert_eq!(encryption("acme-new"), "SSE-S3", "{doc:#}");
+    assert_eq!(encryption("acme-new-epoch"), "SSE-S3");
+    assert!(
+        encryption("acme-old")["unknown"]
+            .as_str()
+            .unwrap()
+            .starts_with("default encryption is not recorded"),
+        "{doc:#}"
+    );
+    assert!(
+        encryption("acme-kms")
+            .as_str()
+            .unwrap()
+            .starts_with("SSE-KMS")
+    );
+}

@@ -217,6 +217,21 @@ fn time_key(v: &Option<serde_json::Value>) -> (f64, String) {
     }
 }
 
+/// Whether the bucket of `item` was created on or after 5 January 2023,
+/// when S3 began encrypting new buckets with SSE-S3 by default, from
+/// `resourceCreationTime` (ISO 8601 text, or seconds since the epoch in an
+/// API answer); `None` when the item does not say.
+fn created_since_default_encryption(item: &Item) -> Option<bool> {
+    const SINCE: &str = "2023-01-05";
+    const SINCE_EPOCH: f64 = 1_672_876_800.0;
+    let created = item.value.get("resourceCreationTime")?;
+    match &created.kind {
+        Kind::Str(s) if s.len() >= 10 && s.as_bytes()[4] == b'-' => Some(&s[..10] >= SINCE),
+        Kind::Str(s) => s.parse::<f64>().ok().map(|t| t >= SINCE_EPOCH),
+        _ => None,
+    }
+}
+
 /// An item's resource: type, `account/region`, resource id.
 type ItemKey = (String, String, String);
 
@@ -1069,8 +1084,36 @@ fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str
     if let Some(p) = part_or_unknown(item, embeds, "PublicAccessBlockConfiguration", at) {
         props.push(("PublicAccessBlockConfiguration", pab(&p)));
     }
-    if let Some(e) = part_or_unknown(item, embeds, "ServerSideEncryptionConfiguration", at) {
-        props.push(("BucketEncryption", encryption(&e)));
+    match part_or_unknown(item, embeds, "ServerSideEncryptionConfiguration", at) {
+        Some(e) => props.push(("BucketEncryption", encryption(&e))),
+        // Since 5 January 2023 S3 encrypts every new bucket with SSE-S3 by
+        // default: a bucket created since has it even when the record
+        // says nothing. Of an older bucket the record tells nothing.
+        None => props.push((
+            "BucketEncryption",
+            match created_since_default_encryption(item) {
+                Some(true) => map(
+                    head,
+                    vec![(
+                        "ServerSideEncryptionConfiguration",
+                        Value::new(
+                            head,
+                            Kind::Seq(vec![map(
+                                head,
+                                vec![(
+                                    "ServerSideEncryptionByDefault",
+                                    map(head, vec![("SSEAlgorithm", Value::str(head, "AES256"))]),
+                                )],
+                            )]),
+                        ),
+                    )],
+                ),
+                _ => Value::unknown(
+                    head,
+                    "default encryption is not recorded (a bucket created before January 2023, when S3 made SSE-S3 the default, or of unknown age)",
+                ),
+            },
+        )),
     }
     if let Some(v) = part_or_unknown(item, embeds, "BucketVersioningConfiguration", at)
         .and_then(|v| versioning(&v))

@@ -33,13 +33,20 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, sink: &mut Sink) {
+    // A deployed bucket is what it is: S3's default is not to come.
+    let anyway = match model.deployed {
+        true => {
+            "S3 encrypts new objects with SSE-S3 anyway, but the bucket's configuration does not say so"
+        }
+        false => "S3 applies SSE-S3 to new objects anyway, but the template does not say so",
+    };
     for (i, bucket) in model.buckets().filter(|(_, b)| b.declared) {
         match bucket.properties.entry("BucketEncryption") {
             None => sink.report(
                 bucket.head,
                 "no default encryption declared",
                 format!(
-                    "Bucket `{}` does not declare default encryption. S3 applies SSE-S3 to new objects anyway, but the template does not say so.",
+                    "Bucket `{}` does not declare default encryption. {anyway}.",
                     bucket.id
                 ),
                 Some(i),
@@ -48,7 +55,7 @@ fn check(model: &Model, sink: &mut Sink) {
                 entry.key_span,
                 "no rule sets an algorithm",
                 format!(
-                    "Bucket `{}` declares an encryption configuration whose rules set no default algorithm (`ServerSideEncryptionByDefault`), so it declares no encryption. S3 applies SSE-S3 to new objects anyway, but the template does not say so.",
+                    "Bucket `{}` declares an encryption configuration whose rules set no default algorithm (`ServerSideEncryptionByDefault`), so it declares no encryption. {anyway}.",
                     bucket.id
                 ),
                 Some(i),
