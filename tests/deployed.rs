@@ -1358,3 +1358,32 @@ fn a_deployed_bucket_created_since_january_2023_has_sse_s3_when_the_record_says_
             .starts_with("SSE-KMS")
     );
 }
+
+#[test]
+fn an_ignore_glob_over_every_bucket_leaves_every_deployed_finding_out() {
+    // Every export of the fixtures: buckets, access points and account
+    // settings of six accounts, in every shape.
+    let dir = tempfile::tempdir().unwrap();
+    for e in fs::read_dir(root().join("fixtures/deployed")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "json") {
+            fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let run = || {
+        let out = bucketlint(&["check", "--format", "json", "."], dir.path());
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let all = run()["findings"].as_array().unwrap().len();
+    assert!(all > 30, "{all}");
+    for glob in ["*", "arn:aws:s3:::*", "*/*/*"] {
+        fs::write(
+            dir.path().join("bucketlint.toml"),
+            format!("[[ignore]]\nbucket = \"{glob}\"\nreason = \"a sandbox organisation\"\n"),
+        )
+        .unwrap();
+        let report = run();
+        assert_eq!(report["findings"], serde_json::json!([]), "{glob}: {report:#}");
+        assert_eq!(report["summary"]["suppressed"], all, "{glob}");
+    }
+}
