@@ -1383,7 +1383,40 @@ fn an_ignore_glob_over_every_bucket_leaves_every_deployed_finding_out() {
         )
         .unwrap();
         let report = run();
-        assert_eq!(report["findings"], serde_json::json!([]), "{glob}: {report:#}");
+        assert_eq!(
+            report["findings"],
+            serde_json::json!([]),
+            "{glob}: {report:#}"
+        );
         assert_eq!(report["summary"]["suppressed"], all, "{glob}");
     }
+}
+
+#[test]
+fn the_documented_access_point_delegation_policy_is_not_public() {
+    // AWS's "delegating access control to access points" bucket policy:
+    // `*` for every principal, pinned to the owner's access points by
+    // `s3:DataAccessPointAccount`. Not public, and the action is still
+    // too wide (BL202 medium), said without "to anyone".
+    let found = findings("fixtures/deployed/access-point-delegation.json");
+    let bucket = "111122223333/eu-west-1/acme-delegated";
+    assert!(
+        found.contains(&row("BL202", 15, bucket, "medium")),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|(rule, ..)| rule != "BL201"), "{found:?}");
+    let message = message("fixtures/deployed/access-point-delegation.json", "BL202");
+    assert!(
+        message.contains("pinned by `s3:DataAccessPointAccount`"),
+        "{message}"
+    );
+    assert!(!message.contains("anyone"), "{message}");
+    // Other accounts get in only through the owner's access points, as
+    // their policies allow: cross-account at most, never public.
+    let doc = inventory("fixtures/deployed/access-point-delegation.json");
+    assert_eq!(
+        bucket(&doc, "acme-delegated")["exposure"]["level"],
+        "cross-account",
+        "{doc:#}"
+    );
 }
