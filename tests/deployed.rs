@@ -1399,11 +1399,8 @@ fn the_documented_access_point_delegation_policy_is_not_public() {
     // `s3:DataAccessPointAccount`. Not public, and the action is still
     // too wide (BL202 medium), said without "to anyone".
     let found = findings("fixtures/deployed/access-point-delegation.json");
-    let bucket = "111122223333/eu-west-1/acme-delegated";
-    assert!(
-        found.contains(&row("BL202", 15, bucket, "medium")),
-        "{found:?}"
-    );
+    let id = "111122223333/eu-west-1/acme-delegated";
+    assert!(found.contains(&row("BL202", 15, id, "medium")), "{found:?}");
     assert!(found.iter().all(|(rule, ..)| rule != "BL201"), "{found:?}");
     let message = message("fixtures/deployed/access-point-delegation.json", "BL202");
     assert!(
