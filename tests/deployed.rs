@@ -1008,6 +1008,24 @@ fn delivered_snapshot_files_keep_the_account_they_name_aws_account_id() {
     let grouped: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(grouped["accounts"][0]["account"], "111122223333");
     assert_eq!(grouped["accounts"][0]["buckets"], 2);
+    // Every format names the account.
+    let said = |args: &[&str]| {
+        let out = bucketlint(args, root());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sarif = said(&["check", "--format", "sarif", DELIVERED]);
+    assert!(sarif.contains(SITE), "{sarif}");
+    let csv = said(&["inventory", "--format", "csv", DELIVERED]);
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&format!("acme-public-site,{SITE},"))
+                && l.contains(",AWS Config,111122223333,eu-west-1,public,")),
+        "{csv}"
+    );
+    for format in ["markdown", "table", "html"] {
+        let shown = said(&["inventory", "--wide", "--format", format, DELIVERED]);
+        assert!(shown.contains("111122223333"), "{format}: {shown}");
+    }
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join("bucketlint.toml"),
