@@ -125,7 +125,17 @@ struct RawHead {
     aws_region: Option<String>,
     configuration_item_capture_time: Option<serde_json::Value>,
     configuration_item_status: Option<String>,
-    supplementary_configuration: Option<serde_json::Value>,
+    supplementary_configuration: Option<SupplementaryHead>,
+}
+
+/// Of an item's supplementary configuration, what every bucket needs to
+/// know of the others: where it logs. The rest is skipped unread (the
+/// item is parsed in full only when its bucket is judged).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SupplementaryHead {
+    #[serde(rename = "BucketLoggingConfiguration")]
+    logging: Option<serde_json::Value>,
 }
 
 /// What identifies an item, kept for every item of the export: no value of
@@ -178,7 +188,11 @@ impl Head {
         Head {
             time: time_key(&raw.configuration_item_capture_time),
             status: Status::of(raw.configuration_item_status.as_deref()),
-            log_destination: log_destination(raw.supplementary_configuration.as_ref()),
+            log_destination: log_destination(
+                raw.supplementary_configuration
+                    .and_then(|s| s.logging)
+                    .as_ref(),
+            ),
             resource_type: raw.resource_type,
             resource_id: raw.resource_id,
             resource_name: raw.resource_name,
@@ -195,9 +209,8 @@ impl Head {
 }
 
 /// The bucket an item's logging configuration names, if any.
-fn log_destination(supplementary: Option<&serde_json::Value>) -> Option<String> {
-    let logging = supplementary?.get("BucketLoggingConfiguration")?;
-    let logging = match logging {
+fn log_destination(logging: Option<&serde_json::Value>) -> Option<String> {
+    let logging = match logging? {
         serde_json::Value::String(s) => serde_json::from_str(s).ok()?,
         v => v.clone(),
     };
@@ -231,6 +244,14 @@ fn created_since_default_encryption(item: &Item) -> Option<bool> {
         _ => None,
     }
 }
+
+/// An account's item as its buckets' models hold it: block, resource and
+/// the documents parsed out of its strings.
+type AccountItem = (Option<Block>, Option<Resource>, Vec<Embedded>);
+
+/// The ids of documents in accounts' items count down from here (8 an
+/// account), below those of a bucket's own item (down from `FileId::MAX`).
+const ACCOUNT_DOCS: FileId = 0xc000;
 
 /// An item's resource: type, `account/region`, resource id.
 type ItemKey = (String, String, String);
@@ -269,8 +290,15 @@ struct Embeds {
 
 impl Embeds {
     fn new() -> Embeds {
+        Embeds::from(FileId::MAX)
+    }
+
+    /// Documents numbered down from `next`: an account's item, parsed once
+    /// and copied into each of its buckets' models, takes ids of its own
+    /// that no bucket's documents reach.
+    fn from(next: FileId) -> Embeds {
         Embeds {
-            next: FileId::MAX,
+            next,
             docs: Vec::new(),
         }
     }
@@ -501,6 +529,7 @@ pub fn read(
         .collect();
     summary.not_recorded.sort();
     let mut used_points = HashSet::new();
+    let mut parsed_accounts: HashMap<usize, AccountItem> = HashMap::new();
     for (i, (at, text)) in items.iter().enumerate() {
         if !current.contains(&i) || kind_of(i) != Some(BUCKET) {
             continue;
@@ -521,7 +550,31 @@ pub fn read(
         };
         let own_item = account_pab.get(&account).copied();
         if let Some(p) = own_item {
-            add_item(&mut model, &mut embeds, file, items, p, false);
+            // Parsed once per account, copied into each of its buckets (past
+            // thousands of accounts, the ids run out: parsed each time).
+            let next = (parsed_accounts.len() as u32)
+                .checked_mul(8)
+                .and_then(|n| u32::from(ACCOUNT_DOCS).checked_sub(n))
+                .filter(|n| *n > 0x1000)
+                .map(|n| n as FileId);
+            match next {
+                Some(next) => {
+                    let (block, resource, docs) = parsed_accounts.entry(p).or_insert_with(|| {
+                        let mut alone = Model::new(Format::CloudFormation);
+                        let mut own = Embeds::from(next);
+                        add_item(&mut alone, &mut own, file, items, p, false);
+                        (alone.blocks.pop(), alone.resources.pop(), own.docs)
+                    });
+                    if let (Some(b), Some(r)) = (block, resource) {
+                        model.blocks.push(b.clone());
+                        model.resources.push(r.clone());
+                        embeds.docs.extend(docs.iter().cloned());
+                    }
+                }
+                None => {
+                    add_item(&mut model, &mut embeds, file, items, p, false);
+                }
+            }
         } else if !summary.accounts_without.contains(&account) {
             summary.accounts_without.push(account.clone());
         }
