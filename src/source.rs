@@ -242,7 +242,9 @@ impl Span {
 pub struct SourceFile {
     /// The path as the user gave it (or as found under a given folder).
     pub path: PathBuf,
-    pub text: Arc<str>,
+    /// Held as the `String` it was read into: making an `Arc<str>` of it
+    /// would copy it, and a 250 MB export would be held twice at once.
+    pub text: Arc<String>,
     /// Where `text` starts in the file, and its first line (0-based).
     pub offset: u32,
     pub first_line: usize,
@@ -259,8 +261,8 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> SourceFile {
-        let text: Arc<str> = text.into();
+    pub fn new(path: PathBuf, text: impl Into<String>) -> SourceFile {
+        let text = Arc::new(text.into());
         let mut line_starts = vec![0u32];
         line_starts.extend(
             text.bytes()
@@ -318,7 +320,7 @@ impl SourceFile {
             let column = self.position(a).1 - 1;
             return SourceFile {
                 path: self.path.clone(),
-                text: self.text[local(a)..local(b)].into(),
+                text: Arc::new(self.text[local(a)..local(b)].to_string()),
                 offset: a,
                 first_line: self.first_line + line,
                 first_column: column,
@@ -329,7 +331,7 @@ impl SourceFile {
         }
         SourceFile {
             path: self.path.clone(),
-            text: self.text[local(from)..local(to)].into(),
+            text: Arc::new(self.text[local(from)..local(to)].to_string()),
             offset: from,
             first_line: self.first_line + first,
             first_column: match first {
@@ -468,7 +470,7 @@ mod tests {
         // An excerpt of an excerpt is still placed in the file.
         let inner = e.excerpt(9, 10, 0);
         assert_eq!(
-            (&*inner.text, inner.offset, inner.first_line),
+            (inner.text.as_str(), inner.offset, inner.first_line),
             ("l3 x\n", 6, 2)
         );
     }

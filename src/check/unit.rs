@@ -567,7 +567,7 @@ fn check_module(
     loaded.sort_by_key(|f| f.id);
     for f in loaded {
         debug_assert_eq!(f.id as usize, files.len());
-        files.push(Arc::new(SourceFile::new(f.path, f.text)));
+        files.push(Arc::new(SourceFile::new(f.path, f.text.to_string())));
     }
     let path_of = |e: &ParseError| {
         files
