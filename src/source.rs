@@ -168,7 +168,22 @@ fn gunzip_head(bytes: &[u8], n: u64) -> Vec<u8> {
 
 /// The text of a gzip file, at most `limit` bytes of it.
 fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(bytes.len() * 8);
+    // A gzip member ends with its text's size (modulo 4 GiB): room for
+    // exactly that, so a 250 MB text does not grow by doubling to 500.
+    let size = bytes
+        .len()
+        .checked_sub(4)
+        .and_then(|at| bytes.get(at..))
+        .and_then(|tail| <[u8; 4]>::try_from(tail).ok())
+        .map_or(0, |t| u32::from_le_bytes(t) as u64);
+    // Deflate expands at most about 1032 times: a trailer claiming more
+    // is not believed.
+    let most = bytes.len() as u64 * 1032;
+    let guess = match size {
+        0 => bytes.len() as u64 * 8,
+        n => n.min(most) + 1,
+    };
+    let mut out = Vec::with_capacity(guess.min(limit + 1) as usize);
     let read = flate2::read::MultiGzDecoder::new(bytes)
         .take(limit + 1)
         .read_to_end(&mut out);
