@@ -40,8 +40,9 @@ pub fn looks_like_export(path: &Path, text: &[u8]) -> bool {
         .iter()
         .find(|b| !b.is_ascii_whitespace() && **b != 0xef && **b != 0xbb && **b != 0xbf)
         == Some(&b'{');
-    let keys: [&[u8]; 6] = [
+    let keys: [&[u8]; 7] = [
         b"\"configurationItems\"",
+        b"\"ConfigurationItem\"",
         b"\"baseConfigurationItems\"",
         b"\"BaseConfigurationItems\"",
         b"\"Results\"",

@@ -1435,3 +1435,31 @@ fn the_documented_access_point_delegation_policy_is_not_public() {
         "{doc:#}"
     );
 }
+
+#[test]
+fn an_aggregators_answer_for_one_resource_is_read() {
+    // `get-aggregate-resource-config` answers with one `ConfigurationItem`:
+    // judged as the same item in a batch answer of its own.
+    let single = judged_all("fixtures/deployed/aggregate-item.json");
+    assert!(
+        single.iter().any(|(rule, ..)| rule == "BL101"),
+        "{single:?}"
+    );
+    let doc: Value = serde_json::from_str(
+        &fs::read_to_string(root().join("fixtures/deployed/aggregate-item.json")).unwrap(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let batch = serde_json::json!({"baseConfigurationItems": [doc["ConfigurationItem"]]});
+    fs::write(dir.path().join("batch.json"), batch.to_string()).unwrap();
+    let path = dir.path().join("batch.json");
+    assert_eq!(judged_all(path.to_str().unwrap()), single);
+}
+
+/// (rule, bucket, severity) of every finding of an export.
+fn judged_all(path: &str) -> Vec<(String, String, String)> {
+    findings(path)
+        .into_iter()
+        .map(|(rule, _, b, severity)| (rule, b, severity))
+        .collect()
+}

@@ -59,7 +59,10 @@ pub fn items(text: &str) -> Option<Export<'_>> {
         "BaseConfigurationItems",
         "Results",
     ];
-    let items = top.arrays(&keys)?;
+    // `get-aggregate-resource-config` answers with one item.
+    let items = top
+        .arrays(&keys)
+        .or_else(|| top.object("ConfigurationItem").map(|item| vec![item]))?;
     // A `select` that asked for the whole `supplementaryConfiguration`
     // says by what it lacks that the bucket lacks it.
     let selected: Option<Selected> = top
@@ -107,7 +110,7 @@ struct Field {
 pub fn might_be_export(text: &str) -> bool {
     text.contains("resourceType")
         || text.contains("configurationItems")
-        || text.contains("ConfigurationItems")
+        || text.contains("ConfigurationItem")
         || (text.contains("\"Results\"") && text.contains("QueryInfo"))
 }
 

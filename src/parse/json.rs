@@ -94,6 +94,14 @@ impl<'a> TopLevel<'a> {
         self.members.get(key).map(|raw| raw.get())
     }
 
+    /// The member `key` when it is an object, as its offset in the text
+    /// and its slice of it.
+    pub fn object(&self, key: &str) -> Option<(usize, &'a str)> {
+        let raw = self.get(key)?;
+        raw.starts_with('{')
+            .then(|| (raw.as_ptr() as usize - self.text.as_ptr() as usize, raw))
+    }
+
     /// The items of the arrays under `keys`, each as its offset in the
     /// text and its slice of it, in the order of the text; `None` when
     /// none of the keys holds an array.
