@@ -488,12 +488,7 @@ reason = "Sandbox account, emptied nightly"
     .unwrap();
     let out = bucketlint(&["check", "--format", "json", "."], dir.path());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let notes: Vec<&str> = report["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["message"].as_str().unwrap())
-        .collect();
+    let notes = note_messages(&report);
     assert_eq!(
         notes,
         [
@@ -1060,12 +1055,7 @@ fn buckets_aws_config_does_not_record_make_nothing_and_are_named_in_a_note() {
         resources.iter().all(|r| !r.contains("not-recorded")),
         "{resources:?}"
     );
-    let notes: Vec<&str> = report["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["message"].as_str().unwrap())
-        .collect();
+    let notes = note_messages(&report);
     assert_eq!(
         notes,
         [
@@ -1461,5 +1451,15 @@ fn judged_all(path: &str) -> Vec<(String, String, String)> {
     findings(path)
         .into_iter()
         .map(|(rule, _, b, severity)| (rule, b, severity))
+        .collect()
+}
+
+/// The messages of a JSON report's notes.
+fn note_messages(report: &Value) -> Vec<&str> {
+    report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
         .collect()
 }
