@@ -36,10 +36,8 @@ pub fn looks_like_export(path: &Path, text: &[u8]) -> bool {
         .file_name()
         .is_some_and(|n| n.to_string_lossy().contains("_Config_"));
     let start = &text[..text.len().min(4096)];
-    let object = start
-        .iter()
-        .find(|b| !b.is_ascii_whitespace() && **b != 0xef && **b != 0xbb && **b != 0xbf)
-        == Some(&b'{');
+    let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
+    let object = start.trim_ascii_start().starts_with(b"{");
     let keys: [&[u8]; 7] = [
         b"\"configurationItems\"",
         b"\"ConfigurationItem\"",

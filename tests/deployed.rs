@@ -389,12 +389,7 @@ fn access_points_are_judged_with_their_bucket() {
 fn only_the_latest_item_of_a_bucket_counts() {
     assert_eq!(findings("fixtures/deployed/changes.json"), vec![]);
     let doc = inventory("fixtures/deployed/changes.json");
-    let names: Vec<&str> = doc["buckets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["bucket"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = column(&doc["buckets"], "bucket");
     assert_eq!(names, ["acme-reports"]);
     assert_eq!(bucket(&doc, "acme-reports")["exposure"]["level"], "private");
 }
@@ -1045,12 +1040,7 @@ fn delivered_snapshot_files_keep_the_account_they_name_aws_account_id() {
 fn buckets_aws_config_does_not_record_make_nothing_and_are_named_in_a_note() {
     let out = bucketlint(&["check", "--format", "json", DELIVERED], root());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let resources: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["resource"].as_str().unwrap())
-        .collect();
+    let resources: Vec<&str> = column(&report["findings"], "resource");
     assert!(
         resources.iter().all(|r| !r.contains("not-recorded")),
         "{resources:?}"
@@ -1063,12 +1053,7 @@ fn buckets_aws_config_does_not_record_make_nothing_and_are_named_in_a_note() {
         ]
     );
     let doc = inventory(DELIVERED);
-    let names: Vec<&str> = doc["buckets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["bucket"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = column(&doc["buckets"], "bucket");
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(
         names.iter().all(|n| !n.contains("not-recorded")),
@@ -1269,12 +1254,7 @@ fn drift_compares_only_what_the_template_can_set_and_the_export_records() {
     fs::write(p.join("select.json"), select.to_string()).unwrap();
     let out = bucketlint(&["check", "--select", "drift", "--format", "json", "."], p);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let messages: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let messages: Vec<&str> = column(&report["findings"], "message");
     assert_eq!(messages.len(), 1, "{messages:#?}");
     assert!(
         messages[0].starts_with("Bucket `acme-mfa-tf` is deployed otherwise")
@@ -1456,10 +1436,14 @@ fn judged_all(path: &str) -> Vec<(String, String, String)> {
 
 /// The messages of a JSON report's notes.
 fn note_messages(report: &Value) -> Vec<&str> {
-    report["notes"]
-        .as_array()
+    column(&report["notes"], "message")
+}
+
+/// One text field of each object of a JSON list.
+fn column<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
         .unwrap()
         .iter()
-        .map(|n| n["message"].as_str().unwrap())
+        .map(|x| x[field].as_str().unwrap())
         .collect()
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::options::Options;
-use super::unit::{Local, check_unit, read_text};
+use super::unit::{Local, check_unit, parse_docs, read_text};
 use crate::boundary::Boundary;
 use crate::discover::Unit;
 use crate::findings::{Applied, Finding, Problem, Report};
@@ -193,14 +193,11 @@ pub(super) fn fix_unit(unit: &Unit, options: &Options, overlay: &mut Overlay) ->
 /// is an object, YAML otherwise. `None` when it parses (or never did).
 fn syntax_error(path: &Path, before: &str, now: &str) -> Option<String> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let hcl = [".tf", ".tofu"].iter().any(|e| name.ends_with(e));
     let parse = |text: &str| -> Result<(), String> {
-        let hcl = [".tf", ".tofu"].iter().any(|e| name.ends_with(e));
-        let result = match () {
-            _ if hcl => crate::parse::hcl::parse(text, 0).map(drop),
-            _ if text.trim_start().starts_with('{') => {
-                crate::parse::json::parse(text, crate::parse::json::Placement::At(0, 0)).map(drop)
-            }
-            _ => crate::parse::yaml::parse(text, 0).map(drop),
+        let result = match hcl {
+            true => crate::parse::hcl::parse(text, 0).map(drop),
+            false => parse_docs(&SourceFile::new(path.to_path_buf(), text)).map(drop),
         };
         result.map_err(|e| e.message)
     };

@@ -276,7 +276,7 @@ fn cfn_source(doc: &Value) -> Source {
 
 /// The documents of a JSON or YAML file, and the problems that did not
 /// stop reading it.
-fn parse_docs(file: &SourceFile) -> Result<(Vec<Value>, Vec<ParseError>), ParseError> {
+pub(super) fn parse_docs(file: &SourceFile) -> Result<(Vec<Value>, Vec<ParseError>), ParseError> {
     if file.is_json() {
         json::parse(&file.text, json::Placement::At(0, 0)).map(|d| (vec![d.value], d.warnings))
     } else {
@@ -874,8 +874,8 @@ fn collect(
             });
         }
     }
+    // Said once each, whatever the instances (`Report::sort`).
     if options.fix.is_some() {
-        chosen.dedup_by(|a, b| a.file.path == b.file.path && a.start == b.start);
         for at in chosen {
             report.notes.push(Problem {
                 path: at.file.path.clone(),

@@ -40,12 +40,6 @@ pub fn replace_literal(ctx: &Context, used: Span, from: &[&str], to: &str) -> Op
     if !from.iter().any(|f| f.eq_ignore_ascii_case(text)) {
         return None;
     }
-    // A literal a condition chooses (`var.on ? "Enabled" : "Suspended"`,
-    // `!If [Cond, ..., ...]`) is a choice the configuration offers: editing
-    // it would take the choice away from every caller and input.
-    if ctx.model.is_chosen(span) {
-        return None;
-    }
     // HCL strings are always quoted; a bare word there is an expression
     // (but for the booleans).
     let boolean = matches!(text, "true" | "false");

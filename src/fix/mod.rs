@@ -92,13 +92,13 @@ impl<'a> Context<'a> {
         {
             return None;
         }
-        if edits.iter().any(|e| {
-            self.model.is_chosen(crate::source::Span::new(
-                file,
-                e.start as usize,
-                e.end as usize,
-            ))
-        }) {
+        // A literal a condition chooses (`var.on ? "Enabled" : "Suspended"`,
+        // `!If [Cond, ..., ...]`) is a choice the configuration offers.
+        let chosen = |e: &Edit| {
+            let at = Span::new(file, e.start as usize, e.end as usize);
+            self.model.is_chosen(at)
+        };
+        if edits.iter().any(chosen) {
             return None;
         }
         let places = edits

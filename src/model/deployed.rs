@@ -233,6 +233,14 @@ fn time_key(v: &Option<serde_json::Value>) -> (f64, String) {
     }
 }
 
+/// The encryption S3 gives every new bucket since January 2023 (SSE-S3),
+/// in CloudFormation's shape, said at `at`.
+fn s3_default_encryption(at: Span) -> Value {
+    const SSE_S3: &str = r#"{"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}"#;
+    json::parse(SSE_S3, Placement::Inside(at))
+        .map_or_else(|e| Value::unknown(at, e.message), |doc| doc.value)
+}
+
 /// Whether the bucket of `item` was created on or after 5 January 2023,
 /// when S3 began encrypting new buckets with SSE-S3 by default, from
 /// `resourceCreationTime` (ISO 8601 text, or seconds since the epoch in an
@@ -255,6 +263,14 @@ type AccountItem = (Option<Block>, Option<Resource>, Vec<Embedded>);
 /// The ids of documents in accounts' items count down from here (8 an
 /// account), below those of a bucket's own item (down from `FileId::MAX`).
 const ACCOUNT_DOCS: FileId = 0xc000;
+
+/// The first document id of the `n`th account item parsed, while ids stay
+/// clear of the export's own file ids.
+fn account_docs(n: usize) -> Option<FileId> {
+    let below = u32::try_from(n).ok()?.checked_mul(8)?;
+    let next = u32::from(ACCOUNT_DOCS).checked_sub(below)?;
+    (next > 0x1000).then_some(next as FileId)
+}
 
 /// An item's resource: type, `account/region`, resource id.
 type ItemKey = (String, String, String);
@@ -555,25 +571,22 @@ pub fn read(
         if let Some(p) = own_item {
             // Parsed once per account, copied into each of its buckets (past
             // thousands of accounts, the ids run out: parsed each time).
-            let next = (parsed_accounts.len() as u32)
-                .checked_mul(8)
-                .and_then(|n| u32::from(ACCOUNT_DOCS).checked_sub(n))
-                .filter(|n| *n > 0x1000)
-                .map(|n| n as FileId);
-            match next {
-                Some(next) => {
-                    let (block, resource, docs) = parsed_accounts.entry(p).or_insert_with(|| {
-                        let mut alone = Model::new(Format::CloudFormation);
-                        let mut own = Embeds::from(next);
-                        add_item(&mut alone, &mut own, file, items, p, false);
-                        (alone.blocks.pop(), alone.resources.pop(), own.docs)
-                    });
-                    if let (Some(b), Some(r)) = (block, resource) {
-                        model.blocks.push(b.clone());
-                        model.resources.push(r.clone());
-                        embeds.docs.extend(docs.iter().cloned());
-                    }
+            if !parsed_accounts.contains_key(&p)
+                && let Some(next) = account_docs(parsed_accounts.len())
+            {
+                let mut alone = Model::new(Format::CloudFormation);
+                let mut own = Embeds::from(next);
+                add_item(&mut alone, &mut own, file, items, p, false);
+                let parsed = (alone.blocks.pop(), alone.resources.pop(), own.docs);
+                parsed_accounts.insert(p, parsed);
+            }
+            match parsed_accounts.get(&p) {
+                Some((Some(b), Some(r), docs)) => {
+                    model.blocks.push(b.clone());
+                    model.resources.push(r.clone());
+                    embeds.docs.extend(docs.iter().cloned());
                 }
+                Some(_) => {}
                 None => {
                     add_item(&mut model, &mut embeds, file, items, p, false);
                 }
@@ -1148,22 +1161,7 @@ fn add_bucket(model: &mut Model, embeds: &mut Embeds, item: &Item, account: &str
         None => props.push((
             "BucketEncryption",
             match created_since_default_encryption(item) {
-                Some(true) => map(
-                    head,
-                    vec![(
-                        "ServerSideEncryptionConfiguration",
-                        Value::new(
-                            head,
-                            Kind::Seq(vec![map(
-                                head,
-                                vec![(
-                                    "ServerSideEncryptionByDefault",
-                                    map(head, vec![("SSEAlgorithm", Value::str(head, "AES256"))]),
-                                )],
-                            )]),
-                        ),
-                    )],
-                ),
+                Some(true) => s3_default_encryption(head),
                 _ => Value::unknown(
                     head,
                     "default encryption is not recorded (a bucket created before January 2023, when S3 made SSE-S3 the default, or of unknown age)",

@@ -85,11 +85,11 @@ pub fn build_module(
             condition: None,
         });
     }
-    // The same text is chosen again in every instance: kept once.
-    let mut chosen = ctx.chosen.take();
-    chosen.sort_unstable();
-    chosen.dedup();
-    model.chosen.extend(chosen);
+    // The same text is chosen again in every instance, this module's and
+    // those of the modules it calls (merged above): kept once.
+    model.chosen.extend(ctx.chosen.take());
+    model.chosen.sort_unstable();
+    model.chosen.dedup();
     model.passed.extend(
         ctx.passed
             .take()
